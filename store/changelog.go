@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Sources of a change, recorded in the change log. An import records the
+// name of the file it read instead.
+const (
+	SourceGUI = "gui"
+	SourceCLI = "cli"
+)
+
+type sourceKey struct{}
+
+// WithSource returns a context that records source (gui, cli, or an import
+// file's name) in every change-log entry written under it.
+func WithSource(ctx context.Context, source string) context.Context {
+	return context.WithValue(ctx, sourceKey{}, source)
+}
+
+// SourceFrom returns the source set by WithSource, or "cli".
+func SourceFrom(ctx context.Context) string {
+	if s, ok := ctx.Value(sourceKey{}).(string); ok && s != "" {
+		return s
+	}
+	return SourceCLI
+}
+
+// Change is one entry of the change log: one field of one record.
+type Change struct {
+	ID       int64
+	At       time.Time
+	Who      string
+	Source   string
+	Entity   string
+	EntityID int64
+	Field    string
+	Old      string
+	New      string
+}
+
+// ChangeWriter appends entries to the change log inside a transaction, with
+// one prepared statement, so that an import of 100k rows stays fast.
+type ChangeWriter struct {
+	stmt   *sql.Stmt
+	at     string
+	who    string
+	source string
+}
+
+// NewChangeWriter prepares a writer for tx. All its entries carry the same
+// time, user and source: they are one action by one person.
+func (db *DB) NewChangeWriter(ctx context.Context, tx *sql.Tx) (*ChangeWriter, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO change_log
+		(at, who, source, entity, entity_id, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &ChangeWriter{
+		stmt:   stmt,
+		at:     db.Now().UTC().Format(time.RFC3339),
+		who:    db.User,
+		source: SourceFrom(ctx),
+	}, nil
+}
+
+// Add records that field of entity id changed from old to new.
+func (w *ChangeWriter) Add(ctx context.Context, entity string, id int64, field, old, new string) error {
+	_, err := w.stmt.ExecContext(ctx, w.at, w.who, w.source, entity, id, field, old, new)
+	return err
+}
+
+// At is the timestamp the writer stamps on its entries, for records that
+// should carry the same time as their log entries.
+func (w *ChangeWriter) At() string { return w.at }
+
+// Close releases the prepared statement.
+func (w *ChangeWriter) Close() error { return w.stmt.Close() }
+
+// Changes returns the change log of one record, oldest first.
+func (db *DB) Changes(ctx context.Context, entity string, id int64) ([]Change, error) {
+	return db.queryChanges(ctx, `SELECT id, at, who, source, entity, entity_id, field, old_value, new_value
+		FROM change_log WHERE entity = ? AND entity_id = ? ORDER BY id`, entity, id)
+}
+
+// RecentChanges returns the newest limit entries of the whole log, newest first.
+func (db *DB) RecentChanges(ctx context.Context, limit int) ([]Change, error) {
+	return db.queryChanges(ctx, `SELECT id, at, who, source, entity, entity_id, field, old_value, new_value
+		FROM change_log ORDER BY id DESC LIMIT ?`, limit)
+}
+
+func (db *DB) queryChanges(ctx context.Context, query string, args ...any) ([]Change, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var at string
+		if err := rows.Scan(&c.ID, &at, &c.Who, &c.Source, &c.Entity, &c.EntityID, &c.Field, &c.Old, &c.New); err != nil {
+			return nil, err
+		}
+		c.At, _ = time.Parse(time.RFC3339, at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

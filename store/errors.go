@@ -1,0 +1,90 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes shared by every domain package. The window and the command
+// line show Message to the person; Code decides the exit status and how the
+// message is presented.
+const (
+	EInvalid  = "invalid"   // the person gave something we cannot accept
+	ENotFound = "not_found" // the thing named does not exist
+	EConflict = "conflict"  // someone else changed it first, or it already exists
+	EInternal = "internal"  // our fault or the machine's, not the person's
+)
+
+// Error is an error meant to be read by a person. Code classifies it;
+// Message says in plain words what went wrong and, where possible, what to do.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EInternal
+// for any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the person-facing message of err: the message of the
+// first *Error in its chain, or a generic sentence for internal errors whose
+// detail belongs in the log, not in front of the user.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error: " + err.Error()
+}
+
+// mapConstraint turns SQLite constraint failures into person-readable errors.
+// This is the one place that knows SQLite's wording, so domain code can stay
+// portable and never parse driver messages itself.
+func mapConstraint(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"):
+		return &Error{Code: EConflict, Message: "That record already exists (" + afterColon(msg) + ")."}
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
+		return &Error{Code: EConflict, Message: "The record is still referenced by another record, or refers to one that does not exist."}
+	case strings.Contains(msg, "CHECK constraint failed"):
+		return &Error{Code: EInvalid, Message: "A value is out of range (" + afterColon(msg) + ")."}
+	case strings.Contains(msg, "NOT NULL constraint failed"):
+		return &Error{Code: EInvalid, Message: "A required value is missing (" + afterColon(msg) + ")."}
+	}
+	return err
+}
+
+// MapError is mapConstraint for domain stores: wrap the error returned by an
+// Exec or Commit so a constraint failure reaches the user as an *Error.
+func MapError(err error) error { return mapConstraint(err) }
+
+func afterColon(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return strings.TrimSpace(msg[i+2:])
+	}
+	return msg
+}

@@ -1,0 +1,204 @@
+// Package store opens servicebook's SQLite file, migrates it, and provides
+// what every domain shares: transactions, the change log, backup and the
+// integrity check. Domain packages keep their own SQL on top of it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// ApplicationID marks a SQLite file as servicebook's ("SBK1"). A file with
+// another application id belongs to another program and is never migrated.
+const ApplicationID = 0x53424b31
+
+// DB is an open servicebook database.
+type DB struct {
+	*sql.DB
+	Path string
+	// Now is the clock used for change-log entries; tests replace it.
+	Now func() time.Time
+	// User is who is recorded in the change log: the OS user by default.
+	User string
+	// Created is true when Open created a new, empty database file, so the
+	// caller can decide to fill it with sample data.
+	Created bool
+	// BackupPath is where Open copied the file before migrating it, if it did.
+	BackupPath string
+}
+
+// DefaultPath returns the default database location: servicebook.db in the
+// user's configuration directory (for example ~/.config/servicebook on Linux).
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", Errorf(EInvalid, "Cannot find your configuration directory (%v); use --db to name a database file.", err)
+	}
+	return filepath.Join(dir, "servicebook", "servicebook.db"), nil
+}
+
+// Open opens (creating if needed) the database at path and brings its schema
+// up to date. It refuses files that are not SQLite, SQLite files of other
+// programs, and files written by a newer servicebook. Before migrating an
+// existing database it copies it to a timestamped backup beside it.
+func Open(ctx context.Context, path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, Errorf(EInvalid, "Cannot use database path %q: %v.", path, err)
+	}
+	created, err := ensureFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		if err := checkOwnership(ctx, abs); err != nil {
+			return nil, err
+		}
+	}
+	sqldb, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	db := &DB{DB: sqldb, Path: abs, Now: time.Now, User: osUser(), Created: created}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn builds a URI whose pragmas apply to every pooled connection; a one-off
+// PRAGMA statement would reach only one of them.
+func dsn(abs string) string {
+	u := url.URL{Scheme: "file", Path: abs}
+	return u.String() + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// ensureFile creates the database file with mode 0600 (it holds contact
+// details and budgets) and its directory with 0700, before SQLite would
+// create them with the umask's looser modes.
+func ensureFile(abs string) (created bool, err error) {
+	info, err := os.Stat(abs)
+	if err == nil {
+		if info.IsDir() {
+			return false, Errorf(EInvalid, "%s is a folder, not a database file.", abs)
+		}
+		return info.Size() == 0, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false, Errorf(EInvalid, "Cannot read %s: %v.", abs, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return false, Errorf(EInvalid, "Cannot create the folder for %s: %v.", abs, err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return false, Errorf(EInvalid, "Cannot create %s: %v.", abs, err)
+	}
+	return true, f.Close()
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return "unknown"
+}
+
+// Tx runs fn inside one immediate transaction and commits it if fn returns
+// nil. Any error rolls everything back, so the database is never left
+// half-written.
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapConstraint(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return mapConstraint(err)
+	}
+	return mapConstraint(tx.Commit())
+}
+
+// Backup writes a consistent copy of the database to path while it may be in
+// use by others. It refuses to overwrite an existing file.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Errorf(EInvalid, "Cannot use backup path %q: %v.", path, err)
+	}
+	if _, err := os.Stat(abs); err == nil {
+		return Errorf(EInvalid, "%s already exists; choose a new file name for the backup.", abs)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return Errorf(EInvalid, "Cannot create the folder for %s: %v.", abs, err)
+	}
+	// VACUUM INTO reads inside one transaction, so the copy is a snapshot even
+	// while another connection writes; it is also compacted.
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+		return Errorf(EInvalid, "Backup to %s failed: %v.", abs, err)
+	}
+	return os.Chmod(abs, 0o600)
+}
+
+// CheckReport is what Check found.
+type CheckReport struct {
+	Integrity   []string // "ok" when the file is sound
+	ForeignKeys []string // one line per dangling reference
+}
+
+// OK reports whether the database passed both checks.
+func (r CheckReport) OK() bool {
+	return len(r.ForeignKeys) == 0 && len(r.Integrity) == 1 && r.Integrity[0] == "ok"
+}
+
+// Check runs SQLite's integrity_check and foreign_key_check.
+func (db *DB) Check(ctx context.Context) (CheckReport, error) {
+	var rep CheckReport
+	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return rep, err
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		rep.Integrity = append(rep.Integrity, line)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	rows, err = db.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return rep, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int64
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return rep, err
+		}
+		rep.ForeignKeys = append(rep.ForeignKeys,
+			fmt.Sprintf("%s row %d refers to a missing %s", table, rowid.Int64, parent))
+	}
+	return rep, rows.Err()
+}
