@@ -21,6 +21,27 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Fields, for validation errors, holds one problem per field so that a
+	// form can show each message beside its field.
+	Fields []FieldProblem
+}
+
+// FieldProblem is what is wrong with one field of a form or record.
+type FieldProblem struct {
+	Field   string
+	Message string
+}
+
+// Invalid returns an EInvalid error listing problems, or nil if there are none.
+func Invalid(problems []FieldProblem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	parts := make([]string, len(problems))
+	for i, p := range problems {
+		parts[i] = p.Field + ": " + p.Message
+	}
+	return &Error{Code: EInvalid, Message: strings.Join(parts, "; "), Fields: problems}
 }
 
 func (e *Error) Error() string { return e.Message }

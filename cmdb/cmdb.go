@@ -1,0 +1,395 @@
+// Package cmdb holds the configuration management database: CI types and
+// their attribute definitions, configuration items, relations between them,
+// impact analysis, history, baselines and search.
+//
+// Types, validation and calculations here are pure; SQL lives in store.go.
+package cmdb
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+
+	"servicebook/store"
+)
+
+// Status is where a CI is in its life.
+type Status string
+
+// The CI statuses. Retired CIs stay in the CMDB for history and baselines.
+const (
+	StatusPlanned     Status = "planned"
+	StatusInService   Status = "in_service"
+	StatusMaintenance Status = "maintenance"
+	StatusRetired     Status = "retired"
+)
+
+// Statuses lists every status in life-cycle order.
+var Statuses = []Status{StatusPlanned, StatusInService, StatusMaintenance, StatusRetired}
+
+// Label returns the status in English words.
+func (s Status) Label() string { return statusWords[s][0] }
+
+// statusWords holds, per status, the English label first and then every
+// spelling a person may type or find in a spreadsheet, Chinese included.
+var statusWords = map[Status][]string{
+	StatusPlanned:     {"planned", "plan", "计划", "计划中", "规划", "规划中"},
+	StatusInService:   {"in service", "in_service", "inservice", "active", "live", "production", "运行", "运行中", "在用", "使用中", "生产"},
+	StatusMaintenance: {"under maintenance", "maintenance", "维护", "维护中"},
+	StatusRetired:     {"retired", "decommissioned", "退役", "已退役", "报废", "下线"},
+}
+
+// ParseStatus reads a status in English or Chinese, ignoring case and spacing.
+func ParseStatus(text string) (Status, error) {
+	key := normalizeWord(text)
+	for s, words := range statusWords {
+		for _, w := range words {
+			if normalizeWord(w) == key {
+				return s, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%q is not a status; use planned, in service, under maintenance or retired", text)
+}
+
+// Kind is the kind of a relation between two CIs, read "from KIND to".
+type Kind string
+
+// The relation kinds.
+const (
+	DependsOn  Kind = "depends_on"
+	RunsOn     Kind = "runs_on"
+	HostedIn   Kind = "hosted_in"
+	ConnectsTo Kind = "connects_to"
+	PartOf     Kind = "part_of"
+	BackedUpBy Kind = "backed_up_by"
+	SuppliedBy Kind = "supplied_by"
+)
+
+// Kinds lists every relation kind.
+var Kinds = []Kind{DependsOn, RunsOn, HostedIn, ConnectsTo, PartOf, BackedUpBy, SuppliedBy}
+
+var kindWords = map[Kind][]string{
+	DependsOn:  {"depends on", "depends_on", "dependson", "uses", "依赖", "依赖于"},
+	RunsOn:     {"runs on", "runs_on", "运行于", "运行在"},
+	HostedIn:   {"hosted in", "hosted_in", "located in", "托管于", "位于"},
+	ConnectsTo: {"connects to", "connects_to", "连接", "连接到"},
+	PartOf:     {"part of", "part_of", "属于", "组成部分"},
+	BackedUpBy: {"backed up by", "backed_up_by", "backup", "备份于", "备份到"},
+	SuppliedBy: {"supplied by", "supplied_by", "供应商", "由…提供", "提供方"},
+}
+
+// Label returns the kind in English words.
+func (k Kind) Label() string { return kindWords[k][0] }
+
+// ParseKind reads a relation kind in English or Chinese.
+func ParseKind(text string) (Kind, error) {
+	key := normalizeWord(text)
+	for k, words := range kindWords {
+		for _, w := range words {
+			if normalizeWord(w) == key {
+				return k, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%q is not a relation kind; use one of: depends on, runs on, hosted in, connects to, part of, backed up by, supplied by", text)
+}
+
+// Propagation says how failure travels along a relation of this kind.
+// For most kinds the "from" CI needs the "to" CI: when "to" fails, "from" is
+// impacted. "part of" is the other way round: a whole needs its parts.
+// "backed up by" records where a CI's backup lives; losing the backup target
+// does not stop the CI, so it carries no impact.
+func (k Kind) Propagation() (dependentIsFrom, propagates bool) {
+	switch k {
+	case PartOf:
+		return false, true
+	case BackedUpBy:
+		return true, false
+	}
+	return true, true
+}
+
+// AttrKind is the value type of a CI attribute.
+type AttrKind string
+
+// The attribute value types.
+const (
+	AttrText   AttrKind = "text"
+	AttrNumber AttrKind = "number"
+	AttrDate   AttrKind = "date"
+	AttrBool   AttrKind = "bool"
+	AttrChoice AttrKind = "choice"
+	AttrRef    AttrKind = "ref" // a reference to another CI, stored as its CI-000123 reference
+)
+
+// AttrKinds lists every attribute value type.
+var AttrKinds = []AttrKind{AttrText, AttrNumber, AttrDate, AttrBool, AttrChoice, AttrRef}
+
+// AttrDef defines one attribute of a CI type.
+type AttrDef struct {
+	Key      string   `json:"key"`
+	Name     string   `json:"name"`
+	NameZh   string   `json:"name_zh,omitempty"`
+	Kind     AttrKind `json:"kind"`
+	Required bool     `json:"required,omitempty"`
+	Choices  []string `json:"choices,omitempty"`
+}
+
+// Type is a CI type: what kind of thing a CI is and which attributes it records.
+type Type struct {
+	ID          int64
+	Key         string
+	Name        string
+	NameZh      string
+	Description string
+	IsService   bool // business and IT services: where impact analysis ends
+	Builtin     bool
+	Attributes  []AttrDef
+	RowVersion  int64
+}
+
+// Attr returns the definition of the attribute with the given key, name or
+// Chinese name.
+func (t Type) Attr(name string) (AttrDef, bool) {
+	key := normalizeWord(name)
+	for _, a := range t.Attributes {
+		if normalizeWord(a.Key) == key || normalizeWord(a.Name) == key || (a.NameZh != "" && normalizeWord(a.NameZh) == key) {
+			return a, true
+		}
+	}
+	return AttrDef{}, false
+}
+
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// Validate checks a type definition before it is saved.
+func (t Type) Validate() error {
+	var problems []store.FieldProblem
+	if !keyPattern.MatchString(t.Key) {
+		problems = append(problems, store.FieldProblem{Field: "key", Message: "use 1–40 lower-case letters, digits or _, starting with a letter"})
+	}
+	if strings.TrimSpace(t.Name) == "" {
+		problems = append(problems, store.FieldProblem{Field: "name", Message: "a type needs a name"})
+	}
+	seen := map[string]bool{}
+	for i, a := range t.Attributes {
+		field := fmt.Sprintf("attribute %d", i+1)
+		if !keyPattern.MatchString(a.Key) {
+			problems = append(problems, store.FieldProblem{Field: field, Message: fmt.Sprintf("key %q: use lower-case letters, digits or _, starting with a letter", a.Key)})
+		}
+		if seen[a.Key] {
+			problems = append(problems, store.FieldProblem{Field: field, Message: fmt.Sprintf("key %q is used twice", a.Key)})
+		}
+		seen[a.Key] = true
+		if strings.TrimSpace(a.Name) == "" {
+			problems = append(problems, store.FieldProblem{Field: field, Message: "an attribute needs a name"})
+		}
+		if !validAttrKind(a.Kind) {
+			problems = append(problems, store.FieldProblem{Field: field, Message: fmt.Sprintf("%q is not a value type; use text, number, date, bool, choice or ref", a.Kind)})
+		}
+		if a.Kind == AttrChoice && len(a.Choices) == 0 {
+			problems = append(problems, store.FieldProblem{Field: field, Message: "a choice list needs at least one choice"})
+		}
+	}
+	return store.Invalid(problems)
+}
+
+func validAttrKind(k AttrKind) bool {
+	for _, known := range AttrKinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+// CI is a configuration item.
+type CI struct {
+	ID          int64
+	Ref         string // CI-000123: unique and never reused
+	TypeKey     string
+	Name        string
+	Description string
+	Status      Status
+	Criticality int // 1 (highest) to 4
+	Owner       string
+	Location    string
+	Version     string
+	Attributes  map[string]string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	// RowVersion is the version this copy was read at; a save based on an
+	// older version than the database holds is refused.
+	RowVersion int64
+}
+
+// RefNumber formats the human reference of the n-th CI.
+func RefNumber(n int64) string { return fmt.Sprintf("CI-%06d", n) }
+
+var refPattern = regexp.MustCompile(`^CI-\d{6,}$`)
+
+// IsRef reports whether text looks like a CI reference.
+func IsRef(text string) bool { return refPattern.MatchString(strings.ToUpper(strings.TrimSpace(text))) }
+
+// Limits on free text, so that a mistaken paste cannot bloat the file.
+const (
+	maxNameLen = 200
+	maxTextLen = 10000
+)
+
+// Normalize validates ci against its type and returns it with attribute
+// values in canonical form (numbers without grouping, dates as YYYY-MM-DD,
+// yes/no, choices spelled as defined). refExists answers whether a CI
+// reference exists, for attributes that refer to another CI.
+func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
+	var problems []store.FieldProblem
+	add := func(field, format string, args ...any) {
+		problems = append(problems, store.FieldProblem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	ci.TypeKey = t.Key
+	ci.Name = strings.TrimSpace(ci.Name)
+	switch n := utf8.RuneCountInString(ci.Name); {
+	case n == 0:
+		add("name", "a CI needs a name")
+	case n > maxNameLen:
+		add("name", "is %d characters long; the limit is %d", n, maxNameLen)
+	}
+	for field, text := range map[string]string{"description": ci.Description, "owner": ci.Owner, "location": ci.Location, "version": ci.Version} {
+		if n := utf8.RuneCountInString(text); n > maxTextLen {
+			add(field, "is %d characters long; the limit is %d", n, maxTextLen)
+		}
+	}
+	ci.Owner = strings.TrimSpace(ci.Owner)
+	ci.Location = strings.TrimSpace(ci.Location)
+	ci.Version = strings.TrimSpace(ci.Version)
+	if ci.Status == "" {
+		ci.Status = StatusInService
+	}
+	if _, ok := statusWords[ci.Status]; !ok {
+		add("status", "%q is not a status; use planned, in service, under maintenance or retired", ci.Status)
+	}
+	if ci.Criticality == 0 {
+		ci.Criticality = 3
+	}
+	if ci.Criticality < 1 || ci.Criticality > 4 {
+		add("criticality", "%d is out of range; use 1 (highest) to 4 (lowest)", ci.Criticality)
+	}
+	values := map[string]string{}
+	for name, raw := range ci.Attributes {
+		def, ok := t.Attr(name)
+		if !ok {
+			add(name, "is not an attribute of type %q", t.Name)
+			continue
+		}
+		value, err := NormalizeValue(def, raw, refExists)
+		if err != nil {
+			add(def.Name, "%v", err)
+			continue
+		}
+		if value != "" {
+			values[def.Key] = value
+		}
+	}
+	for _, def := range t.Attributes {
+		if def.Required && values[def.Key] == "" && !hasProblem(problems, def.Name) {
+			add(def.Name, "is required for type %q", t.Name)
+		}
+	}
+	ci.Attributes = values
+	return ci, store.Invalid(problems)
+}
+
+func hasProblem(problems []store.FieldProblem, field string) bool {
+	for _, p := range problems {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// NormalizeValue checks one attribute value against its definition and
+// returns it in canonical form; an empty value stays empty.
+func NormalizeValue(def AttrDef, raw string, refExists func(string) bool) (string, error) {
+	text := strings.TrimSpace(raw)
+	if text == "" {
+		return "", nil
+	}
+	switch def.Kind {
+	case AttrText:
+		if n := utf8.RuneCountInString(text); n > maxTextLen {
+			return "", fmt.Errorf("is %d characters long; the limit is %d", n, maxTextLen)
+		}
+		return text, nil
+	case AttrNumber:
+		f, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
+		if err != nil || f != f || f > 1e15 || f < -1e15 {
+			return "", fmt.Errorf("%q is not a number", raw)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case AttrDate:
+		d, err := ParseDate(text)
+		if err != nil {
+			return "", err
+		}
+		return d.Format("2006-01-02"), nil
+	case AttrBool:
+		switch strings.ToLower(text) {
+		case "yes", "y", "true", "1", "是", "有", "√":
+			return "yes", nil
+		case "no", "n", "false", "0", "否", "无", "×":
+			return "no", nil
+		}
+		return "", fmt.Errorf("%q is not yes or no", raw)
+	case AttrChoice:
+		for _, c := range def.Choices {
+			if strings.EqualFold(normalizeWord(c), normalizeWord(text)) {
+				return c, nil
+			}
+		}
+		return "", fmt.Errorf("%q is not one of: %s", raw, strings.Join(def.Choices, ", "))
+	case AttrRef:
+		ref := strings.ToUpper(text)
+		if !IsRef(ref) {
+			return "", fmt.Errorf("%q is not a CI reference like CI-000123", raw)
+		}
+		if refExists != nil && !refExists(ref) {
+			return "", fmt.Errorf("%s does not exist", ref)
+		}
+		return ref, nil
+	}
+	return "", fmt.Errorf("unknown value type %q", def.Kind)
+}
+
+// ParseDate reads a date as people write it: 2026-03-01, 2026/3/1,
+// 2026年3月1日, or 2026-03-01T00:00:00Z.
+func ParseDate(text string) (time.Time, error) {
+	t := strings.TrimSpace(text)
+	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(t)
+	for _, layout := range []string{"2006-1-2", time.RFC3339, "2006-1-2 15:04:05", "2006-1-2 15:04"} {
+		if d, err := time.Parse(layout, t); err == nil {
+			return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date; write it as 2026-03-01", text)
+}
+
+// normalizeWord folds case, full-width forms and spacing so that "In Service",
+// "in_service" and "ＩＮ ＳＥＲＶＩＣＥ" compare equal.
+func normalizeWord(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(width.Fold.String(s)) {
+		switch r {
+		case ' ', '_', '-', '\t', '\u3000', '.', '/':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
