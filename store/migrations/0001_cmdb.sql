@@ -21,6 +21,9 @@ CREATE TABLE ref_counter (
     last INTEGER NOT NULL
 );
 INSERT INTO ref_counter (name, last) VALUES ('ci', 0);
+-- relation_rev counts relation writes, so that a process can tell that its
+-- in-memory relation index is stale after another process wrote.
+INSERT INTO ref_counter (name, last) VALUES ('relation_rev', 0);
 
 CREATE TABLE ci_type (
     id          INTEGER PRIMARY KEY,

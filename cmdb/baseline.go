@@ -1,0 +1,246 @@
+package cmdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"servicebook/store"
+)
+
+// Baseline is a named, frozen copy of every CI and relation, taken before a
+// release or change so that the CMDB can later be compared with it.
+type Baseline struct {
+	ID            int64
+	Name          string
+	Note          string
+	TakenAt       time.Time
+	TakenBy       string
+	CICount       int
+	RelationCount int
+}
+
+// TakeBaseline freezes the current CMDB under a new name.
+func (s *Store) TakeBaseline(ctx context.Context, name, note string) (Baseline, error) {
+	b := Baseline{Name: strings.TrimSpace(name), Note: note, TakenBy: s.db.User}
+	if b.Name == "" {
+		return b, store.Invalid([]store.FieldProblem{{Field: "name", Message: "a baseline needs a name"}})
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		b.TakenAt, _ = time.Parse(time.RFC3339, log.At())
+		res, err := tx.ExecContext(ctx, "INSERT INTO baseline (name, note, taken_at, taken_by) VALUES (?, ?, ?, ?)",
+			b.Name, b.Note, log.At(), b.TakenBy)
+		if err != nil {
+			if store.ErrorCode(store.MapError(err)) == store.EConflict {
+				return store.Errorf(store.EConflict, "A baseline named %q already exists; choose another name.", b.Name)
+			}
+			return err
+		}
+		b.ID, _ = res.LastInsertId()
+		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ref, type_key, name, description, status,
+			criticality, owner, location, version, attributes)
+			SELECT ?, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
+			       ci.version, ci.attributes
+			FROM ci JOIN ci_type t ON t.id = ci.type_id`, b.ID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		b.CICount = int(n)
+		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_relation (baseline_id, from_ref, kind, to_ref, redundancy_group)
+			SELECT ?, f.ref, r.kind, t.ref, r.redundancy_group
+			FROM relation r JOIN ci f ON f.id = r.from_id JOIN ci t ON t.id = r.to_id`, b.ID)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		b.RelationCount = int(n)
+		return log.Add(ctx, "baseline", b.ID, "created", "", fmt.Sprintf("%s: %d CIs, %d relations", b.Name, b.CICount, b.RelationCount))
+	})
+	return b, err
+}
+
+// Baselines lists the baselines, newest first.
+func (s *Store) Baselines(ctx context.Context) ([]Baseline, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT b.id, b.name, b.note, b.taken_at, b.taken_by,
+		(SELECT count(*) FROM baseline_ci c WHERE c.baseline_id = b.id),
+		(SELECT count(*) FROM baseline_relation r WHERE r.baseline_id = b.id)
+		FROM baseline b ORDER BY b.id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Baseline
+	for rows.Next() {
+		var b Baseline
+		var at string
+		if err := rows.Scan(&b.ID, &b.Name, &b.Note, &at, &b.TakenBy, &b.CICount, &b.RelationCount); err != nil {
+			return nil, err
+		}
+		b.TakenAt, _ = time.Parse(time.RFC3339, at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Snapshot is the CMDB at one moment: CIs by reference and relations by
+// "from kind to".
+type Snapshot struct {
+	CIs       map[string]CI
+	Relations map[string]Relation
+}
+
+func relationKey(r Relation) string { return r.FromRef + " " + string(r.Kind) + " " + r.ToRef }
+
+// snapshot loads a baseline by name, or today's CMDB for "".
+func (s *Store) snapshot(ctx context.Context, name string) (Snapshot, error) {
+	snap := Snapshot{CIs: map[string]CI{}, Relations: map[string]Relation{}}
+	var ciQuery, relQuery string
+	var args []any
+	if name == "" {
+		ciQuery = `SELECT ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
+			ci.version, ci.attributes FROM ci JOIN ci_type t ON t.id = ci.type_id`
+		relQuery = `SELECT f.ref, r.kind, t.ref, r.redundancy_group
+			FROM relation r JOIN ci f ON f.id = r.from_id JOIN ci t ON t.id = r.to_id`
+	} else {
+		var id int64
+		err := s.db.QueryRowContext(ctx, "SELECT id FROM baseline WHERE name = ?", name).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return snap, store.Errorf(store.ENotFound, "There is no baseline named %q.", name)
+		}
+		if err != nil {
+			return snap, err
+		}
+		ciQuery = `SELECT ref, type_key, name, description, status, criticality, owner, location, version, attributes
+			FROM baseline_ci WHERE baseline_id = ?`
+		relQuery = `SELECT from_ref, kind, to_ref, redundancy_group FROM baseline_relation WHERE baseline_id = ?`
+		args = []any{id}
+	}
+	rows, err := s.db.QueryContext(ctx, ciQuery, args...)
+	if err != nil {
+		return snap, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c CI
+		var attrs string
+		if err := rows.Scan(&c.Ref, &c.TypeKey, &c.Name, &c.Description, &c.Status, &c.Criticality, &c.Owner,
+			&c.Location, &c.Version, &attrs); err != nil {
+			return snap, err
+		}
+		if err := json.Unmarshal([]byte(attrs), &c.Attributes); err != nil {
+			return snap, fmt.Errorf("%s: attributes: %w", c.Ref, err)
+		}
+		snap.CIs[c.Ref] = c
+	}
+	if err := rows.Err(); err != nil {
+		return snap, err
+	}
+	rrows, err := s.db.QueryContext(ctx, relQuery, args...)
+	if err != nil {
+		return snap, err
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var r Relation
+		if err := rrows.Scan(&r.FromRef, &r.Kind, &r.ToRef, &r.Group); err != nil {
+			return snap, err
+		}
+		snap.Relations[relationKey(r)] = r
+	}
+	return snap, rrows.Err()
+}
+
+// CIDiff is one CI that exists on both sides of a comparison but differs.
+type CIDiff struct {
+	Ref     string
+	Name    string
+	Changes []FieldChange
+}
+
+// Diff is the difference between two snapshots of the CMDB.
+type Diff struct {
+	FromName, ToName                 string // baseline names; "" is today
+	Added, Removed                   []CI
+	Changed                          []CIDiff
+	RelationsAdded, RelationsRemoved []Relation
+	RelationsRegrouped               []FieldChange // Field is the relation; Old/New its redundancy group
+}
+
+// Empty reports whether the two sides are the same.
+func (d Diff) Empty() bool {
+	return len(d.Added)+len(d.Removed)+len(d.Changed)+len(d.RelationsAdded)+len(d.RelationsRemoved)+len(d.RelationsRegrouped) == 0
+}
+
+// Compare returns what changed from a to b, sorted by reference.
+func Compare(a, b Snapshot) Diff {
+	var d Diff
+	for ref, old := range a.CIs {
+		cur, ok := b.CIs[ref]
+		if !ok {
+			d.Removed = append(d.Removed, old)
+			continue
+		}
+		if changes := FieldChanges(old, cur); len(changes) > 0 {
+			d.Changed = append(d.Changed, CIDiff{Ref: ref, Name: cur.Name, Changes: changes})
+		}
+	}
+	for ref, cur := range b.CIs {
+		if _, ok := a.CIs[ref]; !ok {
+			d.Added = append(d.Added, cur)
+		}
+	}
+	for key, old := range a.Relations {
+		cur, ok := b.Relations[key]
+		switch {
+		case !ok:
+			d.RelationsRemoved = append(d.RelationsRemoved, old)
+		case cur.Group != old.Group:
+			d.RelationsRegrouped = append(d.RelationsRegrouped, FieldChange{Field: old.describeKey(), Old: old.Group, New: cur.Group})
+		}
+	}
+	for key, cur := range b.Relations {
+		if _, ok := a.Relations[key]; !ok {
+			d.RelationsAdded = append(d.RelationsAdded, cur)
+		}
+	}
+	byRef := func(cis []CI) { sort.Slice(cis, func(i, j int) bool { return cis[i].Ref < cis[j].Ref }) }
+	byRel := func(rs []Relation) {
+		sort.Slice(rs, func(i, j int) bool { return relationKey(rs[i]) < relationKey(rs[j]) })
+	}
+	byRef(d.Added)
+	byRef(d.Removed)
+	sort.Slice(d.Changed, func(i, j int) bool { return d.Changed[i].Ref < d.Changed[j].Ref })
+	byRel(d.RelationsAdded)
+	byRel(d.RelationsRemoved)
+	sort.Slice(d.RelationsRegrouped, func(i, j int) bool { return d.RelationsRegrouped[i].Field < d.RelationsRegrouped[j].Field })
+	return d
+}
+
+func (r Relation) describeKey() string { return r.FromRef + " " + r.Kind.Label() + " " + r.ToRef }
+
+// DiffBaselines compares baseline from with baseline to, or with today's
+// CMDB when to is "".
+func (s *Store) DiffBaselines(ctx context.Context, from, to string) (Diff, error) {
+	a, err := s.snapshot(ctx, from)
+	if err != nil {
+		return Diff{}, err
+	}
+	b, err := s.snapshot(ctx, to)
+	if err != nil {
+		return Diff{}, err
+	}
+	d := Compare(a, b)
+	d.FromName, d.ToName = from, to
+	return d, nil
+}

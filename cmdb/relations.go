@@ -1,0 +1,353 @@
+package cmdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"servicebook/store"
+)
+
+func queryRelations(ctx context.Context, q querier, where string, args ...any) ([]Relation, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.from_id, f.ref, r.kind, r.to_id, t.ref, r.redundancy_group
+		FROM relation r JOIN ci f ON f.id = r.from_id JOIN ci t ON t.id = r.to_id `+where+` ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Relation
+	for rows.Next() {
+		var r Relation
+		if err := rows.Scan(&r.ID, &r.FromID, &r.FromRef, &r.Kind, &r.ToID, &r.ToRef, &r.Group); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Relations returns every relation of the CI, in either direction.
+func (s *Store) Relations(ctx context.Context, ref string) ([]Relation, error) {
+	ci, err := s.CI(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return queryRelations(ctx, s.db.DB, "WHERE r.from_id = ? OR r.to_id = ?", ci.ID, ci.ID)
+}
+
+// describe reads a relation as a sentence for the change log.
+func (r Relation) describe() string {
+	text := r.FromRef + " " + r.Kind.Label() + " " + r.ToRef
+	if r.Group != "" {
+		text += " (redundancy group " + r.Group + ")"
+	}
+	return text
+}
+
+// relationWriter writes relations and their change-log entries, under both
+// CIs, so that each CI's history shows the relations it gained and lost.
+type relationWriter struct {
+	insert *sql.Stmt
+	log    *store.ChangeWriter
+}
+
+func newRelationWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*relationWriter, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO relation (from_id, kind, to_id, redundancy_group, created_at)
+		VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &relationWriter{insert: stmt, log: log}, nil
+}
+
+func (w *relationWriter) close() { w.insert.Close() }
+
+func (w *relationWriter) create(ctx context.Context, r Relation) (Relation, error) {
+	res, err := w.insert.ExecContext(ctx, r.FromID, string(r.Kind), r.ToID, r.Group, w.log.At())
+	if err != nil {
+		if store.ErrorCode(store.MapError(err)) == store.EConflict {
+			return r, store.Errorf(store.EConflict, "%s already exists.", r.describe())
+		}
+		return r, err
+	}
+	r.ID, _ = res.LastInsertId()
+	if err := w.log.Add(ctx, "ci", r.FromID, "relation", "", r.describe()); err != nil {
+		return r, err
+	}
+	return r, w.log.Add(ctx, "ci", r.ToID, "relation", "", r.describe())
+}
+
+func deleteRelation(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, r Relation) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM relation WHERE id = ?", r.ID); err != nil {
+		return err
+	}
+	if err := log.Add(ctx, "ci", r.FromID, "relation", r.describe(), ""); err != nil {
+		return err
+	}
+	return log.Add(ctx, "ci", r.ToID, "relation", r.describe(), "")
+}
+
+// bumpRelationRev records in the database that relations changed, and
+// returns the new revision.
+func bumpRelationRev(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var rev int64
+	err := tx.QueryRowContext(ctx, "UPDATE ref_counter SET last = last + 1 WHERE name = 'relation_rev' RETURNING last").Scan(&rev)
+	return rev, err
+}
+
+// Relate records "from KIND to", optionally in a redundancy group. A CI
+// cannot relate to itself and the same relation cannot exist twice.
+func (s *Store) Relate(ctx context.Context, fromRef string, kind Kind, toRef, group string) (Relation, error) {
+	r := Relation{Kind: kind, Group: strings.TrimSpace(group)}
+	if _, ok := kindWords[kind]; !ok {
+		return r, store.Errorf(store.EInvalid, "%q is not a relation kind.", kind)
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		from, err := getCI(ctx, tx, fromRef)
+		if err != nil {
+			return err
+		}
+		to, err := getCI(ctx, tx, toRef)
+		if err != nil {
+			return err
+		}
+		if from.ID == to.ID {
+			return store.Errorf(store.EInvalid, "A CI cannot relate to itself (%s).", from.Ref)
+		}
+		r.FromID, r.FromRef, r.ToID, r.ToRef = from.ID, from.Ref, to.ID, to.Ref
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		w, err := newRelationWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if r, err = w.create(ctx, r); err != nil {
+			return err
+		}
+		_, err = bumpRelationRev(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return r, err
+	}
+	s.afterRelationWrite(ctx, []Relation{r}, nil)
+	return r, nil
+}
+
+// Unrelate removes the relation "from KIND to". Returns ENOTFOUND if there
+// is no such relation.
+func (s *Store) Unrelate(ctx context.Context, fromRef string, kind Kind, toRef string) error {
+	var removed Relation
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		rels, err := queryRelations(ctx, tx, "WHERE f.ref = ? AND r.kind = ? AND t.ref = ?",
+			NormalizeRef(fromRef), string(kind), NormalizeRef(toRef))
+		if err != nil {
+			return err
+		}
+		if len(rels) == 0 {
+			return store.Errorf(store.ENotFound, "There is no relation %s %s %s.", NormalizeRef(fromRef), kind.Label(), NormalizeRef(toRef))
+		}
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		removed = rels[0]
+		if err := deleteRelation(ctx, tx, log, removed); err != nil {
+			return err
+		}
+		_, err = bumpRelationRev(ctx, tx)
+		return err
+	})
+	if err == nil {
+		s.afterRelationWrite(ctx, nil, []Relation{removed})
+	}
+	return err
+}
+
+// afterRelationWrite applies a committed write to the in-memory index. If
+// another process wrote relations in between, the index is marked stale and
+// is rebuilt on its next use instead.
+func (s *Store) afterRelationWrite(ctx context.Context, added, removed []Relation) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.graph == nil {
+		return
+	}
+	var rev int64
+	if err := s.db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'relation_rev'").Scan(&rev); err != nil ||
+		rev != s.graphRev+1 {
+		s.graphRev = -1
+		return
+	}
+	for _, r := range removed {
+		s.graph.Remove(r)
+	}
+	for _, r := range added {
+		s.graph.Add(r)
+	}
+	s.graphRev = rev
+}
+
+// Graph returns the relation index, rebuilding it if the database changed
+// under it.
+func (s *Store) Graph(ctx context.Context) (*Graph, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rev int64
+	if err := s.db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'relation_rev'").Scan(&rev); err != nil {
+		return nil, err
+	}
+	if s.graph != nil && rev == s.graphRev {
+		return s.graph, nil
+	}
+	g, err := s.loadGraph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.graph, s.graphRev = g, rev
+	return g, nil
+}
+
+func (s *Store) loadGraph(ctx context.Context) (*Graph, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT from_id, kind, to_id, redundancy_group FROM relation")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	g := NewGraph(nil)
+	for rows.Next() {
+		var r Relation
+		if err := rows.Scan(&r.FromID, &r.Kind, &r.ToID, &r.Group); err != nil {
+			return nil, err
+		}
+		g.add(r)
+	}
+	return g, rows.Err()
+}
+
+// ImpactItem is one CI in an impact report, with the chain of CIs that
+// links it to the CIs the analysis started from.
+type ImpactItem struct {
+	CI        CI
+	IsService bool
+	Depth     int
+	Path      []PathStep
+}
+
+// PathStep is one link of an impact path: CI reached over Kind (in Group).
+type PathStep struct {
+	Ref   string
+	Name  string
+	Kind  Kind
+	Group string
+}
+
+// ImpactReport is the result of an impact analysis.
+type ImpactReport struct {
+	Start    []CI
+	Upstream bool // true: what is impacted; false: what the start depends on
+	Items    []ImpactItem
+}
+
+// Services returns the impacted (or depended-on) services.
+func (r ImpactReport) Services() []ImpactItem {
+	var out []ImpactItem
+	for _, it := range r.Items {
+		if it.IsService {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Impact analyses the CIs named by refs taken as failed together: with
+// upstream true, every CI impacted, up to the business services; with
+// upstream false, everything they depend on. Each item carries its depth and
+// path. Returns ENOTFOUND if a reference does not exist.
+func (s *Store) Impact(ctx context.Context, refs []string, upstream bool) (ImpactReport, error) {
+	rep := ImpactReport{Upstream: upstream}
+	if len(refs) == 0 {
+		return rep, store.Errorf(store.EInvalid, "Name at least one CI to analyse.")
+	}
+	var start []int64
+	for _, ref := range refs {
+		ci, err := s.CI(ctx, ref)
+		if err != nil {
+			return rep, err
+		}
+		rep.Start = append(rep.Start, ci)
+		start = append(start, ci.ID)
+	}
+	g, err := s.Graph(ctx)
+	if err != nil {
+		return rep, err
+	}
+	var walk *Walk
+	if upstream {
+		walk = g.Upstream(start)
+	} else {
+		walk = g.Downstream(start)
+	}
+	ids := make([]int64, len(walk.Hits))
+	for i, h := range walk.Hits {
+		ids[i] = h.ID
+	}
+	cis, err := s.CIsByID(ctx, ids)
+	if err != nil {
+		return rep, err
+	}
+	types, err := s.Types(ctx)
+	if err != nil {
+		return rep, err
+	}
+	service := map[string]bool{}
+	for _, t := range types {
+		service[t.Key] = t.IsService
+	}
+	for _, h := range walk.Hits {
+		if h.Depth == 0 {
+			continue
+		}
+		ci, ok := cis[h.ID]
+		if !ok {
+			return rep, errors.New("relation index refers to a deleted CI; try again")
+		}
+		item := ImpactItem{CI: ci, IsService: service[ci.TypeKey], Depth: h.Depth}
+		for _, step := range walk.Path(h.ID) {
+			c := cis[step.ID]
+			item.Path = append(item.Path, PathStep{Ref: c.Ref, Name: c.Name, Kind: step.Kind, Group: step.Group})
+		}
+		rep.Items = append(rep.Items, item)
+	}
+	return rep, nil
+}
+
+// PathText renders a path as "CI-000005 ← hosted in ← CI-000004 …".
+func PathText(path []PathStep, upstream bool) string {
+	var b strings.Builder
+	for i, p := range path {
+		if i > 0 {
+			// Arrows point from the CI that relates to the one it relates to, so
+			// that the step reads as the relation was recorded. "part of" runs
+			// against the flow of impact, hence the flip.
+			arrow := " → "
+			if upstream != (p.Kind == PartOf) {
+				arrow = " ← "
+			}
+			label := p.Kind.Label()
+			if p.Group != "" {
+				label += fmt.Sprintf(" [%s]", p.Group)
+			}
+			b.WriteString(arrow + label + arrow)
+		}
+		b.WriteString(p.Ref)
+	}
+	return b.String()
+}

@@ -1,0 +1,609 @@
+package cmdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"servicebook/store"
+)
+
+// Store keeps the CMDB in a servicebook database. It holds the in-memory
+// relation index used by impact analysis and keeps it current.
+type Store struct {
+	db *store.DB
+
+	mu       sync.Mutex
+	graph    *Graph
+	graphRev int64 // relation_rev the graph reflects; -1 forces a reload
+}
+
+// NewStore opens the CMDB in db, adding any built-in CI type the database
+// does not have yet.
+func NewStore(ctx context.Context, db *store.DB) (*Store, error) {
+	s := &Store{db: db, graphRev: -1}
+	if err := s.ensureBuiltinTypes(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the database the store works on.
+func (s *Store) DB() *store.DB { return s.db }
+
+func (s *Store) ensureBuiltinTypes(ctx context.Context) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, t := range BuiltinTypes() {
+			attrs, _ := json.Marshal(t.Attributes)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ci_type (key, name, name_zh, description, is_service, builtin, attributes)
+				VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (key) DO NOTHING`,
+				t.Key, t.Name, t.NameZh, t.Description, t.IsService, string(attrs)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ---- CI types ----
+
+// Types returns every CI type, built-in ones first.
+func (s *Store) Types(ctx context.Context) ([]Type, error) {
+	return queryTypes(ctx, s.db.DB, "ORDER BY builtin DESC, id")
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func queryTypes(ctx context.Context, q querier, tail string, args ...any) ([]Type, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, key, name, name_zh, description, is_service, builtin, attributes, row_version
+		FROM ci_type `+tail, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Type
+	for rows.Next() {
+		var t Type
+		var attrs string
+		if err := rows.Scan(&t.ID, &t.Key, &t.Name, &t.NameZh, &t.Description, &t.IsService, &t.Builtin, &attrs, &t.RowVersion); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(attrs), &t.Attributes); err != nil {
+			return nil, fmt.Errorf("type %s: attribute definitions: %w", t.Key, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ResolveType finds a type by key, English name or Chinese name, ignoring
+// case and spacing. Returns ENOTFOUND if there is none.
+func ResolveType(types []Type, name string) (Type, error) {
+	key := normalizeWord(name)
+	for _, t := range types {
+		if normalizeWord(t.Key) == key || normalizeWord(t.Name) == key || (t.NameZh != "" && normalizeWord(t.NameZh) == key) {
+			return t, nil
+		}
+	}
+	keys := make([]string, len(types))
+	for i, t := range types {
+		keys[i] = t.Key
+	}
+	return Type{}, store.Errorf(store.ENotFound, "%q is not a CI type; known types: %s", name, strings.Join(keys, ", "))
+}
+
+// SaveType creates a type (ID 0) or updates one. An update based on a stale
+// RowVersion is refused with ECONFLICT.
+func (s *Store) SaveType(ctx context.Context, t Type) (Type, error) {
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	attrs, _ := json.Marshal(t.Attributes)
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		if t.ID == 0 {
+			res, err := tx.ExecContext(ctx, `INSERT INTO ci_type (key, name, name_zh, description, is_service, attributes)
+				VALUES (?, ?, ?, ?, ?, ?)`, t.Key, t.Name, t.NameZh, t.Description, t.IsService, string(attrs))
+			if err != nil {
+				return err
+			}
+			t.ID, _ = res.LastInsertId()
+			t.RowVersion = 1
+			return log.Add(ctx, "ci_type", t.ID, "created", "", t.Key)
+		}
+		old, err := queryTypes(ctx, tx, "WHERE id = ?", t.ID)
+		if err != nil {
+			return err
+		}
+		if len(old) == 0 {
+			return store.Errorf(store.ENotFound, "CI type %q no longer exists.", t.Key)
+		}
+		if old[0].RowVersion != t.RowVersion {
+			return store.Errorf(store.EConflict, "CI type %q was changed by someone else since you opened it; reload it and apply your change again.", t.Key)
+		}
+		if old[0].Builtin && old[0].Key != t.Key {
+			return store.Errorf(store.EInvalid, "The key of built-in type %q cannot change.", old[0].Key)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ci_type SET key = ?, name = ?, name_zh = ?, description = ?, is_service = ?,
+			attributes = ?, row_version = row_version + 1 WHERE id = ?`,
+			t.Key, t.Name, t.NameZh, t.Description, t.IsService, string(attrs), t.ID); err != nil {
+			return err
+		}
+		oldAttrs, _ := json.Marshal(old[0].Attributes)
+		for _, f := range []struct{ name, old, new string }{
+			{"key", old[0].Key, t.Key}, {"name", old[0].Name, t.Name}, {"name_zh", old[0].NameZh, t.NameZh},
+			{"description", old[0].Description, t.Description},
+			{"is_service", strconv.FormatBool(old[0].IsService), strconv.FormatBool(t.IsService)},
+			{"attributes", string(oldAttrs), string(attrs)},
+		} {
+			if f.old != f.new {
+				if err := log.Add(ctx, "ci_type", t.ID, f.name, f.old, f.new); err != nil {
+					return err
+				}
+			}
+		}
+		t.RowVersion = old[0].RowVersion + 1
+		return nil
+	})
+	return t, err
+}
+
+// ---- CIs ----
+
+const ciColumns = `ci.id, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner,
+	ci.location, ci.version, ci.attributes, ci.created_at, ci.updated_at, ci.row_version`
+
+const ciFrom = ` FROM ci JOIN ci_type t ON t.id = ci.type_id `
+
+func scanCI(rows interface{ Scan(...any) error }) (CI, error) {
+	var c CI
+	var attrs, created, updated string
+	err := rows.Scan(&c.ID, &c.Ref, &c.TypeKey, &c.Name, &c.Description, &c.Status, &c.Criticality, &c.Owner,
+		&c.Location, &c.Version, &attrs, &created, &updated, &c.RowVersion)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal([]byte(attrs), &c.Attributes); err != nil {
+		return c, fmt.Errorf("%s: attributes: %w", c.Ref, err)
+	}
+	c.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	c.UpdatedAt, _ = time.Parse(time.RFC3339, updated)
+	return c, nil
+}
+
+// CI returns the CI with the given reference (case-insensitive; "123" means
+// CI-000123). Returns ENOTFOUND if there is none.
+func (s *Store) CI(ctx context.Context, ref string) (CI, error) {
+	return getCI(ctx, s.db.DB, ref)
+}
+
+func getCI(ctx context.Context, q querier, ref string) (CI, error) {
+	norm := NormalizeRef(ref)
+	c, err := scanCI(q.QueryRowContext(ctx, "SELECT "+ciColumns+ciFrom+"WHERE ci.ref = ?", norm))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.Errorf(store.ENotFound, "There is no CI %s.", norm)
+	}
+	return c, err
+}
+
+// NormalizeRef turns "ci-42", "42" or " CI-000042 " into "CI-000042".
+func NormalizeRef(ref string) string {
+	r := strings.ToUpper(strings.TrimSpace(ref))
+	r = strings.TrimPrefix(r, "CI-")
+	if n, err := strconv.ParseInt(r, 10, 64); err == nil && n > 0 {
+		return RefNumber(n)
+	}
+	return strings.ToUpper(strings.TrimSpace(ref))
+}
+
+func refExistsIn(ctx context.Context, q querier) func(string) bool {
+	return func(ref string) bool {
+		var one int
+		return q.QueryRowContext(ctx, "SELECT 1 FROM ci WHERE ref = ?", ref).Scan(&one) == nil
+	}
+}
+
+// CreateCI validates ci against its type, gives it the next reference and
+// saves it. ci.TypeKey may be a type's key or its English or Chinese name.
+func (s *Store) CreateCI(ctx context.Context, ci CI) (CI, error) {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		types, err := queryTypes(ctx, tx, "")
+		if err != nil {
+			return err
+		}
+		t, err := ResolveType(types, ci.TypeKey)
+		if err != nil {
+			return store.Invalid([]store.FieldProblem{{Field: "type", Message: store.ErrorMessage(err)}})
+		}
+		ci, err = Normalize(ci, t, refExistsIn(ctx, tx))
+		if err != nil {
+			return err
+		}
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		w, err := newCIWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		ci, err = w.create(ctx, ci, t.ID)
+		return err
+	})
+	return ci, err
+}
+
+// ciWriter holds the prepared statements for writing CIs, shared by single
+// saves and by imports of 100k rows.
+type ciWriter struct {
+	log         *store.ChangeWriter
+	next        *sql.Stmt
+	insertStmt  *sql.Stmt
+	updateStmt  *sql.Stmt
+	reservedRef int64 // refs reserved but not yet handed out: (nextRef, reservedRef]
+	nextRef     int64
+	tx          *sql.Tx
+}
+
+func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*ciWriter, error) {
+	w := &ciWriter{log: log, tx: tx}
+	var err error
+	if w.insertStmt, err = tx.PrepareContext(ctx, `INSERT INTO ci (ref, type_id, name, description, status, criticality,
+		owner, location, version, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		return nil, err
+	}
+	if w.updateStmt, err = tx.PrepareContext(ctx, `UPDATE ci SET type_id = ?, name = ?, description = ?, status = ?,
+		criticality = ?, owner = ?, location = ?, version = ?, attributes = ?, updated_at = ?, row_version = row_version + 1
+		WHERE id = ? AND row_version = ?`); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *ciWriter) close() {
+	w.insertStmt.Close()
+	w.updateStmt.Close()
+}
+
+// reserve takes n references from the counter in one statement.
+func (w *ciWriter) reserve(ctx context.Context, n int) error {
+	var last int64
+	if err := w.tx.QueryRowContext(ctx, "UPDATE ref_counter SET last = last + ? WHERE name = 'ci' RETURNING last", n).Scan(&last); err != nil {
+		return err
+	}
+	w.nextRef, w.reservedRef = last-int64(n), last
+	return nil
+}
+
+func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) {
+	if w.nextRef >= w.reservedRef {
+		if err := w.reserve(ctx, 1); err != nil {
+			return ci, err
+		}
+	}
+	w.nextRef++
+	ci.Ref = RefNumber(w.nextRef)
+	attrs, _ := json.Marshal(ci.Attributes)
+	at := w.log.At()
+	res, err := w.insertStmt.ExecContext(ctx, ci.Ref, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
+		ci.Owner, ci.Location, ci.Version, string(attrs), at, at)
+	if err != nil {
+		return ci, err
+	}
+	ci.ID, _ = res.LastInsertId()
+	ci.RowVersion = 1
+	ci.CreatedAt, _ = time.Parse(time.RFC3339, at)
+	ci.UpdatedAt = ci.CreatedAt
+	return ci, w.log.Add(ctx, "ci", ci.ID, "created", "", fmt.Sprintf("%s %q (%s)", ci.TypeKey, ci.Name, ci.Status.Label()))
+}
+
+// update saves ci over old, which must be the row as the database holds it,
+// and logs each changed field. It returns the saved CI and whether anything
+// changed at all.
+func (w *ciWriter) update(ctx context.Context, old, ci CI, typeID int64) (CI, bool, error) {
+	changes := FieldChanges(old, ci)
+	if len(changes) == 0 {
+		return old, false, nil
+	}
+	attrs, _ := json.Marshal(ci.Attributes)
+	res, err := w.updateStmt.ExecContext(ctx, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
+		ci.Owner, ci.Location, ci.Version, string(attrs), w.log.At(), ci.ID, ci.RowVersion)
+	if err != nil {
+		return ci, false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ci, false, conflict(old)
+	}
+	for _, c := range changes {
+		if err := w.log.Add(ctx, "ci", ci.ID, c.Field, c.Old, c.New); err != nil {
+			return ci, false, err
+		}
+	}
+	ci.Ref = old.Ref
+	ci.CreatedAt = old.CreatedAt
+	ci.UpdatedAt, _ = time.Parse(time.RFC3339, w.log.At())
+	ci.RowVersion++
+	return ci, true, nil
+}
+
+// ConflictError is returned when a save is based on an older version of a
+// CI than the database holds. Current is what the database holds now, so the
+// person can see the other edit before deciding.
+type ConflictError struct {
+	Current CI
+}
+
+func (e *ConflictError) Error() string { return e.message() }
+
+// Unwrap lets store.ErrorCode and store.ErrorMessage see an EConflict.
+func (e *ConflictError) Unwrap() error {
+	return &store.Error{Code: store.EConflict, Message: e.message()}
+}
+
+func (e *ConflictError) message() string {
+	return fmt.Sprintf("%s was changed by someone else since you opened it (now: name %q, status %s, owner %q, version %d); reload it and apply your change again.",
+		e.Current.Ref, e.Current.Name, e.Current.Status.Label(), e.Current.Owner, e.Current.RowVersion)
+}
+
+func conflict(current CI) error {
+	return &ConflictError{Current: current}
+}
+
+// FieldChange is one field of a CI that differs between two versions.
+type FieldChange struct {
+	Field    string
+	Old, New string
+}
+
+// FieldChanges lists the fields that differ between a and b, attributes as
+// "attributes.KEY", in a stable order.
+func FieldChanges(a, b CI) []FieldChange {
+	var out []FieldChange
+	add := func(field, old, new string) {
+		if old != new {
+			out = append(out, FieldChange{field, old, new})
+		}
+	}
+	add("type", a.TypeKey, b.TypeKey)
+	add("name", a.Name, b.Name)
+	add("description", a.Description, b.Description)
+	add("status", string(a.Status), string(b.Status))
+	add("criticality", strconv.Itoa(a.Criticality), strconv.Itoa(b.Criticality))
+	add("owner", a.Owner, b.Owner)
+	add("location", a.Location, b.Location)
+	add("version", a.Version, b.Version)
+	keys := map[string]bool{}
+	for k := range a.Attributes {
+		keys[k] = true
+	}
+	for k := range b.Attributes {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		add("attributes."+k, a.Attributes[k], b.Attributes[k])
+	}
+	return out
+}
+
+// UpdateCI saves changes to a CI. ci.RowVersion must be the version the
+// caller read; if someone saved in between, the save is refused with a
+// ConflictError-worded EConflict and nothing is written.
+func (s *Store) UpdateCI(ctx context.Context, ci CI) (CI, error) {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := getCI(ctx, tx, ci.Ref)
+		if err != nil {
+			return err
+		}
+		if old.RowVersion != ci.RowVersion {
+			return conflict(old)
+		}
+		types, err := queryTypes(ctx, tx, "")
+		if err != nil {
+			return err
+		}
+		t, err := ResolveType(types, ci.TypeKey)
+		if err != nil {
+			return store.Invalid([]store.FieldProblem{{Field: "type", Message: store.ErrorMessage(err)}})
+		}
+		ci.ID = old.ID
+		if ci, err = Normalize(ci, t, refExistsIn(ctx, tx)); err != nil {
+			return err
+		}
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		w, err := newCIWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		ci, _, err = w.update(ctx, old, ci, t.ID)
+		return err
+	})
+	return ci, err
+}
+
+// DeleteCI deletes a CI and its relations, logging each. Baselines keep
+// their copies. The reference is never handed out again.
+func (s *Store) DeleteCI(ctx context.Context, ref string) error {
+	var removed []Relation
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		ci, err := getCI(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		rels, err := queryRelations(ctx, tx, "WHERE r.from_id = ? OR r.to_id = ?", ci.ID, ci.ID)
+		if err != nil {
+			return err
+		}
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		for _, r := range rels {
+			if err := deleteRelation(ctx, tx, log, r); err != nil {
+				return err
+			}
+		}
+		if len(rels) > 0 {
+			if _, err := bumpRelationRev(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM ci WHERE id = ?", ci.ID); err != nil {
+			return err
+		}
+		removed = rels
+		return log.Add(ctx, "ci", ci.ID, "deleted", fmt.Sprintf("%s %q", ci.TypeKey, ci.Name), "")
+	})
+	if err == nil && len(removed) > 0 {
+		s.afterRelationWrite(ctx, nil, removed)
+	}
+	return err
+}
+
+// Filter selects CIs for a list. Zero values select everything.
+type Filter struct {
+	TypeKey     string
+	Status      Status
+	Criticality int
+	Owner       string // exact owner; "-" selects CIs without an owner
+	Sort        string // ref, name, type, status, criticality, owner, location
+	Descending  bool
+	Limit       int // 0 means no limit
+	Offset      int
+}
+
+var sortColumns = map[string]string{
+	"": "ci.id", "ref": "ci.id", "name": "ci.name", "type": "t.key", "status": "ci.status",
+	"criticality": "ci.criticality", "owner": "ci.owner", "location": "ci.location",
+}
+
+// ListCIs returns the CIs that match f, and how many match in all.
+func (s *Store) ListCIs(ctx context.Context, f Filter) ([]CI, int, error) {
+	var where []string
+	var args []any
+	if f.TypeKey != "" {
+		types, err := s.Types(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		t, err := ResolveType(types, f.TypeKey)
+		if err != nil {
+			return nil, 0, err
+		}
+		where, args = append(where, "ci.type_id = ?"), append(args, t.ID)
+	}
+	if f.Status != "" {
+		where, args = append(where, "ci.status = ?"), append(args, string(f.Status))
+	}
+	if f.Criticality != 0 {
+		where, args = append(where, "ci.criticality = ?"), append(args, f.Criticality)
+	}
+	switch f.Owner {
+	case "":
+	case "-":
+		where = append(where, "ci.owner = ''")
+	default:
+		where, args = append(where, "ci.owner = ?"), append(args, f.Owner)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*)"+ciFrom+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	col, ok := sortColumns[f.Sort]
+	if !ok {
+		return nil, 0, store.Errorf(store.EInvalid, "Cannot sort by %q; use ref, name, type, status, criticality, owner or location.", f.Sort)
+	}
+	order := " ORDER BY " + col
+	if f.Descending {
+		order += " DESC"
+	}
+	if col != "ci.id" {
+		order += ", ci.id"
+	}
+	limit := ""
+	if f.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+cond+order+limit, args...)
+	return cis, total, err
+}
+
+func (s *Store) queryCIs(ctx context.Context, query string, args ...any) ([]CI, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CI
+	for rows.Next() {
+		c, err := scanCI(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CIsByID returns the CIs with the given ids, keyed by id. Ids that no
+// longer exist are absent.
+func (s *Store) CIsByID(ctx context.Context, ids []int64) (map[int64]CI, error) {
+	out := make(map[int64]CI, len(ids))
+	const chunk = 500 // stay far below SQLite's bound-parameter limit
+	for start := 0; start < len(ids); start += chunk {
+		end := min(start+chunk, len(ids))
+		args := make([]any, end-start)
+		for i, id := range ids[start:end] {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(args)), ",")
+		cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE ci.id IN ("+marks+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cis {
+			out[c.ID] = c
+		}
+	}
+	return out, nil
+}
+
+// History returns the change log of a CI, oldest first, including changes
+// to its relations.
+func (s *Store) History(ctx context.Context, ref string) ([]store.Change, error) {
+	ci, err := s.CI(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Changes(ctx, "ci", ci.ID)
+}

@@ -1,0 +1,447 @@
+package cmdb
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"servicebook/store"
+)
+
+func mustStore(t testing.TB) *Store {
+	t.Helper()
+	s, err := NewStore(context.Background(), store.MustOpen(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func mustCreate(t testing.TB, s *Store, ci CI) CI {
+	t.Helper()
+	got, err := s.CreateCI(context.Background(), ci)
+	if err != nil {
+		t.Fatalf("create %q: %v", ci.Name, err)
+	}
+	return got
+}
+
+func TestBuiltinTypesAreThere(t *testing.T) {
+	s := mustStore(t)
+	types, err := s.Types(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(types) != len(BuiltinTypes()) {
+		t.Fatalf("%d types, want %d", len(types), len(BuiltinTypes()))
+	}
+	for _, name := range []string{"server", "Business service", "数据库", "IT Service", "外部/供应商服务"} {
+		if _, err := ResolveType(types, name); err != nil {
+			t.Errorf("ResolveType(%q): %v", name, err)
+		}
+	}
+	// Opening again does not duplicate them.
+	s2, err := NewStore(context.Background(), s.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := s2.Types(context.Background())
+	if len(again) != len(types) {
+		t.Errorf("reopening added types: %d -> %d", len(types), len(again))
+	}
+}
+
+func TestCreateCIValidatesAndNumbers(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	a := mustCreate(t, s, CI{TypeKey: "服务器", Name: " db-01 ", Attributes: map[string]string{
+		"IP address": "10.0.0.5", "CPU cores": "16", "warranty_end": "2027年3月1日"}})
+	if a.Ref != "CI-000001" || a.Name != "db-01" || a.TypeKey != "server" || a.Status != StatusInService || a.Criticality != 3 {
+		t.Errorf("created %+v", a)
+	}
+	if a.Attributes["warranty_end"] != "2027-03-01" || a.Attributes["cpu_cores"] != "16" {
+		t.Errorf("attributes not normalised: %v", a.Attributes)
+	}
+	b := mustCreate(t, s, CI{TypeKey: "server", Name: "db-02"})
+	if b.Ref != "CI-000002" {
+		t.Errorf("second ref = %s", b.Ref)
+	}
+	// References are never reused, even after a delete.
+	if err := s.DeleteCI(ctx, b.Ref); err != nil {
+		t.Fatal(err)
+	}
+	c := mustCreate(t, s, CI{TypeKey: "server", Name: "db-03"})
+	if c.Ref != "CI-000003" {
+		t.Errorf("ref after delete = %s, want CI-000003", c.Ref)
+	}
+
+	bad := []struct {
+		name  string
+		ci    CI
+		field string
+		want  string
+	}{
+		{"no name", CI{TypeKey: "server"}, "name", "needs a name"},
+		{"unknown type", CI{TypeKey: "spaceship", Name: "x"}, "type", "not a CI type"},
+		{"criticality out of range", CI{TypeKey: "server", Name: "x", Criticality: 7}, "criticality", "1 (highest) to 4"},
+		{"bad status", CI{TypeKey: "server", Name: "x", Status: "sleeping"}, "status", "not a status"},
+		{"number attribute", CI{TypeKey: "server", Name: "x", Attributes: map[string]string{"cpu_cores": "many"}}, "CPU cores", "not a number"},
+		{"date attribute", CI{TypeKey: "server", Name: "x", Attributes: map[string]string{"warranty_end": "soon"}}, "Warranty end", "not a date"},
+		{"choice attribute", CI{TypeKey: "database", Name: "x", Attributes: map[string]string{"engine": "Excel"}}, "Engine", "not one of"},
+		{"bool attribute", CI{TypeKey: "site", Name: "x", Attributes: map[string]string{"recovery_site": "maybe"}}, "Recovery site", "not yes or no"},
+		{"reference to missing CI", CI{TypeKey: "external_service", Name: "x", Attributes: map[string]string{"contract": "CI-999999"}}, "Contract", "does not exist"},
+		{"unknown attribute", CI{TypeKey: "server", Name: "x", Attributes: map[string]string{"colour": "red"}}, "colour", "not an attribute"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := s.CreateCI(ctx, c.ci)
+			var e *store.Error
+			if !errors.As(err, &e) || e.Code != store.EInvalid {
+				t.Fatalf("err = %v, want EInvalid", err)
+			}
+			if len(e.Fields) == 0 || e.Fields[0].Field != c.field || !strings.Contains(e.Fields[0].Message, c.want) {
+				t.Errorf("problems = %+v, want field %q with %q", e.Fields, c.field, c.want)
+			}
+		})
+	}
+	_, total, _ := s.ListCIs(ctx, Filter{})
+	if total != 2 {
+		t.Errorf("%d CIs after refused creates, want 2", total)
+	}
+}
+
+func TestRequiredAttributeOfUserType(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	_, err := s.SaveType(ctx, Type{Key: "ups", Name: "UPS", NameZh: "不间断电源", Attributes: []AttrDef{
+		{Key: "runtime_minutes", Name: "Runtime (minutes)", Kind: AttrNumber, Required: true},
+		{Key: "phase", Name: "Phase", Kind: AttrChoice, Choices: []string{"single", "three"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCI(ctx, CI{TypeKey: "不间断电源", Name: "UPS-A"}); err == nil || !strings.Contains(err.Error(), "required") {
+		t.Errorf("missing required attribute: %v", err)
+	}
+	ci := mustCreate(t, s, CI{TypeKey: "ups", Name: "UPS-A", Attributes: map[string]string{"runtime_minutes": "1,200", "phase": "THREE"}})
+	if ci.Attributes["runtime_minutes"] != "1200" || ci.Attributes["phase"] != "three" {
+		t.Errorf("attributes = %v", ci.Attributes)
+	}
+	if _, err := s.SaveType(ctx, Type{Key: "Bad Key", Name: ""}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad type definition accepted: %v", err)
+	}
+	if _, err := s.SaveType(ctx, Type{Key: "ups", Name: "Again"}); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("duplicate type key: %v, want EConflict", err)
+	}
+}
+
+func TestUpdateLogsFieldsAndRefusesStaleSave(t *testing.T) {
+	s := mustStore(t)
+	ctx := store.WithSource(context.Background(), store.SourceGUI)
+	ci := mustCreate(t, s, CI{TypeKey: "server", Name: "app-01", Owner: "Li Wei"})
+
+	mine, theirs := ci, ci
+	theirs.Owner = "Wang Fang"
+	theirs.Attributes = map[string]string{"os": "Kylin V10"}
+	saved, err := s.UpdateCI(ctx, theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.RowVersion != ci.RowVersion+1 {
+		t.Errorf("row version %d -> %d", ci.RowVersion, saved.RowVersion)
+	}
+	mine.Location = "Beijing DC"
+	_, err = s.UpdateCI(ctx, mine)
+	var conflict *ConflictError
+	if !errors.As(err, &conflict) || store.ErrorCode(err) != store.EConflict {
+		t.Fatalf("stale save: %v, want a conflict", err)
+	}
+	if conflict.Current.Owner != "Wang Fang" || !strings.Contains(err.Error(), "Wang Fang") {
+		t.Errorf("conflict does not show the other edit: %v", err)
+	}
+	got, _ := s.CI(ctx, ci.Ref)
+	if got.Location != "" || got.Owner != "Wang Fang" {
+		t.Errorf("stale save changed the row: %+v", got)
+	}
+
+	hist, err := s.History(ctx, "ci-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, h := range hist {
+		lines = append(lines, h.Field+":"+h.Old+"->"+h.New+"@"+h.Source)
+	}
+	want := []string{
+		`created:->server "app-01" (in service)@cli`,
+		"owner:Li Wei->Wang Fang@gui",
+		"attributes.os:->Kylin V10@gui",
+	}
+	if !reflect.DeepEqual(lines, want) {
+		t.Errorf("history = %q\nwant %q", lines, want)
+	}
+}
+
+func TestRelationsRulesAndHistory(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	app := mustCreate(t, s, CI{TypeKey: "application", Name: "Payroll"})
+	vm := mustCreate(t, s, CI{TypeKey: "virtual_machine", Name: "vm-7"})
+
+	if _, err := s.Relate(ctx, app.Ref, RunsOn, vm.Ref, ""); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		from, to string
+		want     string
+		code     string
+	}{
+		{"duplicate", app.Ref, vm.Ref, "already exists", store.EConflict},
+		{"self", app.Ref, app.Ref, "itself", store.EInvalid},
+		{"missing CI", app.Ref, "CI-000999", "no CI CI-000999", store.ENotFound},
+	}
+	for _, c := range cases {
+		_, err := s.Relate(ctx, c.from, RunsOn, c.to, "")
+		if store.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %s containing %q", c.name, err, c.code, c.want)
+		}
+	}
+	// A cycle is allowed.
+	if _, err := s.Relate(ctx, vm.Ref, DependsOn, app.Ref, ""); err != nil {
+		t.Errorf("cycle refused: %v", err)
+	}
+	rels, _ := s.Relations(ctx, vm.Ref)
+	if len(rels) != 2 {
+		t.Errorf("vm has %d relations, want 2", len(rels))
+	}
+	if err := s.Unrelate(ctx, app.Ref, RunsOn, vm.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Unrelate(ctx, app.Ref, RunsOn, vm.Ref); store.ErrorCode(err) != store.ENotFound {
+		t.Errorf("second unrelate: %v", err)
+	}
+	hist, _ := s.History(ctx, vm.Ref)
+	var got []string
+	for _, h := range hist[1:] {
+		got = append(got, h.Old+"|"+h.New)
+	}
+	want := []string{
+		"|CI-000001 runs on CI-000002",
+		"|CI-000002 depends on CI-000001",
+		"CI-000001 runs on CI-000002|",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("vm relation history = %q, want %q", got, want)
+	}
+	// Deleting a CI deletes its relations and logs them.
+	if err := s.DeleteCI(ctx, app.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if rels, _ := s.Relations(ctx, vm.Ref); len(rels) != 0 {
+		t.Errorf("relations survive their CI: %v", rels)
+	}
+}
+
+// demoChain builds: business service <- app <- vm <- server <- storage, and
+// the app also on db (runs on two nodes in a redundancy group).
+func demoChain(t *testing.T, s *Store) map[string]CI {
+	ctx := context.Background()
+	cis := map[string]CI{}
+	for _, c := range []CI{
+		{TypeKey: "business_service", Name: "网上银行 Online banking"},
+		{TypeKey: "application", Name: "Core banking app"},
+		{TypeKey: "virtual_machine", Name: "vm-app-01"},
+		{TypeKey: "server", Name: "esx-01"},
+		{TypeKey: "storage", Name: "san-01"},
+		{TypeKey: "database", Name: "核心数据库 core DB", Attributes: map[string]string{"engine": "oracle"}},
+		{TypeKey: "server", Name: "db-node-a"},
+		{TypeKey: "server", Name: "db-node-b"},
+	} {
+		cis[c.Name] = mustCreate(t, s, c)
+	}
+	link := func(from string, k Kind, to, group string) {
+		if _, err := s.Relate(ctx, cis[from].Ref, k, cis[to].Ref, group); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link("网上银行 Online banking", DependsOn, "Core banking app", "")
+	link("Core banking app", RunsOn, "vm-app-01", "")
+	link("vm-app-01", HostedIn, "esx-01", "")
+	link("esx-01", DependsOn, "san-01", "")
+	link("Core banking app", DependsOn, "核心数据库 core DB", "")
+	link("核心数据库 core DB", RunsOn, "db-node-a", "cluster")
+	link("核心数据库 core DB", RunsOn, "db-node-b", "cluster")
+	return cis
+}
+
+func TestImpactThroughStore(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	cis := demoChain(t, s)
+
+	rep, err := s.Impact(ctx, []string{cis["san-01"].Ref}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcs := rep.Services()
+	if len(svcs) != 1 || svcs[0].CI.Name != "网上银行 Online banking" || svcs[0].Depth != 4 {
+		t.Fatalf("impacted services = %+v", svcs)
+	}
+	path := PathText(svcs[0].Path, true)
+	if path != "CI-000005 ← depends on ← CI-000004 ← hosted in ← CI-000003 ← runs on ← CI-000002 ← depends on ← CI-000001" {
+		t.Errorf("path = %s", path)
+	}
+	one, _ := s.Impact(ctx, []string{cis["db-node-a"].Ref}, true)
+	if len(one.Items) != 0 {
+		t.Errorf("one cluster node down impacts %d CIs, want 0", len(one.Items))
+	}
+	both, _ := s.Impact(ctx, []string{cis["db-node-a"].Ref, cis["db-node-b"].Ref}, true)
+	if len(both.Services()) != 1 {
+		t.Errorf("both cluster nodes down: %d services impacted, want 1", len(both.Services()))
+	}
+	down, _ := s.Impact(ctx, []string{cis["网上银行 Online banking"].Ref}, false)
+	if len(down.Items) != 7 {
+		t.Errorf("banking depends on %d CIs, want 7", len(down.Items))
+	}
+
+	// A second store on the same file stands for another process: its writes
+	// must be seen by this store's next impact analysis.
+	other, _ := NewStore(ctx, s.DB())
+	if err := other.Unrelate(ctx, cis["esx-01"].Ref, DependsOn, cis["san-01"].Ref); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.Impact(ctx, []string{cis["san-01"].Ref}, true)
+	if len(after.Items) != 0 {
+		t.Errorf("stale index: san-01 still impacts %d CIs", len(after.Items))
+	}
+}
+
+func TestSearchEnglishChineseAndShortWords(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	demoChain(t, s)
+	mustCreate(t, s, CI{TypeKey: "server", Name: "db-01", Owner: "张伟", Location: "北京主数据中心"})
+	mustCreate(t, s, CI{TypeKey: "application", Name: "HR portal", Description: "人力资源门户"})
+
+	names := func(q string) []string {
+		cis, err := s.Search(ctx, q, 20)
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var out []string
+		for _, c := range cis {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{"数据库", []string{"核心数据库 core DB"}},
+		{"库", []string{"核心数据库 core DB"}},
+		{"db-01", []string{"db-01"}},
+		{"oracle", []string{"核心数据库 core DB"}}, // an attribute value, any case
+		{"Oracle", []string{"核心数据库 core DB"}},
+		{"数据中心", []string{"db-01"}},
+		{"张伟", []string{"db-01"}},
+		{"资源", []string{"HR portal"}},
+		{"CI-000003", []string{"vm-app-01"}},
+		{"db node", []string{"db-node-a", "db-node-b"}},
+		{`"quoted" AND`, nil},
+		{"   ", nil},
+		{"100%", nil},
+	}
+	for _, c := range cases {
+		if got := names(c.query); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("search %q = %q, want %q", c.query, got, c.want)
+		}
+	}
+}
+
+func TestBaselineTakeAndDiff(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	cis := demoChain(t, s)
+	b, err := s.TakeBaseline(ctx, "before-change-42", "CAB approved")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.CICount != 8 || b.RelationCount != 7 {
+		t.Errorf("baseline counts %d/%d, want 8/7", b.CICount, b.RelationCount)
+	}
+	if _, err := s.TakeBaseline(ctx, "before-change-42", ""); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("duplicate baseline name: %v", err)
+	}
+
+	vm := cis["vm-app-01"]
+	vm.Status = StatusMaintenance
+	vm.Attributes = map[string]string{"memory_gb": "64"}
+	if _, err := s.UpdateCI(ctx, vm); err != nil {
+		t.Fatal(err)
+	}
+	added := mustCreate(t, s, CI{TypeKey: "server", Name: "db-node-c"})
+	s.Relate(ctx, cis["核心数据库 core DB"].Ref, RunsOn, added.Ref, "cluster")
+	s.DeleteCI(ctx, cis["san-01"].Ref)
+
+	d, err := s.DiffBaselines(ctx, "before-change-42", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Added) != 1 || d.Added[0].Name != "db-node-c" {
+		t.Errorf("added = %+v", d.Added)
+	}
+	if len(d.Removed) != 1 || d.Removed[0].Name != "san-01" {
+		t.Errorf("removed = %+v", d.Removed)
+	}
+	wantChanged := []FieldChange{{"status", "in_service", "maintenance"}, {"attributes.memory_gb", "", "64"}}
+	if len(d.Changed) != 1 || !reflect.DeepEqual(d.Changed[0].Changes, wantChanged) {
+		t.Errorf("changed = %+v", d.Changed)
+	}
+	if len(d.RelationsAdded) != 1 || len(d.RelationsRemoved) != 1 {
+		t.Errorf("relations +%v -%v", d.RelationsAdded, d.RelationsRemoved)
+	}
+	// Two baselines compare too, and a baseline with itself is empty.
+	s.TakeBaseline(ctx, "after", "")
+	d2, _ := s.DiffBaselines(ctx, "before-change-42", "after")
+	if len(d2.Changed) != 1 {
+		t.Errorf("baseline vs baseline: %+v", d2)
+	}
+	if same, _ := s.DiffBaselines(ctx, "after", "after"); !same.Empty() {
+		t.Errorf("baseline vs itself not empty: %+v", same)
+	}
+	if _, err := s.DiffBaselines(ctx, "nope", ""); store.ErrorCode(err) != store.ENotFound {
+		t.Errorf("unknown baseline: %v", err)
+	}
+	list, _ := s.Baselines(ctx)
+	if len(list) != 2 || list[0].Name != "after" {
+		t.Errorf("baselines = %+v", list)
+	}
+}
+
+func TestListFiltersAndSorts(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	demoChain(t, s)
+	mustCreate(t, s, CI{TypeKey: "server", Name: "aaa", Owner: "Ops", Criticality: 1, Status: StatusRetired})
+
+	servers, total, err := s.ListCIs(ctx, Filter{TypeKey: "服务器", Sort: "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 4 || servers[0].Name != "aaa" {
+		t.Errorf("servers by name: total %d first %q", total, servers[0].Name)
+	}
+	retired, _, _ := s.ListCIs(ctx, Filter{Status: StatusRetired})
+	critical, _, _ := s.ListCIs(ctx, Filter{Criticality: 1})
+	unowned, unownedTotal, _ := s.ListCIs(ctx, Filter{Owner: "-", Limit: 2})
+	if len(retired) != 1 || len(critical) != 1 || len(unowned) != 2 || unownedTotal != 8 {
+		t.Errorf("retired %d critical %d unowned %d/%d", len(retired), len(critical), len(unowned), unownedTotal)
+	}
+	if _, _, err := s.ListCIs(ctx, Filter{Sort: "colour"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad sort column: %v", err)
+	}
+}
