@@ -1,0 +1,222 @@
+// Package sheet reads the spreadsheets people bring in — XLSX workbooks and
+// CSV files in the encodings Excel writes on Chinese and English Windows —
+// into plain rows of text, and maps their header rows to the fields an
+// importer knows. It refuses what it cannot read safely (password-protected
+// or legacy workbooks, zip bombs, binary files) with a message a person can
+// act on.
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/richardlehane/mscfb"
+	"github.com/xuri/excelize/v2"
+
+	"servicebook/store"
+)
+
+// Table is one sheet (or a whole CSV file) as rows of cell text. Rows keep
+// their position: Rows[i] is spreadsheet row i+1, empty rows included.
+type Table struct {
+	Name string // sheet name; "" for CSV
+	Rows [][]string
+}
+
+// Book is a file that was read: its sheets in workbook order.
+type Book struct {
+	File   string // base name, as it appears in messages
+	Sheets []Table
+}
+
+// Limits bound what a file may cost to read.
+type Limits struct {
+	MaxFileBytes int64 // size of the file on disk
+	MaxUnzipped  int64 // total uncompressed size of an XLSX's parts
+	MaxRows      int   // rows over all sheets
+}
+
+// DefaultLimits fit every real finance or CMDB spreadsheet we have seen with
+// room to spare, and stop a zip bomb long before it fills memory.
+var DefaultLimits = Limits{
+	MaxFileBytes: 256 << 20,
+	MaxUnzipped:  2 << 30,
+	MaxRows:      2_000_000,
+}
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// ReadFile reads an XLSX workbook or a CSV file, deciding by its content
+// rather than its name.
+func ReadFile(path string, lim Limits) (*Book, error) {
+	name := filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, store.Errorf(store.EInvalid, "%s: cannot open: %v", name, unwrapPathError(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, store.Errorf(store.EInvalid, "%s: cannot read: %v", name, err)
+	}
+	if info.IsDir() {
+		return nil, store.Errorf(store.EInvalid, "%s: is a folder, not a spreadsheet", name)
+	}
+	if info.Size() > lim.MaxFileBytes {
+		return nil, store.Errorf(store.EInvalid, "%s: is %d MB; the limit is %d MB", name, info.Size()>>20, lim.MaxFileBytes>>20)
+	}
+	return Read(name, f, info.Size(), lim)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Read reads a spreadsheet of the given size from r; name is used in messages.
+func Read(name string, r io.ReaderAt, size int64, lim Limits) (*Book, error) {
+	head := make([]byte, 8)
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	switch {
+	case size == 0:
+		return nil, store.Errorf(store.EInvalid, "%s: the file is empty", name)
+	case bytes.HasPrefix(head, zipMagic):
+		return readXLSX(name, r, size, lim)
+	case bytes.HasPrefix(head, cfbMagic):
+		return nil, describeCFB(name, r)
+	}
+	if size > lim.MaxFileBytes {
+		return nil, store.Errorf(store.EInvalid, "%s: is %d MB; the limit is %d MB", name, size>>20, lim.MaxFileBytes>>20)
+	}
+	data, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return nil, store.Errorf(store.EInvalid, "%s: cannot read: %v", name, err)
+	}
+	t, err := ParseCSV(name, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	return &Book{File: name, Sheets: []Table{t}}, nil
+}
+
+// describeCFB explains an OLE2 compound file: Excel stores a
+// password-protected .xlsx in this container, and it is also the old .xls
+// format. Neither can be read without the person's help.
+func describeCFB(name string, r io.ReaderAt) error {
+	doc, err := mscfb.New(r)
+	if err == nil {
+		for entry, err := doc.Next(); err == nil; entry, err = doc.Next() {
+			if entry.Name == "EncryptionInfo" || entry.Name == "EncryptedPackage" {
+				return store.Errorf(store.EInvalid, "%s: the workbook is password-protected; open it in Excel, remove the password (File > Info > Protect Workbook) and save it again", name)
+			}
+		}
+	}
+	return store.Errorf(store.EInvalid, "%s: is an old Excel 97–2003 (.xls) or other Office file; save it as an Excel workbook (.xlsx) or CSV and import that", name)
+}
+
+func readXLSX(name string, r io.ReaderAt, size int64, lim Limits) (*Book, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, store.Errorf(store.EInvalid, "%s: is damaged or not an Excel workbook (%v)", name, err)
+	}
+	var total uint64
+	hasWorkbook := false
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.Name == "xl/workbook.xml" {
+			hasWorkbook = true
+		}
+	}
+	if !hasWorkbook {
+		return nil, store.Errorf(store.EInvalid, "%s: is a zip archive but not an Excel workbook", name)
+	}
+	// The sizes in the zip directory can lie; excelize's own limit below
+	// stops a bomb that understates them.
+	if total > uint64(lim.MaxUnzipped) {
+		return nil, store.Errorf(store.EInvalid, "%s: unpacks to %d MB, more than the %d MB limit; is it really a spreadsheet?", name, total>>20, lim.MaxUnzipped>>20)
+	}
+	xf, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    lim.MaxUnzipped,
+		UnzipXMLSizeLimit: min(lim.MaxUnzipped, 64<<20),
+	})
+	if err != nil {
+		return nil, store.Errorf(store.EInvalid, "%s: cannot be read as an Excel workbook (%v)", name, err)
+	}
+	defer xf.Close()
+	book := &Book{File: name}
+	rowsLeft := lim.MaxRows
+	for _, sheetName := range xf.GetSheetList() {
+		t, err := readSheet(xf, name, sheetName, &rowsLeft, lim.MaxRows)
+		if err != nil {
+			return nil, err
+		}
+		book.Sheets = append(book.Sheets, t)
+	}
+	return book, nil
+}
+
+func readSheet(xf *excelize.File, file, sheetName string, rowsLeft *int, maxRows int) (Table, error) {
+	t := Table{Name: sheetName}
+	rows, err := xf.Rows(sheetName)
+	if err != nil {
+		return t, store.Errorf(store.EInvalid, "%s: sheet %q cannot be read (%v)", file, sheetName, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if *rowsLeft <= 0 {
+			return t, store.Errorf(store.EInvalid, "%s: has more than %d rows; split it into smaller files", file, maxRows)
+		}
+		*rowsLeft--
+		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return t, store.Errorf(store.EInvalid, "%s: sheet %q, row %d cannot be read (%v)", file, sheetName, len(t.Rows)+1, err)
+		}
+		t.Rows = append(t.Rows, cols)
+	}
+	if err := rows.Error(); err != nil {
+		return t, store.Errorf(store.EInvalid, "%s: sheet %q cannot be read (%v)", file, sheetName, err)
+	}
+	return t, nil
+}
+
+// CellError names the place of a problem in an imported file the way a
+// person looks for it: file, sheet, row number as Excel shows it, and the
+// column's header.
+type CellError struct {
+	File   string
+	Sheet  string // "" for CSV
+	Row    int    // 1-based, as the spreadsheet shows it; 0 when the whole file is meant
+	Column string // the column's header text; "" when the whole row is meant
+	Reason string
+}
+
+func (e CellError) Error() string {
+	var place []string
+	if e.Sheet != "" {
+		place = append(place, fmt.Sprintf("sheet %q", e.Sheet))
+	}
+	if e.Row > 0 {
+		place = append(place, fmt.Sprintf("row %d", e.Row))
+	}
+	if e.Column != "" {
+		place = append(place, fmt.Sprintf("column %q", e.Column))
+	}
+	if len(place) == 0 {
+		return e.File + ": " + e.Reason
+	}
+	return e.File + ": " + strings.Join(place, ", ") + ": " + e.Reason
+}

@@ -1,0 +1,257 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+
+	"servicebook/store"
+)
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCSVEncodingsAndDelimiters(t *testing.T) {
+	want := [][]string{{"名称", "类型", "负责人"}, {"核心数据库", "数据库", "张伟"}, {"web-01", "server", "Li, Wei"}}
+	utf8Text := "名称,类型,负责人\r\n核心数据库,数据库,张伟\r\nweb-01,server,\"Li, Wei\"\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(utf8Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb18030, _ := simplifiedchinese.GB18030.NewEncoder().String(utf8Text)
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(strings.NewReplacer(",\"Li, Wei\"", "\t\"Li, Wei\"", ",", "\t").Replace(utf8Text))
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"utf-8", []byte(utf8Text)},
+		{"utf-8 with BOM", append([]byte{0xEF, 0xBB, 0xBF}, utf8Text...)},
+		{"GBK from Excel on Chinese Windows", []byte(gbk)},
+		{"GB18030", []byte(gb18030)},
+		{"UTF-16 tab separated (Excel Unicode text)", []byte(utf16)},
+		{"semicolon", []byte(strings.NewReplacer(",\"Li, Wei\"", ";\"Li, Wei\"", ",", ";").Replace(utf8Text))},
+		{"tab", []byte(strings.NewReplacer(",\"Li, Wei\"", "\t\"Li, Wei\"", ",", "\t").Replace(utf8Text))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			book, err := ReadFile(writeFile(t, "cis.csv", c.data), DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := book.Sheets[0].Rows; !reflect.DeepEqual(got, want) {
+				t.Errorf("rows = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestCSVKeepsRowNumbersAcrossBlankLines(t *testing.T) {
+	book, err := ReadFile(writeFile(t, "a.csv", []byte("name,type\n\n\nx,server\n")), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := book.Sheets[0].Rows
+	if len(rows) != 4 || rows[3][0] != "x" {
+		t.Errorf("rows = %q; want x on row 4", rows)
+	}
+}
+
+func makeXLSX(t *testing.T, sheets map[string][][]any, order []string, opts ...excelize.Options) string {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, name := range order {
+		if i == 0 {
+			f.SetSheetName("Sheet1", name)
+		} else {
+			f.NewSheet(name)
+		}
+		for r, row := range sheets[name] {
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow(name, cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	if err := f.SaveAs(path, opts...); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestXLSXSheetsAndRawValues(t *testing.T) {
+	path := makeXLSX(t, map[string][][]any{
+		"配置项": {{"配置项清单 2026"}, {}, {"名称", "CPU核数"}, {"db-01", 16}},
+		"关系":  {{"From", "Kind", "To"}},
+	}, []string{"配置项", "关系"})
+	book, err := ReadFile(path, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(book.Sheets) != 2 || book.Sheets[0].Name != "配置项" || book.File != "book.xlsx" {
+		t.Fatalf("book = %+v", book)
+	}
+	rows := book.Sheets[0].Rows
+	if len(rows) != 4 || rows[3][1] != "16" || len(rows[1]) != 0 {
+		t.Errorf("rows = %q", rows)
+	}
+}
+
+func TestRefusesWhatItCannotRead(t *testing.T) {
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	w, _ := zw.Create("xl/workbook.xml")
+	w.Write(bytes.Repeat([]byte{'<'}, 4<<20))
+	zw.Close()
+
+	var docx bytes.Buffer
+	zw = zip.NewWriter(&docx)
+	w, _ = zw.Create("word/document.xml")
+	w.Write([]byte("<w:document/>"))
+	zw.Close()
+
+	protected := makeXLSX(t, map[string][][]any{"S": {{"name"}}}, []string{"S"}, excelize.Options{Password: "secret"})
+	protectedData, _ := os.ReadFile(protected)
+
+	small := DefaultLimits
+	small.MaxUnzipped = 1 << 20
+	cases := []struct {
+		name string
+		data []byte
+		lim  Limits
+		want string
+	}{
+		{"empty file", nil, DefaultLimits, "the file is empty"},
+		{"only blank lines", []byte("\n\n  \n"), DefaultLimits, "the file is empty"},
+		{"binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), DefaultLimits, "binary data"},
+		{"zip bomb", bomb.Bytes(), small, "more than the 1 MB limit"},
+		{"word document", docx.Bytes(), DefaultLimits, "not an Excel workbook"},
+		{"truncated workbook", protectedData[:0], DefaultLimits, "empty"},
+		{"password-protected workbook", protectedData, DefaultLimits, "password-protected"},
+		{"damaged zip", append([]byte("PK\x03\x04"), bytes.Repeat([]byte{1}, 100)...), DefaultLimits, "damaged"},
+		{"too many rows", []byte(strings.Repeat("a\n", 11)), Limits{MaxFileBytes: 1 << 20, MaxUnzipped: 1 << 20, MaxRows: 10}, "more than 10 rows"},
+		{"too big", []byte("a,b\n"), Limits{MaxFileBytes: 2, MaxRows: 10}, "limit"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadFile(writeFile(t, "in.xlsx", c.data), c.lim)
+			if store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "in.xlsx: ") {
+				t.Errorf("err = %v, want EInvalid naming the file and containing %q", err, c.want)
+			}
+		})
+	}
+	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing.csv"), DefaultLimits); !strings.Contains(err.Error(), "missing.csv: cannot open") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+var ciFields = []Field{
+	{Key: "name", Names: []string{"Name", "名称", "配置项名称"}, Required: true},
+	{Key: "type", Names: []string{"Type", "CI type", "类型"}, Required: true},
+	{Key: "owner", Names: []string{"Owner", "负责人"}},
+}
+
+func TestFindHeaderSkipsTitleRowsAndFoldsText(t *testing.T) {
+	table := Table{Rows: [][]string{
+		{"XX银行 配置项清单"},
+		{"导出日期：2026-11-01"},
+		{},
+		{"序号", " 配置项名称 ", "ＣＩ Type", "负责人", "CPU核数"},
+		{"1", "db-01", "server", "张伟", "16"},
+	}}
+	m, ok := FindHeader(table, ciFields, nil)
+	if !ok || m.HeaderRow != 4 {
+		t.Fatalf("header row %d ok=%v", m.HeaderRow, ok)
+	}
+	want := map[string]int{"name": 1, "type": 2, "owner": 3}
+	if !reflect.DeepEqual(m.Columns, want) || !reflect.DeepEqual(m.Extra, []int{0, 4}) {
+		t.Errorf("columns %v extra %v", m.Columns, m.Extra)
+	}
+	if v, present := m.Cell(table.Rows[4], "owner"); v != "张伟" || !present {
+		t.Errorf("owner cell = %q %v", v, present)
+	}
+
+	// An explicit mapping names a column the built-in names do not know.
+	m, ok = FindHeader(Table{Rows: [][]string{{"设备", "种类"}}}, ciFields, map[string]string{"name": "设备", "type": "种类"})
+	if !ok || m.Columns["name"] != 0 || m.Columns["type"] != 1 {
+		t.Errorf("explicit mapping: %+v ok=%v", m, ok)
+	}
+	if _, ok := FindHeader(Table{Rows: [][]string{{"名称", "owner"}}}, ciFields, nil); ok {
+		t.Error("header without the required type column accepted")
+	}
+}
+
+func TestCellErrorNamesThePlace(t *testing.T) {
+	cases := []struct {
+		err  CellError
+		want string
+	}{
+		{CellError{"cis.xlsx", "配置项", 14, "状态", `"asleep" is not a status`}, `cis.xlsx: sheet "配置项", row 14, column "状态": "asleep" is not a status`},
+		{CellError{"cis.csv", "", 3, "", "duplicate"}, `cis.csv: row 3: duplicate`},
+		{CellError{"cis.csv", "", 0, "", "no header"}, `cis.csv: no header`},
+	}
+	for _, c := range cases {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+	if ColumnLetter(0) != "A" || ColumnLetter(25) != "Z" || ColumnLetter(26) != "AA" || ColumnLetter(701) != "ZZ" {
+		t.Error("column letters wrong")
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("名称,类型\ndb-01,server\n"))
+	f.Add([]byte("a;b;c\n\"x;y\";2;3\n"))
+	f.Add([]byte{0xEF, 0xBB, 0xBF, 'a', ',', 'b'})
+	f.Add([]byte{0xFF, 0xFE, 'a', 0, ',', 0})
+	f.Add([]byte("PK\x03\x04garbage"))
+	f.Add([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0})
+	f.Add([]byte("\"unterminated\n"))
+	lim := Limits{MaxFileBytes: 1 << 20, MaxUnzipped: 4 << 20, MaxRows: 1000}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		book, err := Read("fuzz.csv", bytes.NewReader(data), int64(len(data)), lim)
+		if err != nil {
+			if store.ErrorCode(err) != store.EInvalid || !strings.HasPrefix(err.Error(), "fuzz.csv: ") {
+				t.Fatalf("error not for a person: %v", err)
+			}
+			return
+		}
+		if len(book.Sheets) == 0 {
+			t.Fatal("no sheets and no error")
+		}
+	})
+}
+
+func FuzzFindHeader(f *testing.F) {
+	f.Add("名称", "类型", "负责人", "name")
+	f.Add(" ＣＩ Type ", "", "（名称）", "x")
+	f.Fuzz(func(t *testing.T, a, b, c, explicit string) {
+		table := Table{Rows: [][]string{{a, b, c}, {"1", "2", "3"}}}
+		m, ok := FindHeader(table, ciFields, map[string]string{"name": explicit})
+		used := map[int]bool{}
+		for _, i := range m.Columns {
+			if i < 0 || i > 2 || used[i] {
+				t.Fatalf("bad mapping %+v", m.Columns)
+			}
+			used[i] = true
+		}
+		if ok && len(m.Missing(ciFields)) != 0 {
+			t.Fatal("ok with missing required fields")
+		}
+	})
+}
