@@ -351,3 +351,15 @@ func PathText(path []PathStep, upstream bool) string {
 	}
 	return b.String()
 }
+
+// regroup moves an existing relation into another redundancy group.
+func (w *relationWriter) regroup(ctx context.Context, tx *sql.Tx, r Relation, group string) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE relation SET redundancy_group = ? WHERE id = ?", group, r.ID); err != nil {
+		return err
+	}
+	field := "relation group: " + r.FromRef + " " + r.Kind.Label() + " " + r.ToRef
+	if err := w.log.Add(ctx, "ci", r.FromID, field, r.Group, group); err != nil {
+		return err
+	}
+	return w.log.Add(ctx, "ci", r.ToID, field, r.Group, group)
+}

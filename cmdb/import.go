@@ -1,0 +1,579 @@
+package cmdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"servicebook/sheet"
+	"servicebook/store"
+)
+
+// CIFields are the CI columns an import understands, with the header texts
+// people use for them. Any other column is read as an attribute of the
+// row's CI type, by the attribute's key, English or Chinese name.
+var CIFields = []sheet.Field{
+	{Key: "ref", Names: []string{"Reference", "Ref", "CI ID", "CI reference", "ID", "编号", "配置项编号", "配置项ID"}},
+	{Key: "type", Names: []string{"Type", "CI type", "类型", "配置项类型", "类别"}, Required: true},
+	{Key: "name", Names: []string{"Name", "CI name", "名称", "配置项名称", "配置项"}, Required: true},
+	{Key: "description", Names: []string{"Description", "描述", "说明", "备注"}},
+	{Key: "status", Names: []string{"Status", "State", "状态"}},
+	{Key: "criticality", Names: []string{"Criticality", "Priority", "重要性", "关键性", "重要程度", "重要级别"}},
+	{Key: "owner", Names: []string{"Owner", "负责人", "所有者", "责任人"}},
+	{Key: "location", Names: []string{"Location", "Site", "位置", "地点", "所在位置"}},
+	{Key: "version", Names: []string{"Version", "版本", "版本号"}},
+}
+
+// RelationFields are the columns of a relations sheet.
+var RelationFields = []sheet.Field{
+	{Key: "from", Names: []string{"From", "From CI", "Source", "源", "源配置项", "从"}, Required: true},
+	{Key: "kind", Names: []string{"Kind", "Relation", "Relationship", "Type", "关系", "关系类型"}, Required: true},
+	{Key: "to", Names: []string{"To", "To CI", "Target", "目标", "目标配置项", "到"}, Required: true},
+	{Key: "group", Names: []string{"Redundancy group", "Group", "冗余组"}},
+}
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	DryRun bool
+	// Mapping maps a field key (see CIFields and RelationFields) to the header
+	// text of the column that holds it, for headers the built-in names miss.
+	Mapping map[string]string
+	// Progress, if set, is called while rows are written.
+	Progress func(done, total int)
+}
+
+// ImportResult says what an import did, or in a dry run would do.
+type ImportResult struct {
+	File               string
+	DryRun             bool
+	CISheet, RelSheet  string
+	Created, Updated   int
+	Unchanged          int
+	RelationsCreated   int
+	RelationsRegrouped int
+	RelationsUnchanged int
+	IgnoredColumns     []string
+	Problems           []sheet.CellError // every refused cell or row; any problem means nothing was written
+	CreatedRefs        []string          // references given to new CIs, in row order (after a real import)
+	pendingCIs         []*pendingCI
+	pendingRels        []pendingRelation
+}
+
+// pendingCI is one CI row after validation: what will be written.
+type pendingCI struct {
+	row    int
+	ci     CI
+	typeID int64
+	old    *CI // nil for a new CI
+	action string
+}
+
+type pendingRelation struct {
+	row      int
+	from, to *CI // pointers into pendingCIs or existing CIs; IDs of new CIs are known only after writing
+	kind     Kind
+	group    string
+	existing *Relation
+}
+
+// ImportFile reads a CSV or XLSX file and imports its CIs and relations.
+// The import is all or nothing: if any row is refused, every problem is
+// listed in the result, the error is EInvalid, and nothing is written.
+func (s *Store) ImportFile(ctx context.Context, path string, opt ImportOptions) (ImportResult, error) {
+	book, err := sheet.ReadFile(path, sheet.DefaultLimits)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return s.Import(ctx, book, opt)
+}
+
+// Import imports a spreadsheet that has been read.
+func (s *Store) Import(ctx context.Context, book *sheet.Book, opt ImportOptions) (ImportResult, error) {
+	res := ImportResult{File: book.File, DryRun: opt.DryRun}
+	ciTable, ciMap, relTable, relMap := findSheets(book, opt.Mapping)
+	if ciTable == nil && relTable == nil {
+		res.Problems = append(res.Problems, sheet.CellError{File: book.File, Reason: "no sheet has a header row with the columns Type and Name (类型, 名称), or From, Kind and To (源, 关系, 目标)"})
+		return res, res.refusal()
+	}
+	st, err := s.loadImportState(ctx)
+	if err != nil {
+		return res, err
+	}
+	if ciTable != nil {
+		res.CISheet = ciTable.Name
+		s.planCIs(ctx, book.File, ciTable, ciMap, st, &res)
+	}
+	if relTable != nil {
+		res.RelSheet = relTable.Name
+		s.planRelations(book.File, relTable, relMap, st, &res)
+	}
+	if len(res.Problems) > 0 {
+		return res, res.refusal()
+	}
+	if opt.DryRun {
+		return res, nil
+	}
+	return res, s.writeImport(store.WithSource(ctx, book.File), &res, opt.Progress)
+}
+
+func (r ImportResult) refusal() error {
+	return store.Errorf(store.EInvalid, "%s: %d problem(s) found; nothing was imported.", r.File, len(r.Problems))
+}
+
+// findSheets picks the CI sheet and the relations sheet by their headers.
+func findSheets(book *sheet.Book, explicit map[string]string) (ci *sheet.Table, ciMap sheet.Mapping, rel *sheet.Table, relMap sheet.Mapping) {
+	for i := range book.Sheets {
+		t := &book.Sheets[i]
+		if ci == nil {
+			if m, ok := sheet.FindHeader(*t, CIFields, explicit); ok {
+				ci, ciMap = t, m
+				continue
+			}
+		}
+		if rel == nil {
+			if m, ok := sheet.FindHeader(*t, RelationFields, explicit); ok {
+				rel, relMap = t, m
+			}
+		}
+	}
+	return
+}
+
+// importState is the CMDB as the import found it.
+type importState struct {
+	types  []Type
+	byRef  map[string]*CI
+	byName map[string][]*CI // folded name -> CIs, existing and planned
+	byKey  map[string]*CI   // type id + folded name -> existing CI
+	rels   map[string]*Relation
+	ids    map[int64]*CI
+}
+
+func (s *Store) loadImportState(ctx context.Context) (*importState, error) {
+	st := &importState{byRef: map[string]*CI{}, byName: map[string][]*CI{}, byKey: map[string]*CI{},
+		rels: map[string]*Relation{}, ids: map[int64]*CI{}}
+	var err error
+	if st.types, err = s.Types(ctx); err != nil {
+		return nil, err
+	}
+	typeID := map[string]int64{}
+	for _, t := range st.types {
+		typeID[t.Key] = t.ID
+	}
+	all, _, err := s.ListCIs(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		c := &all[i]
+		st.byRef[c.Ref] = c
+		st.ids[c.ID] = c
+		st.byName[sheet.Fold(c.Name)] = append(st.byName[sheet.Fold(c.Name)], c)
+		st.byKey[typeNameKey(typeID[c.TypeKey], c.Name)] = c
+	}
+	rels, err := queryRelations(ctx, s.db.DB, "")
+	if err != nil {
+		return nil, err
+	}
+	for i := range rels {
+		r := &rels[i]
+		st.rels[fmt.Sprintf("%d %s %d", r.FromID, r.Kind, r.ToID)] = r
+	}
+	return st, nil
+}
+
+func typeNameKey(typeID int64, name string) string {
+	return strconv.FormatInt(typeID, 10) + "\x00" + sheet.Fold(name)
+}
+
+var criticalityWords = map[string]int{
+	"1": 1, "critical": 1, "关键": 1, "极高": 1, "最高": 1,
+	"2": 2, "high": 2, "高": 2,
+	"3": 3, "medium": 3, "中": 3, "一般": 3,
+	"4": 4, "low": 4, "低": 4,
+}
+
+func parseCriticality(text string) (int, error) {
+	if n, ok := criticalityWords[sheet.Fold(text)]; ok {
+		return n, nil
+	}
+	return 0, fmt.Errorf("%q is not a criticality; use 1 (highest) to 4 (lowest)", text)
+}
+
+// excelSerialDate converts an Excel date serial (days since 1899-12-30)
+// to a date, for date attributes in cells formatted as dates.
+func excelSerialDate(text string) (string, bool) {
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || f < 1 || f > 2958465 { // 2958465 is 9999-12-31
+		return "", false
+	}
+	d := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(math.Floor(f)))
+	return d.Format("2006-01-02"), true
+}
+
+func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m sheet.Mapping, st *importState, res *ImportResult) {
+	problem := func(row int, column, reason string) {
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: column, Reason: reason})
+	}
+	header := func(key string) string { return m.Header(m.Columns[key]) }
+	// Extra columns are attributes when some type has an attribute of that
+	// name; the rest are reported once and ignored.
+	var attrCols []int
+	for _, i := range m.Extra {
+		known := false
+		for _, ty := range st.types {
+			if _, ok := ty.Attr(m.Headers[i]); ok {
+				known = true
+				break
+			}
+		}
+		if known {
+			attrCols = append(attrCols, i)
+		} else {
+			res.IgnoredColumns = append(res.IgnoredColumns, m.Header(i))
+		}
+	}
+	firstRowOf := map[string]int{}
+	refExists := func(ref string) bool { return st.byRef[ref] != nil }
+	for r := m.HeaderRow; r < len(t.Rows); r++ {
+		row, rowNum := t.Rows[r], r+1
+		if blank(row) {
+			continue
+		}
+		typeText, _ := m.Cell(row, "type")
+		name, _ := m.Cell(row, "name")
+		if typeText == "" {
+			problem(rowNum, header("type"), "a CI needs a type")
+			continue
+		}
+		ty, err := ResolveType(st.types, typeText)
+		if err != nil {
+			problem(rowNum, header("type"), store.ErrorMessage(err))
+			continue
+		}
+		p := &pendingCI{row: rowNum, typeID: ty.ID}
+		ref, hasRef := m.Cell(row, "ref")
+		var dupKey string
+		switch {
+		case hasRef && ref != "":
+			norm := NormalizeRef(ref)
+			if !IsRef(norm) {
+				problem(rowNum, header("ref"), fmt.Sprintf("%q is not a CI reference like CI-000123", ref))
+				continue
+			}
+			if st.byRef[norm] == nil {
+				problem(rowNum, header("ref"), fmt.Sprintf("%s is not in this database; clear the cell to create a new CI", norm))
+				continue
+			}
+			p.old, dupKey = st.byRef[norm], norm
+		default:
+			p.old, dupKey = st.byKey[typeNameKey(ty.ID, name)], typeNameKey(ty.ID, name)
+		}
+		if first, seen := firstRowOf[dupKey]; seen {
+			problem(rowNum, "", fmt.Sprintf("the same CI is already on row %d", first))
+			continue
+		}
+		firstRowOf[dupKey] = rowNum
+
+		ci := CI{TypeKey: ty.Key, Attributes: map[string]string{}}
+		if p.old != nil {
+			ci = *p.old
+			ci.TypeKey = ty.Key
+			ci.Attributes = make(map[string]string, len(p.old.Attributes))
+			for k, v := range p.old.Attributes {
+				ci.Attributes[k] = v
+			}
+		}
+		columnOf := map[string]string{"name": header("name"), "type": header("type")}
+		bad := false
+		setText := func(key string, dst *string) {
+			if v, ok := m.Cell(row, key); ok {
+				*dst = v
+				columnOf[key] = header(key)
+			}
+		}
+		setText("name", &ci.Name)
+		setText("description", &ci.Description)
+		setText("owner", &ci.Owner)
+		setText("location", &ci.Location)
+		setText("version", &ci.Version)
+		if v, ok := m.Cell(row, "status"); ok && v != "" {
+			status, err := ParseStatus(v)
+			if err != nil {
+				problem(rowNum, header("status"), err.Error())
+				bad = true
+			}
+			ci.Status = status
+		}
+		if v, ok := m.Cell(row, "criticality"); ok && v != "" {
+			n, err := parseCriticality(v)
+			if err != nil {
+				problem(rowNum, header("criticality"), err.Error())
+				bad = true
+			}
+			ci.Criticality = n
+		}
+		for _, i := range attrCols {
+			value := ""
+			if i < len(row) {
+				value = strings.TrimSpace(row[i])
+			}
+			def, ok := ty.Attr(m.Headers[i])
+			if !ok {
+				if value != "" {
+					problem(rowNum, m.Header(i), fmt.Sprintf("is not an attribute of type %q", ty.Name))
+					bad = true
+				}
+				continue
+			}
+			if def.Kind == AttrDate {
+				if d, ok := excelSerialDate(value); ok {
+					value = d
+				}
+			}
+			ci.Attributes[def.Key] = value
+			columnOf[def.Name] = m.Header(i)
+		}
+		if bad {
+			continue
+		}
+		normalized, err := Normalize(ci, ty, refExists)
+		if err != nil {
+			if e, ok := err.(*store.Error); ok {
+				for _, fp := range e.Fields {
+					col := columnOf[fp.Field]
+					if col == "" {
+						col = fp.Field
+					}
+					problem(rowNum, col, fp.Message)
+				}
+			} else {
+				problem(rowNum, "", err.Error())
+			}
+			continue
+		}
+		p.ci = normalized
+		switch {
+		case p.old == nil:
+			p.action = "create"
+			res.Created++
+		case len(FieldChanges(*p.old, normalized)) > 0:
+			p.action = "update"
+			res.Updated++
+		default:
+			p.action = "unchanged"
+			res.Unchanged++
+		}
+		res.pendingCIs = append(res.pendingCIs, p)
+		if p.old == nil {
+			st.byName[sheet.Fold(p.ci.Name)] = append(st.byName[sheet.Fold(p.ci.Name)], &p.ci)
+		} else {
+			// Relations in the same file may use the CI's new name.
+			st.byName[sheet.Fold(p.ci.Name)] = appendUnique(st.byName[sheet.Fold(p.ci.Name)], p.old)
+		}
+	}
+}
+
+func appendUnique(list []*CI, c *CI) []*CI {
+	for _, x := range list {
+		if x == c {
+			return list
+		}
+	}
+	return append(list, c)
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// resolveEndpoint finds the CI a relations row names: a reference, or a
+// name that is unique among existing and imported CIs.
+func (st *importState) resolveEndpoint(text string) (*CI, error) {
+	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), "CI-") && IsRef(NormalizeRef(text)) {
+		if c := st.byRef[NormalizeRef(text)]; c != nil {
+			return c, nil
+		}
+		return nil, fmt.Errorf("%s does not exist", NormalizeRef(text))
+	}
+	matches := st.byName[sheet.Fold(text)]
+	switch len(matches) {
+	case 0:
+		return nil, fmt.Errorf("no CI is named %q, in this database or in the file", text)
+	case 1:
+		return matches[0], nil
+	}
+	var refs []string
+	for _, c := range matches {
+		if c.Ref != "" {
+			refs = append(refs, c.Ref)
+		}
+	}
+	return nil, fmt.Errorf("%d CIs are named %q (%s); use the reference instead", len(matches), text, strings.Join(refs, ", "))
+}
+
+func (s *Store) planRelations(file string, t *sheet.Table, m sheet.Mapping, st *importState, res *ImportResult) {
+	problem := func(row int, column, reason string) {
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: column, Reason: reason})
+	}
+	header := func(key string) string { return m.Header(m.Columns[key]) }
+	firstRowOf := map[string]int{}
+	for r := m.HeaderRow; r < len(t.Rows); r++ {
+		row, rowNum := t.Rows[r], r+1
+		if blank(row) {
+			continue
+		}
+		fromText, _ := m.Cell(row, "from")
+		kindText, _ := m.Cell(row, "kind")
+		toText, _ := m.Cell(row, "to")
+		group, _ := m.Cell(row, "group")
+		from, err := st.resolveEndpoint(fromText)
+		if err != nil {
+			problem(rowNum, header("from"), err.Error())
+		}
+		to, err2 := st.resolveEndpoint(toText)
+		if err2 != nil {
+			problem(rowNum, header("to"), err2.Error())
+		}
+		kind, err3 := ParseKind(kindText)
+		if err3 != nil {
+			problem(rowNum, header("kind"), err3.Error())
+		}
+		if err != nil || err2 != nil || err3 != nil {
+			continue
+		}
+		if from == to {
+			problem(rowNum, header("to"), "a CI cannot relate to itself")
+			continue
+		}
+		key := fmt.Sprintf("%p %s %p", from, kind, to)
+		if first, seen := firstRowOf[key]; seen {
+			problem(rowNum, "", fmt.Sprintf("the same relation is already on row %d", first))
+			continue
+		}
+		firstRowOf[key] = rowNum
+		p := pendingRelation{row: rowNum, from: from, to: to, kind: kind, group: group}
+		if from.ID != 0 && to.ID != 0 {
+			p.existing = st.rels[fmt.Sprintf("%d %s %d", from.ID, kind, to.ID)]
+		}
+		switch {
+		case p.existing == nil:
+			res.RelationsCreated++
+		case p.existing.Group != group:
+			res.RelationsRegrouped++
+		default:
+			res.RelationsUnchanged++
+		}
+		res.pendingRels = append(res.pendingRels, p)
+	}
+}
+
+// writeImport writes a validated plan in one transaction.
+func (s *Store) writeImport(ctx context.Context, res *ImportResult, progress func(done, total int)) error {
+	total := res.Created + res.Updated + res.RelationsCreated + res.RelationsRegrouped
+	done := 0
+	tick := func() error {
+		done++
+		if done%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return store.Errorf(store.EInvalid, "Import cancelled; nothing was imported.")
+			}
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+		return nil
+	}
+	var created []string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		w, err := newCIWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if res.Created > 0 {
+			if err := w.reserve(ctx, res.Created); err != nil {
+				return err
+			}
+		}
+		for _, p := range res.pendingCIs {
+			switch p.action {
+			case "create":
+				saved, err := w.create(ctx, p.ci, p.typeID)
+				if err != nil {
+					return fmt.Errorf("row %d: %w", p.row, err)
+				}
+				p.ci.ID, p.ci.Ref = saved.ID, saved.Ref
+				created = append(created, saved.Ref)
+			case "update":
+				if _, _, err := w.update(ctx, *p.old, p.ci, p.typeID); err != nil {
+					return fmt.Errorf("row %d: %w", p.row, err)
+				}
+			default:
+				continue
+			}
+			if err := tick(); err != nil {
+				return err
+			}
+		}
+		rw, err := newRelationWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer rw.close()
+		changed := false
+		for _, p := range res.pendingRels {
+			r := Relation{FromID: p.from.ID, FromRef: p.from.Ref, Kind: p.kind, ToID: p.to.ID, ToRef: p.to.Ref, Group: p.group}
+			switch {
+			case p.existing == nil:
+				if _, err := rw.create(ctx, r); err != nil {
+					return fmt.Errorf("relations row %d: %w", p.row, err)
+				}
+			case p.existing.Group != p.group:
+				if err := rw.regroup(ctx, tx, *p.existing, p.group); err != nil {
+					return err
+				}
+			default:
+				continue
+			}
+			changed = true
+			if err := tick(); err != nil {
+				return err
+			}
+		}
+		if changed {
+			_, err := bumpRelationRev(ctx, tx)
+			return err
+		}
+		return nil
+	})
+	if err != nil && ctx.Err() != nil {
+		return store.Errorf(store.EInvalid, "Import cancelled; nothing was imported.")
+	}
+	if err != nil {
+		return err
+	}
+	res.CreatedRefs = created
+	if progress != nil {
+		progress(total, total)
+	}
+	// The index is rebuilt on next use rather than patched row by row.
+	s.mu.Lock()
+	s.graphRev = -1
+	s.mu.Unlock()
+	return nil
+}
