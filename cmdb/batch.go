@@ -1,0 +1,88 @@
+package cmdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"servicebook/store"
+)
+
+// BatchRelation relates two CIs of a batch by their positions in it.
+type BatchRelation struct {
+	From, To int
+	Kind     Kind
+	Group    string
+}
+
+// CreateBatch validates and creates many CIs and the relations between them
+// in one transaction: all of them, or none if any is invalid. It is how the
+// demo organisation and other generated data are written, through the same
+// writers and change log as every other CI.
+func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation) ([]CI, error) {
+	types, err := s.Types(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typeIDs := make([]int64, len(cis))
+	out := make([]CI, len(cis))
+	for i, ci := range cis {
+		t, err := ResolveType(types, ci.TypeKey)
+		if err != nil {
+			return nil, fmt.Errorf("CI %d (%s): %w", i+1, ci.Name, err)
+		}
+		if out[i], err = Normalize(ci, t, nil); err != nil {
+			return nil, fmt.Errorf("CI %d (%s): %w", i+1, ci.Name, err)
+		}
+		typeIDs[i] = t.ID
+	}
+	for i, r := range rels {
+		if r.From < 0 || r.From >= len(cis) || r.To < 0 || r.To >= len(cis) || r.From == r.To {
+			return nil, store.Errorf(store.EInvalid, "relation %d: CI positions %d and %d are not two CIs of the batch", i+1, r.From, r.To)
+		}
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		w, err := newCIWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := w.reserve(ctx, len(cis)); err != nil {
+			return err
+		}
+		for i := range out {
+			if out[i], err = w.create(ctx, out[i], typeIDs[i]); err != nil {
+				return err
+			}
+		}
+		if len(rels) == 0 {
+			return nil
+		}
+		rw, err := newRelationWriter(ctx, tx, log)
+		if err != nil {
+			return err
+		}
+		defer rw.close()
+		for _, r := range rels {
+			from, to := out[r.From], out[r.To]
+			if _, err := rw.create(ctx, Relation{FromID: from.ID, FromRef: from.Ref, Kind: r.Kind,
+				ToID: to.ID, ToRef: to.Ref, Group: r.Group}); err != nil {
+				return err
+			}
+		}
+		_, err = bumpRelationRev(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.graphRev = -1
+	s.mu.Unlock()
+	return out, nil
+}

@@ -1,0 +1,95 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+func TestOrganisationIsRealisticAndConnected(t *testing.T) {
+	ctx := context.Background()
+	s, err := cmdb.NewStore(ctx, store.MustOpen(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Organisation(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	svc, bizTotal, _ := s.ListCIs(ctx, cmdb.Filter{TypeKey: "business_service"})
+	_, itTotal, _ := s.ListCIs(ctx, cmdb.Filter{TypeKey: "it_service"})
+	if bizTotal+itTotal < 20 {
+		t.Errorf("%d business + %d IT services; want a few dozen", bizTotal, itTotal)
+	}
+	chinese := 0
+	for _, c := range svc {
+		if strings.ContainsFunc(c.Name, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
+			chinese++
+		}
+	}
+	if chinese != len(svc) {
+		t.Errorf("%d of %d business services have Chinese names", chinese, len(svc))
+	}
+	// Losing the primary SAN takes down business services, through servers,
+	// VMs and applications.
+	found, _ := s.Search(ctx, "bj-san-01", 1)
+	if len(found) != 1 {
+		t.Fatalf("search for the SAN found %d", len(found))
+	}
+	rep, err := s.Impact(ctx, []string{found[0].Ref}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Services()) < 10 {
+		t.Errorf("SAN failure impacts %d services; want most of them", len(rep.Services()))
+	}
+	// One database node alone is covered by its cluster partner.
+	node, _ := s.Search(ctx, "bj-db-01", 1)
+	one, _ := s.Impact(ctx, []string{node[0].Ref}, true)
+	for _, it := range one.Items {
+		if it.CI.TypeKey == "database" && strings.Contains(it.CI.Name, "Core banking DB") {
+			t.Errorf("one RAC node down impacts the core database: %s", cmdb.PathText(it.Path, true))
+		}
+	}
+	unowned, _, _ := s.ListCIs(ctx, cmdb.Filter{Owner: "-"})
+	if len(unowned) == 0 {
+		t.Error("the dashboard sample needs a CI without an owner")
+	}
+	if err := Organisation(ctx, s); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("second demo into the same database: %v, want refusal", err)
+	}
+	rep2, _ := s.DB().Check(ctx)
+	if !rep2.OK() {
+		t.Errorf("check after demo: %+v", rep2)
+	}
+}
+
+func TestScaledHasAboutFiveRelationsPerCI(t *testing.T) {
+	cis, rels := Generate(2000, 1)
+	if len(cis) != 2000 {
+		t.Errorf("%d CIs, want 2000", len(cis))
+	}
+	perCI := float64(len(rels)) / float64(len(cis))
+	if perCI < 4 || perCI > 6 {
+		t.Errorf("%.2f relations per CI, want about 5", perCI)
+	}
+	ctx := context.Background()
+	s, _ := cmdb.NewStore(ctx, store.MustOpen(t))
+	if err := Scaled(ctx, s, 2000, 1); err != nil {
+		t.Fatal(err)
+	}
+	_, total, _ := s.ListCIs(ctx, cmdb.Filter{})
+	if total != 2000 {
+		t.Errorf("%d CIs written", total)
+	}
+	// The primary site is the heavily shared CI: its loss reaches services.
+	rep, err := s.Impact(ctx, []string{"CI-000001"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Services()) == 0 || len(rep.Items) < 1000 {
+		t.Errorf("site failure impacts %d CIs and %d services", len(rep.Items), len(rep.Services()))
+	}
+}
