@@ -363,3 +363,8 @@ func (w *relationWriter) regroup(ctx context.Context, tx *sql.Tx, r Relation, gr
 	}
 	return w.log.Add(ctx, "ci", r.ToID, field, r.Group, group)
 }
+
+// AllRelations returns every relation, for exports and baselines.
+func (s *Store) AllRelations(ctx context.Context) ([]Relation, error) {
+	return queryRelations(ctx, s.db.DB, "")
+}

@@ -1,0 +1,200 @@
+// Package export writes servicebook's records out for people and other
+// programs: XLSX workbooks for finance and CMDB owners, CSV for scripts,
+// and (with later issues) PDF plans for the off-site safe. Every workbook it
+// writes can be read back by the matching importer.
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+// ciHeader returns the header row of a CI export and, for each attribute
+// column, the attribute key it holds. Headers are the English names the
+// importer recognises; attribute columns are the union over all types, one
+// column per attribute name, in type order.
+func ciHeader(types []cmdb.Type) (header []string, attrKeys []string) {
+	header = []string{"Reference", "Type", "Name", "Description", "Status", "Criticality", "Owner", "Location", "Version"}
+	seen := map[string]bool{}
+	for _, t := range types {
+		for _, a := range t.Attributes {
+			if !seen[a.Name] {
+				seen[a.Name] = true
+				header = append(header, a.Name)
+				attrKeys = append(attrKeys, a.Key)
+			}
+		}
+	}
+	return header, attrKeys
+}
+
+func ciRow(c cmdb.CI, attrKeys []string) []string {
+	row := []string{c.Ref, c.TypeKey, c.Name, c.Description, c.Status.Label(), strconv.Itoa(c.Criticality),
+		c.Owner, c.Location, c.Version}
+	for _, k := range attrKeys {
+		row = append(row, c.Attributes[k])
+	}
+	return row
+}
+
+var relationHeader = []string{"From", "Kind", "To", "Redundancy group"}
+
+func relationRow(r cmdb.Relation) []string {
+	return []string{r.FromRef, r.Kind.Label(), r.ToRef, r.Group}
+}
+
+// CIs writes CIs and their relations to path: an XLSX workbook with a
+// "CIs" and a "Relations" sheet, or, for a .csv path, a CSV of the CIs and a
+// second CSV beside it (NAME-relations.csv) of the relations. It returns the
+// paths written.
+func CIs(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) ([]string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx":
+		return []string{path}, ciWorkbook(path, types, cis, rels)
+	case ".csv":
+		header, keys := ciHeader(types)
+		rows := make([][]string, 0, len(cis)+1)
+		rows = append(rows, header)
+		for _, c := range cis {
+			rows = append(rows, ciRow(c, keys))
+		}
+		if err := writeCSV(path, rows); err != nil {
+			return nil, err
+		}
+		relPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-relations.csv"
+		relRows := [][]string{relationHeader}
+		for _, r := range rels {
+			relRows = append(relRows, relationRow(r))
+		}
+		return []string{path, relPath}, writeCSV(relPath, relRows)
+	}
+	return nil, store.Errorf(store.EInvalid, "%s: choose a file name ending in .xlsx or .csv", path)
+}
+
+// writeCSV writes UTF-8 with a byte-order mark: without it, Excel on Chinese
+// Windows reads the file as GBK and shows Chinese as mojibake.
+func writeCSV(path string, rows [][]string) error {
+	var buf bytes.Buffer
+	buf.Write([]byte{0xEF, 0xBB, 0xBF})
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	return writeFileAtomically(path, buf.Bytes())
+}
+
+// writeFileAtomically writes through a temporary file and a rename, so that
+// a failed export never leaves a half-written file under the chosen name.
+func writeFileAtomically(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
+	if err != nil {
+		return store.Errorf(store.EInvalid, "Cannot write to %s: %v", filepath.Dir(path), err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return store.Errorf(store.EInvalid, "Cannot write %s: %v", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return store.Errorf(store.EInvalid, "Cannot write %s: %v", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func ciWorkbook(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "CIs")
+	if _, err := f.NewSheet("Relations"); err != nil {
+		return err
+	}
+	headStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE7F0"}}})
+	if err != nil {
+		return err
+	}
+	header, keys := ciHeader(types)
+	ciRows := make([][]string, len(cis))
+	for i, c := range cis {
+		ciRows[i] = ciRow(c, keys)
+	}
+	relRows := make([][]string, len(rels))
+	for i, r := range rels {
+		relRows[i] = relationRow(r)
+	}
+	if err := streamSheet(f, "CIs", header, ciRows, headStyle, map[int]bool{5: true}); err != nil {
+		return err
+	}
+	if err := streamSheet(f, "Relations", relationHeader, relRows, headStyle, nil); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomically(path, buf.Bytes())
+}
+
+// streamSheet writes a header and rows with the stream writer (100k rows in
+// about a second), freezes the header row and adds an autofilter. Columns
+// in numeric hold numbers, written as numbers so that Excel can sum them.
+func streamSheet(f *excelize.File, name string, header []string, rows [][]string, headStyle int, numeric map[int]bool) error {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i := range header {
+		width := 14.0
+		if i == 2 || i == 3 { // name and description
+			width = 36
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{Value: h, StyleID: headStyle}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for r, row := range rows {
+		cells := make([]any, len(row))
+		for i, v := range row {
+			if numeric[i] {
+				if n, err := strconv.Atoi(v); err == nil {
+					cells[i] = n
+					continue
+				}
+			}
+			cells[i] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(header), len(rows)+1)
+	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
+		return fmt.Errorf("autofilter on %s: %w", name, err)
+	}
+	return nil
+}

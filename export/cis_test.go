@@ -1,0 +1,98 @@
+package export
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"servicebook/cmdb"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+func demoStore(t *testing.T) (*cmdb.Store, []cmdb.Type, []cmdb.CI, []cmdb.Relation) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := cmdb.NewStore(ctx, store.MustOpen(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Organisation(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := s.Types(ctx)
+	cis, _, _ := s.ListCIs(ctx, cmdb.Filter{})
+	rels, err := s.AllRelations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, types, cis, rels
+}
+
+func TestCIWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
+	s, types, cis, rels := demoStore(t)
+	path := filepath.Join(t.TempDir(), "cmdb.xlsx")
+	if _, err := CIs(path, types, cis, rels); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"CIs", "Relations"}) {
+		t.Errorf("sheets = %v", got)
+	}
+	rows, _ := f.GetRows("CIs")
+	if len(rows) != len(cis)+1 || rows[0][0] != "Reference" || rows[1][0] != "CI-000001" {
+		t.Errorf("CIs sheet has %d rows, first %v", len(rows), rows[0][:3])
+	}
+	if typ, _ := f.GetCellType("CIs", "F2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("criticality cell type = %v, want a number", typ)
+	}
+	panes, _ := f.GetPanes("CIs")
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header row not frozen: %+v", panes)
+	}
+	relRows, _ := f.GetRows("Relations")
+	if len(relRows) != len(rels)+1 {
+		t.Errorf("Relations sheet has %d rows, want %d", len(relRows), len(rels)+1)
+	}
+
+	res, err := s.ImportFile(context.Background(), path, cmdb.ImportOptions{DryRun: true})
+	if err != nil {
+		t.Fatalf("re-import of the export: %v (%v)", err, res.Problems)
+	}
+	if res.Unchanged != len(cis) || res.Created+res.Updated != 0 || res.RelationsUnchanged != len(rels) {
+		t.Errorf("re-import = %+v; want everything unchanged", res)
+	}
+}
+
+func TestCICSVHasBOMAndReimportsUnchanged(t *testing.T) {
+	s, types, cis, rels := demoStore(t)
+	dir := t.TempDir()
+	paths, err := CIs(filepath.Join(dir, "cmdb.csv"), types, cis, rels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 2 || filepath.Base(paths[1]) != "cmdb-relations.csv" {
+		t.Fatalf("paths = %v", paths)
+	}
+	data, _ := os.ReadFile(paths[0])
+	if string(data[:3]) != "\xEF\xBB\xBF" {
+		t.Error("CSV lacks the UTF-8 byte-order mark Excel needs for Chinese")
+	}
+	for _, p := range paths {
+		res, err := s.ImportFile(context.Background(), p, cmdb.ImportOptions{DryRun: true})
+		if err != nil || res.Created+res.Updated+res.RelationsCreated+res.RelationsRegrouped != 0 {
+			t.Errorf("re-import of %s: %+v %v", filepath.Base(p), res, err)
+		}
+	}
+	if _, err := CIs(filepath.Join(dir, "cmdb.pdf"), types, cis, rels); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("unsupported extension: %v", err)
+	}
+}
