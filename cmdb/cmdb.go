@@ -8,6 +8,7 @@ package cmdb
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -281,12 +282,19 @@ func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 		add("criticality", "%d is out of range; use 1 (highest) to 4 (lowest)", ci.Criticality)
 	}
 	values := map[string]string{}
-	for name, raw := range ci.Attributes {
+	givenAs := map[string]string{}
+	for _, name := range sortedKeys(ci.Attributes) {
+		raw := ci.Attributes[name]
 		def, ok := t.Attr(name)
 		if !ok {
 			add(name, "is not an attribute of type %q", t.Name)
 			continue
 		}
+		if other, twice := givenAs[def.Key]; twice {
+			add(def.Name, "is given twice (as %q and %q)", other, name)
+			continue
+		}
+		givenAs[def.Key] = name
 		value, err := NormalizeValue(def, raw, refExists)
 		if err != nil {
 			add(def.Name, "%v", err)
@@ -303,6 +311,15 @@ func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 	}
 	ci.Attributes = values
 	return ci, store.Invalid(problems)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func hasProblem(problems []store.FieldProblem, field string) bool {

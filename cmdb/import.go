@@ -306,6 +306,7 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			if err != nil {
 				problem(rowNum, header("status"), err.Error())
 				bad = true
+				status = StatusInService // keep checking the rest of the row
 			}
 			ci.Status = status
 		}
@@ -314,6 +315,7 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			if err != nil {
 				problem(rowNum, header("criticality"), err.Error())
 				bad = true
+				n = 3 // keep checking the rest of the row
 			}
 			ci.Criticality = n
 		}
@@ -338,9 +340,7 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			ci.Attributes[def.Key] = value
 			columnOf[def.Name] = m.Header(i)
 		}
-		if bad {
-			continue
-		}
+		// Every bad cell of the row is reported, not just the first.
 		normalized, err := Normalize(ci, ty, refExists)
 		if err != nil {
 			if e, ok := err.(*store.Error); ok {
@@ -354,6 +354,9 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			} else {
 				problem(rowNum, "", err.Error())
 			}
+			continue
+		}
+		if bad {
 			continue
 		}
 		p.ci = normalized

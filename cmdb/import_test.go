@@ -196,11 +196,13 @@ func TestImportRefusesBadInputAndWritesNothing(t *testing.T) {
 		path string
 		want []string // each must appear among the problems
 	}{
-		{"wrong value types", csvFile("types.csv", "Type,Name,Criticality,CPU cores,Warranty end\nserver,ok-1,2,8,2027-01-01\nserver,bad-1,urgent,8,\nserver,bad-2,2,eight,\nserver,bad-3,2,8,someday\n"),
+		{"wrong value types", csvFile("types.csv", "Type,Name,Criticality,CPU cores,Warranty end\nserver,ok-1,2,8,2027-01-01\nserver,bad-1,urgent,8,\nserver,bad-2,2,eight,\nserver,bad-3,2,8,someday\nserver,bad-4,urgent,eight,\n"),
 			[]string{
 				`types.csv: row 3, column "Criticality": "urgent" is not a criticality`,
 				`types.csv: row 4, column "CPU cores": "eight" is not a number`,
 				`types.csv: row 5, column "Warranty end": "someday" is not a date`,
+				`types.csv: row 6, column "Criticality": "urgent" is not a criticality`,
+				`types.csv: row 6, column "CPU cores": "eight" is not a number`,
 			}},
 		{"unknown CI type", csvFile("type.csv", "Type,Name\nspaceship,Enterprise\n"),
 			[]string{`type.csv: row 2, column "Type": "spaceship" is not a CI type`}},

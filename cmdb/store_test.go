@@ -93,6 +93,7 @@ func TestCreateCIValidatesAndNumbers(t *testing.T) {
 		{"bool attribute", CI{TypeKey: "site", Name: "x", Attributes: map[string]string{"recovery_site": "maybe"}}, "Recovery site", "not yes or no"},
 		{"reference to missing CI", CI{TypeKey: "external_service", Name: "x", Attributes: map[string]string{"contract": "CI-999999"}}, "Contract", "does not exist"},
 		{"unknown attribute", CI{TypeKey: "server", Name: "x", Attributes: map[string]string{"colour": "red"}}, "colour", "not an attribute"},
+		{"attribute given twice", CI{TypeKey: "server", Name: "x", Attributes: map[string]string{"cpu_cores": "8", "CPU核数": "16"}}, "CPU cores", "given twice"},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {

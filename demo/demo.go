@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"servicebook/cmdb"
 	"servicebook/store"
@@ -136,7 +137,11 @@ func (b *builder) organisation() {
 
 	// Databases.
 	db := func(name, engine, desc string, nodes []string, backupMinutes string) {
-		b.ci("database", name, desc, "数据库组 DBA team", bj, 1, map[string]string{"engine": engine, "backup_interval_minutes": backupMinutes})
+		site := bj
+		if strings.HasPrefix(nodes[0], "sh-") {
+			site = sh
+		}
+		b.ci("database", name, desc, "数据库组 DBA team", site, 1, map[string]string{"engine": engine, "backup_interval_minutes": backupMinutes})
 		for _, n := range nodes {
 			b.rel(name, cmdb.RunsOn, n, "db-cluster")
 		}
@@ -149,13 +154,16 @@ func (b *builder) organisation() {
 	db("数据仓库 Data warehouse", "PostgreSQL", "Reporting and regulatory data", []string{"bj-db-02"}, "1440")
 	db("灾备核心数据库 Core DB standby", "Oracle", "Data Guard standby in Shanghai", []string{"sh-db-01"}, "15")
 	b.rel("灾备核心数据库 Core DB standby", cmdb.DependsOn, "中国电信 MPLS 专线", "")
-	b.rel("Oracle support 2026", cmdb.PartOf, "核心数据库 Core banking DB", "")
 
-	// Virtual machines, spread over the ESX hosts of their site.
+	// Virtual machines. VMware HA restarts a VM on any host of its site's
+	// cluster, so the hosts are one redundancy group: a VM fails only when
+	// every host of its cluster is down.
 	vm := func(name, site, code string, hosts int, i int) {
 		b.ci("virtual_machine", name, "", "基础架构组 Infrastructure", site, 3,
 			map[string]string{"os": "Ubuntu 24.04", "cpu_cores": "8", "memory_gb": "32", "ip_address": fmt.Sprintf("10.%d.10.%d", map[string]int{"bj": 1, "sh": 2}[code], 10+i)})
-		b.rel(name, cmdb.HostedIn, fmt.Sprintf("%s-esx-%02d", code, i%hosts+1), "")
+		for h := 1; h <= hosts; h++ {
+			b.rel(name, cmdb.HostedIn, fmt.Sprintf("%s-esx-%02d", code, h), "esx-ha")
+		}
 	}
 	apps := []struct {
 		name, desc, owner string

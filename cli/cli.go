@@ -1,0 +1,276 @@
+// Package cli is servicebook's command line: every job the window does,
+// headless, so that scripts, tests and benchmarks drive the same code.
+// Run parses the arguments and returns the exit status: 0 on success, 1 on
+// a user error (with a one-line message), 2 on bad usage.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"servicebook/cmdb"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+// Version is set at build time with -ldflags "-X servicebook/cli.Version=…".
+var Version = "dev"
+
+// Env is what the command line runs in. Window, if set, opens the desktop
+// window on an open database; main.go provides it because only main may
+// depend on the GUI toolkit's driver.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Window         func(ctx context.Context, app *App) error
+}
+
+// App holds what the commands share: the environment and, once opened, the
+// database and the CMDB.
+type App struct {
+	Env
+	DBPath string
+	DB     *store.DB
+	CMDB   *cmdb.Store
+	// FirstRun is true when this run created the database and filled it
+	// with the sample organisation.
+	FirstRun bool
+}
+
+// cli is the command tree. Kong reads it: field tags are the help text.
+type cli struct {
+	DB      string           `help:"Database file (default: servicebook.db in your configuration folder)." placeholder:"PATH" type:"path"`
+	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	Window   windowCmd   `cmd:"" default:"1" hidden:"" help:"Open the window (the default)."`
+	Demo     demoCmd     `cmd:"" help:"Fill a new database with a sample organisation."`
+	CI       ciCmd       `cmd:"" name:"ci" help:"List, show, add, change and delete configuration items."`
+	Type     typeCmd     `cmd:"" help:"List and define CI types."`
+	Relate   relateCmd   `cmd:"" help:"Relate two CIs: FROM KIND TO (e.g. CI-000012 \"runs on\" CI-000034)."`
+	Impact   impactCmd   `cmd:"" help:"What is impacted if CIs fail (--up, default) or what they depend on (--down)."`
+	Baseline baselineCmd `cmd:"" help:"Take, list and compare baselines of the CMDB."`
+	Search   searchCmd   `cmd:"" help:"Search CIs by reference, name, description, owner, location or attribute."`
+	Import   importCmd   `cmd:"" help:"Import CIs and relations from a spreadsheet."`
+	Export   exportCmd   `cmd:"" help:"Export CIs and relations to a spreadsheet."`
+	Backup   backupCmd   `cmd:"" help:"Copy the database safely, even while it is in use."`
+	Check    checkCmd    `cmd:"" help:"Check the database file for damage and broken references."`
+}
+
+type exitCode int
+
+// Run runs the command line args (without the program name) and returns
+// the exit status.
+func Run(ctx context.Context, args []string, env Env) (status int) {
+	var root cli
+	parser, err := kong.New(&root,
+		kong.Name("servicebook"),
+		kong.Description("servicebook keeps your CMDB, continuity and capacity plans and service budgets (ISO/IEC 20000) in one file.\nWith no command it opens the window."),
+		kong.Writers(env.Stdout, env.Stderr),
+		kong.Exit(func(code int) { panic(exitCode(code)) }),
+		kong.Vars{"version": Version},
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "servicebook: %v\n", err)
+		return 2
+	}
+	// Kong ends --help and --version by calling Exit; turn that back into a
+	// return value so that tests and the window can call Run.
+	defer func() {
+		if r := recover(); r != nil {
+			code, ok := r.(exitCode)
+			if !ok {
+				panic(r)
+			}
+			status = int(code)
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "servicebook: %v\n", err)
+		return 2
+	}
+	app := &App{Env: env, DBPath: root.DB}
+	defer app.close()
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	if err := kctx.Run(app); err != nil {
+		var usage usageError
+		if errors.As(err, &usage) {
+			fmt.Fprintf(env.Stderr, "servicebook: %s\n", usage.msg)
+			return 2
+		}
+		fmt.Fprintf(env.Stderr, "servicebook: %s\n", oneLine(store.ErrorMessage(err)))
+		return 1
+	}
+	return 0
+}
+
+// usageError is a mistake in how a command was called that Kong's grammar
+// cannot see (for example a relation kind split over arguments wrongly).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// open opens the database and the CMDB. With no --db it opens the default
+// database, creating it with the sample organisation on the very first run.
+func (a *App) open(ctx context.Context) error {
+	if a.DB != nil {
+		return nil
+	}
+	path, sample := a.DBPath, false
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return err
+		}
+		path, sample = p, true
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	cm, err := cmdb.NewStore(ctx, db)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	a.DB, a.CMDB, a.DBPath = db, cm, db.Path
+	if db.BackupPath != "" {
+		fmt.Fprintf(a.Stderr, "servicebook: upgraded %s; the old file was kept as %s\n", db.Path, db.BackupPath)
+	}
+	if sample && db.Created {
+		if err := demo.Organisation(ctx, cm); err != nil {
+			return err
+		}
+		a.FirstRun = true
+	}
+	return nil
+}
+
+func (a *App) close() {
+	if a.DB != nil {
+		a.DB.Close()
+	}
+}
+
+// cliContext marks writes from the command line in the change log.
+func cliContext(ctx context.Context) context.Context { return store.WithSource(ctx, store.SourceCLI) }
+
+type windowCmd struct{}
+
+func (windowCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if app.FirstRun {
+		fmt.Fprintf(app.Stdout, "Created %s with a sample organisation, so that you can try things out.\n"+
+			"To start with an empty database instead: servicebook --db PATH ci list (any new PATH).\n", app.DBPath)
+	}
+	if app.Window == nil {
+		fmt.Fprintf(app.Stdout, "Database: %s\nThis build has no window; run \"servicebook --help\" for the commands.\n", app.DBPath)
+		return nil
+	}
+	return app.Window(ctx, app)
+}
+
+type demoCmd struct {
+	CIs  int    `name:"cis" help:"Generate about N CIs with about 5 relations each, for benchmarks, instead of the sample organisation." placeholder:"N"`
+	Seed uint64 `help:"Seed for --cis, so that runs are repeatable." default:"1"`
+}
+
+func (c demoCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	// Opening the default database for the first time has already written
+	// the sample organisation.
+	if !app.FirstRun || c.CIs > 0 {
+		var err error
+		if c.CIs > 0 {
+			err = demo.Scaled(ctx, app.CMDB, c.CIs, c.Seed)
+		} else {
+			err = demo.Organisation(ctx, app.CMDB)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return app.printDemoSummary(ctx)
+}
+
+func (a *App) printDemoSummary(ctx context.Context) error {
+	_, total, err := a.CMDB.ListCIs(ctx, cmdb.Filter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	rels, err := a.CMDB.AllRelations(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "%s now holds %d CIs and %d relations.\n", a.DBPath, total, len(rels))
+	fmt.Fprintln(a.Stdout, "Try: servicebook ci list --type business_service")
+	fmt.Fprintln(a.Stdout, "     servicebook search 数据库")
+	if san, err := a.CMDB.Search(ctx, "bj-san-01", 1); err == nil && len(san) == 1 {
+		fmt.Fprintf(a.Stdout, "     servicebook impact %s     (what fails with the primary SAN)\n", san[0].Ref)
+	}
+	return nil
+}
+
+type backupCmd struct {
+	To string `help:"Backup file to write (default: beside the database, with the date and time in its name)." placeholder:"FILE" type:"path"`
+}
+
+func (c backupCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	to := c.To
+	if to == "" {
+		to = strings.TrimSuffix(app.DBPath, ".db") + "-backup-" + app.DB.Now().Format("20060102-150405") + ".db"
+	}
+	if err := app.DB.Backup(ctx, to); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Backed up %s to %s\n", app.DBPath, to)
+	return nil
+}
+
+type checkCmd struct{}
+
+func (checkCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	rep, err := app.DB.Check(ctx)
+	if err != nil {
+		return err
+	}
+	if rep.OK() {
+		fmt.Fprintf(app.Stdout, "%s: no problems found (integrity check and foreign keys).\n", app.DBPath)
+		return nil
+	}
+	for _, line := range rep.Integrity {
+		if line != "ok" {
+			fmt.Fprintln(app.Stdout, "integrity: "+line)
+		}
+	}
+	for _, line := range rep.ForeignKeys {
+		fmt.Fprintln(app.Stdout, "reference: "+line)
+	}
+	return store.Errorf(store.EInvalid, "%s has %d problem(s); restore a backup or ask for help before changing it.",
+		app.DBPath, len(rep.ForeignKeys)+len(rep.Integrity)-boolInt(len(rep.Integrity) == 1 && rep.Integrity[0] == "ok"))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

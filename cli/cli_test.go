@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// run runs the command line in-process against db and returns its exit
+// status and output.
+func run(t *testing.T, db string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), append([]string{"--db", db}, args...), Env{Stdout: &out, Stderr: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+func mustRun(t *testing.T, db string, args ...string) string {
+	t.Helper()
+	code, out, errOut := run(t, db, args...)
+	if code != 0 {
+		t.Fatalf("servicebook %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func refOf(t *testing.T, out, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(CI-\d{6})\s+` + regexp.QuoteMeta(name)).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no reference for %q in:\n%s", name, out)
+	}
+	return m[1]
+}
+
+// TestNewUserStory follows the issue's "done when": demo, list, search in
+// English and Chinese, import, impact of a server failure up to the business
+// services, baseline, change, diff and history — all from the command line.
+func TestNewUserStory(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+
+	out := mustRun(t, db, "demo")
+	if !strings.Contains(out, "96 CIs") {
+		t.Errorf("demo summary: %s", out)
+	}
+	out = mustRun(t, db, "ci", "list", "--type", "业务服务")
+	if !strings.Contains(out, "网上银行 Internet banking") || !strings.Contains(out, "(12 CIs)") {
+		t.Errorf("business services:\n%s", out)
+	}
+	if out = mustRun(t, db, "search", "数据库"); !strings.Contains(out, "核心数据库 Core banking DB") {
+		t.Errorf("search 数据库:\n%s", out)
+	}
+	if out = mustRun(t, db, "search", "oracle"); !strings.Contains(out, "Core banking DB") {
+		t.Errorf("search oracle:\n%s", out)
+	}
+	dbNode := refOf(t, mustRun(t, db, "search", "bj-esx-01"), "bj-esx-01")
+
+	csv := filepath.Join(dir, "新服务器.csv")
+	os.WriteFile(csv, []byte("类型,名称,负责人,CPU核数\n服务器,bj-app-99,李伟,16\n"), 0o600)
+	if out = mustRun(t, db, "import", "cis", csv, "--dry-run"); !strings.Contains(out, "1 CIs created") {
+		t.Errorf("dry run: %s", out)
+	}
+	if out = mustRun(t, db, "import", "cis", csv); !strings.Contains(out, "Imported 新服务器.csv: 1 CIs created") {
+		t.Errorf("import: %s", out)
+	}
+
+	san := refOf(t, mustRun(t, db, "search", "bj-san-01"), "bj-san-01")
+	out = mustRun(t, db, "impact", san)
+	if !strings.Contains(out, "service(s) impacted") || !strings.Contains(out, "网上银行 Internet banking") {
+		t.Errorf("impact of the SAN:\n%s", out)
+	}
+	// One ESX host down: HA keeps every VM, so no business service is lost.
+	if out = mustRun(t, db, "impact", dbNode); !strings.Contains(out, "0 service(s) impacted") {
+		t.Errorf("impact of one ESX host:\n%s", out)
+	}
+	if out = mustRun(t, db, "impact", "--down", refOf(t, mustRun(t, db, "search", "网上银行"), "网上银行 Internet banking")); !strings.Contains(out, "bj-san-01") {
+		t.Errorf("dependencies of Internet banking:\n%s", out)
+	}
+
+	mustRun(t, db, "baseline", "take", "before-CHG-1042", "--note", "CAB")
+	mustRun(t, db, "ci", "set", dbNode, "--status", "维护中", "--attr", "内存(GB)=2048")
+	out = mustRun(t, db, "baseline", "diff", "before-CHG-1042")
+	if !strings.Contains(out, "status") || !strings.Contains(out, "maintenance") || !strings.Contains(out, "attributes.memory_gb") {
+		t.Errorf("diff:\n%s", out)
+	}
+	out = mustRun(t, db, "ci", "history", dbNode)
+	if !regexp.MustCompile(`cli\s+status\s+in_service\s+maintenance`).MatchString(out) {
+		t.Errorf("history:\n%s", out)
+	}
+	if out = mustRun(t, db, "check"); !strings.Contains(out, "no problems found") {
+		t.Errorf("check: %s", out)
+	}
+	backup := filepath.Join(dir, "copy.db")
+	mustRun(t, db, "backup", "--to", backup)
+	if out = mustRun(t, backup, "ci", "show", dbNode); !strings.Contains(out, "under maintenance") && !strings.Contains(out, "maintenance") {
+		t.Errorf("backup lacks the change:\n%s", out)
+	}
+}
+
+func TestExitStatusesAndMessages(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	mustRun(t, db, "ci", "add", "--type", "server", "--name", "web-01")
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("Type,Name,Criticality\nserver,x,urgent\n"), 0o600)
+	notDB := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notDB, []byte("hello, this is not a database at all, just text"), 0o600)
+
+	cases := []struct {
+		name   string
+		db     string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"unknown command", db, []string{"frobnicate"}, 2, "unexpected argument"},
+		{"unknown flag", db, []string{"ci", "list", "--colour"}, 2, "unknown flag"},
+		{"missing argument", db, []string{"ci", "show"}, 2, "expected"},
+		{"relate needs three words", db, []string{"relate", "CI-000001", "CI-000002"}, 2, "relate needs FROM KIND TO"},
+		{"no such CI", db, []string{"ci", "show", "CI-000099"}, 1, "There is no CI CI-000099."},
+		{"bad value", db, []string{"ci", "add", "--type", "server", "--name", "x", "--attr", "cpu_cores=many"}, 1, `CPU cores: "many" is not a number`},
+		{"unknown kind", db, []string{"relate", "CI-000001", "loves", "CI-000002"}, 1, `"loves" is not a relation kind`},
+		{"self relation", db, []string{"relate", "CI-000001", "depends", "on", "CI-000001"}, 1, "cannot relate to itself"},
+		{"bad import", db, []string{"import", "cis", bad}, 1, `bad.csv: row 2, column "Criticality": "urgent" is not a criticality`},
+		{"missing import file", db, []string{"import", "cis", filepath.Join(dir, "nope.xlsx")}, 1, "nope.xlsx: cannot open"},
+		{"stale save", db, []string{"ci", "set", "CI-000001", "--owner", "x", "--expect-version", "7"}, 1, "changed by someone else"},
+		{"delete without --yes", db, []string{"ci", "delete", "CI-000001"}, 1, "add --yes"},
+		{"not a database", notDB, []string{"ci", "list"}, 1, "not an SQLite database"},
+		{"unknown baseline", db, []string{"baseline", "diff", "nope"}, 1, `no baseline named "nope"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := run(t, c.db, c.args...)
+			if code != c.code || !strings.Contains(errOut, c.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, c.code, c.stderr)
+			}
+			if c.code == 1 && strings.Count(strings.TrimSpace(errOut), "\n") > 1 && c.name != "bad import" {
+				t.Errorf("user error is not one line: %q", errOut)
+			}
+		})
+	}
+	// Help and version exit 0 through Kong's exit hook.
+	if code, out, _ := run(t, db, "--help"); code != 0 || !strings.Contains(out, "impact") {
+		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run(t, db, "ci", "add", "--help"); code != 0 || !strings.Contains(out, "--attr") {
+		t.Errorf("ci add --help: exit %d\n%s", code, out)
+	}
+	if out := mustRun(t, db, "ci", "show", "1"); !strings.Contains(out, "web-01") {
+		t.Errorf("show by number: %s", out)
+	}
+}
+
+func TestDefaultDatabaseFirstRunHasSampleData(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	var out, errOut bytes.Buffer
+	if code := Run(context.Background(), nil, Env{Stdout: &out, Stderr: &errOut}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "with a sample organisation") {
+		t.Errorf("first run did not say it created sample data:\n%s", out.String())
+	}
+	out.Reset()
+	Run(context.Background(), []string{"ci", "list", "--limit", "1"}, Env{Stdout: &out, Stderr: &errOut})
+	if !strings.Contains(out.String(), "of 96") {
+		t.Errorf("default database has no sample data:\n%s", out.String())
+	}
+	out.Reset()
+	Run(context.Background(), nil, Env{Stdout: &out, Stderr: &errOut})
+	if strings.Contains(out.String(), "sample organisation") {
+		t.Error("second run claims to create sample data again")
+	}
+}
+
+func TestDisplayWidthAlignsChinese(t *testing.T) {
+	var b bytes.Buffer
+	printTable(&b, []string{"A", "B"}, [][]string{{"数据库", "x"}, {"db", "y"}}, 40)
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if displayWidth(lines[1][:strings.Index(lines[1], "x")]) != displayWidth(lines[2][:strings.Index(lines[2], "y")]) {
+		t.Errorf("columns not aligned:\n%s", b.String())
+	}
+	if got := truncate("核心数据库服务器", 9); got != "核心数据…" {
+		t.Errorf("truncate = %q", got)
+	}
+}

@@ -1,0 +1,297 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"servicebook/cmdb"
+	"servicebook/export"
+	"servicebook/store"
+)
+
+type relateCmd struct {
+	Words  []string `arg:"" name:"FROM KIND TO" help:"Two CI references with the relation kind between them: depends on, runs on, hosted in, connects to, part of, backed up by, supplied by (or 依赖, 运行于 …)."`
+	Group  string   `help:"Redundancy group: the FROM CI fails only when every CI it relates to in this group fails."`
+	Remove bool     `help:"Remove the relation instead."`
+}
+
+func (c relateCmd) Run(ctx context.Context, app *App) error {
+	if len(c.Words) < 3 {
+		return usageError{"relate needs FROM KIND TO, e.g. servicebook relate CI-000012 runs on CI-000034"}
+	}
+	from, to := c.Words[0], c.Words[len(c.Words)-1]
+	kind, err := cmdb.ParseKind(strings.Join(c.Words[1:len(c.Words)-1], " "))
+	if err != nil {
+		return store.Errorf(store.EInvalid, "%v", err)
+	}
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if c.Remove {
+		if err := app.CMDB.Unrelate(cliContext(ctx), from, kind, to); err != nil {
+			return err
+		}
+		fmt.Fprintf(app.Stdout, "Removed: %s %s %s\n", cmdb.NormalizeRef(from), kind.Label(), cmdb.NormalizeRef(to))
+		return nil
+	}
+	r, err := app.CMDB.Relate(cliContext(ctx), from, kind, to, c.Group)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Related: %s %s %s", r.FromRef, r.Kind.Label(), r.ToRef)
+	if r.Group != "" {
+		fmt.Fprintf(app.Stdout, " (redundancy group %s)", r.Group)
+	}
+	fmt.Fprintln(app.Stdout)
+	return nil
+}
+
+type impactCmd struct {
+	Refs  []string `arg:"" name:"REF" help:"CIs taken as failed together (or, with --down, whose dependencies to list)."`
+	Up    bool     `help:"What is impacted when the CIs fail, up to the business services (the default)." xor:"direction"`
+	Down  bool     `help:"What the CIs depend on." xor:"direction"`
+	Limit int      `help:"List at most N CIs besides the services (0: all)." default:"100"`
+}
+
+func (c impactCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	upstream := !c.Down
+	rep, err := app.CMDB.Impact(ctx, c.Refs, upstream)
+	if err != nil {
+		return err
+	}
+	out := app.Stdout
+	var names []string
+	for _, ci := range rep.Start {
+		names = append(names, ci.Ref+" "+ci.Name)
+	}
+	switch {
+	case upstream && len(names) == 1:
+		fmt.Fprintf(out, "If %s fails:\n", names[0])
+	case upstream:
+		fmt.Fprintf(out, "If these fail together: %s\n", strings.Join(names, ", "))
+	default:
+		fmt.Fprintf(out, "What %s depends on:\n", strings.Join(names, ", "))
+	}
+	svcs := rep.Services()
+	what := "impacted"
+	if !upstream {
+		what = "depended on"
+	}
+	fmt.Fprintf(out, "\n%d service(s) %s:\n", len(svcs), what)
+	for _, it := range svcs {
+		fmt.Fprintf(out, "  %s %s (depth %d)\n      %s\n", it.CI.Ref, it.CI.Name, it.Depth, cmdb.PathText(it.Path, upstream))
+	}
+	fmt.Fprintf(out, "\n%d CI(s) %s in all:\n", len(rep.Items), what)
+	var rows [][]string
+	for i, it := range rep.Items {
+		if c.Limit > 0 && i >= c.Limit {
+			break
+		}
+		via := it.Path[len(it.Path)-1]
+		link := via.Kind.Label()
+		if via.Group != "" {
+			link += " [" + via.Group + "]"
+		}
+		rows = append(rows, []string{strconv.Itoa(it.Depth), it.CI.Ref, it.CI.Name, it.CI.TypeKey, link, it.Path[len(it.Path)-2].Ref})
+	}
+	printTable(out, []string{"DEPTH", "REFERENCE", "NAME", "TYPE", "VIA", "FROM"}, rows, 40)
+	if c.Limit > 0 && len(rep.Items) > c.Limit {
+		fmt.Fprintf(out, "(%d more; use --limit 0 to list all)\n", len(rep.Items)-c.Limit)
+	}
+	return nil
+}
+
+type baselineCmd struct {
+	Take baselineTakeCmd `cmd:"" help:"Freeze the CMDB as it is now under a name."`
+	List baselineListCmd `cmd:"" help:"List baselines."`
+	Diff baselineDiffCmd `cmd:"" help:"Compare a baseline with today, or with another baseline."`
+}
+
+type baselineTakeCmd struct {
+	Name string `arg:"" help:"Name, e.g. before-CHG-1042."`
+	Note string `help:"Why the baseline was taken."`
+}
+
+func (c baselineTakeCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	b, err := app.CMDB.TakeBaseline(cliContext(ctx), c.Name, c.Note)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Baseline %q taken: %d CIs, %d relations.\n", b.Name, b.CICount, b.RelationCount)
+	return nil
+}
+
+type baselineListCmd struct{}
+
+func (baselineListCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	list, err := app.CMDB.Baselines(ctx)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, b := range list {
+		rows = append(rows, []string{b.Name, b.TakenAt.Local().Format("2006-01-02 15:04"), b.TakenBy,
+			strconv.Itoa(b.CICount), strconv.Itoa(b.RelationCount), b.Note})
+	}
+	printTable(app.Stdout, []string{"NAME", "TAKEN", "BY", "CIS", "RELATIONS", "NOTE"}, rows, 48)
+	if len(rows) == 0 {
+		fmt.Fprintln(app.Stdout, "No baselines yet: servicebook baseline take NAME")
+	}
+	return nil
+}
+
+type baselineDiffCmd struct {
+	From string `arg:"" help:"Baseline to compare from."`
+	To   string `arg:"" optional:"" help:"Baseline to compare to (default: the CMDB today)."`
+}
+
+func (c baselineDiffCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	d, err := app.CMDB.DiffBaselines(ctx, c.From, c.To)
+	if err != nil {
+		return err
+	}
+	out := app.Stdout
+	to := "today"
+	if c.To != "" {
+		to = fmt.Sprintf("%q", c.To)
+	}
+	fmt.Fprintf(out, "From baseline %q to %s:\n", c.From, to)
+	if d.Empty() {
+		fmt.Fprintln(out, "No differences.")
+		return nil
+	}
+	var rows [][]string
+	for _, ci := range d.Added {
+		rows = append(rows, []string{"added", ci.Ref, ci.Name, "", "", ""})
+	}
+	for _, ci := range d.Removed {
+		rows = append(rows, []string{"removed", ci.Ref, ci.Name, "", "", ""})
+	}
+	for _, ch := range d.Changed {
+		for _, f := range ch.Changes {
+			rows = append(rows, []string{"changed", ch.Ref, ch.Name, f.Field, f.Old, f.New})
+		}
+	}
+	for _, r := range d.RelationsAdded {
+		rows = append(rows, []string{"related", r.FromRef, r.Kind.Label() + " " + r.ToRef, "group", "", r.Group})
+	}
+	for _, r := range d.RelationsRemoved {
+		rows = append(rows, []string{"unrelated", r.FromRef, r.Kind.Label() + " " + r.ToRef, "group", r.Group, ""})
+	}
+	for _, r := range d.RelationsRegrouped {
+		rows = append(rows, []string{"regrouped", r.Field, "", "group", r.Old, r.New})
+	}
+	printTable(out, []string{"CHANGE", "REFERENCE", "NAME", "FIELD", "BEFORE", "AFTER"}, rows, 40)
+	fmt.Fprintf(out, "(%d added, %d removed, %d changed; %d relations added, %d removed, %d regrouped)\n",
+		len(d.Added), len(d.Removed), len(d.Changed), len(d.RelationsAdded), len(d.RelationsRemoved), len(d.RelationsRegrouped))
+	return nil
+}
+
+type searchCmd struct {
+	Text  []string `arg:"" help:"Words to find; every word must match."`
+	Limit int      `help:"Show at most N CIs." default:"50"`
+}
+
+func (c searchCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	cis, err := app.CMDB.Search(ctx, strings.Join(c.Text, " "), c.Limit)
+	if err != nil {
+		return err
+	}
+	if len(cis) == 0 {
+		fmt.Fprintln(app.Stdout, "No CI matches.")
+		return nil
+	}
+	printCIs(app, cis)
+	return nil
+}
+
+type importCmd struct {
+	CIs importCIsCmd `cmd:"" name:"cis" help:"Import CIs (and a Relations sheet) from XLSX or CSV."`
+}
+
+type importCIsCmd struct {
+	File   string   `arg:"" type:"path" help:"XLSX or CSV file (UTF-8, UTF-8 with BOM, or GB18030/GBK)."`
+	DryRun bool     `help:"Check the file and report what would happen, without writing."`
+	Map    []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: ref, type, name, description, status, criticality, owner, location, version, from, kind, to, group)." placeholder:"FIELD=HEADER"`
+}
+
+func (c importCIsCmd) Run(ctx context.Context, app *App) error {
+	mapping := map[string]string{}
+	for _, m := range c.Map {
+		k, v, ok := strings.Cut(m, "=")
+		if !ok {
+			return usageError{fmt.Sprintf("--map %q: write it as FIELD=Header", m)}
+		}
+		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	res, err := app.CMDB.ImportFile(ctx, c.File, cmdb.ImportOptions{DryRun: c.DryRun, Mapping: mapping})
+	out := app.Stdout
+	for _, p := range res.Problems {
+		fmt.Fprintln(app.Stderr, p.Error())
+	}
+	if err != nil {
+		return err
+	}
+	for _, col := range res.IgnoredColumns {
+		fmt.Fprintf(out, "Column %q is not a CI field or attribute; it was ignored.\n", col)
+	}
+	verb := "Imported"
+	if res.DryRun {
+		verb = "Dry run, nothing written; would import"
+	}
+	fmt.Fprintf(out, "%s %s: %d CIs created, %d updated, %d unchanged; %d relations created, %d regrouped, %d unchanged.\n",
+		verb, res.File, res.Created, res.Updated, res.Unchanged, res.RelationsCreated, res.RelationsRegrouped, res.RelationsUnchanged)
+	return nil
+}
+
+type exportCmd struct {
+	CIs exportCIsCmd `cmd:"" name:"cis" help:"Export every CI and relation to XLSX (two sheets) or CSV (two files)."`
+}
+
+type exportCIsCmd struct {
+	File string `arg:"" type:"path" help:"FILE.xlsx or FILE.csv."`
+}
+
+func (c exportCIsCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	types, err := app.CMDB.Types(ctx)
+	if err != nil {
+		return err
+	}
+	cis, _, err := app.CMDB.ListCIs(ctx, cmdb.Filter{})
+	if err != nil {
+		return err
+	}
+	rels, err := app.CMDB.AllRelations(ctx)
+	if err != nil {
+		return err
+	}
+	paths, err := export.CIs(c.File, types, cis, rels)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Exported %d CIs and %d relations to %s\n", len(cis), len(rels), strings.Join(paths, " and "))
+	return nil
+}
