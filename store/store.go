@@ -82,7 +82,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func dsn(abs string) string {
 	u := url.URL{Scheme: "file", Path: abs}
 	return u.String() + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
 }
 
 // ensureFile creates the database file with mode 0600 (it holds contact

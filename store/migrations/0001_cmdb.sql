@@ -12,7 +12,6 @@ CREATE TABLE change_log (
     new_value TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX change_log_entity ON change_log (entity, entity_id, id);
-CREATE INDEX change_log_at ON change_log (at);
 
 -- Counters for human references (CI-000123). A reference is never reused,
 -- even after its record is deleted, so it is not derived from MAX(id).

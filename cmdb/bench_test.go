@@ -1,0 +1,301 @@
+package cmdb_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"servicebook/cmdb"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+// The benchmarks run on the scaled demo CMDB: 100k CIs, about 490k
+// relations. Building it takes about 40 s, so it is built once and kept in
+// the temporary directory (or taken from SERVICEBOOK_BENCH_DB), keyed by
+// the schema version so that a new schema never reuses an old file.
+const benchCIs = 100_000
+
+var benchOnce sync.Once
+var benchPath string
+
+func benchDB(b *testing.B) string {
+	b.Helper()
+	benchOnce.Do(func() {
+		if p := os.Getenv("SERVICEBOOK_BENCH_DB"); p != "" {
+			benchPath = p
+		} else {
+			benchPath = filepath.Join(os.TempDir(), fmt.Sprintf("servicebook-bench-s%d-%dk.db", store.SchemaVersion(), benchCIs/1000))
+		}
+		if _, err := os.Stat(benchPath); err == nil {
+			return
+		}
+		tmp := benchPath + ".building"
+		os.Remove(tmp)
+		ctx := context.Background()
+		db, err := store.Open(ctx, tmp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := cmdb.NewStore(ctx, db)
+		if err == nil {
+			err = demo.Scaled(ctx, s, benchCIs, 1)
+		}
+		if err == nil {
+			_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		}
+		db.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Rename(tmp, benchPath); err != nil {
+			b.Fatal(err)
+		}
+	})
+	if benchPath == "" {
+		b.Fatal("benchmark database could not be built")
+	}
+	return benchPath
+}
+
+// openBench opens the benchmark CMDB; with copy, a private copy that the
+// benchmark may change.
+func openBench(b *testing.B, copy bool) *cmdb.Store {
+	b.Helper()
+	path := benchDB(b)
+	if copy {
+		dst := filepath.Join(b.TempDir(), "bench.db")
+		if err := copyFile(path, dst); err != nil {
+			b.Fatal(err)
+		}
+		path = dst
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	s, err := cmdb.NewStore(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// BenchmarkImpactClosure: everything impacted when the primary site (the
+// most shared CI: it hosts 80% of the infrastructure) fails. Goal ≤ 20 ms.
+func BenchmarkImpactClosure(b *testing.B) {
+	s := openBench(b, false)
+	ctx := context.Background()
+	g, err := s.Graph(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	site, err := s.CI(ctx, "CI-000001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("upstream-from-site", func(b *testing.B) {
+		var n int
+		for b.Loop() {
+			n = len(g.Upstream([]int64{site.ID}).Hits)
+		}
+		b.ReportMetric(float64(n), "CIs")
+	})
+	b.Run("downstream-from-business-service", func(b *testing.B) {
+		var n int
+		for b.Loop() {
+			n = len(g.Downstream([]int64{benchCIs}).Hits)
+		}
+		b.ReportMetric(float64(n), "CIs")
+	})
+	// The same analysis as the command line runs it: closure, paths and the
+	// details of every impacted CI read back from the database.
+	b.Run("report-with-details", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Impact(ctx, []string{"CI-000001"}, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkGraphLoad: building the relation index from the database, once
+// per process or after another process wrote relations.
+func BenchmarkGraphLoad(b *testing.B) {
+	s := openBench(b, false)
+	ctx := context.Background()
+	other, _ := cmdb.NewStore(ctx, s.DB())
+	_ = other
+	for b.Loop() {
+		fresh, _ := cmdb.NewStore(ctx, s.DB())
+		if _, err := fresh.Graph(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSearchFirstPage: the first 50 results. Goal ≤ 10 ms.
+func BenchmarkSearchFirstPage(b *testing.B) {
+	s := openBench(b, false)
+	ctx := context.Background()
+	for _, q := range []string{"数据库", "srv-012345", "库", "db", "张伟 上海", "nothing-matches-this"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(ctx, q, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBaseline: freezing and comparing the 100k-CI CMDB.
+func BenchmarkBaseline(b *testing.B) {
+	s := openBench(b, true)
+	ctx := context.Background()
+	b.Run("take", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			if _, err := s.TakeBaseline(ctx, fmt.Sprintf("bench-%d", i), ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("diff-with-today", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.DiffBaselines(ctx, "bench-1", ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+var importOnce sync.Once
+var importPath string
+
+// importFile writes (once) an XLSX of 100k CI rows as a CMDB owner would
+// bring it: type, name, description, status, criticality, owner, location
+// and an attribute.
+func importFile(b *testing.B) string {
+	importOnce.Do(func() {
+		importPath = filepath.Join(os.TempDir(), "servicebook-bench-import-100k.xlsx")
+		if _, err := os.Stat(importPath); err == nil {
+			return
+		}
+		f := excelize.NewFile()
+		sw, _ := f.NewStreamWriter("Sheet1")
+		sw.SetRow("A1", []any{"Type", "Name", "Description", "Status", "Criticality", "Owner", "Location", "CPU cores"})
+		for i := 0; i < benchCIs; i++ {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			sw.SetRow(cell, []any{"server", fmt.Sprintf("srv-%06d 服务器%d", i, i), "Imported rack server",
+				"运行中", 1 + i%4, "基础架构组", "北京主数据中心", 8 + i%56})
+		}
+		sw.Flush()
+		if err := f.SaveAs(importPath + ".tmp"); err != nil {
+			b.Fatal(err)
+		}
+		os.Rename(importPath+".tmp", importPath)
+	})
+	return importPath
+}
+
+// BenchmarkImport100k compares servicebook's import of 100k CI rows from
+// XLSX (validation, matching, change log, all in one transaction) with the
+// least any importer must do: read the rows with excelize and insert them
+// with one prepared statement. Goal: servicebook ≤ 1.3 × bare. The bench
+// script divides the two figures.
+func BenchmarkImport100k(b *testing.B) {
+	path := importFile(b)
+	ctx := context.Background()
+	b.Run("servicebook", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			db := store.MustOpen(b)
+			s, err := cmdb.NewStore(ctx, db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			res, err := s.ImportFile(ctx, path, cmdb.ImportOptions{})
+			if err != nil || res.Created != benchCIs {
+				b.Fatalf("import: %v, %d created", err, res.Created)
+			}
+		}
+	})
+	b.Run("bare-excelize-read-and-inserts", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			db := store.MustOpen(b)
+			if _, err := cmdb.NewStore(ctx, db); err != nil { // the same schema and built-in types
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := bareImport(ctx, db, path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func bareImport(ctx context.Context, db *store.DB, path string) error {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := f.Rows("Sheet1")
+	if err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO ci (ref, type_id, name, description, status, criticality,
+			owner, location, attributes, created_at, updated_at) VALUES (?, 5, ?, ?, 'in_service', ?, ?, ?, ?, '', '')`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		n := 0
+		for rows.Next() {
+			cols, err := rows.Columns()
+			if err != nil {
+				return err
+			}
+			n++
+			if n == 1 {
+				continue
+			}
+			if _, err := stmt.ExecContext(ctx, fmt.Sprintf("CI-%06d", n), cols[1], cols[2], cols[4], cols[5], cols[6],
+				`{"cpu_cores":"`+cols[7]+`"}`); err != nil {
+				return err
+			}
+		}
+		return rows.Close()
+	})
+}
