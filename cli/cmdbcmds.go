@@ -52,7 +52,7 @@ type impactCmd struct {
 	Refs  []string `arg:"" name:"REF" help:"CIs taken as failed together (or, with --down, whose dependencies to list)."`
 	Up    bool     `help:"What is impacted when the CIs fail, up to the business services (the default)." xor:"direction"`
 	Down  bool     `help:"What the CIs depend on." xor:"direction"`
-	Limit int      `help:"List at most N CIs besides the services (0: all)." default:"100"`
+	Limit int      `help:"List at most N CIs besides the services, nearest first (0: all)." default:"100"`
 }
 
 func (c impactCmd) Run(ctx context.Context, app *App) error {
@@ -60,7 +60,7 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	upstream := !c.Down
-	rep, err := app.CMDB.Impact(ctx, c.Refs, upstream)
+	rep, err := app.CMDB.Impact(ctx, c.Refs, upstream, c.Limit)
 	if err != nil {
 		return err
 	}
@@ -82,15 +82,15 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 	if !upstream {
 		what = "depended on"
 	}
-	fmt.Fprintf(out, "\n%d service(s) %s:\n", len(svcs), what)
+	fmt.Fprintf(out, "\n%d service(s) %s:\n", rep.TotalServices, what)
 	for _, it := range svcs {
 		fmt.Fprintf(out, "  %s %s (depth %d)\n      %s\n", it.CI.Ref, it.CI.Name, it.Depth, cmdb.PathText(it.Path, upstream))
 	}
-	fmt.Fprintf(out, "\n%d CI(s) %s in all:\n", len(rep.Items), what)
+	fmt.Fprintf(out, "\n%d CI(s) %s in all, services included:\n", rep.Total, what)
 	var rows [][]string
-	for i, it := range rep.Items {
-		if c.Limit > 0 && i >= c.Limit {
-			break
+	for _, it := range rep.Items {
+		if it.IsService {
+			continue
 		}
 		via := it.Path[len(it.Path)-1]
 		link := via.Kind.Label()
@@ -100,8 +100,8 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 		rows = append(rows, []string{strconv.Itoa(it.Depth), it.CI.Ref, it.CI.Name, it.CI.TypeKey, link, it.Path[len(it.Path)-2].Ref})
 	}
 	printTable(out, []string{"DEPTH", "REFERENCE", "NAME", "TYPE", "VIA", "FROM"}, rows, 40)
-	if c.Limit > 0 && len(rep.Items) > c.Limit {
-		fmt.Fprintf(out, "(%d more; use --limit 0 to list all)\n", len(rep.Items)-c.Limit)
+	if shown := len(rows) + rep.TotalServices; shown < rep.Total {
+		fmt.Fprintf(out, "(%d more; use --limit 0 to list all)\n", rep.Total-shown)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ func rel(from int64, kind Kind, to int64, group string) Relation {
 
 func depths(w *Walk) map[int64]int {
 	out := map[int64]int{}
-	for _, h := range w.Hits {
+	for _, h := range w.Hits() {
 		out[h.ID] = h.Depth
 	}
 	return out

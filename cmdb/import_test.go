@@ -112,7 +112,7 @@ func TestImportWorkbookDryRunThenRealThenAgain(t *testing.T) {
 		t.Errorf("history does not name the import file: %+v", hist)
 	}
 	// The imported relations drive impact analysis at once.
-	rep, _ := s.Impact(ctx, []string{"CI-000004", "CI-000005"}, true)
+	rep, _ := s.Impact(ctx, []string{"CI-000004", "CI-000005"}, true, 0)
 	if len(rep.Services()) != 1 {
 		t.Errorf("both db nodes down impact %d services, want 1", len(rep.Services()))
 	}

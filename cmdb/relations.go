@@ -253,7 +253,12 @@ type PathStep struct {
 type ImpactReport struct {
 	Start    []CI
 	Upstream bool // true: what is impacted; false: what the start depends on
-	Items    []ImpactItem
+	// Items holds every service reached and, after them, the other CIs
+	// reached, nearest first, up to the limit the analysis was given.
+	Items []ImpactItem
+	// Total is how many CIs were reached besides the starting ones;
+	// TotalServices how many of them are services.
+	Total, TotalServices int
 }
 
 // Services returns the impacted (or depended-on) services.
@@ -270,8 +275,9 @@ func (r ImpactReport) Services() []ImpactItem {
 // Impact analyses the CIs named by refs taken as failed together: with
 // upstream true, every CI impacted, up to the business services; with
 // upstream false, everything they depend on. Each item carries its depth and
-// path. Returns ENOTFOUND if a reference does not exist.
-func (s *Store) Impact(ctx context.Context, refs []string, upstream bool) (ImpactReport, error) {
+// path. Every service is reported; of the other CIs, the nearest limit are
+// (0: all of them). Returns ENOTFOUND if a reference does not exist.
+func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit int) (ImpactReport, error) {
 	rep := ImpactReport{Upstream: upstream}
 	if len(refs) == 0 {
 		return rep, store.Errorf(store.EInvalid, "Name at least one CI to analyse.")
@@ -295,38 +301,79 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool) (Impac
 	} else {
 		walk = g.Downstream(start)
 	}
-	ids := make([]int64, len(walk.Hits))
-	for i, h := range walk.Hits {
-		ids[i] = h.ID
-	}
-	cis, err := s.CIsByID(ctx, ids)
+	services, err := s.serviceIDs(ctx)
 	if err != nil {
 		return rep, err
 	}
-	types, err := s.Types(ctx)
-	if err != nil {
-		return rep, err
-	}
-	service := map[string]bool{}
-	for _, t := range types {
-		service[t.Key] = t.IsService
-	}
-	for _, h := range walk.Hits {
+	// Choose what to detail before reading any CI: reading 100k CIs back
+	// costs a second, the walk a hundredth of that.
+	var chosen []Hit
+	others := 0
+	for _, h := range walk.Hits() {
 		if h.Depth == 0 {
 			continue
 		}
-		ci, ok := cis[h.ID]
-		if !ok {
-			return rep, errors.New("relation index refers to a deleted CI; try again")
+		rep.Total++
+		switch {
+		case services[h.ID]:
+			rep.TotalServices++
+			chosen = append(chosen, h)
+		case limit == 0 || others < limit:
+			others++
+			chosen = append(chosen, h)
 		}
-		item := ImpactItem{CI: ci, IsService: service[ci.TypeKey], Depth: h.Depth}
-		for _, step := range walk.Path(h.ID) {
-			c := cis[step.ID]
-			item.Path = append(item.Path, PathStep{Ref: c.Ref, Name: c.Name, Kind: step.Kind, Group: step.Group})
+	}
+	chosenIDs := make([]int64, len(chosen))
+	for i, h := range chosen {
+		chosenIDs[i] = h.ID
+	}
+	paths := walk.PathsTo(chosenIDs)
+	need := make([]int64, 0, len(chosen)*2)
+	for _, h := range chosen {
+		for _, step := range paths[h.ID] {
+			need = append(need, step.ID)
 		}
-		rep.Items = append(rep.Items, item)
+	}
+	cis, err := s.CIsByID(ctx, need)
+	if err != nil {
+		return rep, err
+	}
+	for _, pass := range []bool{true, false} { // services first
+		for _, h := range chosen {
+			if services[h.ID] != pass {
+				continue
+			}
+			ci, ok := cis[h.ID]
+			if !ok {
+				return rep, errors.New("relation index refers to a deleted CI; try again")
+			}
+			item := ImpactItem{CI: ci, IsService: pass, Depth: h.Depth}
+			for _, step := range paths[h.ID] {
+				c := cis[step.ID]
+				item.Path = append(item.Path, PathStep{Ref: c.Ref, Name: c.Name, Kind: step.Kind, Group: step.Group})
+			}
+			rep.Items = append(rep.Items, item)
+		}
 	}
 	return rep, nil
+}
+
+// serviceIDs returns the ids of every CI whose type is a service.
+func (s *Store) serviceIDs(ctx context.Context) (map[int64]bool, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT ci.id FROM ci JOIN ci_type t ON t.id = ci.type_id WHERE t.is_service = 1")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // PathText renders a path as "CI-000005 ← hosted in ← CI-000004 …".

@@ -23,6 +23,8 @@ type Store struct {
 	mu       sync.Mutex
 	graph    *Graph
 	graphRev int64 // relation_rev the graph reflects; -1 forces a reload
+
+	short shortIndex
 }
 
 // NewStore opens the CMDB in db, adding any built-in CI type the database

@@ -283,7 +283,7 @@ func TestImpactThroughStore(t *testing.T) {
 	ctx := context.Background()
 	cis := demoChain(t, s)
 
-	rep, err := s.Impact(ctx, []string{cis["san-01"].Ref}, true)
+	rep, err := s.Impact(ctx, []string{cis["san-01"].Ref}, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,15 +295,15 @@ func TestImpactThroughStore(t *testing.T) {
 	if path != "CI-000005 ← depends on ← CI-000004 ← hosted in ← CI-000003 ← runs on ← CI-000002 ← depends on ← CI-000001" {
 		t.Errorf("path = %s", path)
 	}
-	one, _ := s.Impact(ctx, []string{cis["db-node-a"].Ref}, true)
+	one, _ := s.Impact(ctx, []string{cis["db-node-a"].Ref}, true, 0)
 	if len(one.Items) != 0 {
 		t.Errorf("one cluster node down impacts %d CIs, want 0", len(one.Items))
 	}
-	both, _ := s.Impact(ctx, []string{cis["db-node-a"].Ref, cis["db-node-b"].Ref}, true)
+	both, _ := s.Impact(ctx, []string{cis["db-node-a"].Ref, cis["db-node-b"].Ref}, true, 0)
 	if len(both.Services()) != 1 {
 		t.Errorf("both cluster nodes down: %d services impacted, want 1", len(both.Services()))
 	}
-	down, _ := s.Impact(ctx, []string{cis["网上银行 Online banking"].Ref}, false)
+	down, _ := s.Impact(ctx, []string{cis["网上银行 Online banking"].Ref}, false, 0)
 	if len(down.Items) != 7 {
 		t.Errorf("banking depends on %d CIs, want 7", len(down.Items))
 	}
@@ -314,7 +314,7 @@ func TestImpactThroughStore(t *testing.T) {
 	if err := other.Unrelate(ctx, cis["esx-01"].Ref, DependsOn, cis["san-01"].Ref); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := s.Impact(ctx, []string{cis["san-01"].Ref}, true)
+	after, _ := s.Impact(ctx, []string{cis["san-01"].Ref}, true, 0)
 	if len(after.Items) != 0 {
 		t.Errorf("stale index: san-01 still impacts %d CIs", len(after.Items))
 	}
@@ -360,6 +360,17 @@ func TestSearchEnglishChineseAndShortWords(t *testing.T) {
 		if got := names(c.query); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("search %q = %q, want %q", c.query, got, c.want)
 		}
+	}
+	// A name match comes before a match in another field.
+	mustCreate(t, s, CI{TypeKey: "application", Name: "Portal", Description: "HR portal front end"})
+	if got := names("portal"); !reflect.DeepEqual(got, []string{"HR portal", "Portal"}) {
+		t.Errorf("search portal = %q", got)
+	}
+	// The short-word index notices a CI written by another process.
+	other, _ := NewStore(ctx, s.DB())
+	mustCreate(t, other, CI{TypeKey: "database", Name: "备份库"})
+	if got := names("库"); !reflect.DeepEqual(got, []string{"核心数据库 core DB", "备份库"}) {
+		t.Errorf("search 库 after another process wrote = %q", got)
 	}
 }
 

@@ -38,7 +38,7 @@ func TestOrganisationIsRealisticAndConnected(t *testing.T) {
 	if len(found) != 1 {
 		t.Fatalf("search for the SAN found %d", len(found))
 	}
-	rep, err := s.Impact(ctx, []string{found[0].Ref}, true)
+	rep, err := s.Impact(ctx, []string{found[0].Ref}, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestOrganisationIsRealisticAndConnected(t *testing.T) {
 	}
 	// One database node alone is covered by its cluster partner.
 	node, _ := s.Search(ctx, "bj-db-01", 1)
-	one, _ := s.Impact(ctx, []string{node[0].Ref}, true)
+	one, _ := s.Impact(ctx, []string{node[0].Ref}, true, 0)
 	for _, it := range one.Items {
 		if it.CI.TypeKey == "database" && strings.Contains(it.CI.Name, "Core banking DB") {
 			t.Errorf("one RAC node down impacts the core database: %s", cmdb.PathText(it.Path, true))
@@ -85,7 +85,7 @@ func TestScaledHasAboutFiveRelationsPerCI(t *testing.T) {
 		t.Errorf("%d CIs written", total)
 	}
 	// The primary site is the heavily shared CI: its loss reaches services.
-	rep, err := s.Impact(ctx, []string{"CI-000001"}, true)
+	rep, err := s.Impact(ctx, []string{"CI-000001"}, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

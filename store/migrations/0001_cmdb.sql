@@ -23,6 +23,9 @@ INSERT INTO ref_counter (name, last) VALUES ('ci', 0);
 -- relation_rev counts relation writes, so that a process can tell that its
 -- in-memory relation index is stale after another process wrote.
 INSERT INTO ref_counter (name, last) VALUES ('relation_rev', 0);
+-- ci_rev counts CI writes, for the same reason: the in-memory index that
+-- answers one- and two-character searches must notice other processes.
+INSERT INTO ref_counter (name, last) VALUES ('ci_rev', 0);
 
 CREATE TABLE ci_type (
     id          INTEGER PRIMARY KEY,
@@ -79,15 +82,18 @@ CREATE TRIGGER ci_search_insert AFTER INSERT ON ci BEGIN
     INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
     VALUES (new.id, new.ref, new.name, new.description, new.owner, new.location,
             (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.attributes)));
+    UPDATE ref_counter SET last = last + 1 WHERE name = 'ci_rev';
 END;
 CREATE TRIGGER ci_search_update AFTER UPDATE ON ci BEGIN
     DELETE FROM ci_search WHERE rowid = old.id;
     INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
     VALUES (new.id, new.ref, new.name, new.description, new.owner, new.location,
             (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(new.attributes)));
+    UPDATE ref_counter SET last = last + 1 WHERE name = 'ci_rev';
 END;
 CREATE TRIGGER ci_search_delete AFTER DELETE ON ci BEGIN
     DELETE FROM ci_search WHERE rowid = old.id;
+    UPDATE ref_counter SET last = last + 1 WHERE name = 'ci_rev';
 END;
 
 -- Baselines are frozen copies: they keep references and values, not foreign
