@@ -47,9 +47,9 @@ func (s *Store) TakeBaseline(ctx context.Context, name, note string) (Baseline, 
 			return err
 		}
 		b.ID, _ = res.LastInsertId()
-		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ref, type_key, name, description, status,
+		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ci_id, ref, type_key, name, description, status,
 			criticality, owner, location, version, attributes)
-			SELECT ?, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
+			SELECT ?, ci.id, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
 			       ci.version, ci.attributes
 			FROM ci JOIN ci_type t ON t.id = ci.type_id`, b.ID)
 		if err != nil {
@@ -57,9 +57,8 @@ func (s *Store) TakeBaseline(ctx context.Context, name, note string) (Baseline, 
 		}
 		n, _ := res.RowsAffected()
 		b.CICount = int(n)
-		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_relation (baseline_id, from_ref, kind, to_ref, redundancy_group)
-			SELECT ?, f.ref, r.kind, t.ref, r.redundancy_group
-			FROM relation r JOIN ci f ON f.id = r.from_id JOIN ci t ON t.id = r.to_id`, b.ID)
+		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_relation (baseline_id, from_id, kind, to_id, redundancy_group)
+			SELECT ?, from_id, kind, to_id, redundancy_group FROM relation`, b.ID)
 		if err != nil {
 			return err
 		}
@@ -93,25 +92,27 @@ func (s *Store) Baselines(ctx context.Context) ([]Baseline, error) {
 	return out, rows.Err()
 }
 
-// Snapshot is the CMDB at one moment: CIs by reference and relations by
-// "from kind to".
+// Snapshot is the CMDB at one moment: CIs and relations keyed by CI id.
 type Snapshot struct {
-	CIs       map[string]CI
-	Relations map[string]Relation
+	CIs       map[int64]CI
+	Relations map[RelationKey]string // -> redundancy group
 }
 
-func relationKey(r Relation) string { return r.FromRef + " " + string(r.Kind) + " " + r.ToRef }
+// RelationKey identifies a relation by its two CIs and its kind.
+type RelationKey struct {
+	From, To int64
+	Kind     Kind
+}
 
 // snapshot loads a baseline by name, or today's CMDB for "".
 func (s *Store) snapshot(ctx context.Context, name string) (Snapshot, error) {
-	snap := Snapshot{CIs: map[string]CI{}, Relations: map[string]Relation{}}
+	snap := Snapshot{CIs: map[int64]CI{}, Relations: map[RelationKey]string{}}
 	var ciQuery, relQuery string
 	var args []any
 	if name == "" {
-		ciQuery = `SELECT ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
+		ciQuery = `SELECT ci.id, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
 			ci.version, ci.attributes FROM ci JOIN ci_type t ON t.id = ci.type_id`
-		relQuery = `SELECT f.ref, r.kind, t.ref, r.redundancy_group
-			FROM relation r JOIN ci f ON f.id = r.from_id JOIN ci t ON t.id = r.to_id`
+		relQuery = `SELECT from_id, kind, to_id, redundancy_group FROM relation`
 	} else {
 		var id int64
 		err := s.db.QueryRowContext(ctx, "SELECT id FROM baseline WHERE name = ?", name).Scan(&id)
@@ -121,9 +122,9 @@ func (s *Store) snapshot(ctx context.Context, name string) (Snapshot, error) {
 		if err != nil {
 			return snap, err
 		}
-		ciQuery = `SELECT ref, type_key, name, description, status, criticality, owner, location, version, attributes
+		ciQuery = `SELECT ci_id, ref, type_key, name, description, status, criticality, owner, location, version, attributes
 			FROM baseline_ci WHERE baseline_id = ?`
-		relQuery = `SELECT from_ref, kind, to_ref, redundancy_group FROM baseline_relation WHERE baseline_id = ?`
+		relQuery = `SELECT from_id, kind, to_id, redundancy_group FROM baseline_relation WHERE baseline_id = ?`
 		args = []any{id}
 	}
 	rows, err := s.db.QueryContext(ctx, ciQuery, args...)
@@ -133,15 +134,15 @@ func (s *Store) snapshot(ctx context.Context, name string) (Snapshot, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var c CI
+		// Attributes stay as JSON text until a CI differs: unmarshalling
+		// 200k objects would cost more than the whole comparison.
 		var attrs string
-		if err := rows.Scan(&c.Ref, &c.TypeKey, &c.Name, &c.Description, &c.Status, &c.Criticality, &c.Owner,
+		if err := rows.Scan(&c.ID, &c.Ref, &c.TypeKey, &c.Name, &c.Description, &c.Status, &c.Criticality, &c.Owner,
 			&c.Location, &c.Version, &attrs); err != nil {
 			return snap, err
 		}
-		if err := json.Unmarshal([]byte(attrs), &c.Attributes); err != nil {
-			return snap, fmt.Errorf("%s: attributes: %w", c.Ref, err)
-		}
-		snap.CIs[c.Ref] = c
+		c.Attributes = map[string]string{rawAttributes: attrs}
+		snap.CIs[c.ID] = c
 	}
 	if err := rows.Err(); err != nil {
 		return snap, err
@@ -152,13 +153,27 @@ func (s *Store) snapshot(ctx context.Context, name string) (Snapshot, error) {
 	}
 	defer rrows.Close()
 	for rrows.Next() {
-		var r Relation
-		if err := rrows.Scan(&r.FromRef, &r.Kind, &r.ToRef, &r.Group); err != nil {
+		var k RelationKey
+		var group string
+		if err := rrows.Scan(&k.From, &k.Kind, &k.To, &group); err != nil {
 			return snap, err
 		}
-		snap.Relations[relationKey(r)] = r
+		snap.Relations[k] = group
 	}
 	return snap, rrows.Err()
+}
+
+// rawAttributes marks a snapshot CI whose attributes are still JSON text.
+const rawAttributes = "\x00json"
+
+func decodeAttributes(c CI) CI {
+	raw, ok := c.Attributes[rawAttributes]
+	if !ok {
+		return c
+	}
+	c.Attributes = nil
+	json.Unmarshal([]byte(raw), &c.Attributes)
+	return c
 }
 
 // CIDiff is one CI that exists on both sides of a comparison but differs.
@@ -185,33 +200,46 @@ func (d Diff) Empty() bool {
 // Compare returns what changed from a to b, sorted by reference.
 func Compare(a, b Snapshot) Diff {
 	var d Diff
-	for ref, old := range a.CIs {
-		cur, ok := b.CIs[ref]
+	for id, old := range a.CIs {
+		cur, ok := b.CIs[id]
 		if !ok {
-			d.Removed = append(d.Removed, old)
+			d.Removed = append(d.Removed, decodeAttributes(old))
 			continue
 		}
-		if changes := FieldChanges(old, cur); len(changes) > 0 {
-			d.Changed = append(d.Changed, CIDiff{Ref: ref, Name: cur.Name, Changes: changes})
+		if sameCI(old, cur) {
+			continue
+		}
+		if changes := FieldChanges(decodeAttributes(old), decodeAttributes(cur)); len(changes) > 0 {
+			d.Changed = append(d.Changed, CIDiff{Ref: cur.Ref, Name: cur.Name, Changes: changes})
 		}
 	}
-	for ref, cur := range b.CIs {
-		if _, ok := a.CIs[ref]; !ok {
-			d.Added = append(d.Added, cur)
+	for id, cur := range b.CIs {
+		if _, ok := a.CIs[id]; !ok {
+			d.Added = append(d.Added, decodeAttributes(cur))
 		}
 	}
-	for key, old := range a.Relations {
-		cur, ok := b.Relations[key]
+	// A relation's references come from whichever side still has its CIs.
+	ref := func(id int64) string {
+		if c, ok := b.CIs[id]; ok {
+			return c.Ref
+		}
+		return a.CIs[id].Ref
+	}
+	relation := func(k RelationKey, group string) Relation {
+		return Relation{FromID: k.From, FromRef: ref(k.From), Kind: k.Kind, ToID: k.To, ToRef: ref(k.To), Group: group}
+	}
+	for k, oldGroup := range a.Relations {
+		curGroup, ok := b.Relations[k]
 		switch {
 		case !ok:
-			d.RelationsRemoved = append(d.RelationsRemoved, old)
-		case cur.Group != old.Group:
-			d.RelationsRegrouped = append(d.RelationsRegrouped, FieldChange{Field: old.describeKey(), Old: old.Group, New: cur.Group})
+			d.RelationsRemoved = append(d.RelationsRemoved, relation(k, oldGroup))
+		case curGroup != oldGroup:
+			d.RelationsRegrouped = append(d.RelationsRegrouped, FieldChange{Field: relation(k, "").describeKey(), Old: oldGroup, New: curGroup})
 		}
 	}
-	for key, cur := range b.Relations {
-		if _, ok := a.Relations[key]; !ok {
-			d.RelationsAdded = append(d.RelationsAdded, cur)
+	for k, group := range b.Relations {
+		if _, ok := a.Relations[k]; !ok {
+			d.RelationsAdded = append(d.RelationsAdded, relation(k, group))
 		}
 	}
 	byRef := func(cis []CI) { sort.Slice(cis, func(i, j int) bool { return cis[i].Ref < cis[j].Ref }) }
@@ -226,6 +254,16 @@ func Compare(a, b Snapshot) Diff {
 	sort.Slice(d.RelationsRegrouped, func(i, j int) bool { return d.RelationsRegrouped[i].Field < d.RelationsRegrouped[j].Field })
 	return d
 }
+
+// sameCI compares two snapshot CIs field by field without decoding their
+// attributes, which is the common case by far.
+func sameCI(a, b CI) bool {
+	return a.Ref == b.Ref && a.TypeKey == b.TypeKey && a.Name == b.Name && a.Description == b.Description &&
+		a.Status == b.Status && a.Criticality == b.Criticality && a.Owner == b.Owner && a.Location == b.Location &&
+		a.Version == b.Version && a.Attributes[rawAttributes] == b.Attributes[rawAttributes]
+}
+
+func relationKey(r Relation) string { return r.FromRef + " " + string(r.Kind) + " " + r.ToRef }
 
 func (r Relation) describeKey() string { return r.FromRef + " " + r.Kind.Label() + " " + r.ToRef }
 

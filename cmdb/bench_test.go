@@ -26,7 +26,7 @@ const benchCIs = 100_000
 // generatorVersion changes whenever the demo generator or the schema
 // changes shape without a new migration number, so that a stale cached
 // benchmark database is never used.
-const generatorVersion = 2
+const generatorVersion = 3
 
 var benchOnce sync.Once
 var benchPath string
@@ -221,8 +221,16 @@ func BenchmarkBaseline(b *testing.B) {
 		}
 	})
 	b.Run("diff-with-today", func(b *testing.B) {
+		if _, err := s.TakeBaseline(ctx, "bench-diff", ""); err != nil {
+			b.Fatal(err)
+		}
+		ci, _ := s.CI(ctx, "CI-000500")
+		ci.Owner = "changed after the baseline"
+		if _, err := s.UpdateCI(ctx, ci); err != nil {
+			b.Fatal(err)
+		}
 		for b.Loop() {
-			if _, err := s.DiffBaselines(ctx, "bench-1", ""); err != nil {
+			if _, err := s.DiffBaselines(ctx, "bench-diff", ""); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -250,10 +258,10 @@ func importFile(b *testing.B) string {
 				"运行中", 1 + i%4, "基础架构组", "北京主数据中心", 8 + i%56})
 		}
 		sw.Flush()
-		if err := f.SaveAs(importPath + ".tmp"); err != nil {
+		if err := f.SaveAs(importPath + ".tmp.xlsx"); err != nil {
 			b.Fatal(err)
 		}
-		os.Rename(importPath+".tmp", importPath)
+		os.Rename(importPath+".tmp.xlsx", importPath)
 	})
 	return importPath
 }
