@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the benchmarks on the 100k-CI / ~490k-relation demo CMDB and prints
+# the figures as the README's table. The first run builds the benchmark
+# database (about 40 s) and the 100k-row import workbook, and keeps them in
+# the temporary directory for later runs.
+#   scripts/bench.sh            all benchmarks
+#   scripts/bench.sh Impact     only those whose name matches
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+pattern="${1:-.}"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+go test ./cmdb ./demo -run '^$' -bench "$pattern" -benchtime 20x -timeout 60m | tee "$out" >&2
+# Slow benchmarks get fewer rounds: one import of 100k rows takes seconds.
+if [ "$pattern" = "." ] || [[ "Import100k" =~ $pattern ]]; then
+    go test ./cmdb -run '^$' -bench 'Import100k' -benchtime 3x -timeout 60m | tee -a "$out" >&2
+fi
+
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go env GOVERSION)"
+echo
+echo "| benchmark | time per operation |"
+echo "|---|---|"
+awk '/^Benchmark/ && $3 ~ /ns\/op/ {
+        name = $1; sub(/-[0-9]+$/, "", name)
+        ns = $3
+        if (ns >= 1e9) t = sprintf("%.2f s", ns / 1e9)
+        else if (ns >= 1e6) t = sprintf("%.1f ms", ns / 1e6)
+        else t = sprintf("%.0f µs", ns / 1e3)
+        extra = ""
+        if ($5 != "" && $5 !~ /op$/) extra = sprintf(" (%s %s)", $4, $5)
+        last[name] = "| " name " | " t extra " |"
+        if (name ~ /Import100k\/servicebook/) ours = ns
+        if (name ~ /Import100k\/bare/) bare = ns
+     }
+     END {
+        for (n in last) print last[n] | "sort"
+        close("sort")
+        if (ours && bare) printf "| import ratio servicebook / bare (goal ≤ 1.3) | %.2f |\n", ours / bare
+     }' "$out"
