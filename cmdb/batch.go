@@ -60,6 +60,9 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 				return err
 			}
 		}
+		if err := w.finish(ctx); err != nil {
+			return err
+		}
 		if len(rels) == 0 {
 			return nil
 		}

@@ -45,15 +45,24 @@ var statusWords = map[Status][]string{
 	StatusRetired:     {"retired", "decommissioned", "退役", "已退役", "报废", "下线"},
 }
 
+// statusByWord and kindByWord map every folded spelling to its value; they
+// are built once because an import looks up a status on every row.
+var statusByWord, kindByWord = foldedLookup(statusWords), foldedLookup(kindWords)
+
+func foldedLookup[T comparable](words map[T][]string) map[string]T {
+	out := map[string]T{}
+	for v, spellings := range words {
+		for _, w := range spellings {
+			out[normalizeWord(w)] = v
+		}
+	}
+	return out
+}
+
 // ParseStatus reads a status in English or Chinese, ignoring case and spacing.
 func ParseStatus(text string) (Status, error) {
-	key := normalizeWord(text)
-	for s, words := range statusWords {
-		for _, w := range words {
-			if normalizeWord(w) == key {
-				return s, nil
-			}
-		}
+	if s, ok := statusByWord[normalizeWord(text)]; ok {
+		return s, nil
 	}
 	return "", fmt.Errorf("%q is not a status; use planned, in service, under maintenance or retired", text)
 }
@@ -90,13 +99,8 @@ func (k Kind) Label() string { return kindWords[k][0] }
 
 // ParseKind reads a relation kind in English or Chinese.
 func ParseKind(text string) (Kind, error) {
-	key := normalizeWord(text)
-	for k, words := range kindWords {
-		for _, w := range words {
-			if normalizeWord(w) == key {
-				return k, nil
-			}
-		}
+	if k, ok := kindByWord[normalizeWord(text)]; ok {
+		return k, nil
 	}
 	return "", fmt.Errorf("%q is not a relation kind; use one of: depends on, runs on, hosted in, connects to, part of, backed up by, supplied by", text)
 }
@@ -158,6 +162,11 @@ type Type struct {
 // Attr returns the definition of the attribute with the given key, name or
 // Chinese name.
 func (t Type) Attr(name string) (AttrDef, bool) {
+	for _, a := range t.Attributes {
+		if a.Key == name { // the common case: callers that already resolved it
+			return a, true
+		}
+	}
 	key := normalizeWord(name)
 	for _, a := range t.Attributes {
 		if normalizeWord(a.Key) == key || normalizeWord(a.Name) == key || (a.NameZh != "" && normalizeWord(a.NameZh) == key) {
@@ -400,6 +409,9 @@ func ParseDate(text string) (time.Time, error) {
 // normalizeWord folds case, full-width forms and spacing so that "In Service",
 // "in_service" and "ＩＮ ＳＥＲＶＩＣＥ" compare equal.
 func normalizeWord(s string) string {
+	if isFoldedASCII(s) {
+		return s // the common case in an import: "server", "in_service" is not, "3" is
+	}
 	var b strings.Builder
 	for _, r := range strings.ToLower(width.Fold.String(s)) {
 		switch r {
@@ -409,4 +421,14 @@ func normalizeWord(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func isFoldedASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

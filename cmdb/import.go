@@ -239,6 +239,37 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 	}
 	firstRowOf := map[string]int{}
 	refExists := func(ref string) bool { return st.byRef[ref] != nil }
+	// A sheet repeats a handful of type names 100k times: resolve each once.
+	typeOf := map[string]Type{}
+	resolve := func(text string) (Type, error) {
+		if t, ok := typeOf[text]; ok {
+			return t, nil
+		}
+		t, err := ResolveType(st.types, text)
+		if err == nil {
+			typeOf[text] = t
+		}
+		return t, err
+	}
+	type attrKey struct {
+		typeID int64
+		col    int
+	}
+	attrOf := map[attrKey]*AttrDef{}
+	attr := func(t Type, col int) (AttrDef, bool) {
+		k := attrKey{t.ID, col}
+		def, seen := attrOf[k]
+		if !seen {
+			if d, ok := t.Attr(m.Headers[col]); ok {
+				def = &d
+			}
+			attrOf[k] = def
+		}
+		if def == nil {
+			return AttrDef{}, false
+		}
+		return *def, true
+	}
 	for r := m.HeaderRow; r < len(t.Rows); r++ {
 		row, rowNum := t.Rows[r], r+1
 		if blank(row) {
@@ -250,7 +281,7 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			problem(rowNum, header("type"), "a CI needs a type")
 			continue
 		}
-		ty, err := ResolveType(st.types, typeText)
+		ty, err := resolve(typeText)
 		if err != nil {
 			problem(rowNum, header("type"), store.ErrorMessage(err))
 			continue
@@ -324,7 +355,7 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			if i < len(row) {
 				value = strings.TrimSpace(row[i])
 			}
-			def, ok := ty.Attr(m.Headers[i])
+			def, ok := attr(ty, i)
 			if !ok {
 				if value != "" {
 					problem(rowNum, m.Header(i), fmt.Sprintf("is not an attribute of type %q", ty.Name))
@@ -372,11 +403,12 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			res.Unchanged++
 		}
 		res.pendingCIs = append(res.pendingCIs, p)
+		folded := sheet.Fold(p.ci.Name)
 		if p.old == nil {
-			st.byName[sheet.Fold(p.ci.Name)] = append(st.byName[sheet.Fold(p.ci.Name)], &p.ci)
+			st.byName[folded] = append(st.byName[folded], &p.ci)
 		} else {
 			// Relations in the same file may use the CI's new name.
-			st.byName[sheet.Fold(p.ci.Name)] = appendUnique(st.byName[sheet.Fold(p.ci.Name)], p.old)
+			st.byName[folded] = appendUnique(st.byName[folded], p.old)
 		}
 	}
 }
@@ -532,6 +564,9 @@ func (s *Store) writeImport(ctx context.Context, res *ImportResult, progress fun
 			if err := tick(); err != nil {
 				return err
 			}
+		}
+		if err := w.finish(ctx); err != nil {
+			return err
 		}
 		rw, err := newRelationWriter(ctx, tx, log)
 		if err != nil {

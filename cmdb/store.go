@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -245,22 +246,25 @@ func (s *Store) CreateCI(ctx context.Context, ci CI) (CI, error) {
 			return err
 		}
 		defer w.close()
-		ci, err = w.create(ctx, ci, t.ID)
-		return err
+		if ci, err = w.create(ctx, ci, t.ID); err != nil {
+			return err
+		}
+		return w.finish(ctx)
 	})
 	return ci, err
 }
 
 // ciWriter holds the prepared statements for writing CIs, shared by single
-// saves and by imports of 100k rows.
+// saves and by imports of 100k rows. Call finish before committing: it
+// brings the search index up to date for every CI written.
 type ciWriter struct {
 	log         *store.ChangeWriter
-	next        *sql.Stmt
 	insertStmt  *sql.Stmt
 	updateStmt  *sql.Stmt
 	reservedRef int64 // refs reserved but not yet handed out: (nextRef, reservedRef]
 	nextRef     int64
 	tx          *sql.Tx
+	written     []int64 // ids of CIs created or updated
 }
 
 func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*ciWriter, error) {
@@ -309,10 +313,79 @@ func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) 
 		return ci, err
 	}
 	ci.ID, _ = res.LastInsertId()
+	w.written = append(w.written, ci.ID)
 	ci.RowVersion = 1
 	ci.CreatedAt, _ = time.Parse(time.RFC3339, at)
 	ci.UpdatedAt = ci.CreatedAt
 	return ci, w.log.Add(ctx, "ci", ci.ID, "created", "", fmt.Sprintf("%s %q (%s)", ci.TypeKey, ci.Name, ci.Status.Label()))
+}
+
+// finish re-indexes every CI written for search, in statements over many
+// rows at once, and records in ci_rev that CIs changed.
+func (w *ciWriter) finish(ctx context.Context) error {
+	if len(w.written) == 0 {
+		return nil
+	}
+	if err := reindexSearch(ctx, w.tx, w.written); err != nil {
+		return err
+	}
+	return bumpCIRev(ctx, w.tx)
+}
+
+// reindexSearch replaces the search rows of the given CIs. Each statement
+// makes FTS5 write one segment, so runs of consecutive ids (a bulk import's
+// new CIs) go in one range statement and the rest in lists of 500.
+func reindexSearch(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	const insert = `INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
+		SELECT id, ref, name, description, owner, location,
+		       (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))
+		FROM ci WHERE `
+	var scattered []any
+	flush := func() error {
+		if len(scattered) == 0 {
+			return nil
+		}
+		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(scattered)), ",") + ")"
+		if _, err := tx.ExecContext(ctx, "DELETE FROM ci_search WHERE rowid IN "+in, scattered...); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, insert+"id IN "+in, scattered...)
+		scattered = scattered[:0]
+		return err
+	}
+	for i := 0; i < len(sorted); {
+		j := i
+		for j+1 < len(sorted) && sorted[j+1] == sorted[j]+1 {
+			j++
+		}
+		if j-i+1 >= 50 {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM ci_search WHERE rowid BETWEEN ? AND ?", sorted[i], sorted[j]); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, insert+"id BETWEEN ? AND ?", sorted[i], sorted[j]); err != nil {
+				return err
+			}
+		} else {
+			for _, id := range sorted[i : j+1] {
+				scattered = append(scattered, id)
+				if len(scattered) == 500 { // far below SQLite's bound-parameter limit
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		i = j + 1
+	}
+	return flush()
+}
+
+func bumpCIRev(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = last + 1 WHERE name = 'ci_rev'")
+	return err
 }
 
 // update saves ci over old, which must be the row as the database holds it,
@@ -332,6 +405,7 @@ func (w *ciWriter) update(ctx context.Context, old, ci CI, typeID int64) (CI, bo
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ci, false, conflict(old)
 	}
+	w.written = append(w.written, ci.ID)
 	for _, c := range changes {
 		if err := w.log.Add(ctx, "ci", ci.ID, c.Field, c.Old, c.New); err != nil {
 			return ci, false, err
@@ -442,8 +516,10 @@ func (s *Store) UpdateCI(ctx context.Context, ci CI) (CI, error) {
 			return err
 		}
 		defer w.close()
-		ci, _, err = w.update(ctx, old, ci, t.ID)
-		return err
+		if ci, _, err = w.update(ctx, old, ci, t.ID); err != nil {
+			return err
+		}
+		return w.finish(ctx)
 	})
 	return ci, err
 }
@@ -477,6 +553,12 @@ func (s *Store) DeleteCI(ctx context.Context, ref string) error {
 			}
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM ci WHERE id = ?", ci.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM ci_search WHERE rowid = ?", ci.ID); err != nil {
+			return err
+		}
+		if err := bumpCIRev(ctx, tx); err != nil {
 			return err
 		}
 		removed = rels
