@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -83,33 +84,55 @@ type pendingRelation struct {
 // ImportFile reads a CSV or XLSX file and imports its CIs and relations.
 // The import is all or nothing: if any row is refused, every problem is
 // listed in the result, the error is EInvalid, and nothing is written.
+// Rows are checked while the file is still being read.
 func (s *Store) ImportFile(ctx context.Context, path string, opt ImportOptions) (ImportResult, error) {
-	book, err := sheet.ReadFile(path, sheet.DefaultLimits)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	return s.Import(ctx, book, opt)
+	return s.importSheets(ctx, filepath.Base(path), opt, func(fn func(*sheet.Stream) error) error {
+		return sheet.StreamFile(path, sheet.DefaultLimits, fn)
+	})
 }
 
 // Import imports a spreadsheet that has been read.
 func (s *Store) Import(ctx context.Context, book *sheet.Book, opt ImportOptions) (ImportResult, error) {
-	res := ImportResult{File: book.File, DryRun: opt.DryRun}
-	ciTable, ciMap, relTable, relMap := findSheets(book, opt.Mapping)
-	if ciTable == nil && relTable == nil {
-		res.Problems = append(res.Problems, sheet.CellError{File: book.File, Reason: "no sheet has a header row with the columns Type and Name (类型, 名称), or From, Kind and To (源, 关系, 目标)"})
-		return res, res.refusal()
+	return s.importSheets(ctx, book.File, opt, func(fn func(*sheet.Stream) error) error {
+		for _, t := range book.Sheets {
+			if err := fn(sheet.TableStream(book.File, t)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// importSheets plans an import from the sheets feed hands over, in
+// workbook order. A real import writes each CI row into one open
+// transaction as soon as it is checked, so that writing overlaps with
+// reading the file; a problem anywhere rolls everything back.
+func (s *Store) importSheets(ctx context.Context, file string, opt ImportOptions, feed func(func(*sheet.Stream) error) error) (ImportResult, error) {
+	res := ImportResult{File: file, DryRun: opt.DryRun}
+	p := &planner{file: file, res: &res, explicit: opt.Mapping}
+	if !opt.DryRun {
+		iw, err := s.beginImport(store.WithSource(ctx, file), opt.Progress)
+		if err != nil {
+			return res, err
+		}
+		defer iw.rollback()
+		p.write = iw
 	}
+	// The state is read after the write lock is taken, so that no other
+	// process can change a CI between being matched and being updated.
 	st, err := s.loadImportState(ctx)
 	if err != nil {
 		return res, err
 	}
-	if ciTable != nil {
-		res.CISheet = ciTable.Name
-		s.planCIs(ctx, book.File, ciTable, ciMap, st, &res)
+	p.st = st
+	if err := feed(p.takeSheet); err != nil {
+		return res, err
 	}
-	if relTable != nil {
-		res.RelSheet = relTable.Name
-		s.planRelations(book.File, relTable, relMap, st, &res)
+	if p.relations != nil {
+		planRelations(file, p.relations, p.relMap, st, &res)
+	}
+	if !p.haveCIs && p.relations == nil {
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: "no sheet has a header row with the columns Type and Name (类型, 名称), or From, Kind and To (源, 关系, 目标)"})
 	}
 	if len(res.Problems) > 0 {
 		return res, res.refusal()
@@ -117,30 +140,79 @@ func (s *Store) Import(ctx context.Context, book *sheet.Book, opt ImportOptions)
 	if opt.DryRun {
 		return res, nil
 	}
-	return res, s.writeImport(store.WithSource(ctx, book.File), &res, opt.Progress)
+	if err := p.write.relations(res.pendingRels); err != nil {
+		return res, err
+	}
+	created, err := p.write.commit()
+	if err != nil {
+		return res, err
+	}
+	res.CreatedRefs = created
+	return res, nil
 }
 
 func (r ImportResult) refusal() error {
 	return store.Errorf(store.EInvalid, "%s: %d problem(s) found; nothing was imported.", r.File, len(r.Problems))
 }
 
-// findSheets picks the CI sheet and the relations sheet by their headers.
-func findSheets(book *sheet.Book, explicit map[string]string) (ci *sheet.Table, ciMap sheet.Mapping, rel *sheet.Table, relMap sheet.Mapping) {
-	for i := range book.Sheets {
-		t := &book.Sheets[i]
-		if ci == nil {
-			if m, ok := sheet.FindHeader(*t, CIFields, explicit); ok {
-				ci, ciMap = t, m
-				continue
-			}
+// planner takes the sheets of a file one by one: the first whose header
+// names CI fields is planned row by row as it streams in; the first whose
+// header names relation fields is kept until every CI is known.
+type planner struct {
+	file      string
+	st        *importState
+	res       *ImportResult
+	explicit  map[string]string
+	relations *sheet.Table
+	relMap    sheet.Mapping
+	haveCIs   bool
+	write     *importWriter // nil in a dry run
+}
+
+func (p *planner) takeSheet(in *sheet.Stream) error {
+	head := sheet.Table{Name: in.Name}
+	for len(head.Rows) < sheet.HeaderScanRows {
+		row, ok := in.Next()
+		if !ok {
+			break
 		}
-		if rel == nil {
-			if m, ok := sheet.FindHeader(*t, RelationFields, explicit); ok {
-				rel, relMap = t, m
+		head.Rows = append(head.Rows, row)
+	}
+	// rest yields the rows after the header: the buffered ones, then the
+	// stream, each with its spreadsheet row number.
+	rest := func(m sheet.Mapping) func() (int, []string, bool) {
+		i := m.HeaderRow
+		return func() (int, []string, bool) {
+			if i < len(head.Rows) {
+				i++
+				return i, head.Rows[i-1], true
 			}
+			row, ok := in.Next()
+			return in.Row(), row, ok
 		}
 	}
-	return
+	if !p.haveCIs {
+		if m, ok := sheet.FindHeader(head, CIFields, p.explicit); ok {
+			p.haveCIs, p.res.CISheet = true, in.Name
+			var sink func(*pendingCI)
+			if p.write != nil {
+				sink = p.write.ci
+			}
+			planCIs(p.file, in.Name, m, rest(m), p.st, p.res, sink)
+			return nil
+		}
+	}
+	if p.relations == nil {
+		if m, ok := sheet.FindHeader(head, RelationFields, p.explicit); ok {
+			p.res.RelSheet = in.Name
+			t := &sheet.Table{Name: in.Name, Rows: head.Rows}
+			for row, ok := in.Next(); ok; row, ok = in.Next() {
+				t.Rows = append(t.Rows, row)
+			}
+			p.relations, p.relMap = t, m
+		}
+	}
+	return nil
 }
 
 // importState is the CMDB as the import found it.
@@ -215,9 +287,12 @@ func excelSerialDate(text string) (string, bool) {
 	return d.Format("2006-01-02"), true
 }
 
-func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m sheet.Mapping, st *importState, res *ImportResult) {
+// planCIs checks the rows of a CI sheet and decides for each whether it
+// creates, updates or leaves a CI. Rows that change something go to sink
+// (if set) as long as no problem has been found.
+func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string, bool), st *importState, res *ImportResult, sink func(*pendingCI)) {
 	problem := func(row int, column, reason string) {
-		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: column, Reason: reason})
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: row, Column: column, Reason: reason})
 	}
 	header := func(key string) string { return m.Header(m.Columns[key]) }
 	// Extra columns are attributes when some type has an attribute of that
@@ -270,8 +345,11 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 		}
 		return *def, true
 	}
-	for r := m.HeaderRow; r < len(t.Rows); r++ {
-		row, rowNum := t.Rows[r], r+1
+	for {
+		rowNum, row, ok := next()
+		if !ok {
+			break
+		}
 		if blank(row) {
 			continue
 		}
@@ -403,6 +481,9 @@ func (s *Store) planCIs(ctx context.Context, file string, t *sheet.Table, m shee
 			res.Unchanged++
 		}
 		res.pendingCIs = append(res.pendingCIs, p)
+		if sink != nil && p.action != "unchanged" && len(res.Problems) == 0 {
+			sink(p)
+		}
 		folded := sheet.Fold(p.ci.Name)
 		if p.old == nil {
 			st.byName[folded] = append(st.byName[folded], &p.ci)
@@ -456,7 +537,7 @@ func (st *importState) resolveEndpoint(text string) (*CI, error) {
 	return nil, fmt.Errorf("%d CIs are named %q (%s); use the reference instead", len(matches), text, strings.Join(refs, ", "))
 }
 
-func (s *Store) planRelations(file string, t *sheet.Table, m sheet.Mapping, st *importState, res *ImportResult) {
+func planRelations(file string, t *sheet.Table, m sheet.Mapping, st *importState, res *ImportResult) {
 	problem := func(row int, column, reason string) {
 		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: column, Reason: reason})
 	}
@@ -512,106 +593,152 @@ func (s *Store) planRelations(file string, t *sheet.Table, m sheet.Mapping, st *
 	}
 }
 
-// writeImport writes a validated plan in one transaction.
-func (s *Store) writeImport(ctx context.Context, res *ImportResult, progress func(done, total int)) error {
-	total := res.Created + res.Updated + res.RelationsCreated + res.RelationsRegrouped
-	done := 0
-	tick := func() error {
-		done++
-		if done%1000 == 0 {
-			if err := ctx.Err(); err != nil {
-				return store.Errorf(store.EInvalid, "Import cancelled; nothing was imported.")
-			}
-			if progress != nil {
-				progress(done, total)
-			}
-		}
-		return nil
+// importWriter writes an import into one transaction while it is being
+// planned. The first error stops it; rollback undoes everything unless
+// commit succeeded.
+type importWriter struct {
+	ctx      context.Context
+	s        *Store
+	tx       *sql.Tx
+	log      *store.ChangeWriter
+	w        *ciWriter
+	progress func(done, total int)
+	done     int
+	created  []string
+	err      error
+}
+
+func (s *Store) beginImport(ctx context.Context, progress func(done, total int)) (*importWriter, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, store.MapError(err)
 	}
-	var created []string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		w, err := newCIWriter(ctx, tx, log)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if res.Created > 0 {
-			if err := w.reserve(ctx, res.Created); err != nil {
-				return err
-			}
-		}
-		for _, p := range res.pendingCIs {
-			switch p.action {
-			case "create":
-				saved, err := w.create(ctx, p.ci, p.typeID)
-				if err != nil {
-					return fmt.Errorf("row %d: %w", p.row, err)
-				}
-				p.ci.ID, p.ci.Ref = saved.ID, saved.Ref
-				created = append(created, saved.Ref)
-			case "update":
-				if _, _, err := w.update(ctx, *p.old, p.ci, p.typeID); err != nil {
-					return fmt.Errorf("row %d: %w", p.row, err)
-				}
-			default:
-				continue
-			}
-			if err := tick(); err != nil {
-				return err
-			}
-		}
-		if err := w.finish(ctx); err != nil {
-			return err
-		}
-		rw, err := newRelationWriter(ctx, tx, log)
-		if err != nil {
-			return err
-		}
-		defer rw.close()
-		changed := false
-		for _, p := range res.pendingRels {
-			r := Relation{FromID: p.from.ID, FromRef: p.from.Ref, Kind: p.kind, ToID: p.to.ID, ToRef: p.to.Ref, Group: p.group}
-			switch {
-			case p.existing == nil:
-				if _, err := rw.create(ctx, r); err != nil {
-					return fmt.Errorf("relations row %d: %w", p.row, err)
-				}
-			case p.existing.Group != p.group:
-				if err := rw.regroup(ctx, tx, *p.existing, p.group); err != nil {
-					return err
-				}
-			default:
-				continue
-			}
-			changed = true
-			if err := tick(); err != nil {
-				return err
-			}
-		}
-		if changed {
-			_, err := bumpRelationRev(ctx, tx)
-			return err
-		}
-		return nil
-	})
-	if err != nil && ctx.Err() != nil {
-		return store.Errorf(store.EInvalid, "Import cancelled; nothing was imported.")
+	iw := &importWriter{ctx: ctx, s: s, tx: tx, progress: progress}
+	if iw.log, err = s.db.NewChangeWriter(ctx, tx); err == nil {
+		iw.w, err = newCIWriter(ctx, tx, iw.log)
 	}
+	if err != nil {
+		iw.rollback()
+		return nil, err
+	}
+	iw.w.reserveChunk = 1024 // the number of new CIs is not known in advance
+	return iw, nil
+}
+
+// tick counts a written row, reports progress and notices Cancel. The
+// total is 0: rows are written while the file is still being read.
+func (iw *importWriter) tick() error {
+	iw.done++
+	if iw.done%1000 == 0 {
+		if iw.ctx.Err() != nil {
+			return errCancelled
+		}
+		if iw.progress != nil {
+			iw.progress(iw.done, 0)
+		}
+	}
+	return nil
+}
+
+var errCancelled = store.Errorf(store.EInvalid, "Import cancelled; nothing was imported.")
+
+func (iw *importWriter) ci(p *pendingCI) {
+	if iw.err != nil {
+		return
+	}
+	switch p.action {
+	case "create":
+		saved, err := iw.w.create(iw.ctx, p.ci, p.typeID)
+		if err != nil {
+			iw.err = fmt.Errorf("row %d: %w", p.row, err)
+			return
+		}
+		p.ci.ID, p.ci.Ref = saved.ID, saved.Ref
+		iw.created = append(iw.created, saved.Ref)
+	case "update":
+		if _, _, err := iw.w.update(iw.ctx, *p.old, p.ci, p.typeID); err != nil {
+			iw.err = fmt.Errorf("row %d: %w", p.row, err)
+			return
+		}
+	}
+	iw.err = iw.tick()
+}
+
+func (iw *importWriter) relations(rels []pendingRelation) error {
+	if iw.err != nil {
+		return iw.fail()
+	}
+	if err := iw.w.finish(iw.ctx); err != nil {
+		return err
+	}
+	rw, err := newRelationWriter(iw.ctx, iw.tx, iw.log)
 	if err != nil {
 		return err
 	}
-	res.CreatedRefs = created
-	if progress != nil {
-		progress(total, total)
+	defer rw.close()
+	changed := false
+	for _, p := range rels {
+		r := Relation{FromID: p.from.ID, FromRef: p.from.Ref, Kind: p.kind, ToID: p.to.ID, ToRef: p.to.Ref, Group: p.group}
+		switch {
+		case p.existing == nil:
+			if _, err := rw.create(iw.ctx, r); err != nil {
+				return fmt.Errorf("relations row %d: %w", p.row, err)
+			}
+		case p.existing.Group != p.group:
+			if err := rw.regroup(iw.ctx, iw.tx, *p.existing, p.group); err != nil {
+				return err
+			}
+		default:
+			continue
+		}
+		changed = true
+		if iw.err = iw.tick(); iw.err != nil {
+			return iw.fail()
+		}
 	}
-	// The index is rebuilt on next use rather than patched row by row.
-	s.mu.Lock()
-	s.graphRev = -1
-	s.mu.Unlock()
+	if changed {
+		if _, err := bumpRelationRev(iw.ctx, iw.tx); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// fail returns the error that stopped the import, as the person should
+// read it.
+func (iw *importWriter) fail() error {
+	if iw.ctx.Err() != nil {
+		return errCancelled
+	}
+	return iw.err
+}
+
+func (iw *importWriter) commit() ([]string, error) {
+	if err := iw.w.release(iw.ctx); err != nil {
+		return nil, err
+	}
+	iw.w.close()
+	iw.log.Close()
+	if err := iw.tx.Commit(); err != nil {
+		if iw.ctx.Err() != nil {
+			return nil, errCancelled
+		}
+		return nil, store.MapError(err)
+	}
+	iw.tx = nil
+	if iw.progress != nil {
+		iw.progress(iw.done, iw.done)
+	}
+	// The relation index is rebuilt on next use rather than patched row by row.
+	iw.s.mu.Lock()
+	iw.s.graphRev = -1
+	iw.s.mu.Unlock()
+	return iw.created, nil
+}
+
+func (iw *importWriter) rollback() {
+	if iw.tx != nil {
+		iw.tx.Rollback()
+		iw.tx = nil
+	}
 }

@@ -273,8 +273,8 @@ func TestImportCancelWritesNothing(t *testing.T) {
 	calls := 0
 	_, err := s.ImportFile(ctx, path, ImportOptions{Progress: func(done, total int) {
 		calls++
-		if total != 2500 {
-			t.Errorf("progress total = %d", total)
+		if done != 1000 {
+			t.Errorf("first progress report at %d rows", done)
 		}
 		cancel() // the person pressed Cancel after the first progress report
 	}})
@@ -314,4 +314,59 @@ func FuzzImportCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestImportRelationsSheetBeforeCISheet(t *testing.T) {
+	s := mustStore(t)
+	path := writeWorkbook(t, t.TempDir(), "order.xlsx", []string{"关系", "配置项"}, map[string][][]any{
+		"关系":  {{"源", "关系", "目标"}, {"app-1", "运行于", "vm-1"}},
+		"配置项": {{"类型", "名称"}, {"应用系统", "app-1"}, {"虚拟机", "vm-1"}},
+	})
+	res, err := s.ImportFile(context.Background(), path, ImportOptions{})
+	if err != nil {
+		t.Fatalf("%v %v", err, res.Problems)
+	}
+	if res.Created != 2 || res.RelationsCreated != 1 || res.RelSheet != "关系" || res.CISheet != "配置项" {
+		t.Errorf("result: %d created, %d related, sheets %q/%q", res.Created, res.RelationsCreated, res.CISheet, res.RelSheet)
+	}
+	rels, _ := s.Relations(context.Background(), "CI-000001")
+	if len(rels) != 1 || rels[0].Kind != RunsOn {
+		t.Errorf("relations = %+v", rels)
+	}
+}
+
+func TestRefusedImportKeepsReferenceNumbering(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	// The bad row comes last, after many good rows have been written into
+	// the open transaction.
+	var b strings.Builder
+	b.WriteString("Type,Name\n")
+	for i := 0; i < 1500; i++ {
+		fmt.Fprintf(&b, "server,ok-%d\n", i)
+	}
+	b.WriteString("spaceship,bad\n")
+	os.WriteFile(bad, []byte(b.String()), 0o600)
+	if _, err := s.ImportFile(ctx, bad, ImportOptions{}); store.ErrorCode(err) != store.EInvalid {
+		t.Fatalf("err = %v", err)
+	}
+	if n := countRows(t, s, "ci"); n != 0 {
+		t.Fatalf("%d CIs kept from a refused import", n)
+	}
+	ci := mustCreate(t, s, CI{TypeKey: "server", Name: "after"})
+	if ci.Ref != "CI-000001" {
+		t.Errorf("first CI after a refused import is %s, want CI-000001", ci.Ref)
+	}
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("Type,Name\nserver,a\nserver,b\n"), 0o600)
+	res, err := s.ImportFile(ctx, good, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := mustCreate(t, s, CI{TypeKey: "server", Name: "next"})
+	if res.CreatedRefs[1] != "CI-000003" || next.Ref != "CI-000004" {
+		t.Errorf("refs %v then %s; want no gaps", res.CreatedRefs, next.Ref)
+	}
 }

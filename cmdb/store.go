@@ -263,8 +263,11 @@ type ciWriter struct {
 	updateStmt  *sql.Stmt
 	reservedRef int64 // refs reserved but not yet handed out: (nextRef, reservedRef]
 	nextRef     int64
-	tx          *sql.Tx
-	written     []int64 // ids of CIs created or updated
+	// reserveChunk is how many references to take from the counter when
+	// they run out; release gives back the ones not used.
+	reserveChunk int
+	tx           *sql.Tx
+	written      []int64 // ids of CIs created or updated
 }
 
 func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*ciWriter, error) {
@@ -297,9 +300,21 @@ func (w *ciWriter) reserve(ctx context.Context, n int) error {
 	return nil
 }
 
+// release hands back the references reserved but not used, so that
+// numbering stays without gaps. It is safe only inside the transaction that
+// reserved them, which holds the write lock.
+func (w *ciWriter) release(ctx context.Context) error {
+	if w.reservedRef == w.nextRef {
+		return nil
+	}
+	_, err := w.tx.ExecContext(ctx, "UPDATE ref_counter SET last = ? WHERE name = 'ci'", w.nextRef)
+	w.reservedRef = w.nextRef
+	return err
+}
+
 func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) {
 	if w.nextRef >= w.reservedRef {
-		if err := w.reserve(ctx, 1); err != nil {
+		if err := w.reserve(ctx, max(1, w.reserveChunk)); err != nil {
 			return ci, err
 		}
 	}

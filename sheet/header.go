@@ -123,12 +123,15 @@ func (m Mapping) Missing(fields []Field) []Field {
 	return out
 }
 
+// HeaderScanRows is how many rows FindHeader looks at for the header.
+const HeaderScanRows = 30
+
 // FindHeader looks in the first rows of t for the header: the first row
 // that maps every required field, or failing that the row that maps the
 // most fields. Title rows above the header, as finance and CMDB exports
 // often have, are skipped.
 func FindHeader(t Table, fields []Field, explicit map[string]string) (Mapping, bool) {
-	const scan = 30
+	const scan = HeaderScanRows
 	var best Mapping
 	bestCount := 0
 	for i := 0; i < len(t.Rows) && i < scan; i++ {

@@ -3,6 +3,7 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -254,4 +255,36 @@ func FuzzFindHeader(f *testing.F) {
 			t.Fatal("ok with missing required fields")
 		}
 	})
+}
+
+func TestStreamSkipsWhatTheReaderDoesNotTake(t *testing.T) {
+	rows := make([][]any, 2000)
+	for i := range rows {
+		rows[i] = []any{fmt.Sprintf("r%d", i+1)}
+	}
+	path := makeXLSX(t, map[string][][]any{"A": rows, "B": {{"b1"}, {"b2"}}}, []string{"A", "B"})
+	var got []string
+	err := StreamFile(path, DefaultLimits, func(st *Stream) error {
+		row, ok := st.Next() // take one row of each sheet and stop
+		if ok {
+			got = append(got, fmt.Sprintf("%s:%d:%s", st.Name, st.Row(), row[0]))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, []string{"A:1:r1", "B:1:b1"}) {
+		t.Errorf("got %v", got)
+	}
+	// A row limit hit while streaming is reported even if the reader
+	// stopped looking.
+	err = StreamFile(path, Limits{MaxFileBytes: 1 << 30, MaxUnzipped: 1 << 30, MaxRows: 100}, func(st *Stream) error {
+		for _, ok := st.Next(); ok; _, ok = st.Next() {
+		}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "more than 100 rows") {
+		t.Errorf("row limit: %v", err)
+	}
 }
