@@ -256,21 +256,16 @@ func (checkCmd) Run(ctx context.Context, app *App) error {
 		fmt.Fprintf(app.Stdout, "%s: no problems found (integrity check and foreign keys).\n", app.DBPath)
 		return nil
 	}
+	problems := len(rep.ForeignKeys)
 	for _, line := range rep.Integrity {
 		if line != "ok" {
 			fmt.Fprintln(app.Stdout, "integrity: "+line)
+			problems++
 		}
 	}
 	for _, line := range rep.ForeignKeys {
 		fmt.Fprintln(app.Stdout, "reference: "+line)
 	}
 	return store.Errorf(store.EInvalid, "%s has %d problem(s); restore a backup or ask for help before changing it.",
-		app.DBPath, len(rep.ForeignKeys)+len(rep.Integrity)-boolInt(len(rep.Integrity) == 1 && rep.Integrity[0] == "ok"))
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+		app.DBPath, problems)
 }

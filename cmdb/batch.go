@@ -42,44 +42,34 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 		}
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		w, err := newCIWriter(ctx, tx, log)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if err := w.reserve(ctx, len(cis)); err != nil {
-			return err
-		}
-		for i := range out {
-			if out[i], err = w.create(ctx, out[i], typeIDs[i]); err != nil {
+		return s.writeCIs(ctx, tx, func(w *ciWriter) error {
+			if err := w.reserve(ctx, len(cis)); err != nil {
 				return err
 			}
-		}
-		if err := w.finish(ctx); err != nil {
-			return err
-		}
-		if len(rels) == 0 {
-			return nil
-		}
-		rw, err := newRelationWriter(ctx, tx, log)
-		if err != nil {
-			return err
-		}
-		defer rw.close()
-		for _, r := range rels {
-			from, to := out[r.From], out[r.To]
-			if _, err := rw.create(ctx, Relation{FromID: from.ID, FromRef: from.Ref, Kind: r.Kind,
-				ToID: to.ID, ToRef: to.Ref, Group: r.Group}); err != nil {
+			for i := range out {
+				var err error
+				if out[i], err = w.create(ctx, out[i], typeIDs[i]); err != nil {
+					return err
+				}
+			}
+			if len(rels) == 0 {
+				return nil
+			}
+			rw, err := newRelationWriter(ctx, tx, w.log)
+			if err != nil {
 				return err
 			}
-		}
-		_, err = bumpRelationRev(ctx, tx)
-		return err
+			defer rw.close()
+			for _, r := range rels {
+				from, to := out[r.From], out[r.To]
+				if _, err := rw.create(ctx, Relation{FromID: from.ID, FromRef: from.Ref, Kind: r.Kind,
+					ToID: to.ID, ToRef: to.Ref, Group: r.Group}); err != nil {
+					return err
+				}
+			}
+			_, err = bumpRelationRev(ctx, tx)
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -224,34 +224,50 @@ func refExistsIn(ctx context.Context, q querier) func(string) bool {
 // saves it. ci.TypeKey may be a type's key or its English or Chinese name.
 func (s *Store) CreateCI(ctx context.Context, ci CI) (CI, error) {
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		types, err := queryTypes(ctx, tx, "")
-		if err != nil {
+		var t Type
+		var err error
+		if ci, t, err = normalizeIn(ctx, tx, ci); err != nil {
 			return err
 		}
-		t, err := ResolveType(types, ci.TypeKey)
-		if err != nil {
-			return store.Invalid([]store.FieldProblem{{Field: "type", Message: store.ErrorMessage(err)}})
-		}
-		ci, err = Normalize(ci, t, refExistsIn(ctx, tx))
-		if err != nil {
+		return s.writeCIs(ctx, tx, func(w *ciWriter) error {
+			ci, err = w.create(ctx, ci, t.ID)
 			return err
-		}
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		w, err := newCIWriter(ctx, tx, log)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if ci, err = w.create(ctx, ci, t.ID); err != nil {
-			return err
-		}
-		return w.finish(ctx)
+		})
 	})
 	return ci, err
+}
+
+// normalizeIn resolves ci's type and validates ci against it, inside tx.
+func normalizeIn(ctx context.Context, tx *sql.Tx, ci CI) (CI, Type, error) {
+	types, err := queryTypes(ctx, tx, "")
+	if err != nil {
+		return ci, Type{}, err
+	}
+	t, err := ResolveType(types, ci.TypeKey)
+	if err != nil {
+		return ci, t, store.Invalid([]store.FieldProblem{{Field: "type", Message: store.ErrorMessage(err)}})
+	}
+	ci, err = Normalize(ci, t, refExistsIn(ctx, tx))
+	return ci, t, err
+}
+
+// writeCIs runs fn with a CI writer on tx, then brings the search index up
+// to date for every CI fn wrote.
+func (s *Store) writeCIs(ctx context.Context, tx *sql.Tx, fn func(w *ciWriter) error) error {
+	log, err := s.db.NewChangeWriter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	w, err := newCIWriter(ctx, tx, log)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	if err := fn(w); err != nil {
+		return err
+	}
+	return w.finish(ctx)
 }
 
 // ciWriter holds the prepared statements for writing CIs, shared by single
@@ -509,32 +525,15 @@ func (s *Store) UpdateCI(ctx context.Context, ci CI) (CI, error) {
 		if old.RowVersion != ci.RowVersion {
 			return conflict(old)
 		}
-		types, err := queryTypes(ctx, tx, "")
-		if err != nil {
-			return err
-		}
-		t, err := ResolveType(types, ci.TypeKey)
-		if err != nil {
-			return store.Invalid([]store.FieldProblem{{Field: "type", Message: store.ErrorMessage(err)}})
-		}
 		ci.ID = old.ID
-		if ci, err = Normalize(ci, t, refExistsIn(ctx, tx)); err != nil {
+		var t Type
+		if ci, t, err = normalizeIn(ctx, tx, ci); err != nil {
 			return err
 		}
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
+		return s.writeCIs(ctx, tx, func(w *ciWriter) error {
+			ci, _, err = w.update(ctx, old, ci, t.ID)
 			return err
-		}
-		defer log.Close()
-		w, err := newCIWriter(ctx, tx, log)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if ci, _, err = w.update(ctx, old, ci, t.ID); err != nil {
-			return err
-		}
-		return w.finish(ctx)
+		})
 	})
 	return ci, err
 }

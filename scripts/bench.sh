@@ -28,14 +28,14 @@ echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo
 echo "| benchmark | time per operation |"
 echo "|---|---|"
-awk '/^Benchmark/ && $3 ~ /ns\/op/ {
+awk '/^Benchmark/ && $4 == "ns/op" {
         name = $1; sub(/-[0-9]+$/, "", name)
         ns = $3
         if (ns >= 1e9) t = sprintf("%.2f s", ns / 1e9)
         else if (ns >= 1e6) t = sprintf("%.1f ms", ns / 1e6)
-        else t = sprintf("%.0f µs", ns / 1e3)
+        else t = sprintf("%.2f ms", ns / 1e6)
         extra = ""
-        if ($5 != "" && $5 !~ /op$/) extra = sprintf(" (%s %s)", $4, $5)
+        if ($6 != "" && $6 !~ /\/op$/) extra = sprintf(" (%s %s)", $5, $6)
         last[name] = "| " name " | " t extra " |"
         if (name ~ /Import100k\/servicebook/) ours = ns
         if (name ~ /Import100k\/bare/) bare = ns

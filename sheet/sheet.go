@@ -59,18 +59,20 @@ var (
 // rather than its name.
 func ReadFile(path string, lim Limits) (*Book, error) {
 	book := &Book{File: filepath.Base(path)}
-	err := StreamFile(path, lim, func(st *Stream) error {
-		t := Table{Name: st.Name}
-		for row, ok := st.Next(); ok; row, ok = st.Next() {
-			t.Rows = append(t.Rows, row)
-		}
-		book.Sheets = append(book.Sheets, t)
-		return nil
-	})
-	if err != nil {
+	if err := StreamFile(path, lim, book.collect); err != nil {
 		return nil, err
 	}
 	return book, nil
+}
+
+// collect adds a streamed sheet to the book, whole.
+func (b *Book) collect(st *Stream) error {
+	t := Table{Name: st.Name}
+	for row, ok := st.Next(); ok; row, ok = st.Next() {
+		t.Rows = append(t.Rows, row)
+	}
+	b.Sheets = append(b.Sheets, t)
+	return nil
 }
 
 // StreamFile reads an XLSX workbook or a CSV file and hands each sheet, in
@@ -109,15 +111,7 @@ func unwrapPathError(err error) error {
 // Read reads a spreadsheet of the given size from r; name is used in messages.
 func Read(name string, r io.ReaderAt, size int64, lim Limits) (*Book, error) {
 	book := &Book{File: name}
-	err := stream(name, r, size, lim, func(st *Stream) error {
-		t := Table{Name: st.Name}
-		for row, ok := st.Next(); ok; row, ok = st.Next() {
-			t.Rows = append(t.Rows, row)
-		}
-		book.Sheets = append(book.Sheets, t)
-		return nil
-	})
-	if err != nil {
+	if err := stream(name, r, size, lim, book.collect); err != nil {
 		return nil, err
 	}
 	return book, nil
