@@ -1,5 +1,8 @@
 // Command servicebook keeps an organisation's CMDB, continuity and capacity
 // plans and service budgets in one SQLite file. See README.md.
+//
+// main.go is the only file that imports Fyne's app package (it needs cgo and
+// OpenGL); everything else builds and tests without a display.
 package main
 
 import (
@@ -7,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"servicebook/app"
 	"servicebook/cli"
 )
 
@@ -15,5 +21,13 @@ func main() {
 	// rolls back and nothing half-done is left behind.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(cli.Run(ctx, os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+	os.Exit(cli.Run(ctx, os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Window: openWindow}))
+}
+
+// openWindow runs the desktop window on the database the command line opened.
+func openWindow(ctx context.Context, a *cli.App) error {
+	fa := fyneapp.NewWithID(app.ID)
+	ui := app.New(fa, app.Store{Path: a.DBPath, DB: a.DB, CMDB: a.CMDB, SampleData: a.FirstRun, Version: cli.Version})
+	ui.ShowAndRun()
+	return nil
 }

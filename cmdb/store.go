@@ -705,3 +705,25 @@ func (s *Store) History(ctx context.Context, ref string) ([]store.Change, error)
 	}
 	return s.db.Changes(ctx, "ci", ci.ID)
 }
+
+// Counts returns how many CIs there are of each type key and of each status.
+func (s *Store) Counts(ctx context.Context) (byType map[string]int, byStatus map[Status]int, err error) {
+	byType, byStatus = map[string]int{}, map[Status]int{}
+	rows, err := s.db.QueryContext(ctx, `SELECT t.key, ci.status, count(*) FROM ci JOIN ci_type t ON t.id = ci.type_id
+		GROUP BY t.key, ci.status`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var st Status
+		var n int
+		if err := rows.Scan(&key, &st, &n); err != nil {
+			return nil, nil, err
+		}
+		byType[key] += n
+		byStatus[st] += n
+	}
+	return byType, byStatus, rows.Err()
+}

@@ -1,0 +1,327 @@
+// Package app is servicebook's desktop window (Fyne). It holds no SQL: it
+// drives the domain packages, the same code the command line drives.
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+// ID is the application id: preferences and the desktop entry use it.
+const ID = "org.servicebook.app"
+
+// Preference keys.
+const (
+	prefLanguage = "language"
+	prefTheme    = "theme"
+	prefWidth    = "window.width"
+	prefHeight   = "window.height"
+	prefLastDB   = "database.last"
+)
+
+// Store is the open database the window works on.
+type Store struct {
+	Path       string
+	DB         *store.DB
+	CMDB       *cmdb.Store
+	SampleData bool   // the database was just created with the sample organisation
+	Version    string // shown in Help > About
+}
+
+// screen is one section of the window, listed in the navigation.
+type screen interface {
+	title() string
+	// view builds the screen's widgets from its state; it is called again
+	// after a language change, so that state (unsaved edits included)
+	// lives in the screen, not in its widgets.
+	view() fyne.CanvasObject
+	// reload re-reads the screen's data, after the database changed.
+	reload()
+}
+
+// UI is the window and everything on it.
+type UI struct {
+	app     fyne.App
+	win     fyne.Window
+	store   Store
+	ctx     context.Context
+	theme   *appTheme
+	screens []screen
+	current int
+
+	dashboard *dashboardScreen
+	cis       *ciScreen
+
+	nav     *widget.List
+	content *fyne.Container
+	status  *widget.Label
+}
+
+// New builds the window for the database in s.
+func New(a fyne.App, s Store) *UI {
+	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
+	ui.applyThemePreference()
+	a.Settings().SetTheme(ui.theme)
+	setLanguage(a.Preferences().StringWithFallback(prefLanguage, English))
+	ui.win = a.NewWindow("servicebook")
+	ui.dashboard = &dashboardScreen{ui: ui}
+	ui.cis = newCIScreen(ui)
+	ui.screens = []screen{ui.dashboard, ui.cis}
+	ui.content = container.NewStack()
+	ui.status = widget.NewLabel("")
+	ui.build()
+	ui.win.Resize(fyne.NewSize(
+		float32(a.Preferences().FloatWithFallback(prefWidth, 1200)),
+		float32(a.Preferences().FloatWithFallback(prefHeight, 760))))
+	ui.win.SetCloseIntercept(ui.onClose)
+	ui.addShortcuts()
+	a.Preferences().SetString(prefLastDB, s.Path)
+	return ui
+}
+
+// Window returns the main window.
+func (ui *UI) Window() fyne.Window { return ui.win }
+
+// ShowAndRun shows the window and runs until it is closed.
+func (ui *UI) ShowAndRun() {
+	if ui.store.SampleData {
+		ui.showSampleBanner()
+	}
+	ui.win.ShowAndRun()
+}
+
+// build (re)creates everything visible from the UI's state: after start,
+// a language change or a new database.
+func (ui *UI) build() {
+	ui.win.SetTitle(fmt.Sprintf("servicebook — %s", filepath.Base(ui.store.Path)))
+	ui.win.SetMainMenu(ui.menu())
+	ui.nav = widget.NewList(
+		func() int { return len(ui.screens) },
+		func() fyne.CanvasObject { return widget.NewLabel("Configuration items") },
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(ui.screens[id].title()) },
+	)
+	ui.nav.OnSelected = func(id widget.ListItemID) { ui.show(id) }
+	ui.status.SetText(trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))
+	split := container.NewHSplit(ui.nav, ui.content)
+	split.Offset = 0.16
+	ui.win.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), ui.status), nil, nil, split))
+	ui.nav.Select(ui.current)
+	ui.show(ui.current)
+}
+
+func (ui *UI) show(i int) {
+	ui.current = i
+	ui.content.Objects = []fyne.CanvasObject{ui.screens[i].view()}
+	ui.content.Refresh()
+}
+
+// setStatus shows a short message in the status line.
+func (ui *UI) setStatus(msg string) {
+	ui.status.SetText(msg + "    —    " + trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))
+}
+
+// showError shows an error as the person should read it; internal detail
+// goes to the log.
+func (ui *UI) showError(err error) {
+	if store.ErrorCode(err) == store.EInternal {
+		fyne.LogError("servicebook", err)
+	}
+	dialog.ShowError(fmt.Errorf("%s", store.ErrorMessage(err)), ui.win)
+}
+
+func (ui *UI) showSampleBanner() {
+	dialog.ShowInformation(tr("Sample data"),
+		tr("This database was created with a sample organisation so that you can try servicebook out.\nTo start with an empty database, choose File > New database…"), ui.win)
+}
+
+func (ui *UI) menu() *fyne.MainMenu {
+	langItem := func(label, code string) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, func() { ui.SetLanguage(code) })
+		it.Checked = ui.app.Preferences().StringWithFallback(prefLanguage, English) == code
+		return it
+	}
+	themeItem := func(label, value string) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, func() { ui.setThemePreference(value) })
+		it.Checked = ui.app.Preferences().StringWithFallback(prefTheme, "system") == value
+		return it
+	}
+	language := fyne.NewMenuItem(tr("Language"), nil)
+	language.ChildMenu = fyne.NewMenu("", langItem("English", English), langItem("简体中文", Chinese))
+	th := fyne.NewMenuItem(tr("Theme"), nil)
+	th.ChildMenu = fyne.NewMenu("", themeItem(tr("Light"), "light"), themeItem(tr("Dark"), "dark"), themeItem(tr("System"), "system"))
+	quit := fyne.NewMenuItem(tr("Quit"), func() { ui.onClose() })
+	quit.IsQuit = true
+	return fyne.NewMainMenu(
+		fyne.NewMenu(tr("File"),
+			fyne.NewMenuItem(tr("New database…"), ui.onNewDatabase),
+			fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
+			fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
+			fyne.NewMenuItemSeparator(),
+			quit),
+		fyne.NewMenu(tr("Settings"), language, th),
+		fyne.NewMenu(tr("Help"), fyne.NewMenuItem(tr("About servicebook"), ui.onAbout)),
+	)
+}
+
+// SetLanguage switches the window to language (English or Chinese) at once.
+// Unsaved edits survive: screens keep them in their state and rebuild.
+func (ui *UI) SetLanguage(language string) {
+	ui.app.Preferences().SetString(prefLanguage, language)
+	setLanguage(language)
+	ui.build()
+}
+
+func (ui *UI) applyThemePreference() {
+	var v *fyne.ThemeVariant
+	switch ui.app.Preferences().StringWithFallback(prefTheme, "system") {
+	case "light":
+		light := theme.VariantLight
+		v = &light
+	case "dark":
+		dark := theme.VariantDark
+		v = &dark
+	}
+	ui.theme.variant = v
+}
+
+func (ui *UI) setThemePreference(value string) {
+	ui.app.Preferences().SetString(prefTheme, value)
+	ui.applyThemePreference()
+	// A new theme value makes Fyne repaint everything with it.
+	t := *ui.theme
+	ui.theme = &t
+	ui.app.Settings().SetTheme(ui.theme)
+	ui.win.SetMainMenu(ui.menu())
+}
+
+func (ui *UI) addShortcuts() {
+	ctrl := func(key fyne.KeyName, fn func()) {
+		ui.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { fn() })
+	}
+	ctrl(fyne.KeyF, func() { ui.nav.Select(1); ui.cis.focusSearch() })
+	ctrl(fyne.KeyN, func() { ui.nav.Select(1); ui.cis.onNew() })
+	ctrl(fyne.KeyS, func() {
+		if ui.current == 1 {
+			ui.cis.onSave()
+		}
+	})
+	ui.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape && ui.current == 1 {
+			ui.cis.onCancel()
+		}
+	})
+}
+
+func (ui *UI) onClose() {
+	size := ui.win.Canvas().Size()
+	ui.app.Preferences().SetFloat(prefWidth, float64(size.Width))
+	ui.app.Preferences().SetFloat(prefHeight, float64(size.Height))
+	if ui.cis.dirty() {
+		dialog.ShowConfirm(tr("Unsaved changes"), tr("The CI you are editing has unsaved changes. Quit anyway?"),
+			func(quit bool) {
+				if quit {
+					ui.win.Close()
+				}
+			}, ui.win)
+		return
+	}
+	ui.win.Close()
+}
+
+// openDatabase switches the window to another database file.
+func (ui *UI) openDatabase(path string) {
+	db, err := store.Open(ui.ctx, path)
+	if err != nil {
+		ui.showError(err)
+		return
+	}
+	cm, err := cmdb.NewStore(ui.ctx, db)
+	if err != nil {
+		db.Close()
+		ui.showError(err)
+		return
+	}
+	if ui.store.DB != nil {
+		ui.store.DB.Close()
+	}
+	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Version: ui.store.Version}
+	ui.app.Preferences().SetString(prefLastDB, db.Path)
+	ui.cis = newCIScreen(ui)
+	ui.dashboard = &dashboardScreen{ui: ui}
+	ui.screens = []screen{ui.dashboard, ui.cis}
+	ui.build()
+}
+
+func (ui *UI) onNewDatabase() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		// The file dialog creates an empty file; store.Open treats an empty
+		// file as new.
+		ui.openDatabase(path)
+	}, ui.win)
+	d.SetFileName("servicebook.db")
+	d.Show()
+}
+
+func (ui *UI) onOpenDatabase() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		ui.openDatabase(path)
+	}, ui.win)
+}
+
+func (ui *UI) onBackup() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		// The dialog created the file; the backup refuses to overwrite, so
+		// the empty placeholder goes first.
+		removeEmpty(path)
+		if err := ui.store.DB.Backup(ui.ctx, path); err != nil {
+			ui.showError(err)
+			return
+		}
+		ui.setStatus(trf("Backed up to {{.Path}}", map[string]any{"Path": path}))
+	}, ui.win)
+	d.SetFileName("servicebook-backup-" + time.Now().Format("20060102-1504") + ".db")
+	d.Show()
+}
+
+func (ui *UI) onAbout() {
+	dialog.ShowInformation(tr("About servicebook"),
+		trf("servicebook {{.Version}}\nCMDB, continuity, capacity and budgets for ISO/IEC 20000.\nDatabase: {{.Path}}",
+			map[string]any{"Version": ui.store.Version, "Path": ui.store.Path}), ui.win)
+}
+
+// removeEmpty removes path if it is an empty file: the placeholder a save
+// dialog creates before the real file is written.
+func removeEmpty(path string) {
+	if info, err := os.Stat(path); err == nil && info.Size() == 0 {
+		os.Remove(path)
+	}
+}

@@ -1,0 +1,332 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/cmdb"
+)
+
+// detailView is the lower half of the CI screen: the form, relations,
+// history and impact of the CI being edited.
+func (c *ciScreen) detailView() fyne.CanvasObject {
+	c.form = container.NewStack()
+	c.refreshDetail()
+	return c.form
+}
+
+func (c *ciScreen) refreshDetail() {
+	if c.form == nil {
+		return
+	}
+	var content fyne.CanvasObject
+	if !c.editing {
+		content = container.NewCenter(widget.NewLabel(tr("Select a CI above, or press New CI (Ctrl+N).")))
+	} else {
+		tabs := container.NewAppTabs(
+			container.NewTabItem(tr("Details"), c.fieldsView()),
+		)
+		if c.selected != nil {
+			tabs.Append(container.NewTabItem(tr("Relations"), c.relationsView()))
+			tabs.Append(container.NewTabItem(tr("History"), c.historyView()))
+			tabs.Append(container.NewTabItem(tr("Impact"), c.impactView()))
+		}
+		if c.tab < len(tabs.Items) {
+			tabs.SelectIndex(c.tab)
+		}
+		tabs.OnSelected = func(*container.TabItem) { c.tab = tabs.SelectedIndex() }
+		content = tabs
+	}
+	c.form.Objects = []fyne.CanvasObject{content}
+	c.form.Refresh()
+}
+
+// field is one labelled input of the form, with its problem (if any) shown
+// beneath it.
+func (c *ciScreen) field(label, key string, input fyne.CanvasObject) *widget.FormItem {
+	c.inputs[key] = input
+	item := widget.NewFormItem(label, input)
+	if msg, bad := c.problems[key]; bad {
+		item.HintText = "⚠ " + msg
+	}
+	return item
+}
+
+func (c *ciScreen) entry(value string, multi bool, set func(string)) *widget.Entry {
+	e := widget.NewEntry()
+	if multi {
+		e = widget.NewMultiLineEntry()
+		e.SetMinRowsVisible(2)
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.SetText(value)
+	e.OnChanged = set
+	return e
+}
+
+func (c *ciScreen) fieldsView() fyne.CanvasObject {
+	c.inputs = map[string]fyne.CanvasObject{}
+	d := &c.draft
+	t := c.typeByKey(d.TypeKey)
+	title := tr("New CI")
+	if c.selected != nil {
+		title = c.selected.Ref + "  " + c.selected.Name
+	}
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+
+	typeNames := make([]string, len(c.types))
+	for i, ty := range c.types {
+		typeNames[i] = typeName(ty)
+	}
+	typeSel := widget.NewSelect(typeNames, nil)
+	typeSel.SetSelected(typeName(t))
+	typeSel.OnChanged = func(s string) {
+		for _, ty := range c.types {
+			if typeName(ty) == s && ty.Key != d.TypeKey {
+				d.TypeKey = ty.Key
+				c.refreshDetail() // the attributes follow the type
+			}
+		}
+	}
+	statusNames := make([]string, len(cmdb.Statuses))
+	for i, st := range cmdb.Statuses {
+		statusNames[i] = statusLabel(st)
+	}
+	statusSel := widget.NewSelect(statusNames, nil)
+	statusSel.SetSelected(statusLabel(d.Status))
+	statusSel.OnChanged = func(s string) {
+		for _, st := range cmdb.Statuses {
+			if statusLabel(st) == s {
+				d.Status = st
+			}
+		}
+	}
+	critSel := widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
+	critSel.SetSelected(strconv.Itoa(d.Criticality))
+	critSel.OnChanged = func(s string) { d.Criticality, _ = strconv.Atoi(s) }
+
+	left := widget.NewForm(
+		c.field(tr("Type"), "type", typeSel),
+		c.field(tr("Name"), "name", c.entry(d.Name, false, func(s string) { d.Name = s })),
+		c.field(tr("Description"), "description", c.entry(d.Description, true, func(s string) { d.Description = s })),
+		c.field(tr("Status"), "status", statusSel),
+		c.field(tr("Criticality"), "criticality", critSel),
+		c.field(tr("Owner"), "owner", c.entry(d.Owner, false, func(s string) { d.Owner = s })),
+		c.field(tr("Location"), "location", c.entry(d.Location, false, func(s string) { d.Location = s })),
+		c.field(tr("Version"), "version", c.entry(d.Version, false, func(s string) { d.Version = s })),
+	)
+	right := widget.NewForm()
+	for _, a := range t.Attributes {
+		key := a.Key
+		label := a.Name
+		if isChinese() && a.NameZh != "" {
+			label = a.NameZh
+		}
+		var input fyne.CanvasObject
+		switch a.Kind {
+		case cmdb.AttrChoice, cmdb.AttrBool:
+			options := a.Choices
+			if a.Kind == cmdb.AttrBool {
+				options = []string{"yes", "no"}
+			}
+			sel := widget.NewSelect(append([]string{""}, options...), func(s string) { d.Attributes[key] = s })
+			sel.SetSelected(d.Attributes[key])
+			input = sel
+		default:
+			e := c.entry(d.Attributes[key], false, func(s string) { d.Attributes[key] = s })
+			switch a.Kind {
+			case cmdb.AttrDate:
+				e.SetPlaceHolder("2026-03-01")
+			case cmdb.AttrRef:
+				e.SetPlaceHolder("CI-000123")
+			}
+			input = e
+		}
+		if a.Required {
+			label += " *"
+		}
+		// Problems name attributes by their English name.
+		right.AppendItem(c.field(label, a.Name, input))
+	}
+	c.save = &widget.Button{Text: tr("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: c.onSave}
+	buttons := container.NewHBox(c.save, &widget.Button{Text: tr("Cancel"), OnTapped: c.onCancel})
+	if c.selected != nil {
+		buttons.Add(widget.NewSeparator())
+		buttons.Add(&widget.Button{Text: tr("Retire"), OnTapped: c.onRetire})
+		buttons.Add(&widget.Button{Text: tr("Delete…"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: c.onDelete})
+	}
+	attrTitle := widget.NewLabelWithStyle(trf("Attributes of {{.Type}}", map[string]any{"Type": typeName(t)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	body := container.NewGridWithColumns(2, left, container.NewBorder(attrTitle, nil, nil, nil, right))
+	return container.NewBorder(heading, buttons, nil, nil, container.NewVScroll(body))
+}
+
+func (c *ciScreen) relationsView() fyne.CanvasObject {
+	ci := *c.selected
+	rels, err := c.ui.store.CMDB.Relations(c.ui.ctx, ci.Ref)
+	if err != nil {
+		return widget.NewLabel(err.Error())
+	}
+	ids := make([]int64, 0, 2*len(rels))
+	for _, r := range rels {
+		ids = append(ids, r.FromID, r.ToID)
+	}
+	names, _ := c.ui.store.CMDB.CIsByID(c.ui.ctx, ids)
+	list := container.NewVBox()
+	for _, r := range rels {
+		r := r
+		text := fmt.Sprintf("%s %s  —  %s  →  %s %s", r.FromRef, names[r.FromID].Name, kindLabel(r.Kind), r.ToRef, names[r.ToID].Name)
+		if r.Group != "" {
+			text += "   [" + trf("redundancy group {{.Group}}", map[string]any{"Group": r.Group}) + "]"
+		}
+		remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
+			if err := c.ui.store.CMDB.Unrelate(c.ui.ctx, r.FromRef, r.Kind, r.ToRef); err != nil {
+				c.ui.showError(err)
+				return
+			}
+			c.ui.setStatus(tr("Relation removed"))
+			c.refreshDetail()
+		}}
+		label := widget.NewLabel(text)
+		label.Truncation = fyne.TextTruncateEllipsis
+		list.Add(container.NewBorder(nil, nil, nil, remove, label))
+	}
+	if len(rels) == 0 {
+		list.Add(widget.NewLabel(tr("No relations yet.")))
+	}
+	kinds := make([]string, len(cmdb.Kinds))
+	for i, k := range cmdb.Kinds {
+		kinds[i] = kindLabel(k)
+	}
+	kindSel := widget.NewSelect(kinds, nil)
+	kindSel.SetSelected(kinds[0])
+	target := widget.NewEntry()
+	target.SetPlaceHolder(tr("CI reference, e.g. CI-000012"))
+	group := widget.NewEntry()
+	group.SetPlaceHolder(tr("redundancy group (optional)"))
+	add := &widget.Button{Text: tr("Add relation"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		kind := cmdb.Kinds[kindSel.SelectedIndex()]
+		if _, err := c.ui.store.CMDB.Relate(c.ui.ctx, ci.Ref, kind, target.Text, group.Text); err != nil {
+			c.ui.showError(err)
+			return
+		}
+		c.ui.setStatus(tr("Relation added"))
+		c.refreshDetail()
+	}}
+	adder := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(ci.Ref), kindSel), add,
+		container.NewGridWithColumns(2, target, group))
+	return container.NewBorder(nil, adder, nil, nil, container.NewVScroll(list))
+}
+
+func kindLabel(k cmdb.Kind) string { return tr(k.Label()) }
+
+func (c *ciScreen) historyView() fyne.CanvasObject {
+	changes, err := c.ui.store.CMDB.History(c.ui.ctx, c.selected.Ref)
+	if err != nil {
+		return widget.NewLabel(err.Error())
+	}
+	// Newest first: that is what people look for.
+	list := widget.NewList(
+		func() int { return len(changes) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			ch := changes[len(changes)-1-i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  (%s)   %s:  %s → %s",
+				ch.At.Local().Format("2006-01-02 15:04"), ch.Who, ch.Source, ch.Field, orDash(ch.Old), orDash(ch.New)))
+		})
+	return list
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// impactView shows, as a tree, the services and CIs impacted if this CI
+// fails (or, switched, what it depends on), each under the CI it is reached
+// through, so that the tree is the paths.
+func (c *ciScreen) impactView() fyne.CanvasObject {
+	holder := container.NewStack()
+	var show func(upstream bool)
+	show = func(upstream bool) {
+		rep, err := c.ui.store.CMDB.Impact(c.ui.ctx, []string{c.selected.Ref}, upstream, 500)
+		if err != nil {
+			holder.Objects = []fyne.CanvasObject{widget.NewLabel(err.Error())}
+			holder.Refresh()
+			return
+		}
+		holder.Objects = []fyne.CanvasObject{impactTree(rep)}
+		holder.Refresh()
+	}
+	choice := widget.NewRadioGroup([]string{tr("What fails if this CI fails"), tr("What this CI depends on")}, nil)
+	choice.Horizontal = true
+	choice.OnChanged = func(s string) { show(s == tr("What fails if this CI fails")) }
+	choice.SetSelected(tr("What fails if this CI fails"))
+	return container.NewBorder(choice, nil, nil, nil, holder)
+}
+
+// impactTree arranges an impact report by path: each CI under the one it
+// was reached from.
+func impactTree(rep cmdb.ImpactReport) fyne.CanvasObject {
+	children := map[string][]string{}
+	label := map[string]string{}
+	for _, s := range rep.Start {
+		label[s.Ref] = s.Ref + "  " + s.Name
+	}
+	var roots []string
+	for _, s := range rep.Start {
+		roots = append(roots, s.Ref)
+	}
+	for _, it := range rep.Items {
+		// Each path step is a node id: the chain of references up to it,
+		// so that a CI reached twice by different paths stays distinct.
+		var id string
+		for i, step := range it.Path {
+			parent := id
+			if i == 0 {
+				id = step.Ref
+				continue
+			}
+			id = parent + "/" + step.Ref
+			if _, seen := label[id]; !seen {
+				text := fmt.Sprintf("%s  %s   (%s", step.Ref, step.Name, kindLabel(step.Kind))
+				if step.Group != "" {
+					text += ", " + step.Group
+				}
+				text += ")"
+				if i == len(it.Path)-1 && it.IsService {
+					text = "★ " + text
+				}
+				label[id] = text
+				children[parent] = append(children[parent], id)
+			}
+		}
+	}
+	summary := widget.NewLabel(trf("{{.Total}} CIs reached, {{.Services}} of them services (★).",
+		map[string]any{"Total": rep.Total, "Services": rep.TotalServices}))
+	tree := widget.NewTree(
+		func(id widget.TreeNodeID) []widget.TreeNodeID {
+			if id == "" {
+				return roots
+			}
+			return children[id]
+		},
+		func(id widget.TreeNodeID) bool { return id == "" || len(children[id]) > 0 },
+		func(bool) fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) { o.(*widget.Label).SetText(label[id]) },
+	)
+	for _, r := range roots {
+		tree.OpenBranch(r)
+	}
+	return container.NewBorder(summary, nil, nil, nil, tree)
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+// dashboardScreen shows the state of the CMDB at a glance: CIs by type and
+// status, CIs nobody owns, and the latest changes.
+type dashboardScreen struct {
+	ui       *UI
+	byType   map[string]int
+	byStatus map[cmdb.Status]int
+	unowned  []cmdb.CI
+	noOwner  int
+	recent   []store.Change
+	types    []cmdb.Type
+	loaded   bool
+}
+
+func (d *dashboardScreen) title() string { return tr("Dashboard") }
+
+func (d *dashboardScreen) reload() {
+	ctx := d.ui.ctx
+	s := d.ui.store.CMDB
+	var err error
+	if d.byType, d.byStatus, err = s.Counts(ctx); err == nil {
+		if d.unowned, d.noOwner, err = s.ListCIs(ctx, cmdb.Filter{Owner: "-", Limit: 10}); err == nil {
+			if d.recent, err = d.ui.store.DB.RecentChanges(ctx, 15); err == nil {
+				d.types, err = s.Types(ctx)
+			}
+		}
+	}
+	if err != nil {
+		d.ui.showError(err)
+	}
+	d.loaded = true
+}
+
+func (d *dashboardScreen) view() fyne.CanvasObject {
+	if !d.loaded {
+		d.reload()
+	}
+	total := 0
+	for _, n := range d.byType {
+		total += n
+	}
+	// Types with the most CIs first.
+	types := append([]cmdb.Type(nil), d.types...)
+	sort.SliceStable(types, func(i, j int) bool { return d.byType[types[i].Key] > d.byType[types[j].Key] })
+	var typeRows [][2]string
+	for _, t := range types {
+		if n := d.byType[t.Key]; n > 0 {
+			typeRows = append(typeRows, [2]string{typeName(t), fmt.Sprint(n)})
+		}
+	}
+	var statusRows [][2]string
+	for _, st := range cmdb.Statuses {
+		statusRows = append(statusRows, [2]string{statusLabel(st), fmt.Sprint(d.byStatus[st])})
+	}
+	var unownedRows [][2]string
+	for _, c := range d.unowned {
+		unownedRows = append(unownedRows, [2]string{c.Ref, c.Name})
+	}
+	var recentRows [][2]string
+	for _, c := range d.recent {
+		what := c.Field
+		if c.New != "" {
+			what += ": " + c.New
+		} else if c.Old != "" {
+			what += ": " + c.Old + " → —"
+		}
+		recentRows = append(recentRows, [2]string{c.At.Local().Format("01-02 15:04") + "  " + c.Who, what})
+	}
+	heading := widget.NewLabelWithStyle(trf("{{.Count}} configuration items", map[string]any{"Count": total}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	grid := container.NewGridWithColumns(2,
+		card(tr("CIs by type"), typeRows),
+		card(tr("CIs by status"), statusRows),
+		card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows),
+		card(tr("Recent changes"), recentRows),
+	)
+	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
+}
+
+func card(title string, rows [][2]string) fyne.CanvasObject {
+	items := container.NewVBox()
+	for _, r := range rows {
+		left := widget.NewLabel(r[0])
+		left.Truncation = fyne.TextTruncateEllipsis
+		right := widget.NewLabel(r[1])
+		right.Truncation = fyne.TextTruncateEllipsis
+		items.Add(container.NewGridWithColumns(2, left, right))
+	}
+	if len(rows) == 0 {
+		items.Add(widget.NewLabel(tr("None")))
+	}
+	return widget.NewCard(title, "", items)
+}
+
+// typeName is a CI type's name in the window's language.
+func typeName(t cmdb.Type) string {
+	if isChinese() && t.NameZh != "" {
+		return t.NameZh
+	}
+	return t.Name
+}
+
+func statusLabel(s cmdb.Status) string { return tr(strings.ToUpper(s.Label()[:1]) + s.Label()[1:]) }

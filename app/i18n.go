@@ -1,0 +1,59 @@
+package app
+
+import (
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"servicebook/assets"
+)
+
+// Languages the window speaks, as stored in the preferences.
+const (
+	English = "en"
+	Chinese = "zh_Hans"
+)
+
+// currentLanguage is the language last set, for what tr cannot translate:
+// data in two languages, such as a CI type's English and Chinese names.
+var currentLanguage = English
+
+func isChinese() bool { return currentLanguage == Chinese }
+
+// tr translates an English text shown on screen. The English text is the
+// key, so a missing translation shows English rather than a key name;
+// a test checks that every tr call has an entry in both translation files.
+func tr(text string) string { return lang.X(messageID(text), text) }
+
+// trf translates a text with {{.Name}} placeholders.
+func trf(text string, data map[string]any) string { return lang.X(messageID(text), text, data) }
+
+// messageID is the key of text in the translation files. go-i18n, under
+// Fyne's lang, reads a few words as its own ("description", "other", …)
+// and refuses a file that uses them as keys, so those get a prefix.
+func messageID(text string) string {
+	switch strings.ToLower(text) {
+	case "id", "description", "hash", "leftdelim", "rightdelim", "zero", "one", "two", "few", "many", "other":
+		return "text: " + text
+	}
+	return text
+}
+
+// setLanguage switches every later tr call to language. Fyne 2.7 chooses
+// its language from the environment when translations are added and has
+// no public setter, so the choice is made through LANGUAGE (which gettext
+// conventions put before LANG) and the translations are added again to
+// make Fyne read it. Screens are rebuilt by the caller.
+func setLanguage(language string) {
+	currentLanguage = language
+	os.Unsetenv("LC_ALL") // LC_ALL=C would hide LANGUAGE
+	if v := os.Getenv("LANG"); v == "" || v == "C" || v == "POSIX" || v == "C.UTF-8" {
+		os.Setenv("LANG", "en_US.UTF-8")
+	}
+	os.Setenv("LANGUAGE", language)
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		fyne.LogError("loading translations", err)
+	}
+}
