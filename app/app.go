@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/assets"
 	"servicebook/cmdb"
 	"servicebook/store"
 )
@@ -64,22 +65,34 @@ type UI struct {
 
 	dashboard *dashboardScreen
 	cis       *ciScreen
+	baselines *baselineScreen
+	types     *typesScreen
+	imports   *importScreen
 
 	nav     *widget.List
 	content *fyne.Container
 	status  *widget.Label
+
+	// background runs work off the UI goroutine and applies its result on
+	// it; tests replace it with a synchronous call.
+	background func(work func() (apply func()))
 }
 
 // New builds the window for the database in s.
 func New(a fyne.App, s Store) *UI {
 	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
+	ui.background = func(work func() func()) {
+		go func() {
+			apply := work()
+			fyne.Do(apply)
+		}()
+	}
 	ui.applyThemePreference()
 	a.Settings().SetTheme(ui.theme)
 	setLanguage(a.Preferences().StringWithFallback(prefLanguage, English))
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.win = a.NewWindow("servicebook")
-	ui.dashboard = &dashboardScreen{ui: ui}
-	ui.cis = newCIScreen(ui)
-	ui.screens = []screen{ui.dashboard, ui.cis}
+	ui.makeScreens()
 	ui.content = container.NewStack()
 	ui.status = widget.NewLabel("")
 	ui.build()
@@ -90,6 +103,16 @@ func New(a fyne.App, s Store) *UI {
 	ui.addShortcuts()
 	a.Preferences().SetString(prefLastDB, s.Path)
 	return ui
+}
+
+// makeScreens creates the screens, in navigation order, for the open database.
+func (ui *UI) makeScreens() {
+	ui.dashboard = &dashboardScreen{ui: ui}
+	ui.cis = newCIScreen(ui)
+	ui.baselines = &baselineScreen{ui: ui}
+	ui.types = newTypesScreen(ui)
+	ui.imports = &importScreen{ui: ui}
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports}
 }
 
 // Window returns the main window.
@@ -260,9 +283,7 @@ func (ui *UI) openDatabase(path string) {
 	}
 	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Version: ui.store.Version}
 	ui.app.Preferences().SetString(prefLastDB, db.Path)
-	ui.cis = newCIScreen(ui)
-	ui.dashboard = &dashboardScreen{ui: ui}
-	ui.screens = []screen{ui.dashboard, ui.cis}
+	ui.makeScreens()
 	ui.build()
 }
 

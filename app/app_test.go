@@ -33,6 +33,9 @@ func newTestUI(t *testing.T) *UI {
 		t.Fatal(err)
 	}
 	ui := New(a, Store{Path: db.Path, DB: db, CMDB: cm, Version: "test"})
+	// Work that runs in the background in the window runs in line here, so
+	// that tests need no waiting.
+	ui.background = func(work func() func()) { work()() }
 	ui.win.Resize(fyne.NewSize(1280, 800))
 	ui.win.Show()
 	t.Cleanup(func() { setLanguage(English) })
@@ -212,6 +215,107 @@ func TestImpactTreeShowsServices(t *testing.T) {
 	}
 }
 
+func TestBaselineTakeChangeCompare(t *testing.T) {
+	ui := newTestUI(t)
+	ui.nav.Select(2)
+	b := ui.baselines
+	b.name = "before-CHG-1042"
+	test.Tap(b.take)
+	if len(b.list) != 1 || b.from != "before-CHG-1042" {
+		t.Fatalf("baselines after taking one: %+v", b.list)
+	}
+	ci, _ := ui.store.CMDB.CI(ui.ctx, "CI-000024")
+	ci.Status = cmdb.StatusMaintenance
+	if _, err := ui.store.CMDB.UpdateCI(ui.ctx, ci); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(b.compare)
+	if b.diff == nil || len(b.diff.Changed) != 1 {
+		t.Fatalf("diff = %+v", b.diff)
+	}
+	rows := diffTableRows(*b.diff)
+	if len(rows) != 1 || rows[0][1] != "CI-000024" || rows[0][3] != "status" || rows[0][5] != "maintenance" {
+		t.Errorf("diff rows = %q", rows)
+	}
+	b.name = "before-CHG-1042"
+	test.Tap(b.take)
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("a second baseline with the same name was not refused with a message")
+	}
+}
+
+func TestImportWizardPreviewMapDryRunImport(t *testing.T) {
+	ui := newTestUI(t)
+	ui.nav.Select(4)
+	w := ui.imports
+	// A file as a team keeps it: a title row, Chinese headers, and a column
+	// the importer does not know by name.
+	path := filepath.Join(t.TempDir(), "新设备.csv")
+	os.WriteFile(path, []byte("设备清单 2026\n设备名称,类型,负责人,CPU核数\nbj-new-01,服务器,李伟,16\nbj-new-02,服务器,李伟,many\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	if w.book == nil || w.headRow != 2 || w.mapping["type"] != "类型" || w.mapping["owner"] != "负责人" {
+		t.Fatalf("preview: book %v, mapping %v, header row %d", w.book != nil, w.mapping, w.headRow)
+	}
+	// 设备名称 is not a known header for the name: the person maps it.
+	w.mapping["name"] = "设备名称"
+	test.Tap(w.checkBtn)
+	if w.result == nil || len(w.result.Problems) != 1 ||
+		!strings.Contains(w.result.Problems[0].Error(), `row 4, column "CPU核数": "many" is not a number`) {
+		t.Fatalf("dry run: %+v %v", w.result, w.err)
+	}
+	os.WriteFile(path, []byte("设备清单 2026\n设备名称,类型,负责人,CPU核数\nbj-new-01,服务器,李伟,16\nbj-new-02,服务器,李伟,32\n"), 0o600)
+	test.Tap(w.checkBtn)
+	if w.err != nil || w.result.Created != 2 || !w.result.DryRun {
+		t.Fatalf("second dry run: %+v %v", w.result, w.err)
+	}
+	if found, _ := ui.store.CMDB.Search(ui.ctx, "bj-new-01", 5); len(found) != 0 {
+		t.Fatal("the dry run wrote")
+	}
+	test.Tap(w.importBtn)
+	if w.err != nil || w.result.Created != 2 || w.result.DryRun {
+		t.Fatalf("import: %+v %v", w.result, w.err)
+	}
+	found, _ := ui.store.CMDB.Search(ui.ctx, "bj-new-02", 5)
+	if len(found) != 1 || found[0].Attributes["cpu_cores"] != "32" || found[0].Owner != "李伟" {
+		t.Errorf("imported CI = %+v", found)
+	}
+}
+
+func TestTypesScreenDefinesAType(t *testing.T) {
+	ui := newTestUI(t)
+	ui.nav.Select(3)
+	s := ui.types
+	s.onNew()
+	s.draft.Attributes = []cmdb.AttrDef{{Key: "runtime_minutes", Name: "Runtime (minutes)", NameZh: "续航(分钟)", Kind: cmdb.AttrNumber, Required: true}}
+	ui.show(3)
+	test.Type(s.inputs["key"], "Bad Key")
+	test.Tap(s.save)
+	if len(s.problems) == 0 {
+		t.Fatal("a bad key was accepted")
+	}
+	s.inputs["key"].SetText("ups")
+	test.Type(s.inputs["name"], "UPS")
+	s.inputs["name_zh"].SetText("不间断电源")
+	test.Tap(s.save)
+	if len(s.problems) != 0 {
+		t.Fatalf("problems: %v", s.problems)
+	}
+	types, _ := ui.store.CMDB.Types(ui.ctx)
+	ups, err := cmdb.ResolveType(types, "不间断电源")
+	if err != nil || len(ups.Attributes) != 1 || !ups.Attributes[0].Required {
+		t.Fatalf("saved type = %+v, %v", ups, err)
+	}
+	// The CI form offers the new type and its attribute.
+	c := ui.gotoCIs()
+	c.onNew()
+	c.draft.TypeKey = "ups"
+	c.refreshDetail()
+	if _, ok := c.inputs["Runtime (minutes)"]; !ok {
+		t.Error("the CI form lacks the new type's attribute")
+	}
+}
+
 func TestDashboardCounts(t *testing.T) {
 	ui := newTestUI(t)
 	ui.dashboard.reload()
@@ -290,6 +394,28 @@ func TestScreenshots(t *testing.T) {
 				ui.cis.tab = 0
 				ui.cis.onNew()
 				ui.cis.onSave()
+			}},
+			{"types", func() { ui.nav.Select(3); ui.types.edit(3) }},
+			{"import", func() {
+				ui.nav.Select(4)
+				path := filepath.Join(t.TempDir(), "设备清单.csv")
+				os.WriteFile(path, []byte("设备清单 2026\n名称,类型,负责人,CPU核数,状态\nbj-new-01,服务器,李伟,16,运行中\nbj-new-02,服务器,李伟,many,在用\nbj-new-03,飞船,王芳,8,运行中\n"), 0o600)
+				ui.imports.path = path
+				ui.imports.onPreview()
+				ui.imports.run(true)
+			}},
+			{"baselines", func() {
+				ui.cis.onCancel()
+				ui.nav.Select(2)
+				if len(ui.baselines.list) == 0 {
+					ui.baselines.name = "before-CHG-1042"
+					ui.baselines.onTake()
+					ci, _ := ui.store.CMDB.CI(ui.ctx, "CI-000024")
+					ci.Status, ci.Owner = cmdb.StatusMaintenance, "张伟"
+					ui.store.CMDB.UpdateCI(ui.ctx, ci)
+					ui.store.CMDB.Relate(ui.ctx, "CI-000031", cmdb.RunsOn, "CI-000024", "db-cluster")
+				}
+				ui.baselines.onCompare()
 			}},
 		}
 		for _, s := range shots {

@@ -16,3 +16,8 @@ var Font []byte
 //
 //go:embed translations/*.json
 var Translations embed.FS
+
+// Icon is the application icon (window, desktop entry, packages).
+//
+//go:embed icon.png
+var Icon []byte

@@ -1,0 +1,197 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/cmdb"
+)
+
+// baselineScreen takes named baselines of the CMDB and compares them with
+// today or with each other, change by change.
+type baselineScreen struct {
+	ui        *UI
+	list      []cmdb.Baseline
+	name      string
+	note      string
+	from, to  string // to "" is today
+	diff      *cmdb.Diff
+	comparing bool
+
+	take    *widget.Button
+	compare *widget.Button
+	table   *widget.Table
+}
+
+func (b *baselineScreen) title() string { return tr("Baselines") }
+
+func (b *baselineScreen) reload() {
+	var err error
+	if b.list, err = b.ui.store.CMDB.Baselines(b.ui.ctx); err != nil {
+		b.ui.showError(err)
+	}
+}
+
+func (b *baselineScreen) view() fyne.CanvasObject {
+	b.reload()
+	name := widget.NewEntry()
+	name.SetPlaceHolder(tr("Name, e.g. before-CHG-1042"))
+	name.SetText(b.name)
+	name.OnChanged = func(s string) { b.name = s }
+	note := widget.NewEntry()
+	note.SetPlaceHolder(tr("Why it is taken (optional)"))
+	note.SetText(b.note)
+	note.OnChanged = func(s string) { b.note = s }
+	b.take = &widget.Button{Text: tr("Take baseline"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: b.onTake}
+	takeRow := container.NewBorder(nil, nil, widget.NewLabel(tr("New baseline")), b.take, container.NewGridWithColumns(2, name, note))
+
+	rows := make([][]string, len(b.list))
+	for i, bl := range b.list {
+		rows[i] = []string{bl.Name, bl.TakenAt.Local().Format("2006-01-02 15:04"), bl.TakenBy,
+			strconv.Itoa(bl.CICount), strconv.Itoa(bl.RelationCount), bl.Note}
+	}
+	listTable := textTable([]string{tr("Name"), tr("Taken"), tr("By"), tr("CIs"), tr("Relations"), tr("Note")},
+		[]float32{220, 140, 100, 70, 80, 300}, func() [][]string { return rows })
+
+	names := make([]string, len(b.list))
+	for i, bl := range b.list {
+		names[i] = bl.Name
+	}
+	today := tr("Today")
+	fromSel := widget.NewSelect(names, func(s string) { b.from = s })
+	toSel := widget.NewSelect(append([]string{today}, names...), func(s string) {
+		b.to = s
+		if s == today {
+			b.to = ""
+		}
+	})
+	if b.from == "" && len(names) > 0 {
+		b.from = names[0]
+	}
+	fromSel.SetSelected(b.from)
+	if b.to == "" {
+		toSel.SetSelected(today)
+	} else {
+		toSel.SetSelected(b.to)
+	}
+	b.compare = &widget.Button{Text: tr("Compare"), Icon: theme.SearchIcon(), OnTapped: b.onCompare}
+	progress := widget.NewProgressBarInfinite()
+	if !b.comparing {
+		progress.Hide()
+	}
+	compareRow := container.NewHBox(widget.NewLabel(tr("Compare")), fromSel, widget.NewLabel(tr("with")), toSel, b.compare, progress)
+
+	summary := widget.NewLabel("")
+	var diffRows [][]string
+	if b.diff != nil {
+		diffRows = diffTableRows(*b.diff)
+		summary.SetText(trf("{{.Added}} added, {{.Removed}} removed, {{.Changed}} changed; relations: {{.RelAdded}} added, {{.RelRemoved}} removed, {{.Regrouped}} regrouped",
+			map[string]any{"Added": len(b.diff.Added), "Removed": len(b.diff.Removed), "Changed": len(b.diff.Changed),
+				"RelAdded": len(b.diff.RelationsAdded), "RelRemoved": len(b.diff.RelationsRemoved), "Regrouped": len(b.diff.RelationsRegrouped)}))
+		if b.diff.Empty() {
+			summary.SetText(tr("No differences."))
+		}
+	}
+	b.table = textTable([]string{tr("Change"), tr("Reference"), tr("Name"), tr("Field"), tr("Before"), tr("After")},
+		[]float32{110, 110, 260, 180, 220, 220}, func() [][]string { return diffRows })
+	top := container.NewVBox(takeRow, widget.NewSeparator())
+	split := container.NewVSplit(listTable, container.NewBorder(container.NewVBox(compareRow, summary), nil, nil, nil, b.table))
+	split.Offset = 0.3
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+func diffTableRows(d cmdb.Diff) [][]string {
+	var rows [][]string
+	for _, ci := range d.Added {
+		rows = append(rows, []string{tr("added"), ci.Ref, ci.Name, "", "", ""})
+	}
+	for _, ci := range d.Removed {
+		rows = append(rows, []string{tr("removed"), ci.Ref, ci.Name, "", "", ""})
+	}
+	for _, ch := range d.Changed {
+		for _, f := range ch.Changes {
+			rows = append(rows, []string{tr("changed"), ch.Ref, ch.Name, f.Field, f.Old, f.New})
+		}
+	}
+	for _, r := range d.RelationsAdded {
+		rows = append(rows, []string{tr("related"), r.FromRef, kindLabel(r.Kind) + " " + r.ToRef, r.Group, "", ""})
+	}
+	for _, r := range d.RelationsRemoved {
+		rows = append(rows, []string{tr("unrelated"), r.FromRef, kindLabel(r.Kind) + " " + r.ToRef, r.Group, "", ""})
+	}
+	for _, r := range d.RelationsRegrouped {
+		rows = append(rows, []string{tr("regrouped"), r.Field, "", tr("Redundancy group"), r.Old, r.New})
+	}
+	return rows
+}
+
+func (b *baselineScreen) onTake() {
+	bl, err := b.ui.store.CMDB.TakeBaseline(b.ui.ctx, b.name, b.note)
+	if err != nil {
+		b.ui.showError(err)
+		return
+	}
+	b.ui.setStatus(trf("Baseline {{.Name}} taken: {{.CIs}} CIs, {{.Relations}} relations",
+		map[string]any{"Name": bl.Name, "CIs": bl.CICount, "Relations": bl.RelationCount}))
+	b.name, b.note, b.from = "", "", bl.Name
+	b.ui.show(b.ui.current)
+}
+
+// onCompare compares off the UI goroutine: on a 100k-CI CMDB it takes
+// seconds, and the window must not freeze.
+func (b *baselineScreen) onCompare() {
+	if b.from == "" {
+		b.ui.showError(fmt.Errorf("%s", tr("Take a baseline first.")))
+		return
+	}
+	b.comparing = true
+	b.ui.show(b.ui.current)
+	from, to := b.from, b.to
+	b.ui.background(func() func() {
+		d, err := b.ui.store.CMDB.DiffBaselines(b.ui.ctx, from, to)
+		return func() {
+			b.comparing = false
+			if err != nil {
+				b.ui.showError(err)
+			} else {
+				b.diff = &d
+			}
+			b.ui.show(b.ui.current)
+		}
+	})
+}
+
+// textTable is a read-only table of text with a header row.
+func textTable(header []string, widths []float32, rows func() [][]string) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(rows()), len(header) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			r := rows()
+			if id.Row < len(r) && id.Col < len(r[id.Row]) {
+				o.(*widget.Label).SetText(r[id.Row][id.Col])
+			}
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(header) {
+			o.(*widget.Label).SetText(header[id.Col])
+		}
+	}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}

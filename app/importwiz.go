@@ -1,0 +1,305 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/cmdb"
+	"servicebook/sheet"
+	"servicebook/store"
+)
+
+// importScreen is the CI import wizard: choose a file, check the preview
+// and the column mapping, run a dry run, then import with a progress bar
+// that can be cancelled. It drives cmdb.ImportFile, as the command line does.
+type importScreen struct {
+	ui      *UI
+	path    string
+	book    *sheet.Book
+	sheetIx int
+	mapping map[string]string // field key -> header text chosen
+	header  []string
+	headRow int
+	result  *cmdb.ImportResult
+	err     error
+	running bool
+	done    int
+	cancel  context.CancelFunc
+
+	previewBtn, checkBtn, importBtn, cancelBtn *widget.Button
+	progress                                   *widget.ProgressBarInfinite
+	status                                     *widget.Label
+}
+
+func (s *importScreen) title() string { return tr("Import CIs") }
+
+func (s *importScreen) reload() {}
+
+func (s *importScreen) view() fyne.CanvasObject {
+	path := widget.NewEntry()
+	path.SetPlaceHolder(tr("XLSX or CSV file"))
+	path.SetText(s.path)
+	path.OnChanged = func(v string) { s.path = strings.TrimSpace(v) }
+	choose := &widget.Button{Text: tr("Choose…"), Icon: theme.FolderOpenIcon(), OnTapped: func() {
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			s.path = r.URI().Path()
+			r.Close()
+			s.onPreview()
+		}, s.ui.win)
+	}}
+	s.previewBtn = &widget.Button{Text: tr("Preview"), OnTapped: s.onPreview}
+	fileRow := container.NewBorder(nil, nil, widget.NewLabel(tr("File")), container.NewHBox(choose, s.previewBtn), path)
+
+	s.checkBtn = &widget.Button{Text: tr("Check (dry run)"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.run(true) }}
+	s.importBtn = &widget.Button{Text: tr("Import"), Icon: theme.DownloadIcon(), Importance: widget.HighImportance, OnTapped: func() { s.run(false) }}
+	s.cancelBtn = &widget.Button{Text: tr("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
+	s.progress = widget.NewProgressBarInfinite()
+	s.status = widget.NewLabel("")
+	if s.running {
+		s.checkBtn.Disable()
+		s.importBtn.Disable()
+		s.status.SetText(trf("{{.Count}} rows written…", map[string]any{"Count": s.done}))
+	} else {
+		s.progress.Stop()
+		s.progress.Hide()
+		s.cancelBtn.Disable()
+	}
+	if s.book == nil {
+		s.checkBtn.Disable()
+		s.importBtn.Disable()
+	}
+	actions := container.NewBorder(nil, nil, container.NewHBox(s.checkBtn, s.importBtn, s.cancelBtn), s.status, s.progress)
+
+	var middle fyne.CanvasObject = container.NewCenter(widget.NewLabel(tr("Choose a spreadsheet to see its first rows and how its columns will be read.")))
+	if s.book != nil {
+		middle = container.NewVSplit(s.previewView(), s.resultView())
+	}
+	return container.NewBorder(container.NewVBox(fileRow, widget.NewSeparator()), actions, nil, nil, middle)
+}
+
+// onPreview reads the file and proposes the column mapping the importer
+// would use.
+func (s *importScreen) onPreview() {
+	s.result, s.err = nil, nil
+	path := s.path
+	s.ui.background(func() func() {
+		book, err := sheet.ReadFile(path, sheet.DefaultLimits)
+		return func() {
+			s.book = nil
+			if err != nil {
+				s.ui.showError(err)
+				s.ui.show(s.ui.current)
+				return
+			}
+			s.book = book
+			s.detect()
+			s.ui.show(s.ui.current)
+		}
+	})
+}
+
+// detect picks the CI sheet and its header as the importer does, and
+// fills the mapping with what it recognised.
+func (s *importScreen) detect() {
+	s.sheetIx, s.headRow, s.header = 0, 0, nil
+	s.mapping = map[string]string{}
+	// A sheet whose header names every required field wins; otherwise the
+	// header that names the most fields, for the person to complete.
+	best, bestSheet := sheet.Mapping{}, -1
+	for i, t := range s.book.Sheets {
+		m, ok := sheet.FindHeader(t, cmdb.CIFields, nil)
+		if ok || (bestSheet < 0 || len(m.Columns) > len(best.Columns)) && m.HeaderRow > 0 {
+			best, bestSheet = m, i
+		}
+		if ok {
+			break
+		}
+	}
+	if bestSheet < 0 {
+		if len(s.book.Sheets) > 0 && len(s.book.Sheets[0].Rows) > 0 {
+			s.headRow, s.header = 1, s.book.Sheets[0].Rows[0]
+		}
+		return
+	}
+	s.sheetIx, s.headRow = bestSheet, best.HeaderRow
+	s.header = s.book.Sheets[bestSheet].Rows[best.HeaderRow-1]
+	for key, col := range best.Columns {
+		s.mapping[key] = best.Header(col)
+	}
+}
+
+func (s *importScreen) previewView() fyne.CanvasObject {
+	t := s.book.Sheets[s.sheetIx]
+	headers := []string{tr("(not in the file)")}
+	for _, h := range s.header {
+		if strings.TrimSpace(h) != "" {
+			headers = append(headers, strings.TrimSpace(h))
+		}
+	}
+	mapForm := container.NewGridWithColumns(6)
+	for _, f := range cmdb.CIFields {
+		key := f.Key
+		label := tr(fieldLabel(key))
+		if f.Required {
+			label += " *"
+		}
+		sel := widget.NewSelect(headers, func(v string) {
+			if v == headers[0] {
+				delete(s.mapping, key)
+			} else {
+				s.mapping[key] = v
+			}
+		})
+		if h, ok := s.mapping[key]; ok {
+			sel.SetSelected(h)
+		} else {
+			sel.SetSelected(headers[0])
+		}
+		mapForm.Add(widget.NewLabel(label))
+		mapForm.Add(sel)
+	}
+	var rows [][]string
+	for i := s.headRow - 1; i < len(t.Rows) && len(rows) < 11; i++ {
+		if i >= 0 {
+			rows = append(rows, t.Rows[i])
+		}
+	}
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	grid := widget.NewTable(
+		func() (int, int) { return len(rows), cols },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			text := ""
+			if id.Col < len(rows[id.Row]) {
+				text = rows[id.Row][id.Col]
+			}
+			l := o.(*widget.Label)
+			l.TextStyle.Bold = id.Row == 0
+			l.SetText(text)
+		})
+	for c := 0; c < cols; c++ {
+		grid.SetColumnWidth(c, 140)
+	}
+	where := trf("{{.File}}, sheet {{.Sheet}}: header on row {{.Row}}; the first rows:", map[string]any{"File": s.book.File, "Sheet": t.Name, "Row": s.headRow})
+	if t.Name == "" {
+		where = trf("{{.File}}: header on row {{.Row}}; the first rows:", map[string]any{"File": s.book.File, "Row": s.headRow})
+	}
+	return container.NewBorder(container.NewVBox(bold(tr("Columns")), mapForm, widget.NewLabel(where)), nil, nil, nil, grid)
+}
+
+func fieldLabel(key string) string {
+	switch key {
+	case "ref":
+		return "Reference"
+	case "type":
+		return "Type"
+	case "name":
+		return "Name"
+	case "description":
+		return "Description"
+	case "status":
+		return "Status"
+	case "criticality":
+		return "Criticality"
+	case "owner":
+		return "Owner"
+	case "location":
+		return "Location"
+	case "version":
+		return "Version"
+	}
+	return key
+}
+
+func (s *importScreen) resultView() fyne.CanvasObject {
+	if s.result == nil && s.err == nil {
+		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
+	}
+	r := s.result
+	var lines []string
+	if r != nil {
+		verb := tr("Imported")
+		if r.DryRun {
+			verb = tr("A dry run found")
+		}
+		lines = append(lines, verb+": "+trf("{{.Created}} CIs to create, {{.Updated}} to update, {{.Unchanged}} unchanged; {{.Rel}} relations to create",
+			map[string]any{"Created": r.Created, "Updated": r.Updated, "Unchanged": r.Unchanged, "Rel": r.RelationsCreated + r.RelationsRegrouped}))
+		for _, col := range r.IgnoredColumns {
+			lines = append(lines, trf("Column {{.Col}} is not a CI field or attribute; it is ignored.", map[string]any{"Col": col}))
+		}
+		for _, p := range r.Problems {
+			lines = append(lines, "⚠ "+p.Error())
+		}
+	}
+	if s.err != nil && (r == nil || len(r.Problems) == 0) {
+		lines = append(lines, "⚠ "+errorText(s.err))
+	} else if s.err != nil {
+		lines = append(lines, errorText(s.err))
+	}
+	list := widget.NewList(
+		func() int { return len(lines) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
+	return list
+}
+
+// run checks (dryRun) or imports the file off the UI goroutine, reporting
+// progress and honouring Cancel.
+func (s *importScreen) run(dryRun bool) {
+	ctx, cancel := context.WithCancel(s.ui.ctx)
+	s.cancel = cancel
+	s.running, s.done = true, 0
+	s.ui.show(s.ui.current)
+	path := s.path
+	mapping := make(map[string]string, len(s.mapping))
+	for k, v := range s.mapping {
+		mapping[k] = v
+	}
+	s.ui.background(func() func() {
+		res, err := s.ui.store.CMDB.ImportFile(ctx, path, cmdb.ImportOptions{DryRun: dryRun, Mapping: mapping,
+			Progress: func(done, _ int) {
+				fyne.Do(func() {
+					s.done = done
+					if s.status != nil {
+						s.status.SetText(trf("{{.Count}} rows written…", map[string]any{"Count": done}))
+					}
+				})
+			}})
+		return func() {
+			cancel()
+			s.running, s.cancel = false, nil
+			s.result, s.err = &res, err
+			if err == nil && !dryRun {
+				s.ui.setStatus(trf("Imported {{.File}}: {{.Created}} created, {{.Updated}} updated",
+					map[string]any{"File": res.File, "Created": res.Created, "Updated": res.Updated}))
+				s.ui.cis.reload()
+				s.ui.dashboard.loaded = false
+			}
+			s.ui.show(s.ui.current)
+		}
+	})
+}
+
+func (s *importScreen) onCancel() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+}
+
+func errorText(err error) string { return store.ErrorMessage(err) }
