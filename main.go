@@ -7,14 +7,19 @@ package main
 
 import (
 	"context"
+	"log"
 	"os"
 	"os/signal"
+	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"servicebook/app"
 	"servicebook/cli"
 )
+
+// started is when the process began, for the start-up time the window logs.
+var started = time.Now()
 
 func main() {
 	// Ctrl+C cancels a running import or export cleanly: the transaction
@@ -28,6 +33,9 @@ func main() {
 func openWindow(ctx context.Context, a *cli.App) error {
 	fa := fyneapp.NewWithID(app.ID)
 	ui := app.New(fa, app.Store{Path: a.DBPath, DB: a.DB, CMDB: a.CMDB, SampleData: a.FirstRun, Version: cli.Version})
+	fa.Lifecycle().SetOnStarted(func() {
+		log.Printf("servicebook: window ready %d ms after start (%s)", time.Since(started).Milliseconds(), a.DBPath)
+	})
 	ui.ShowAndRun()
 	return nil
 }

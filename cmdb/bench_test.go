@@ -18,54 +18,25 @@ import (
 )
 
 // The benchmarks run on the scaled demo CMDB: 100k CIs, about 490k
-// relations. Building it takes about 40 s, so it is built once and kept in
-// the temporary directory (or taken from SERVICEBOOK_BENCH_DB), keyed by
-// the schema version so that a new schema never reuses an old file.
+// relations, built once and cached (see demo.CachedScaled), or taken from
+// SERVICEBOOK_BENCH_DB.
 const benchCIs = 100_000
-
-// generatorVersion changes whenever the demo generator or the schema
-// changes shape without a new migration number, so that a stale cached
-// benchmark database is never used.
-const generatorVersion = 4
 
 var benchOnce sync.Once
 var benchPath string
+var benchErr error
 
 func benchDB(b *testing.B) string {
 	b.Helper()
 	benchOnce.Do(func() {
 		if p := os.Getenv("SERVICEBOOK_BENCH_DB"); p != "" {
 			benchPath = p
-		} else {
-			benchPath = filepath.Join(os.TempDir(), fmt.Sprintf("servicebook-bench-s%d-g%d-%dk.db", store.SchemaVersion(), generatorVersion, benchCIs/1000))
-		}
-		if _, err := os.Stat(benchPath); err == nil {
 			return
 		}
-		tmp := benchPath + ".building"
-		os.Remove(tmp)
-		ctx := context.Background()
-		db, err := store.Open(ctx, tmp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := cmdb.NewStore(ctx, db)
-		if err == nil {
-			err = demo.Scaled(ctx, s, benchCIs, 1)
-		}
-		if err == nil {
-			_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-		}
-		db.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := os.Rename(tmp, benchPath); err != nil {
-			b.Fatal(err)
-		}
+		benchPath, benchErr = demo.CachedScaled(benchCIs, 1)
 	})
-	if benchPath == "" {
-		b.Fatal("benchmark database could not be built")
+	if benchErr != nil {
+		b.Fatal(benchErr)
 	}
 	return benchPath
 }

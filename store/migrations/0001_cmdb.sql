@@ -57,6 +57,11 @@ CREATE TABLE ci (
 );
 CREATE INDEX ci_type_name ON ci (type_id, name);
 CREATE INDEX ci_status ON ci (status);
+-- The window sorts the CI list by these columns a page at a time; without
+-- an index each page of 100k CIs would be sorted anew.
+CREATE INDEX ci_name ON ci (name);
+CREATE INDEX ci_owner ON ci (owner);
+CREATE INDEX ci_location ON ci (location);
 
 CREATE TABLE relation (
     id               INTEGER PRIMARY KEY,
