@@ -31,6 +31,7 @@ const (
 	prefWidth    = "window.width"
 	prefHeight   = "window.height"
 	prefLastDB   = "database.last"
+	prefRecent   = "database.recent"
 )
 
 // Store is the open database the window works on.
@@ -40,6 +41,7 @@ type Store struct {
 	CMDB       *cmdb.Store
 	SampleData bool   // the database was just created with the sample organisation
 	Version    string // shown in Help > About
+	Explicit   bool   // named on the command line: do not switch to the last database
 }
 
 // screen is one section of the window, listed in the navigation.
@@ -89,7 +91,7 @@ func New(a fyne.App, s Store) *UI {
 	}
 	ui.applyThemePreference()
 	a.Settings().SetTheme(ui.theme)
-	setLanguage(a.Preferences().StringWithFallback(prefLanguage, English))
+	setLanguage(a.Preferences().StringWithFallback(prefLanguage, systemLanguage()))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.win = a.NewWindow("servicebook")
 	ui.makeScreens()
@@ -101,8 +103,28 @@ func New(a fyne.App, s Store) *UI {
 		float32(a.Preferences().FloatWithFallback(prefHeight, 760))))
 	ui.win.SetCloseIntercept(ui.onClose)
 	ui.addShortcuts()
-	a.Preferences().SetString(prefLastDB, s.Path)
+	// Without --db the command line opened the default database; the person
+	// expects the one they used last.
+	if last := a.Preferences().String(prefLastDB); !s.Explicit && !s.SampleData && last != "" && last != s.Path {
+		if _, err := os.Stat(last); err == nil {
+			ui.openDatabase(last)
+		}
+	}
+	ui.remember(ui.store.Path)
 	return ui
+}
+
+// remember records path as the last database and at the top of Recent.
+func (ui *UI) remember(path string) {
+	prefs := ui.app.Preferences()
+	prefs.SetString(prefLastDB, path)
+	recent := []string{path}
+	for _, p := range prefs.StringList(prefRecent) {
+		if p != path && len(recent) < 6 {
+			recent = append(recent, p)
+		}
+	}
+	prefs.SetStringList(prefRecent, recent)
 }
 
 // makeScreens creates the screens, in navigation order, for the open database.
@@ -173,7 +195,7 @@ func (ui *UI) showSampleBanner() {
 func (ui *UI) menu() *fyne.MainMenu {
 	langItem := func(label, code string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, func() { ui.SetLanguage(code) })
-		it.Checked = ui.app.Preferences().StringWithFallback(prefLanguage, English) == code
+		it.Checked = currentLanguage == code
 		return it
 	}
 	themeItem := func(label, value string) *fyne.MenuItem {
@@ -185,12 +207,25 @@ func (ui *UI) menu() *fyne.MainMenu {
 	language.ChildMenu = fyne.NewMenu("", langItem("English", English), langItem("简体中文", Chinese))
 	th := fyne.NewMenuItem(tr("Theme"), nil)
 	th.ChildMenu = fyne.NewMenu("", themeItem(tr("Light"), "light"), themeItem(tr("Dark"), "dark"), themeItem(tr("System"), "system"))
+	recent := fyne.NewMenuItem(tr("Recent"), nil)
+	var recentItems []*fyne.MenuItem
+	for _, p := range ui.app.Preferences().StringList(prefRecent) {
+		p := p
+		recentItems = append(recentItems, fyne.NewMenuItem(p, func() { ui.openDatabase(p) }))
+	}
+	if len(recentItems) == 0 {
+		none := fyne.NewMenuItem(tr("None"), nil)
+		none.Disabled = true
+		recentItems = append(recentItems, none)
+	}
+	recent.ChildMenu = fyne.NewMenu("", recentItems...)
 	quit := fyne.NewMenuItem(tr("Quit"), func() { ui.onClose() })
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
 		fyne.NewMenu(tr("File"),
 			fyne.NewMenuItem(tr("New database…"), ui.onNewDatabase),
 			fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
+			recent,
 			fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
 			fyne.NewMenuItemSeparator(),
 			quit),
@@ -281,8 +316,8 @@ func (ui *UI) openDatabase(path string) {
 	if ui.store.DB != nil {
 		ui.store.DB.Close()
 	}
-	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Version: ui.store.Version}
-	ui.app.Preferences().SetString(prefLastDB, db.Path)
+	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Version: ui.store.Version, Explicit: ui.store.Explicit}
+	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()
 }

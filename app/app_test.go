@@ -444,3 +444,29 @@ func blank(img image.Image) bool {
 	}
 	return true
 }
+
+func TestOpenAnotherDatabaseIsRememberedAndReopened(t *testing.T) {
+	ui := newTestUI(t)
+	other := filepath.Join(t.TempDir(), "第二个.db")
+	ui.openDatabase(other)
+	if ui.store.Path != other || ui.cis.total != 0 {
+		t.Fatalf("after opening: path %s, %d CIs", ui.store.Path, ui.cis.total)
+	}
+	if recent := ui.app.Preferences().StringList(prefRecent); len(recent) < 2 || recent[0] != other {
+		t.Errorf("recent = %v", recent)
+	}
+	// The next start without --db, on the default database, switches to it.
+	db := store.MustOpen(t)
+	cm, _ := cmdb.NewStore(context.Background(), db)
+	again := New(ui.app, Store{Path: db.Path, DB: db, CMDB: cm})
+	if again.store.Path != other {
+		t.Errorf("reopened %s, want the last database %s", again.store.Path, other)
+	}
+	// Named on the command line, the database is kept.
+	db2 := store.MustOpen(t)
+	cm2, _ := cmdb.NewStore(context.Background(), db2)
+	named := New(ui.app, Store{Path: db2.Path, DB: db2, CMDB: cm2, Explicit: true})
+	if named.store.Path != db2.Path {
+		t.Errorf("--db database replaced by %s", named.store.Path)
+	}
+}

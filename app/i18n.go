@@ -41,6 +41,15 @@ func messageID(text string) string {
 	return text
 }
 
+// systemLanguage is the language to start in before the person chose one:
+// Chinese on a Chinese desktop, English otherwise.
+func systemLanguage() string {
+	if strings.HasPrefix(lang.SystemLocale().String(), "zh") {
+		return Chinese
+	}
+	return English
+}
+
 // setLanguage switches every later tr call to language. Fyne 2.7 chooses
 // its language from the environment when translations are added and has
 // no public setter, so the choice is made through LANGUAGE (which gettext

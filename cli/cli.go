@@ -39,6 +39,9 @@ type App struct {
 	// FirstRun is true when this run created the database and filled it
 	// with the sample organisation.
 	FirstRun bool
+	// Explicit is true when the database was named with --db; otherwise the
+	// window may reopen the database used last.
+	Explicit bool
 }
 
 // cli is the command tree. Kong reads it: field tags are the help text.
@@ -95,7 +98,7 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 		fmt.Fprintf(env.Stderr, "servicebook: %v\n", err)
 		return 2
 	}
-	app := &App{Env: env, DBPath: root.DB}
+	app := &App{Env: env, DBPath: root.DB, Explicit: root.DB != ""}
 	defer app.close()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	if err := kctx.Run(app); err != nil {
