@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,7 @@ import (
 
 	"servicebook/assets"
 	"servicebook/cmdb"
+	"servicebook/export"
 	"servicebook/store"
 )
 
@@ -227,6 +229,8 @@ func (ui *UI) menu() *fyne.MainMenu {
 			fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
 			recent,
 			fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
+			fyne.NewMenuItem(tr("Export CIs…"), ui.onExport),
+			fyne.NewMenuItem(tr("Check database"), ui.onCheck),
 			fyne.NewMenuItemSeparator(),
 			quit),
 		fyne.NewMenu(tr("Settings"), language, th),
@@ -380,4 +384,62 @@ func removeEmpty(path string) {
 	if info, err := os.Stat(path); err == nil && info.Size() == 0 {
 		os.Remove(path)
 	}
+}
+
+// onExport writes every CI and relation to an XLSX workbook (or CSV files),
+// off the UI goroutine: 100k CIs take a few seconds.
+func (ui *UI) onExport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		ui.setStatus(tr("Exporting…"))
+		ui.background(func() func() {
+			paths, err := ui.exportCIs(path)
+			return func() {
+				if err != nil {
+					ui.showError(err)
+					return
+				}
+				ui.setStatus(trf("Exported to {{.Path}}", map[string]any{"Path": strings.Join(paths, ", ")}))
+			}
+		})
+	}, ui.win)
+	d.SetFileName("cmdb-" + time.Now().Format("20060102") + ".xlsx")
+	d.Show()
+}
+
+func (ui *UI) exportCIs(path string) ([]string, error) {
+	s := ui.store.CMDB
+	types, err := s.Types(ui.ctx)
+	if err != nil {
+		return nil, err
+	}
+	cis, _, err := s.ListCIs(ui.ctx, cmdb.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	rels, err := s.AllRelations(ui.ctx)
+	if err != nil {
+		return nil, err
+	}
+	return export.CIs(path, types, cis, rels)
+}
+
+// onCheck runs the database's integrity and reference checks.
+func (ui *UI) onCheck() {
+	rep, err := ui.store.DB.Check(ui.ctx)
+	if err != nil {
+		ui.showError(err)
+		return
+	}
+	if rep.OK() {
+		dialog.ShowInformation(tr("Check database"), tr("No problems found (integrity check and references)."), ui.win)
+		return
+	}
+	lines := append(append([]string{}, rep.Integrity...), rep.ForeignKeys...)
+	dialog.ShowInformation(tr("Check database"),
+		tr("Problems found; restore a backup or ask for help before changing anything:")+"\n"+strings.Join(lines, "\n"), ui.win)
 }

@@ -210,6 +210,12 @@ func TestImpactTreeShowsServices(t *testing.T) {
 	if !strings.Contains(markup, "reached") {
 		t.Errorf("impact view lacks its summary")
 	}
+	graph := test.RenderObjectToMarkup(impactGraph(rep))
+	for _, want := range []string{"bj-san-01", "网上银行 Internet banking"} {
+		if !strings.Contains(graph, want) {
+			t.Errorf("impact graph lacks %q", want)
+		}
+	}
 	if rep.TotalServices < 10 {
 		t.Errorf("SAN failure reaches %d services", rep.TotalServices)
 	}
@@ -390,6 +396,7 @@ func TestScreenshots(t *testing.T) {
 			}},
 			{"relations", func() { ui.cis.tab = 1; ui.cis.refreshDetail() }},
 			{"impact", func() { ui.cis.tab = 3; ui.cis.refreshDetail() }},
+			{"impact-graph", func() { ui.cis.impactForm.SetSelected(ui.cis.impactForm.Options[1]) }},
 			{"new-ci-problems", func() {
 				ui.cis.tab = 0
 				ui.cis.onNew()
@@ -468,5 +475,21 @@ func TestOpenAnotherDatabaseIsRememberedAndReopened(t *testing.T) {
 	named := New(ui.app, Store{Path: db2.Path, DB: db2, CMDB: cm2, Explicit: true})
 	if named.store.Path != db2.Path {
 		t.Errorf("--db database replaced by %s", named.store.Path)
+	}
+}
+
+func TestExportFromTheWindowReimportsUnchanged(t *testing.T) {
+	ui := newTestUI(t)
+	path := filepath.Join(t.TempDir(), "cmdb.xlsx")
+	if _, err := ui.exportCIs(path); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ui.store.CMDB.ImportFile(ui.ctx, path, cmdb.ImportOptions{DryRun: true})
+	if err != nil || res.Unchanged != 96 || res.Created+res.Updated != 0 {
+		t.Errorf("re-import of the window's export: %d unchanged, %d created, %d updated, %v", res.Unchanged, res.Created, res.Updated, err)
+	}
+	ui.onCheck()
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("the check shows no result")
 	}
 }

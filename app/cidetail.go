@@ -257,22 +257,34 @@ func orDash(s string) string {
 // through, so that the tree is the paths.
 func (c *ciScreen) impactView() fyne.CanvasObject {
 	holder := container.NewStack()
-	var show func(upstream bool)
-	show = func(upstream bool) {
+	upstream, asGraph := true, false
+	show := func() {
 		rep, err := c.ui.store.CMDB.Impact(c.ui.ctx, []string{c.selected.Ref}, upstream, 500)
 		if err != nil {
 			holder.Objects = []fyne.CanvasObject{widget.NewLabel(err.Error())}
-			holder.Refresh()
-			return
+		} else if asGraph {
+			holder.Objects = []fyne.CanvasObject{impactGraph(rep)}
+		} else {
+			holder.Objects = []fyne.CanvasObject{impactTree(rep)}
 		}
-		holder.Objects = []fyne.CanvasObject{impactTree(rep)}
 		holder.Refresh()
 	}
-	choice := widget.NewRadioGroup([]string{tr("What fails if this CI fails"), tr("What this CI depends on")}, nil)
-	choice.Horizontal = true
-	choice.OnChanged = func(s string) { show(s == tr("What fails if this CI fails")) }
-	choice.SetSelected(tr("What fails if this CI fails"))
-	return container.NewBorder(choice, nil, nil, nil, holder)
+	fails, depends := tr("What fails if this CI fails"), tr("What this CI depends on")
+	direction := widget.NewRadioGroup([]string{fails, depends}, func(s string) {
+		upstream = s != depends
+		show()
+	})
+	direction.Horizontal = true
+	treeText, graphText := tr("Tree"), tr("Graph")
+	form := widget.NewRadioGroup([]string{treeText, graphText}, func(s string) {
+		asGraph = s == graphText
+		show()
+	})
+	form.Horizontal = true
+	direction.SetSelected(fails)
+	form.SetSelected(treeText)
+	c.impactForm = form
+	return container.NewBorder(container.NewHBox(direction, widget.NewSeparator(), form), nil, nil, nil, holder)
 }
 
 // impactTree arranges an impact report by path: each CI under the one it

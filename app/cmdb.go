@@ -55,12 +55,13 @@ type ciScreen struct {
 	tab      int
 
 	// widgets of the current view
-	inputs map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
-	search *widget.Entry
-	table  *widget.Table
-	form   *fyne.Container
-	save   *widget.Button
-	count  *widget.Label
+	inputs     map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
+	search     *widget.Entry
+	table      *widget.Table
+	form       *fyne.Container
+	save       *widget.Button
+	count      *widget.Label
+	impactForm *widget.RadioGroup // tree or graph
 }
 
 func newCIScreen(ui *UI) *ciScreen {
