@@ -322,6 +322,25 @@ func TestTypesScreenDefinesAType(t *testing.T) {
 	}
 }
 
+func TestImpactOfSeveralCIsFailingTogether(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	test.Type(c.search, "bj-db-01")
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	c.tab = 3
+	c.refreshDetail()
+	before := test.RenderObjectToMarkup(c.form)
+	// bj-db-01 alone is covered by its cluster partner; with bj-db-02 down
+	// too, the core database and the services above it fail.
+	node2, _ := ui.store.CMDB.Search(ui.ctx, "bj-db-02", 1)
+	test.Type(c.impactAlso, node2[0].Ref)
+	c.impactAlso.OnSubmitted(c.impactAlso.Text)
+	after := test.RenderObjectToMarkup(c.form)
+	if strings.Contains(before, "Core banking DB") || !strings.Contains(after, "Core banking DB") {
+		t.Errorf("the core database should appear only when both nodes fail")
+	}
+}
+
 func TestDashboardCounts(t *testing.T) {
 	ui := newTestUI(t)
 	ui.dashboard.reload()

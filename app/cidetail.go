@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -258,8 +259,13 @@ func orDash(s string) string {
 func (c *ciScreen) impactView() fyne.CanvasObject {
 	holder := container.NewStack()
 	upstream, asGraph := true, false
+	// Others that fail at the same time, as in a site or power failure.
+	also := widget.NewEntry()
+	also.SetPlaceHolder(tr("Also failing at the same time: CI references, separated by spaces"))
+	also.SetText(c.alsoFailing)
 	show := func() {
-		rep, err := c.ui.store.CMDB.Impact(c.ui.ctx, []string{c.selected.Ref}, upstream, 500)
+		refs := append([]string{c.selected.Ref}, strings.FieldsFunc(c.alsoFailing, func(r rune) bool { return r == ' ' || r == ',' || r == '，' })...)
+		rep, err := c.ui.store.CMDB.Impact(c.ui.ctx, refs, upstream, 500)
 		if err != nil {
 			holder.Objects = []fyne.CanvasObject{widget.NewLabel(err.Error())}
 		} else if asGraph {
@@ -284,7 +290,14 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 	direction.SetSelected(fails)
 	form.SetSelected(treeText)
 	c.impactForm = form
-	return container.NewBorder(container.NewHBox(direction, widget.NewSeparator(), form), nil, nil, nil, holder)
+	also.OnSubmitted = func(v string) {
+		c.alsoFailing = v
+		show()
+	}
+	c.impactAlso = also
+	controls := container.NewVBox(container.NewHBox(direction, widget.NewSeparator(), form),
+		container.NewBorder(nil, nil, nil, &widget.Button{Text: tr("Analyse"), OnTapped: func() { also.OnSubmitted(also.Text) }}, also))
+	return container.NewBorder(controls, nil, nil, nil, holder)
 }
 
 // impactTree arranges an impact report by path: each CI under the one it

@@ -55,13 +55,15 @@ type ciScreen struct {
 	tab      int
 
 	// widgets of the current view
-	inputs     map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
-	search     *widget.Entry
-	table      *widget.Table
-	form       *fyne.Container
-	save       *widget.Button
-	count      *widget.Label
-	impactForm *widget.RadioGroup // tree or graph
+	inputs      map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
+	search      *widget.Entry
+	table       *widget.Table
+	form        *fyne.Container
+	save        *widget.Button
+	count       *widget.Label
+	impactForm  *widget.RadioGroup // tree or graph
+	impactAlso  *widget.Entry      // more CIs failing at the same time
+	alsoFailing string
 }
 
 func newCIScreen(ui *UI) *ciScreen {
