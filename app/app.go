@@ -186,7 +186,7 @@ func (ui *UI) showError(err error) {
 	if store.ErrorCode(err) == store.EInternal {
 		fyne.LogError("servicebook", err)
 	}
-	dialog.ShowError(fmt.Errorf("%s", store.ErrorMessage(err)), ui.win)
+	dialog.ShowError(fmt.Errorf("%s", errText(err)), ui.win)
 }
 
 func (ui *UI) showSampleBanner() {

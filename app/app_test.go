@@ -16,6 +16,7 @@ import (
 
 	"servicebook/cmdb"
 	"servicebook/demo"
+	"servicebook/sheet"
 	"servicebook/store"
 )
 
@@ -341,6 +342,23 @@ func TestImpactOfSeveralCIsFailingTogether(t *testing.T) {
 	}
 }
 
+func TestProblemsAreShownInChinese(t *testing.T) {
+	ui := newTestUI(t)
+	ui.SetLanguage(Chinese)
+	c := ui.gotoCIs()
+	c.onNew()
+	entryOf(t, c, "CPU cores").SetText("many")
+	test.Tap(c.save)
+	if c.problems["name"] != "配置项必须有名称" || c.problems["CPU cores"] != "“many”不是数字" {
+		t.Errorf("problems in Chinese: %q", c.problems)
+	}
+	e := sheet.CellError{File: "设备.xlsx", Sheet: "配置项", Row: 4, Column: "CPU核数",
+		Reason: "x", Msg: store.M(cmdb.MsgNotNumber, "Value", "many")}
+	if got := cellErrorText(e); got != "设备.xlsx: 工作表“配置项”，第 4 行，列“CPU核数”: “many”不是数字" {
+		t.Errorf("import problem in Chinese: %s", got)
+	}
+}
+
 func TestDashboardCounts(t *testing.T) {
 	ui := newTestUI(t)
 	ui.dashboard.reload()
@@ -374,6 +392,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 	for _, col := range ciColumns {
 		keys = append(keys, col.title)
 	}
+	keys = append(keys, cmdb.Messages...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {

@@ -358,7 +358,7 @@ func (c *ciScreen) onSave() {
 	case errors.As(err, &invalid) && len(invalid.Fields) > 0:
 		c.problems = map[string]string{}
 		for _, p := range invalid.Fields {
-			c.problems[p.Field] = p.Message
+			c.problems[p.Field] = msgText(p.Msg, p.Message)
 		}
 		c.refreshDetail()
 		c.ui.setStatus(tr("Not saved: please correct the fields marked below."))

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"strings"
 
@@ -8,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"servicebook/assets"
+	"servicebook/sheet"
+	"servicebook/store"
 )
 
 // Languages the window speaks, as stored in the preferences.
@@ -65,4 +68,47 @@ func setLanguage(language string) {
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		fyne.LogError("loading translations", err)
 	}
+}
+
+// msgText shows a domain message (see store.Msg) in the window's language,
+// or fallback where the message has no template.
+func msgText(m store.Msg, fallback string) string {
+	if m.Key == "" {
+		return fallback
+	}
+	return lang.X(messageID(m.Key), m.String(), m.Args)
+}
+
+// errText is an error as the person should read it, translated where the
+// error carries a message template.
+func errText(err error) string {
+	var e *store.Error
+	if errors.As(err, &e) && e.Msg.Key != "" {
+		return msgText(e.Msg, e.Message)
+	}
+	var m store.Msg
+	if errors.As(err, &m) {
+		return msgText(m, m.String())
+	}
+	return store.ErrorMessage(err)
+}
+
+// cellErrorText names the place of an import problem in the window's
+// language: file, sheet, row, column, why.
+func cellErrorText(e sheet.CellError) string {
+	var place []string
+	if e.Sheet != "" {
+		place = append(place, trf(`sheet "{{.Sheet}}"`, map[string]any{"Sheet": e.Sheet}))
+	}
+	if e.Row > 0 {
+		place = append(place, trf("row {{.Row}}", map[string]any{"Row": e.Row}))
+	}
+	if e.Column != "" {
+		place = append(place, trf(`column "{{.Column}}"`, map[string]any{"Column": e.Column}))
+	}
+	reason := msgText(e.Msg, e.Reason)
+	if len(place) == 0 {
+		return e.File + ": " + reason
+	}
+	return e.File + ": " + strings.Join(place, tr(", ")) + ": " + reason
 }

@@ -12,7 +12,6 @@ import (
 
 	"servicebook/cmdb"
 	"servicebook/sheet"
-	"servicebook/store"
 )
 
 // importScreen is the CI import wizard: choose a file, check the preview
@@ -244,7 +243,7 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 			lines = append(lines, trf("Column {{.Col}} is not a CI field or attribute; it is ignored.", map[string]any{"Col": col}))
 		}
 		for _, p := range r.Problems {
-			lines = append(lines, "⚠ "+p.Error())
+			lines = append(lines, "⚠ "+cellErrorText(p))
 		}
 	}
 	if s.err != nil && (r == nil || len(r.Problems) == 0) {
@@ -302,4 +301,4 @@ func (s *importScreen) onCancel() {
 	}
 }
 
-func errorText(err error) string { return store.ErrorMessage(err) }
+func errorText(err error) string { return errText(err) }

@@ -163,10 +163,10 @@ func (s *typesScreen) onSave() {
 		var lines []string
 		if e, ok := err.(*store.Error); ok && len(e.Fields) > 0 {
 			for _, p := range e.Fields {
-				lines = append(lines, p.Field+": "+p.Message)
+				lines = append(lines, p.Field+": "+msgText(p.Msg, p.Message))
 			}
 		} else {
-			lines = []string{store.ErrorMessage(err)}
+			lines = []string{errText(err)}
 		}
 		s.problems = lines
 		s.ui.show(s.ui.current)

@@ -6,6 +6,7 @@
 package cmdb
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -59,12 +60,62 @@ func foldedLookup[T comparable](words map[T][]string) map[string]T {
 	return out
 }
 
+// Messages about CI values, as English templates (see store.Msg). The
+// window translates them; Messages lists them for the translation check.
+const (
+	MsgNameRequired = "a CI needs a name"
+	MsgTooLong      = "is {{.Len}} characters long; the limit is {{.Max}}"
+	MsgNotStatus    = `"{{.Value}}" is not a status; use planned, in service, under maintenance or retired`
+	MsgNotKind      = `"{{.Value}}" is not a relation kind; use one of: depends on, runs on, hosted in, connects to, part of, backed up by, supplied by`
+	MsgCriticality  = "{{.Value}} is out of range; use 1 (highest) to 4 (lowest)"
+	MsgNotAttribute = `is not an attribute of type "{{.Type}}"`
+	MsgGivenTwice   = `is given twice (as "{{.A}}" and "{{.B}}")`
+	MsgRequired     = `is required for type "{{.Type}}"`
+	MsgNotNumber    = `"{{.Value}}" is not a number`
+	MsgNotBool      = `"{{.Value}}" is not yes or no`
+	MsgNotChoice    = `"{{.Value}}" is not one of: {{.Choices}}`
+	MsgNotRef       = `"{{.Value}}" is not a CI reference like CI-000123`
+	MsgRefMissing   = "{{.Ref}} does not exist"
+	MsgNotDate      = `"{{.Value}}" is not a date; write it as 2026-03-01`
+	MsgNotType      = `"{{.Value}}" is not a CI type; known types: {{.Types}}`
+
+	// Import messages.
+	MsgNoHeader          = "no sheet has a header row with the columns Type and Name (类型, 名称), or From, Kind and To (源, 关系, 目标)"
+	MsgTypeRequired      = "a CI needs a type"
+	MsgRefNotHere        = "{{.Ref}} is not in this database; clear the cell to create a new CI"
+	MsgDuplicateCI       = "the same CI is already on row {{.Row}}"
+	MsgNotCriticality    = `"{{.Value}}" is not a criticality; use 1 (highest) to 4 (lowest)`
+	MsgNoSuchName        = `no CI is named "{{.Name}}", in this database or in the file`
+	MsgAmbiguousName     = `{{.Count}} CIs are named "{{.Name}}" ({{.Refs}}); use the reference instead`
+	MsgSelfRelation      = "a CI cannot relate to itself"
+	MsgDuplicateRelation = "the same relation is already on row {{.Row}}"
+)
+
+// Messages lists every message template above.
+var Messages = []string{MsgNameRequired, MsgTooLong, MsgNotStatus, MsgNotKind, MsgCriticality, MsgNotAttribute,
+	MsgGivenTwice, MsgRequired, MsgNotNumber, MsgNotBool, MsgNotChoice, MsgNotRef, MsgRefMissing, MsgNotDate, MsgNotType,
+	MsgNoHeader, MsgTypeRequired, MsgRefNotHere, MsgDuplicateCI, MsgNotCriticality, MsgNoSuchName, MsgAmbiguousName,
+	MsgSelfRelation, MsgDuplicateRelation}
+
+// asMsg keeps a Msg that came back as an error, or wraps another error.
+func asMsg(err error) store.Msg {
+	var m store.Msg
+	if errors.As(err, &m) {
+		return m
+	}
+	var e *store.Error
+	if errors.As(err, &e) && e.Msg.Key != "" {
+		return e.Msg
+	}
+	return store.Msg{Key: store.ErrorMessage(err)}
+}
+
 // ParseStatus reads a status in English or Chinese, ignoring case and spacing.
 func ParseStatus(text string) (Status, error) {
 	if s, ok := statusByWord[normalizeWord(text)]; ok {
 		return s, nil
 	}
-	return "", fmt.Errorf("%q is not a status; use planned, in service, under maintenance or retired", text)
+	return "", store.M(MsgNotStatus, "Value", text)
 }
 
 // Kind is the kind of a relation between two CIs, read "from KIND to".
@@ -102,7 +153,7 @@ func ParseKind(text string) (Kind, error) {
 	if k, ok := kindByWord[normalizeWord(text)]; ok {
 		return k, nil
 	}
-	return "", fmt.Errorf("%q is not a relation kind; use one of: depends on, runs on, hosted in, connects to, part of, backed up by, supplied by", text)
+	return "", store.M(MsgNotKind, "Value", text)
 }
 
 // Propagation says how failure travels along a relation of this kind.
@@ -259,20 +310,20 @@ const (
 // reference exists, for attributes that refer to another CI.
 func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 	var problems []store.FieldProblem
-	add := func(field, format string, args ...any) {
-		problems = append(problems, store.FieldProblem{Field: field, Message: fmt.Sprintf(format, args...)})
+	add := func(field string, msg store.Msg) {
+		problems = append(problems, store.FieldProblem{Field: field, Message: msg.String(), Msg: msg})
 	}
 	ci.TypeKey = t.Key
 	ci.Name = strings.TrimSpace(ci.Name)
 	switch n := utf8.RuneCountInString(ci.Name); {
 	case n == 0:
-		add("name", "a CI needs a name")
+		add("name", store.M(MsgNameRequired))
 	case n > maxNameLen:
-		add("name", "is %d characters long; the limit is %d", n, maxNameLen)
+		add("name", store.M(MsgTooLong, "Len", n, "Max", maxNameLen))
 	}
 	for field, text := range map[string]string{"description": ci.Description, "owner": ci.Owner, "location": ci.Location, "version": ci.Version} {
 		if n := utf8.RuneCountInString(text); n > maxTextLen {
-			add(field, "is %d characters long; the limit is %d", n, maxTextLen)
+			add(field, store.M(MsgTooLong, "Len", n, "Max", maxTextLen))
 		}
 	}
 	ci.Owner = strings.TrimSpace(ci.Owner)
@@ -282,13 +333,13 @@ func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 		ci.Status = StatusInService
 	}
 	if _, ok := statusWords[ci.Status]; !ok {
-		add("status", "%q is not a status; use planned, in service, under maintenance or retired", ci.Status)
+		add("status", store.M(MsgNotStatus, "Value", string(ci.Status)))
 	}
 	if ci.Criticality == 0 {
 		ci.Criticality = 3
 	}
 	if ci.Criticality < 1 || ci.Criticality > 4 {
-		add("criticality", "%d is out of range; use 1 (highest) to 4 (lowest)", ci.Criticality)
+		add("criticality", store.M(MsgCriticality, "Value", ci.Criticality))
 	}
 	values := map[string]string{}
 	givenAs := map[string]string{}
@@ -296,17 +347,17 @@ func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 		raw := ci.Attributes[name]
 		def, ok := t.Attr(name)
 		if !ok {
-			add(name, "is not an attribute of type %q", t.Name)
+			add(name, store.M(MsgNotAttribute, "Type", t.Name))
 			continue
 		}
 		if other, twice := givenAs[def.Key]; twice {
-			add(def.Name, "is given twice (as %q and %q)", other, name)
+			add(def.Name, store.M(MsgGivenTwice, "A", other, "B", name))
 			continue
 		}
 		givenAs[def.Key] = name
 		value, err := NormalizeValue(def, raw, refExists)
 		if err != nil {
-			add(def.Name, "%v", err)
+			add(def.Name, asMsg(err))
 			continue
 		}
 		if value != "" {
@@ -315,7 +366,7 @@ func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 	}
 	for _, def := range t.Attributes {
 		if def.Required && values[def.Key] == "" && !hasProblem(problems, def.Name) {
-			add(def.Name, "is required for type %q", t.Name)
+			add(def.Name, store.M(MsgRequired, "Type", t.Name))
 		}
 	}
 	ci.Attributes = values
@@ -350,13 +401,13 @@ func NormalizeValue(def AttrDef, raw string, refExists func(string) bool) (strin
 	switch def.Kind {
 	case AttrText:
 		if n := utf8.RuneCountInString(text); n > maxTextLen {
-			return "", fmt.Errorf("is %d characters long; the limit is %d", n, maxTextLen)
+			return "", store.M(MsgTooLong, "Len", n, "Max", maxTextLen)
 		}
 		return text, nil
 	case AttrNumber:
 		f, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
 		if err != nil || f != f || f > 1e15 || f < -1e15 {
-			return "", fmt.Errorf("%q is not a number", raw)
+			return "", store.M(MsgNotNumber, "Value", raw)
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), nil
 	case AttrDate:
@@ -372,21 +423,21 @@ func NormalizeValue(def AttrDef, raw string, refExists func(string) bool) (strin
 		case "no", "n", "false", "0", "否", "无", "×":
 			return "no", nil
 		}
-		return "", fmt.Errorf("%q is not yes or no", raw)
+		return "", store.M(MsgNotBool, "Value", raw)
 	case AttrChoice:
 		for _, c := range def.Choices {
 			if strings.EqualFold(normalizeWord(c), normalizeWord(text)) {
 				return c, nil
 			}
 		}
-		return "", fmt.Errorf("%q is not one of: %s", raw, strings.Join(def.Choices, ", "))
+		return "", store.M(MsgNotChoice, "Value", raw, "Choices", strings.Join(def.Choices, ", "))
 	case AttrRef:
 		ref := strings.ToUpper(text)
 		if !IsRef(ref) {
-			return "", fmt.Errorf("%q is not a CI reference like CI-000123", raw)
+			return "", store.M(MsgNotRef, "Value", raw)
 		}
 		if refExists != nil && !refExists(ref) {
-			return "", fmt.Errorf("%s does not exist", ref)
+			return "", store.M(MsgRefMissing, "Ref", ref)
 		}
 		return ref, nil
 	}
@@ -403,7 +454,7 @@ func ParseDate(text string) (time.Time, error) {
 			return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date; write it as 2026-03-01", text)
+	return time.Time{}, store.M(MsgNotDate, "Value", text)
 }
 
 // normalizeWord folds case, full-width forms and spacing so that "In Service",

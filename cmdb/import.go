@@ -132,7 +132,7 @@ func (s *Store) importSheets(ctx context.Context, file string, opt ImportOptions
 		planRelations(file, p.relations, p.relMap, st, &res)
 	}
 	if !p.haveCIs && p.relations == nil {
-		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: "no sheet has a header row with the columns Type and Name (类型, 名称), or From, Kind and To (源, 关系, 目标)"})
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: store.M(MsgNoHeader).String(), Msg: store.M(MsgNoHeader)})
 	}
 	if len(res.Problems) > 0 {
 		return res, res.refusal()
@@ -273,7 +273,7 @@ func parseCriticality(text string) (int, error) {
 	if n, ok := criticalityWords[sheet.Fold(text)]; ok {
 		return n, nil
 	}
-	return 0, fmt.Errorf("%q is not a criticality; use 1 (highest) to 4 (lowest)", text)
+	return 0, store.M(MsgNotCriticality, "Value", text)
 }
 
 // excelSerialDate converts an Excel date serial (days since 1899-12-30)
@@ -291,8 +291,8 @@ func excelSerialDate(text string) (string, bool) {
 // creates, updates or leaves a CI. Rows that change something go to sink
 // (if set) as long as no problem has been found.
 func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string, bool), st *importState, res *ImportResult, sink func(*pendingCI)) {
-	problem := func(row int, column, reason string) {
-		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: row, Column: column, Reason: reason})
+	problem := func(row int, column string, reason store.Msg) {
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: row, Column: column, Reason: reason.String(), Msg: reason})
 	}
 	header := func(key string) string { return m.Header(m.Columns[key]) }
 	// Extra columns are attributes when some type has an attribute of that
@@ -356,12 +356,12 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 		typeText, _ := m.Cell(row, "type")
 		name, _ := m.Cell(row, "name")
 		if typeText == "" {
-			problem(rowNum, header("type"), "a CI needs a type")
+			problem(rowNum, header("type"), store.M(MsgTypeRequired))
 			continue
 		}
 		ty, err := resolve(typeText)
 		if err != nil {
-			problem(rowNum, header("type"), store.ErrorMessage(err))
+			problem(rowNum, header("type"), asMsg(err))
 			continue
 		}
 		p := &pendingCI{row: rowNum, typeID: ty.ID}
@@ -371,11 +371,11 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 		case hasRef && ref != "":
 			norm := NormalizeRef(ref)
 			if !IsRef(norm) {
-				problem(rowNum, header("ref"), fmt.Sprintf("%q is not a CI reference like CI-000123", ref))
+				problem(rowNum, header("ref"), store.M(MsgNotRef, "Value", ref))
 				continue
 			}
 			if st.byRef[norm] == nil {
-				problem(rowNum, header("ref"), fmt.Sprintf("%s is not in this database; clear the cell to create a new CI", norm))
+				problem(rowNum, header("ref"), store.M(MsgRefNotHere, "Ref", norm))
 				continue
 			}
 			p.old, dupKey = st.byRef[norm], norm
@@ -383,7 +383,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 			p.old, dupKey = st.byKey[typeNameKey(ty.ID, name)], typeNameKey(ty.ID, name)
 		}
 		if first, seen := firstRowOf[dupKey]; seen {
-			problem(rowNum, "", fmt.Sprintf("the same CI is already on row %d", first))
+			problem(rowNum, "", store.M(MsgDuplicateCI, "Row", first))
 			continue
 		}
 		firstRowOf[dupKey] = rowNum
@@ -413,7 +413,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 		if v, ok := m.Cell(row, "status"); ok && v != "" {
 			status, err := ParseStatus(v)
 			if err != nil {
-				problem(rowNum, header("status"), err.Error())
+				problem(rowNum, header("status"), asMsg(err))
 				bad = true
 				status = StatusInService // keep checking the rest of the row
 			}
@@ -422,7 +422,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 		if v, ok := m.Cell(row, "criticality"); ok && v != "" {
 			n, err := parseCriticality(v)
 			if err != nil {
-				problem(rowNum, header("criticality"), err.Error())
+				problem(rowNum, header("criticality"), asMsg(err))
 				bad = true
 				n = 3 // keep checking the rest of the row
 			}
@@ -436,7 +436,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 			def, ok := attr(ty, i)
 			if !ok {
 				if value != "" {
-					problem(rowNum, m.Header(i), fmt.Sprintf("is not an attribute of type %q", ty.Name))
+					problem(rowNum, m.Header(i), store.M(MsgNotAttribute, "Type", ty.Name))
 					bad = true
 				}
 				continue
@@ -458,10 +458,10 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 					if col == "" {
 						col = fp.Field
 					}
-					problem(rowNum, col, fp.Message)
+					problem(rowNum, col, fp.Msg)
 				}
 			} else {
-				problem(rowNum, "", err.Error())
+				problem(rowNum, "", asMsg(err))
 			}
 			continue
 		}
@@ -519,12 +519,12 @@ func (st *importState) resolveEndpoint(text string) (*CI, error) {
 		if c := st.byRef[NormalizeRef(text)]; c != nil {
 			return c, nil
 		}
-		return nil, fmt.Errorf("%s does not exist", NormalizeRef(text))
+		return nil, store.M(MsgRefMissing, "Ref", NormalizeRef(text))
 	}
 	matches := st.byName[sheet.Fold(text)]
 	switch len(matches) {
 	case 0:
-		return nil, fmt.Errorf("no CI is named %q, in this database or in the file", text)
+		return nil, store.M(MsgNoSuchName, "Name", text)
 	case 1:
 		return matches[0], nil
 	}
@@ -534,12 +534,12 @@ func (st *importState) resolveEndpoint(text string) (*CI, error) {
 			refs = append(refs, c.Ref)
 		}
 	}
-	return nil, fmt.Errorf("%d CIs are named %q (%s); use the reference instead", len(matches), text, strings.Join(refs, ", "))
+	return nil, store.M(MsgAmbiguousName, "Count", len(matches), "Name", text, "Refs", strings.Join(refs, ", "))
 }
 
 func planRelations(file string, t *sheet.Table, m sheet.Mapping, st *importState, res *ImportResult) {
-	problem := func(row int, column, reason string) {
-		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: column, Reason: reason})
+	problem := func(row int, column string, reason store.Msg) {
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: column, Reason: reason.String(), Msg: reason})
 	}
 	header := func(key string) string { return m.Header(m.Columns[key]) }
 	firstRowOf := map[string]int{}
@@ -554,26 +554,26 @@ func planRelations(file string, t *sheet.Table, m sheet.Mapping, st *importState
 		group, _ := m.Cell(row, "group")
 		from, err := st.resolveEndpoint(fromText)
 		if err != nil {
-			problem(rowNum, header("from"), err.Error())
+			problem(rowNum, header("from"), asMsg(err))
 		}
 		to, err2 := st.resolveEndpoint(toText)
 		if err2 != nil {
-			problem(rowNum, header("to"), err2.Error())
+			problem(rowNum, header("to"), asMsg(err2))
 		}
 		kind, err3 := ParseKind(kindText)
 		if err3 != nil {
-			problem(rowNum, header("kind"), err3.Error())
+			problem(rowNum, header("kind"), asMsg(err3))
 		}
 		if err != nil || err2 != nil || err3 != nil {
 			continue
 		}
 		if from == to {
-			problem(rowNum, header("to"), "a CI cannot relate to itself")
+			problem(rowNum, header("to"), store.M(MsgSelfRelation))
 			continue
 		}
 		key := fmt.Sprintf("%p %s %p", from, kind, to)
 		if first, seen := firstRowOf[key]; seen {
-			problem(rowNum, "", fmt.Sprintf("the same relation is already on row %d", first))
+			problem(rowNum, "", store.M(MsgDuplicateRelation, "Row", first))
 			continue
 		}
 		firstRowOf[key] = rowNum

@@ -102,7 +102,8 @@ func ResolveType(types []Type, name string) (Type, error) {
 	for i, t := range types {
 		keys[i] = t.Key
 	}
-	return Type{}, store.Errorf(store.ENotFound, "%q is not a CI type; known types: %s", name, strings.Join(keys, ", "))
+	msg := store.M(MsgNotType, "Value", name, "Types", strings.Join(keys, ", "))
+	return Type{}, &store.Error{Code: store.ENotFound, Message: msg.String(), Msg: msg}
 }
 
 // SaveType creates a type (ID 0) or updates one. An update based on a stale

@@ -306,10 +306,11 @@ func streamSheet(xf *excelize.File, file, sheetName string, rowsLeft *int, maxRo
 // column's header.
 type CellError struct {
 	File   string
-	Sheet  string // "" for CSV
-	Row    int    // 1-based, as the spreadsheet shows it; 0 when the whole file is meant
-	Column string // the column's header text; "" when the whole row is meant
-	Reason string
+	Sheet  string    // "" for CSV
+	Row    int       // 1-based, as the spreadsheet shows it; 0 when the whole file is meant
+	Column string    // the column's header text; "" when the whole row is meant
+	Reason string    // in English
+	Msg    store.Msg // the reason, for translation; Key is empty where there is none
 }
 
 func (e CellError) Error() string {

@@ -201,9 +201,9 @@ func TestCellErrorNamesThePlace(t *testing.T) {
 		err  CellError
 		want string
 	}{
-		{CellError{"cis.xlsx", "配置项", 14, "状态", `"asleep" is not a status`}, `cis.xlsx: sheet "配置项", row 14, column "状态": "asleep" is not a status`},
-		{CellError{"cis.csv", "", 3, "", "duplicate"}, `cis.csv: row 3: duplicate`},
-		{CellError{"cis.csv", "", 0, "", "no header"}, `cis.csv: no header`},
+		{CellError{File: "cis.xlsx", Sheet: "配置项", Row: 14, Column: "状态", Reason: `"asleep" is not a status`}, `cis.xlsx: sheet "配置项", row 14, column "状态": "asleep" is not a status`},
+		{CellError{File: "cis.csv", Row: 3, Reason: "duplicate"}, `cis.csv: row 3: duplicate`},
+		{CellError{File: "cis.csv", Reason: "no header"}, `cis.csv: no header`},
 	}
 	for _, c := range cases {
 		if got := c.err.Error(); got != c.want {

@@ -21,6 +21,7 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	Msg     Msg // Message, for translation; Key is empty where there is none
 	// Fields, for validation errors, holds one problem per field so that a
 	// form can show each message beside its field.
 	Fields []FieldProblem
@@ -29,7 +30,8 @@ type Error struct {
 // FieldProblem is what is wrong with one field of a form or record.
 type FieldProblem struct {
 	Field   string
-	Message string
+	Message string // in English
+	Msg     Msg    // the same, for translation; Key is empty where there is none
 }
 
 // Invalid returns an EInvalid error listing problems, or nil if there are none.
@@ -61,6 +63,10 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	var m Msg
+	if errors.As(err, &m) {
+		return EInvalid // a Msg is always about what the person gave
+	}
 	return EInternal
 }
 
@@ -74,6 +80,10 @@ func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	var m Msg
+	if errors.As(err, &m) {
+		return m.String()
 	}
 	return "Internal error: " + err.Error()
 }
