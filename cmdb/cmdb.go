@@ -89,13 +89,15 @@ const (
 	MsgAmbiguousName     = `{{.Count}} CIs are named "{{.Name}}" ({{.Refs}}); use the reference instead`
 	MsgSelfRelation      = "a CI cannot relate to itself"
 	MsgDuplicateRelation = "the same relation is already on row {{.Row}}"
+	MsgRefused           = "{{.File}}: {{.Count}} problem(s) found; nothing was imported."
+	MsgCancelled         = "Import cancelled; nothing was imported."
 )
 
 // Messages lists every message template above.
 var Messages = []string{MsgNameRequired, MsgTooLong, MsgNotStatus, MsgNotKind, MsgCriticality, MsgNotAttribute,
 	MsgGivenTwice, MsgRequired, MsgNotNumber, MsgNotBool, MsgNotChoice, MsgNotRef, MsgRefMissing, MsgNotDate, MsgNotType,
 	MsgNoHeader, MsgTypeRequired, MsgRefNotHere, MsgDuplicateCI, MsgNotCriticality, MsgNoSuchName, MsgAmbiguousName,
-	MsgSelfRelation, MsgDuplicateRelation}
+	MsgSelfRelation, MsgDuplicateRelation, MsgRefused, MsgCancelled}
 
 // asMsg keeps a Msg that came back as an error, or wraps another error.
 func asMsg(err error) store.Msg {

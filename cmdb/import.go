@@ -152,7 +152,8 @@ func (s *Store) importSheets(ctx context.Context, file string, opt ImportOptions
 }
 
 func (r ImportResult) refusal() error {
-	return store.Errorf(store.EInvalid, "%s: %d problem(s) found; nothing was imported.", r.File, len(r.Problems))
+	msg := store.M(MsgRefused, "File", r.File, "Count", len(r.Problems))
+	return &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}
 }
 
 // planner takes the sheets of a file one by one: the first whose header
@@ -640,7 +641,7 @@ func (iw *importWriter) tick() error {
 	return nil
 }
 
-var errCancelled = store.Errorf(store.EInvalid, "Import cancelled; nothing was imported.")
+var errCancelled = &store.Error{Code: store.EInvalid, Message: store.M(MsgCancelled).String(), Msg: store.M(MsgCancelled)}
 
 func (iw *importWriter) ci(p *pendingCI) {
 	if iw.err != nil {
