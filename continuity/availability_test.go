@@ -116,7 +116,7 @@ func TestComputeAvailability(t *testing.T) {
 		},
 		{
 			name: "no agreed time at all (a Saturday)", hours: weekdays,
-			span:   Interval{at(shanghai, 2026, 10, 17, 0, 0), at(shanghai, 2026, 10, 18, 0, 0)}, target: 99.9,
+			span: Interval{at(shanghai, 2026, 10, 17, 0, 0), at(shanghai, 2026, 10, 18, 0, 0)}, target: 99.9,
 			agreed: 0, downtime: 0, avail: 100, met: true,
 		},
 	}
