@@ -1,0 +1,234 @@
+package continuity
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"servicebook/cmdb"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+func demoStores(t *testing.T) (*Store, *cmdb.Store) {
+	t.Helper()
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, err := cmdb.NewStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Organisation(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	return NewStore(db, cm), cm
+}
+
+func refOf(t *testing.T, cm *cmdb.Store, name string) string {
+	t.Helper()
+	found, err := cm.Search(context.Background(), name, 1)
+	if err != nil || len(found) == 0 {
+		t.Fatalf("no CI %q: %v", name, err)
+	}
+	return found[0].Ref
+}
+
+// TestPlanLifecycle follows a continuity coordinator: write a plan, see the
+// checks, see it flagged after a change to a server it depends on, record a
+// tabletop exercise, review it, close the actions, approve 1.0, revise, and
+// approve 2.0.
+func TestPlanLifecycle(t *testing.T) {
+	s, cm := demoStores(t)
+	ctx := context.Background()
+	banking := refOf(t, cm, "网上银行")
+	p, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-02002", Title: "网上银行服务连续性计划", ServiceRef: banking,
+		Owner: "陈静", RTO: 4 * time.Hour, RPO: 10 * time.Minute, MTPD: 24 * time.Hour,
+		Scope: "Internet banking for retail customers", MinServiceLevel: "balance enquiry and transfers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.IsDraft() || p.Version != "0.1" || p.NextReview == "" {
+		t.Errorf("new plan: version %s, draft %v, next review %q", p.Version, p.IsDraft(), p.NextReview)
+	}
+	linked, _ := s.LinkedCIs(ctx, p.ID)
+	if len(linked) < 10 {
+		t.Errorf("%d CIs proposed from the service's dependencies", len(linked))
+	}
+
+	// Steps: 30 + 180 + 60 min along the critical path = 4 h 30 > RTO 4 h.
+	a, _ := s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Activation, Who: "Incident manager", Action: "Declare the disaster", Duration: 30 * time.Minute})
+	b, _ := s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Recovery, Who: "DBA", Action: "Activate the Shanghai standby database", Duration: 3 * time.Hour, DependsOn: []int64{a.ID}})
+	s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Recovery, Action: "Switch DNS to Shanghai", Duration: 20 * time.Minute, DependsOn: []int64{a.ID}})
+	s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Reconstitution, Who: "Service desk", Action: "Tell customers", Duration: time.Hour, DependsOn: []int64{b.ID}})
+	if err := s.SetRole(ctx, p.DocNumber, "Incident manager", 1, Contact{Name: "陈静", Mobile: "13800000001"}, Contact{Name: "王建国", Mobile: "13800000002"}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetRole(ctx, p.DocNumber, "DBA", 2, Contact{Name: "张伟", Mobile: "13800000003"}, Contact{})
+	steps, _ := s.Steps(ctx, p.ID)
+	roles, _ := s.Roles(ctx, p.ID)
+	linked, _ = s.LinkedCIs(ctx, p.ID)
+	findings := Check(p, steps, roles, linked)
+	var texts []string
+	for _, f := range findings {
+		texts = append(texts, f.Msg.String())
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{
+		"take 4 h 30 min along their critical path, more than the RTO of 4 h",
+		"has no one assigned",
+		"role DBA has no alternate",
+		"is backed up every 1 h, which does not meet the RPO of 10 min", // the loan and channel databases
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("checks lack %q:\n%s", want, all)
+		}
+	}
+
+	// A change to a server the service depends on flags the plan.
+	server, _ := cm.CI(ctx, refOf(t, cm, "bj-db-01"))
+	server.Version = "firmware 2.1"
+	if _, err := cm.UpdateCI(ctx, server); err != nil {
+		t.Fatal(err)
+	}
+	// A change that does not matter (the owner) does not.
+	list, _ := s.Plans(ctx)
+	if !list[0].NeedsReview || !strings.Contains(list[0].NeedsReason, server.Ref+" version") {
+		t.Fatalf("not flagged after a server change: %+v", list[0].Plan)
+	}
+
+	// A tabletop exercise, its review, and its actions.
+	ex, err := s.AddExercise(ctx, p.DocNumber, Exercise{Kind: Tabletop, Planned: "2026-11-10", Held: "2026-11-12",
+		Participants: "陈静, 张伟, 王建国", Outcome: PassedWithIssues, Findings: "DNS switch owner unclear"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, _ := s.AddAction(ctx, p.DocNumber, Action{ExerciseID: ex.ID, Description: "Name an owner for the DNS switch", Owner: "王建国", Due: "2026-11-30"})
+	list, _ = s.Plans(ctx)
+	if list[0].UnreviewedExercises != 1 || list[0].OpenActions != 1 {
+		t.Errorf("summary: %d unreviewed exercises, %d open actions", list[0].UnreviewedExercises, list[0].OpenActions)
+	}
+	if _, err := s.Review(ctx, p.DocNumber, "", "", ex.ID); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("review without reviewer: %v", err)
+	}
+	p, err = s.Review(ctx, p.DocNumber, "王建国", "Exercise reviewed; firmware change assessed, no effect on the plan", ex.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NeedsReview {
+		t.Error("review did not clear the flag")
+	}
+	if err := s.CloseAction(ctx, act.ID, ""); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("closing without verification: %v", err)
+	}
+	if err := s.CloseAction(ctx, act.ID, "Owner named in step 3, checked in the next call-tree test"); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := s.Actions(ctx, p.DocNumber, true); len(open) != 0 {
+		t.Errorf("%d actions still open", len(open))
+	}
+
+	// Approval: 0.1 → 1.0; a change opens 1.1; approval → 2.0; no re-approval.
+	p, err = s.Approve(ctx, p.DocNumber, "李总 CIO")
+	if err != nil || p.Version != "1.0" || p.Status() != Approved || p.ApprovedBy != "李总 CIO" {
+		t.Fatalf("approve: %+v %v", p, err)
+	}
+	if _, err := s.Approve(ctx, p.DocNumber, "李总 CIO"); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("second approval of 1.0: %v", err)
+	}
+	p.RTO = 6 * time.Hour
+	p, err = s.SavePlan(ctx, p, "RTO agreed at 6 h after the exercise")
+	if err != nil || p.Version != "1.1" || p.Status() != Revised {
+		t.Fatalf("revise: %s %v", p.Version, err)
+	}
+	stale := p
+	stale.RowVersion--
+	if _, err := s.SavePlan(ctx, stale, "stale"); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("stale save: %v", err)
+	}
+	p, _ = s.Approve(ctx, p.DocNumber, "李总 CIO")
+	if p.Version != "2.0" {
+		t.Errorf("second approval gives %s, want 2.0", p.Version)
+	}
+	revs, _ := s.Revisions(ctx, p.ID)
+	var versions []string
+	for _, r := range revs {
+		versions = append(versions, r.Version)
+	}
+	if strings.Join(versions, " ") != "0.1 1.0 1.1 2.0" {
+		t.Errorf("document control versions: %v", versions)
+	}
+}
+
+func TestPlanRefusals(t *testing.T) {
+	s, cm := demoStores(t)
+	ctx := context.Background()
+	banking := refOf(t, cm, "网上银行")
+	cases := []struct {
+		name string
+		plan Plan
+		code string
+		want string
+	}{
+		{"no document number", Plan{Title: "x", ServiceRef: banking}, store.EInvalid, "document number"},
+		{"no title", Plan{DocNumber: "SM-1", ServiceRef: banking}, store.EInvalid, "title"},
+		{"not a service", Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "bj-db-01")}, store.EInvalid, "is not a service"},
+		{"no such CI", Plan{DocNumber: "SM-1", Title: "x", ServiceRef: "CI-999999"}, store.ENotFound, "no CI"},
+		{"bad review interval", Plan{DocNumber: "SM-1", Title: "x", ServiceRef: banking, ReviewMonths: 99}, store.EInvalid, "review interval"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := s.CreatePlan(ctx, c.plan)
+			if store.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v (%s), want %s with %q", err, store.ErrorCode(err), c.code, c.want)
+			}
+		})
+	}
+	if _, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-9", Title: "x", ServiceRef: banking}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-9", Title: "y", ServiceRef: banking}); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("duplicate document number: %v", err)
+	}
+	if _, err := s.AddStep(ctx, "SM-9", PlanStep{Phase: "panic", Action: "x"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad phase: %v", err)
+	}
+	if _, err := s.AddStep(ctx, "SM-9", PlanStep{Phase: Recovery, Action: "x", DependsOn: []int64{999}}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("dependency on a missing step: %v", err)
+	}
+	if _, err := s.AddExercise(ctx, "SM-9", Exercise{Kind: "party"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad exercise kind: %v", err)
+	}
+	if _, err := s.AddExercise(ctx, "SM-9", Exercise{Kind: Tabletop, Held: "yesterday"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad date: %v", err)
+	}
+	e, _ := s.AddExercise(ctx, "SM-9", Exercise{Kind: Simulation, Held: "2026-11-01", Outcome: Failed})
+	if p, _ := s.Plan(ctx, "SM-9"); !p.RetestRequired || e.ID == 0 {
+		t.Error("a failed exercise did not require a re-test")
+	}
+	s.AddExercise(ctx, "SM-9", Exercise{Kind: Simulation, Held: "2026-11-20", Outcome: Passed})
+	if p, _ := s.Plan(ctx, "SM-9"); p.RetestRequired {
+		t.Error("a passed re-test left re-test required")
+	}
+}
+
+func TestChangesThatDoNotMatterDoNotFlag(t *testing.T) {
+	s, cm := demoStores(t)
+	ctx := context.Background()
+	p, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "网上银行")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, _ := cm.CI(ctx, refOf(t, cm, "bj-db-01"))
+	server.Owner = "someone new"
+	cm.UpdateCI(ctx, server)
+	// A CI the service does not depend on.
+	hr, _ := cm.CI(ctx, refOf(t, cm, "人力资源系统"))
+	hr.Status = cmdb.StatusMaintenance
+	cm.UpdateCI(ctx, hr)
+	list, _ := s.Plans(ctx)
+	if list[0].NeedsReview {
+		t.Errorf("flagged by %q", list[0].NeedsReason)
+	}
+	_ = p
+}
