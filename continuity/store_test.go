@@ -232,3 +232,59 @@ func TestChangesThatDoNotMatterDoNotFlag(t *testing.T) {
 	}
 	_ = p
 }
+
+func TestAvailabilityFromTheRegister(t *testing.T) {
+	s, cm := demoStores(t)
+	ctx := context.Background()
+	banking := refOf(t, cm, "网上银行")
+	loans := refOf(t, cm, "Loan approval")
+	if _, err := s.SetTarget(ctx, banking, Target{Percent: 99.9}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetTarget(ctx, loans, Target{Percent: 99, ServiceHours: "工作日 08:00-18:00"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []Target{{Percent: 120}, {Percent: 99, ServiceHours: "sometimes"}, {Percent: 99, TimeZone: "Mars/Base"}, {Percent: 99, Period: "week"}} {
+		if _, err := s.SetTarget(ctx, banking, bad); store.ErrorCode(err) != store.EInvalid {
+			t.Errorf("target %+v accepted: %v", bad, err)
+		}
+	}
+	if _, err := s.SetTarget(ctx, refOf(t, cm, "bj-db-01"), Target{Percent: 99}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("target on a server: %v", err)
+	}
+	// October 2026 in Shanghai: 744 h; banking down 2 h (unplanned) and 4 h planned.
+	add := func(ref string, start, end time.Time, planned bool) {
+		if _, err := s.AddOutage(ctx, OutageRecord{ServiceRef: ref, Outage: Outage{Start: start, End: end, Planned: planned},
+			CauseRef: refOf(t, cm, "bj-san-01")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(banking, at(shanghai, 2026, 10, 10, 3, 0), at(shanghai, 2026, 10, 10, 5, 0), false)
+	add(banking, at(shanghai, 2026, 10, 18, 0, 0), at(shanghai, 2026, 10, 18, 4, 0), true)
+	add(loans, at(shanghai, 2026, 10, 17, 10, 0), at(shanghai, 2026, 10, 17, 12, 0), false) // a Saturday
+	if _, err := s.AddOutage(ctx, OutageRecord{ServiceRef: banking, Outage: Outage{Start: at(shanghai, 2026, 10, 2, 0, 0), End: at(shanghai, 2026, 10, 1, 0, 0)}}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("outage ending before it starts: %v", err)
+	}
+	res, err := s.Availability(ctx, "2026-10", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 {
+		t.Fatalf("%d results", len(res))
+	}
+	b, l := res[0], res[1]
+	// 740 h agreed (planned excluded), 2 h down: 99.7297 %.
+	if b.Agreed != 740*time.Hour || b.Downtime != 2*time.Hour || !near(b.Availability, 99.7297) || b.Met || b.Uninvestigated != 1 {
+		t.Errorf("banking: %+v", b.Result)
+	}
+	if l.Downtime != 0 || !l.Met || l.Agreed != 220*time.Hour {
+		t.Errorf("loans (outage on a Saturday): %+v", l.Result)
+	}
+	one, err := s.Availability(ctx, "2026-10", strings.ToLower(banking))
+	if err != nil || len(one) != 1 {
+		t.Errorf("one service: %v %v", one, err)
+	}
+	if _, err := s.Availability(ctx, "October", ""); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad period: %v", err)
+	}
+}

@@ -1,0 +1,231 @@
+package continuity
+
+import (
+	"context"
+	"time"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+// Target is a service's availability target and how it is measured.
+type Target struct {
+	ServiceID     int64
+	ServiceRef    string
+	ServiceName   string
+	Percent       float64
+	Period        string // month, quarter, year
+	ServiceHours  string // 7×24, weekdays 08:00-18:00, …
+	TimeZone      string // IANA name
+	PlannedPolicy PlannedPolicy
+}
+
+// Hours parses the target's service hours.
+func (t Target) Hours() (ServiceHours, error) { return ParseServiceHours(t.ServiceHours, t.TimeZone) }
+
+// SetTarget sets the availability target of a service.
+func (s *Store) SetTarget(ctx context.Context, serviceRef string, t Target) (Target, error) {
+	svc, err := s.cmdb.CI(ctx, serviceRef)
+	if err != nil {
+		return t, err
+	}
+	if !s.isService(ctx, svc) {
+		msg := store.M(MsgNotService, "Ref", svc.Ref, "Name", svc.Name)
+		return t, &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}
+	}
+	if t.Percent <= 0 || t.Percent > 100 {
+		return t, store.Errorf(store.EInvalid, "%g %% is not a target; use a percentage such as 99.9.", t.Percent)
+	}
+	if t.Period == "" {
+		t.Period = "month"
+	}
+	if t.Period != "month" && t.Period != "quarter" && t.Period != "year" {
+		return t, store.Errorf(store.EInvalid, "%q is not a period; use month, quarter or year.", t.Period)
+	}
+	if t.ServiceHours == "" {
+		t.ServiceHours = "7×24"
+	}
+	if t.TimeZone == "" {
+		t.TimeZone = "Asia/Shanghai"
+	}
+	if _, err := t.Hours(); err != nil {
+		return t, store.Errorf(store.EInvalid, "%v.", err)
+	}
+	policy := "excluded"
+	if t.PlannedPolicy == PlannedCounted {
+		policy = "counted"
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO availability_target (service_id, target_percent, period, service_hours, time_zone, planned_policy)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET target_percent = excluded.target_percent,
+		period = excluded.period, service_hours = excluded.service_hours, time_zone = excluded.time_zone,
+		planned_policy = excluded.planned_policy`, svc.ID, t.Percent, t.Period, t.ServiceHours, t.TimeZone, policy)
+	t.ServiceID, t.ServiceRef, t.ServiceName = svc.ID, svc.Ref, svc.Name
+	return t, store.MapError(err)
+}
+
+// Targets returns every service's target, by reference.
+func (s *Store) Targets(ctx context.Context) ([]Target, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT t.service_id, c.ref, c.name, t.target_percent, t.period, t.service_hours,
+		t.time_zone, t.planned_policy FROM availability_target t JOIN ci c ON c.id = t.service_id ORDER BY c.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Target
+	for rows.Next() {
+		var t Target
+		var policy string
+		if err := rows.Scan(&t.ServiceID, &t.ServiceRef, &t.ServiceName, &t.Percent, &t.Period, &t.ServiceHours, &t.TimeZone, &policy); err != nil {
+			return nil, err
+		}
+		if policy == "counted" {
+			t.PlannedPolicy = PlannedCounted
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// OutageRecord is an outage as the register keeps it.
+type OutageRecord struct {
+	ID            int64
+	ServiceRef    string
+	ServiceName   string
+	CauseRef      string // "" when unknown
+	Outage               // start, end, planned, partial
+	Description   string
+	Investigation string // open, investigating, closed
+	Cause         string
+	Actions       string
+}
+
+// AddOutage records an outage of a service. An unplanned outage starts
+// with its investigation open.
+func (s *Store) AddOutage(ctx context.Context, o OutageRecord) (OutageRecord, error) {
+	svc, err := s.cmdb.CI(ctx, o.ServiceRef)
+	if err != nil {
+		return o, err
+	}
+	var cause any
+	if o.CauseRef != "" {
+		c, err := s.cmdb.CI(ctx, o.CauseRef)
+		if err != nil {
+			return o, err
+		}
+		cause, o.CauseRef = c.ID, c.Ref
+	}
+	if o.Start.IsZero() {
+		return o, store.Errorf(store.EInvalid, "An outage needs a start time.")
+	}
+	if !o.End.IsZero() && !o.End.After(o.Start) {
+		return o, store.Errorf(store.EInvalid, "The outage ends (%s) before it starts (%s).", o.End.Format(time.RFC3339), o.Start.Format(time.RFC3339))
+	}
+	if o.Investigation == "" {
+		o.Investigation = "open"
+		if o.Planned {
+			o.Investigation = "closed" // planned work needs no investigation
+		}
+	}
+	end := ""
+	if !o.End.IsZero() {
+		end = o.End.UTC().Format(time.RFC3339)
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
+		description, investigation, cause, actions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		svc.ID, cause, o.Start.UTC().Format(time.RFC3339), end, o.Planned, o.Partial, o.Description, o.Investigation, o.Cause, o.Actions)
+	if err != nil {
+		return o, store.MapError(err)
+	}
+	o.ID, _ = res.LastInsertId()
+	o.ServiceRef, o.ServiceName = svc.Ref, svc.Name
+	return o, nil
+}
+
+// Outages returns the outages that overlap span, for one service (ref) or
+// all (""), oldest first.
+func (s *Store) Outages(ctx context.Context, serviceRef string, span Interval) ([]OutageRecord, error) {
+	var id int64
+	if serviceRef != "" {
+		svc, err := s.cmdb.CI(ctx, serviceRef)
+		if err != nil {
+			return nil, err
+		}
+		id = svc.ID
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, c.ref, c.name, coalesce(k.ref, ''), o.starts_at, o.ends_at, o.planned,
+		o.partial, o.description, o.investigation, o.cause, o.actions
+		FROM outage o JOIN ci c ON c.id = o.service_id LEFT JOIN ci k ON k.id = o.cause_ci_id
+		WHERE (? = 0 OR o.service_id = ?) AND o.starts_at < ? AND (o.ends_at = '' OR o.ends_at > ?)
+		ORDER BY o.starts_at, o.id`, id, id, span.End.UTC().Format(time.RFC3339), span.Start.UTC().Format(time.RFC3339))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutageRecord
+	for rows.Next() {
+		var o OutageRecord
+		var start, end string
+		if err := rows.Scan(&o.ID, &o.ServiceRef, &o.ServiceName, &o.CauseRef, &start, &end, &o.Planned, &o.Partial,
+			&o.Description, &o.Investigation, &o.Cause, &o.Actions); err != nil {
+			return nil, err
+		}
+		o.Start, _ = time.Parse(time.RFC3339, start)
+		if end != "" {
+			o.End, _ = time.Parse(time.RFC3339, end)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ServiceAvailability is one service's availability over a period.
+type ServiceAvailability struct {
+	Target
+	Period Period
+	Result
+	// Uninvestigated counts unplanned outages whose investigation is still
+	// open: gaps an auditor will ask about.
+	Uninvestigated int
+}
+
+// Availability computes every targeted service's availability (or one
+// service's, when serviceRef is set) over period, a label such as 2026-10,
+// 2026-Q4 or 2026 read in each service's time zone.
+func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]ServiceAvailability, error) {
+	targets, err := s.Targets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ServiceAvailability
+	for _, t := range targets {
+		if serviceRef != "" && t.ServiceRef != cmdb.NormalizeRef(serviceRef) {
+			continue
+		}
+		hours, err := t.Hours()
+		if err != nil {
+			return nil, err
+		}
+		p, err := ParsePeriod(period, hours.Location)
+		if err != nil {
+			return nil, store.Errorf(store.EInvalid, "%v.", err)
+		}
+		recs, err := s.Outages(ctx, t.ServiceRef, p.Interval)
+		if err != nil {
+			return nil, err
+		}
+		outages := make([]Outage, len(recs))
+		sa := ServiceAvailability{Target: t, Period: p}
+		for i, r := range recs {
+			outages[i] = r.Outage
+			if !r.Planned && r.Investigation == "open" {
+				sa.Uninvestigated++
+			}
+		}
+		sa.Result = Compute(p.Interval, hours, outages, t.PlannedPolicy, t.Percent, s.db.Now())
+		out = append(out, sa)
+	}
+	if serviceRef != "" && len(out) == 0 {
+		return nil, store.Errorf(store.ENotFound, "%s has no availability target; set one first.", serviceRef)
+	}
+	return out, nil
+}
