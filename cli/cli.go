@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/demo"
 	"servicebook/store"
 )
@@ -33,9 +34,10 @@ type Env struct {
 // database and the CMDB.
 type App struct {
 	Env
-	DBPath string
-	DB     *store.DB
-	CMDB   *cmdb.Store
+	DBPath     string
+	DB         *store.DB
+	CMDB       *cmdb.Store
+	Continuity *continuity.Store
 	// FirstRun is true when this run created the database and filled it
 	// with the sample organisation.
 	FirstRun bool
@@ -49,18 +51,24 @@ type cli struct {
 	DB      string           `help:"Database file (default: servicebook.db in your configuration folder)." placeholder:"PATH" type:"path"`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
-	Window   windowCmd   `cmd:"" default:"1" hidden:"" help:"Open the window (the default)."`
-	Demo     demoCmd     `cmd:"" help:"Fill a new database with a sample organisation."`
-	CI       ciCmd       `cmd:"" name:"ci" help:"List, show, add, change and delete configuration items."`
-	Type     typeCmd     `cmd:"" help:"List and define CI types."`
-	Relate   relateCmd   `cmd:"" help:"Relate two CIs: FROM KIND TO (e.g. CI-000012 \"runs on\" CI-000034)."`
-	Impact   impactCmd   `cmd:"" help:"What is impacted if CIs fail (--up, default) or what they depend on (--down)."`
-	Baseline baselineCmd `cmd:"" help:"Take, list and compare baselines of the CMDB."`
-	Search   searchCmd   `cmd:"" help:"Search CIs by reference, name, description, owner, location or attribute."`
-	Import   importCmd   `cmd:"" help:"Import CIs and relations from a spreadsheet."`
-	Export   exportCmd   `cmd:"" help:"Export CIs and relations to a spreadsheet."`
-	Backup   backupCmd   `cmd:"" help:"Copy the database safely, even while it is in use."`
-	Check    checkCmd    `cmd:"" help:"Check the database file for damage and broken references."`
+	Window       windowCmd       `cmd:"" default:"1" hidden:"" help:"Open the window (the default)."`
+	Demo         demoCmd         `cmd:"" help:"Fill a new database with a sample organisation."`
+	CI           ciCmd           `cmd:"" name:"ci" help:"List, show, add, change and delete configuration items."`
+	Type         typeCmd         `cmd:"" help:"List and define CI types."`
+	Relate       relateCmd       `cmd:"" help:"Relate two CIs: FROM KIND TO (e.g. CI-000012 \"runs on\" CI-000034)."`
+	Impact       impactCmd       `cmd:"" help:"What is impacted if CIs fail (--up, default) or what they depend on (--down)."`
+	Baseline     baselineCmd     `cmd:"" help:"Take, list and compare baselines of the CMDB."`
+	Search       searchCmd       `cmd:"" help:"Search CIs by reference, name, description, owner, location or attribute."`
+	Import       importCmd       `cmd:"" help:"Import CIs and relations from a spreadsheet."`
+	Export       exportCmd       `cmd:"" help:"Export CIs and relations to a spreadsheet."`
+	Plan         planCmd         `cmd:"" help:"Service continuity plans: list, show, new, approve, review, steps, call tree."`
+	Exercise     exerciseCmd     `cmd:"" help:"Record exercises (tests) and invocations of plans."`
+	Action       actionCmd       `cmd:"" help:"Actions from exercises and reviews: list, add, close."`
+	Outage       outageCmd       `cmd:"" help:"The outage register: add and list outages."`
+	Target       targetCmd       `cmd:"" help:"Set a service's availability target and service hours."`
+	Availability availabilityCmd `cmd:"" help:"Availability per service for a period, against its target."`
+	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
+	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
 }
 
 type exitCode int
@@ -145,6 +153,7 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	a.DB, a.CMDB, a.DBPath = db, cm, db.Path
+	a.Continuity = continuity.NewStore(db, cm)
 	if db.BackupPath != "" {
 		fmt.Fprintf(a.Stderr, "servicebook: upgraded %s; the old file was kept as %s\n", db.Path, db.BackupPath)
 	}
