@@ -161,6 +161,9 @@ func (a *App) open(ctx context.Context) error {
 		if err := demo.Organisation(ctx, cm); err != nil {
 			return err
 		}
+		if err := demo.Continuity(ctx, cm, a.Continuity); err != nil {
+			return err
+		}
 		a.FirstRun = true
 	}
 	return nil
@@ -207,8 +210,8 @@ func (c demoCmd) Run(ctx context.Context, app *App) error {
 		var err error
 		if c.CIs > 0 {
 			err = demo.Scaled(ctx, app.CMDB, c.CIs, c.Seed)
-		} else {
-			err = demo.Organisation(ctx, app.CMDB)
+		} else if err = demo.Organisation(ctx, app.CMDB); err == nil {
+			err = demo.Continuity(ctx, app.CMDB, app.Continuity)
 		}
 		if err != nil {
 			return err

@@ -189,3 +189,53 @@ func TestDisplayWidthAlignsChinese(t *testing.T) {
 		t.Errorf("truncate = %q", got)
 	}
 }
+
+// TestContinuityStory: a coordinator writes a plan, sees it flagged after a
+// server change, records and reviews a tabletop exercise, closes the
+// action, approves 1.0, and reads last month's availability.
+func TestContinuityStory(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sb.db")
+	mustRun(t, db, "demo")
+	banking := refOf(t, mustRun(t, db, "search", "网上银行"), "网上银行 Internet banking")
+	server := refOf(t, mustRun(t, db, "search", "bj-db-01"), "bj-db-01")
+	mustRun(t, db, "plan", "new", "--doc", "SM-09001", "--title", "网上银行连续性计划", "--service", banking, "--rto", "4h", "--rpo", "15m", "--mtpd", "24h")
+	mustRun(t, db, "plan", "step", "SM-09001", "--phase", "activation", "--action", "Declare", "--who", "Incident manager", "--takes", "30m")
+	mustRun(t, db, "ci", "set", server, "--ci-version", "firmware 2.1")
+	if out := mustRun(t, db, "plan", "list"); !strings.Contains(out, "needs review") || !strings.Contains(out, "DRAFT") {
+		t.Errorf("plan list after the change:\n%s", out)
+	}
+	if out := mustRun(t, db, "plan", "show", "SM-09001"); !strings.Contains(out, "NEEDS REVIEW") || !strings.Contains(out, server+" version") {
+		t.Errorf("plan show:\n%s", out)
+	}
+	number := func(out, pattern string) string {
+		m := regexp.MustCompile(pattern).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("%q not in %s", pattern, out)
+		}
+		return m[1]
+	}
+	ex := number(mustRun(t, db, "exercise", "add", "SM-09001", "--kind", "tabletop", "--held", "2026-11-12",
+		"--result", "passed_with_issues", "--findings", "DNS"), `Recorded exercise (\d+)`)
+	act := number(mustRun(t, db, "action", "add", "SM-09001", "--description", "Name the DNS owner", "--exercise", ex,
+		"--due", "2026-11-30"), `Added action (\d+)`)
+	mustRun(t, db, "plan", "review", "SM-09001", "--by", "王建国", "--exercise", ex)
+	mustRun(t, db, "action", "close", act, "--verification", "named")
+	if out := mustRun(t, db, "plan", "approve", "SM-09001", "--by", "李总"); !strings.Contains(out, "version 1.0") {
+		t.Errorf("approve: %s", out)
+	}
+	if code, _, errOut := run(t, db, "plan", "approve", "SM-09001", "--by", "李总"); code != 1 || !strings.Contains(errOut, "already approved") {
+		t.Errorf("second approval: %d %s", code, errOut)
+	}
+	if out := mustRun(t, db, "plan", "show", "SM-09001"); strings.Contains(out, "NEEDS REVIEW") || strings.Contains(out, "DRAFT") {
+		t.Errorf("plan after review and approval:\n%s", out)
+	}
+	mustRun(t, db, "target", "set", banking, "--percent", "99.9")
+	mustRun(t, db, "outage", "add", "--service", banking, "--start", "2026-10-10 03:00", "--end", "2026-10-10 05:00")
+	out := mustRun(t, db, "availability", "--period", "2026-10", "--service", banking)
+	if !strings.Contains(out, "99.707 %") || !strings.Contains(out, "MISSED") || !strings.Contains(out, "1 not investigated") {
+		t.Errorf("availability:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "outage", "add", "--service", banking, "--start", "yesterday"); code != 1 || !strings.Contains(errOut, "not a time") {
+		t.Errorf("bad outage time: %d %s", code, errOut)
+	}
+}

@@ -1,4 +1,4 @@
-package continuity
+package continuity_test
 
 import (
 	"context"
@@ -7,11 +7,20 @@ import (
 	"time"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/demo"
 	"servicebook/store"
 )
 
-func demoStores(t *testing.T) (*Store, *cmdb.Store) {
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+func at(loc *time.Location, y, mo, d, h, mi int) time.Time {
+	return time.Date(y, time.Month(mo), d, h, mi, 0, 0, loc)
+}
+
+func near(a, b float64) bool { return a-b < 0.0005 && b-a < 0.0005 }
+
+func demoStores(t *testing.T) (*continuity.Store, *cmdb.Store) {
 	t.Helper()
 	ctx := context.Background()
 	db := store.MustOpen(t)
@@ -22,7 +31,7 @@ func demoStores(t *testing.T) (*Store, *cmdb.Store) {
 	if err := demo.Organisation(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
-	return NewStore(db, cm), cm
+	return continuity.NewStore(db, cm), cm
 }
 
 func refOf(t *testing.T, cm *cmdb.Store, name string) string {
@@ -42,7 +51,7 @@ func TestPlanLifecycle(t *testing.T) {
 	s, cm := demoStores(t)
 	ctx := context.Background()
 	banking := refOf(t, cm, "网上银行")
-	p, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-02002", Title: "网上银行服务连续性计划", ServiceRef: banking,
+	p, err := s.CreatePlan(ctx, continuity.Plan{DocNumber: "SM-02002", Title: "网上银行服务连续性计划", ServiceRef: banking,
 		Owner: "陈静", RTO: 4 * time.Hour, RPO: 10 * time.Minute, MTPD: 24 * time.Hour,
 		Scope: "Internet banking for retail customers", MinServiceLevel: "balance enquiry and transfers"})
 	if err != nil {
@@ -57,18 +66,18 @@ func TestPlanLifecycle(t *testing.T) {
 	}
 
 	// Steps: 30 + 180 + 60 min along the critical path = 4 h 30 > RTO 4 h.
-	a, _ := s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Activation, Who: "Incident manager", Action: "Declare the disaster", Duration: 30 * time.Minute})
-	b, _ := s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Recovery, Who: "DBA", Action: "Activate the Shanghai standby database", Duration: 3 * time.Hour, DependsOn: []int64{a.ID}})
-	s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Recovery, Action: "Switch DNS to Shanghai", Duration: 20 * time.Minute, DependsOn: []int64{a.ID}})
-	s.AddStep(ctx, p.DocNumber, PlanStep{Phase: Reconstitution, Who: "Service desk", Action: "Tell customers", Duration: time.Hour, DependsOn: []int64{b.ID}})
-	if err := s.SetRole(ctx, p.DocNumber, "Incident manager", 1, Contact{Name: "陈静", Mobile: "13800000001"}, Contact{Name: "王建国", Mobile: "13800000002"}); err != nil {
+	a, _ := s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Activation, Who: "Incident manager", Action: "Declare the disaster", Duration: 30 * time.Minute})
+	b, _ := s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Recovery, Who: "DBA", Action: "Activate the Shanghai standby database", Duration: 3 * time.Hour, DependsOn: []int64{a.ID}})
+	s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Recovery, Action: "Switch DNS to Shanghai", Duration: 20 * time.Minute, DependsOn: []int64{a.ID}})
+	s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Reconstitution, Who: "Service desk", Action: "Tell customers", Duration: time.Hour, DependsOn: []int64{b.ID}})
+	if err := s.SetRole(ctx, p.DocNumber, "Incident manager", 1, continuity.Contact{Name: "陈静", Mobile: "13800000001"}, continuity.Contact{Name: "王建国", Mobile: "13800000002"}); err != nil {
 		t.Fatal(err)
 	}
-	s.SetRole(ctx, p.DocNumber, "DBA", 2, Contact{Name: "张伟", Mobile: "13800000003"}, Contact{})
+	s.SetRole(ctx, p.DocNumber, "DBA", 2, continuity.Contact{Name: "张伟", Mobile: "13800000003"}, continuity.Contact{})
 	steps, _ := s.Steps(ctx, p.ID)
 	roles, _ := s.Roles(ctx, p.ID)
 	linked, _ = s.LinkedCIs(ctx, p.ID)
-	findings := Check(p, steps, roles, linked)
+	findings := continuity.Check(p, steps, roles, linked)
 	var texts []string
 	for _, f := range findings {
 		texts = append(texts, f.Msg.String())
@@ -98,12 +107,12 @@ func TestPlanLifecycle(t *testing.T) {
 	}
 
 	// A tabletop exercise, its review, and its actions.
-	ex, err := s.AddExercise(ctx, p.DocNumber, Exercise{Kind: Tabletop, Planned: "2026-11-10", Held: "2026-11-12",
-		Participants: "陈静, 张伟, 王建国", Outcome: PassedWithIssues, Findings: "DNS switch owner unclear"})
+	ex, err := s.AddExercise(ctx, p.DocNumber, continuity.Exercise{Kind: continuity.Tabletop, Planned: "2026-11-10", Held: "2026-11-12",
+		Participants: "陈静, 张伟, 王建国", Outcome: continuity.PassedWithIssues, Findings: "DNS switch owner unclear"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	act, _ := s.AddAction(ctx, p.DocNumber, Action{ExerciseID: ex.ID, Description: "Name an owner for the DNS switch", Owner: "王建国", Due: "2026-11-30"})
+	act, _ := s.AddAction(ctx, p.DocNumber, continuity.Action{ExerciseID: ex.ID, Description: "Name an owner for the DNS switch", Owner: "王建国", Due: "2026-11-30"})
 	list, _ = s.Plans(ctx)
 	if list[0].UnreviewedExercises != 1 || list[0].OpenActions != 1 {
 		t.Errorf("summary: %d unreviewed exercises, %d open actions", list[0].UnreviewedExercises, list[0].OpenActions)
@@ -111,7 +120,7 @@ func TestPlanLifecycle(t *testing.T) {
 	if _, err := s.Review(ctx, p.DocNumber, "", "", ex.ID); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("review without reviewer: %v", err)
 	}
-	p, err = s.Review(ctx, p.DocNumber, "王建国", "Exercise reviewed; firmware change assessed, no effect on the plan", ex.ID)
+	p, err = s.Review(ctx, p.DocNumber, "王建国", "continuity.Exercise reviewed; firmware change assessed, no effect on the plan", ex.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +139,7 @@ func TestPlanLifecycle(t *testing.T) {
 
 	// Approval: 0.1 → 1.0; a change opens 1.1; approval → 2.0; no re-approval.
 	p, err = s.Approve(ctx, p.DocNumber, "李总 CIO")
-	if err != nil || p.Version != "1.0" || p.Status() != Approved || p.ApprovedBy != "李总 CIO" {
+	if err != nil || p.Version != "1.0" || p.Status() != continuity.Approved || p.ApprovedBy != "李总 CIO" {
 		t.Fatalf("approve: %+v %v", p, err)
 	}
 	if _, err := s.Approve(ctx, p.DocNumber, "李总 CIO"); store.ErrorCode(err) != store.EInvalid {
@@ -138,7 +147,7 @@ func TestPlanLifecycle(t *testing.T) {
 	}
 	p.RTO = 6 * time.Hour
 	p, err = s.SavePlan(ctx, p, "RTO agreed at 6 h after the exercise")
-	if err != nil || p.Version != "1.1" || p.Status() != Revised {
+	if err != nil || p.Version != "1.1" || p.Status() != continuity.Revised {
 		t.Fatalf("revise: %s %v", p.Version, err)
 	}
 	stale := p
@@ -166,15 +175,15 @@ func TestPlanRefusals(t *testing.T) {
 	banking := refOf(t, cm, "网上银行")
 	cases := []struct {
 		name string
-		plan Plan
+		plan continuity.Plan
 		code string
 		want string
 	}{
-		{"no document number", Plan{Title: "x", ServiceRef: banking}, store.EInvalid, "document number"},
-		{"no title", Plan{DocNumber: "SM-1", ServiceRef: banking}, store.EInvalid, "title"},
-		{"not a service", Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "bj-db-01")}, store.EInvalid, "is not a service"},
-		{"no such CI", Plan{DocNumber: "SM-1", Title: "x", ServiceRef: "CI-999999"}, store.ENotFound, "no CI"},
-		{"bad review interval", Plan{DocNumber: "SM-1", Title: "x", ServiceRef: banking, ReviewMonths: 99}, store.EInvalid, "review interval"},
+		{"no document number", continuity.Plan{Title: "x", ServiceRef: banking}, store.EInvalid, "document number"},
+		{"no title", continuity.Plan{DocNumber: "SM-1", ServiceRef: banking}, store.EInvalid, "title"},
+		{"not a service", continuity.Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "bj-db-01")}, store.EInvalid, "is not a service"},
+		{"no such CI", continuity.Plan{DocNumber: "SM-1", Title: "x", ServiceRef: "CI-999999"}, store.ENotFound, "no CI"},
+		{"bad review interval", continuity.Plan{DocNumber: "SM-1", Title: "x", ServiceRef: banking, ReviewMonths: 99}, store.EInvalid, "review interval"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -184,29 +193,29 @@ func TestPlanRefusals(t *testing.T) {
 			}
 		})
 	}
-	if _, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-9", Title: "x", ServiceRef: banking}); err != nil {
+	if _, err := s.CreatePlan(ctx, continuity.Plan{DocNumber: "SM-9", Title: "x", ServiceRef: banking}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-9", Title: "y", ServiceRef: banking}); store.ErrorCode(err) != store.EConflict {
+	if _, err := s.CreatePlan(ctx, continuity.Plan{DocNumber: "SM-9", Title: "y", ServiceRef: banking}); store.ErrorCode(err) != store.EConflict {
 		t.Errorf("duplicate document number: %v", err)
 	}
-	if _, err := s.AddStep(ctx, "SM-9", PlanStep{Phase: "panic", Action: "x"}); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.AddStep(ctx, "SM-9", continuity.PlanStep{Phase: "panic", Action: "x"}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("bad phase: %v", err)
 	}
-	if _, err := s.AddStep(ctx, "SM-9", PlanStep{Phase: Recovery, Action: "x", DependsOn: []int64{999}}); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.AddStep(ctx, "SM-9", continuity.PlanStep{Phase: continuity.Recovery, Action: "x", DependsOn: []int64{999}}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("dependency on a missing step: %v", err)
 	}
-	if _, err := s.AddExercise(ctx, "SM-9", Exercise{Kind: "party"}); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: "party"}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("bad exercise kind: %v", err)
 	}
-	if _, err := s.AddExercise(ctx, "SM-9", Exercise{Kind: Tabletop, Held: "yesterday"}); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Tabletop, Held: "yesterday"}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("bad date: %v", err)
 	}
-	e, _ := s.AddExercise(ctx, "SM-9", Exercise{Kind: Simulation, Held: "2026-11-01", Outcome: Failed})
+	e, _ := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Simulation, Held: "2026-11-01", Outcome: continuity.Failed})
 	if p, _ := s.Plan(ctx, "SM-9"); !p.RetestRequired || e.ID == 0 {
 		t.Error("a failed exercise did not require a re-test")
 	}
-	s.AddExercise(ctx, "SM-9", Exercise{Kind: Simulation, Held: "2026-11-20", Outcome: Passed})
+	s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Simulation, Held: "2026-11-20", Outcome: continuity.Passed})
 	if p, _ := s.Plan(ctx, "SM-9"); p.RetestRequired {
 		t.Error("a passed re-test left re-test required")
 	}
@@ -215,7 +224,7 @@ func TestPlanRefusals(t *testing.T) {
 func TestChangesThatDoNotMatterDoNotFlag(t *testing.T) {
 	s, cm := demoStores(t)
 	ctx := context.Background()
-	p, err := s.CreatePlan(ctx, Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "网上银行")})
+	p, err := s.CreatePlan(ctx, continuity.Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "网上银行")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,23 +247,23 @@ func TestAvailabilityFromTheRegister(t *testing.T) {
 	ctx := context.Background()
 	banking := refOf(t, cm, "网上银行")
 	loans := refOf(t, cm, "Loan approval")
-	if _, err := s.SetTarget(ctx, banking, Target{Percent: 99.9}); err != nil {
+	if _, err := s.SetTarget(ctx, banking, continuity.Target{Percent: 99.9}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetTarget(ctx, loans, Target{Percent: 99, ServiceHours: "工作日 08:00-18:00"}); err != nil {
+	if _, err := s.SetTarget(ctx, loans, continuity.Target{Percent: 99, ServiceHours: "工作日 08:00-18:00"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []Target{{Percent: 120}, {Percent: 99, ServiceHours: "sometimes"}, {Percent: 99, TimeZone: "Mars/Base"}, {Percent: 99, Period: "week"}} {
+	for _, bad := range []continuity.Target{{Percent: 120}, {Percent: 99, ServiceHours: "sometimes"}, {Percent: 99, TimeZone: "Mars/Base"}, {Percent: 99, Period: "week"}} {
 		if _, err := s.SetTarget(ctx, banking, bad); store.ErrorCode(err) != store.EInvalid {
 			t.Errorf("target %+v accepted: %v", bad, err)
 		}
 	}
-	if _, err := s.SetTarget(ctx, refOf(t, cm, "bj-db-01"), Target{Percent: 99}); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.SetTarget(ctx, refOf(t, cm, "bj-db-01"), continuity.Target{Percent: 99}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("target on a server: %v", err)
 	}
 	// October 2026 in Shanghai: 744 h; banking down 2 h (unplanned) and 4 h planned.
 	add := func(ref string, start, end time.Time, planned bool) {
-		if _, err := s.AddOutage(ctx, OutageRecord{ServiceRef: ref, Outage: Outage{Start: start, End: end, Planned: planned},
+		if _, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: ref, Outage: continuity.Outage{Start: start, End: end, Planned: planned},
 			CauseRef: refOf(t, cm, "bj-san-01")}); err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +271,7 @@ func TestAvailabilityFromTheRegister(t *testing.T) {
 	add(banking, at(shanghai, 2026, 10, 10, 3, 0), at(shanghai, 2026, 10, 10, 5, 0), false)
 	add(banking, at(shanghai, 2026, 10, 18, 0, 0), at(shanghai, 2026, 10, 18, 4, 0), true)
 	add(loans, at(shanghai, 2026, 10, 17, 10, 0), at(shanghai, 2026, 10, 17, 12, 0), false) // a Saturday
-	if _, err := s.AddOutage(ctx, OutageRecord{ServiceRef: banking, Outage: Outage{Start: at(shanghai, 2026, 10, 2, 0, 0), End: at(shanghai, 2026, 10, 1, 0, 0)}}); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: banking, Outage: continuity.Outage{Start: at(shanghai, 2026, 10, 2, 0, 0), End: at(shanghai, 2026, 10, 1, 0, 0)}}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("outage ending before it starts: %v", err)
 	}
 	res, err := s.Availability(ctx, "2026-10", "")

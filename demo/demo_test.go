@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/store"
 )
 
@@ -91,5 +92,53 @@ func TestScaledHasAboutFiveRelationsPerCI(t *testing.T) {
 	}
 	if len(rep.Services()) == 0 || len(rep.Items) < 1000 {
 		t.Errorf("site failure impacts %d CIs and %d services", len(rep.Items), len(rep.Services()))
+	}
+}
+
+func TestContinuitySample(t *testing.T) {
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, _ := cmdb.NewStore(ctx, db)
+	if err := Organisation(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	cs := continuity.NewStore(db, cm)
+	if err := Continuity(ctx, cm, cs); err != nil {
+		t.Fatal(err)
+	}
+	plans, err := cs.Plans(ctx)
+	if err != nil || len(plans) != 3 {
+		t.Fatalf("%d plans, %v", len(plans), err)
+	}
+	var approved, drafts, flagged, failed int
+	for _, p := range plans {
+		switch {
+		case p.IsDraft():
+			drafts++
+		case p.Status() == continuity.Approved:
+			approved++
+		}
+		if p.NeedsReview {
+			flagged++
+		}
+		if p.LastOutcome == continuity.Failed && p.RetestRequired {
+			failed++
+		}
+	}
+	if approved != 2 || drafts != 1 || flagged != 1 || failed != 1 {
+		t.Errorf("%d approved, %d drafts, %d flagged, %d failed", approved, drafts, flagged, failed)
+	}
+	res, err := cs.Availability(ctx, "2026-10", "")
+	if err != nil || len(res) != 6 {
+		t.Fatalf("availability: %d results, %v", len(res), err)
+	}
+	missed := 0
+	for _, r := range res {
+		if !r.Met {
+			missed++
+		}
+	}
+	if missed == 0 || missed == len(res) {
+		t.Errorf("%d of %d services missed their target; the sample should show both", missed, len(res))
 	}
 }
