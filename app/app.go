@@ -19,6 +19,7 @@ import (
 
 	"servicebook/assets"
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/export"
 	"servicebook/store"
 )
@@ -41,6 +42,7 @@ type Store struct {
 	Path       string
 	DB         *store.DB
 	CMDB       *cmdb.Store
+	Continuity *continuity.Store
 	SampleData bool   // the database was just created with the sample organisation
 	Version    string // shown in Help > About
 	Explicit   bool   // named on the command line: do not switch to the last database
@@ -72,6 +74,8 @@ type UI struct {
 	baselines *baselineScreen
 	types     *typesScreen
 	imports   *importScreen
+	plans     *plansScreen
+	avail     *availabilityScreen
 
 	nav     *widget.List
 	content *fyne.Container
@@ -84,6 +88,9 @@ type UI struct {
 
 // New builds the window for the database in s.
 func New(a fyne.App, s Store) *UI {
+	if s.Continuity == nil && s.DB != nil {
+		s.Continuity = continuity.NewStore(s.DB, s.CMDB)
+	}
 	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
 	ui.background = func(work func() func()) {
 		go func() {
@@ -136,7 +143,9 @@ func (ui *UI) makeScreens() {
 	ui.baselines = &baselineScreen{ui: ui}
 	ui.types = newTypesScreen(ui)
 	ui.imports = &importScreen{ui: ui}
-	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports}
+	ui.plans = &plansScreen{ui: ui}
+	ui.avail = &availabilityScreen{ui: ui}
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail}
 }
 
 // Window returns the main window.
@@ -320,7 +329,7 @@ func (ui *UI) openDatabase(path string) {
 	if ui.store.DB != nil {
 		ui.store.DB.Close()
 	}
-	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Version: ui.store.Version, Explicit: ui.store.Explicit}
+	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit}
 	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()

@@ -441,6 +441,16 @@ func TestScreenshots(t *testing.T) {
 				ui.cis.onSave()
 			}},
 			{"types", func() { ui.nav.Select(3); ui.types.edit(3) }},
+			{"plans", func() {
+				if len(ui.plans.plans) == 0 {
+					demo.Continuity(context.Background(), ui.store.CMDB, ui.store.Continuity)
+				}
+				ui.gotoScreen(ui.plans)
+				ui.plans.open("SM-02002")
+			}},
+			{"plan-steps", func() { ui.plans.tab = 1; ui.show(ui.current) }},
+			{"plan-checks", func() { ui.plans.tab = 3; ui.show(ui.current) }},
+			{"availability", func() { ui.gotoScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }},
 			{"import", func() {
 				ui.nav.Select(4)
 				path := filepath.Join(t.TempDir(), "设备清单.csv")

@@ -1,0 +1,205 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/continuity"
+)
+
+// availabilityScreen shows availability per service for a period against
+// its target, a chart of the last months for the selected service, and the
+// outage register of the period.
+type availabilityScreen struct {
+	ui       *UI
+	period   string
+	results  []continuity.ServiceAvailability
+	selected int
+	outages  []continuity.OutageRecord
+
+	periodEntry *widget.Entry
+	table       *widget.Table
+	chart       fyne.CanvasObject
+}
+
+func (s *availabilityScreen) title() string { return tr("Availability") }
+
+// lastMonth is the period people look at first: the month that just ended.
+func (s *availabilityScreen) lastMonth() string {
+	now := s.ui.store.DB.Now()
+	return time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.Local).Format("2006-01")
+}
+
+func (s *availabilityScreen) reload() {
+	if s.period == "" {
+		s.period = s.lastMonth()
+	}
+	var err error
+	if s.results, err = s.ui.store.Continuity.Availability(s.ui.ctx, s.period, ""); err != nil {
+		s.ui.showError(err)
+		s.results = nil
+	}
+	if s.selected >= len(s.results) {
+		s.selected = 0
+	}
+	s.outages = nil
+	if len(s.results) > 0 {
+		s.outages, err = s.ui.store.Continuity.Outages(s.ui.ctx, "", s.results[0].Period.Interval)
+		if err != nil {
+			s.ui.showError(err)
+		}
+	}
+}
+
+func hoursText(d time.Duration) string { return strconv.FormatFloat(d.Hours(), 'f', 2, 64) + " h" }
+
+func (s *availabilityScreen) view() fyne.CanvasObject {
+	s.reload()
+	s.periodEntry = widget.NewEntry()
+	s.periodEntry.SetText(s.period)
+	s.periodEntry.OnSubmitted = func(v string) {
+		s.period = v
+		s.ui.show(s.ui.current)
+	}
+	show := &widget.Button{Text: tr("Show"), OnTapped: func() { s.periodEntry.OnSubmitted(s.periodEntry.Text) }}
+	top := container.NewBorder(nil, nil, widget.NewLabel(tr("Period (2026-10, 2026-Q4, 2026)")), show, s.periodEntry)
+	rows := func() [][]string {
+		out := make([][]string, len(s.results))
+		for i, r := range s.results {
+			met := tr("met")
+			if !r.Met {
+				met = tr("MISSED")
+			}
+			gaps := ""
+			if r.Uninvestigated > 0 {
+				gaps = trf("{{.Count}} not investigated", map[string]any{"Count": r.Uninvestigated})
+			}
+			out[i] = []string{r.ServiceRef + " " + r.ServiceName, r.ServiceHours, hoursText(r.Agreed), hoursText(r.Downtime),
+				fmt.Sprintf("%.3f %%", r.Availability), fmt.Sprintf("%g %%", r.Percent), met, hoursText(r.ErrorBudget),
+				strconv.Itoa(r.Outages), hoursText(r.MTRS), hoursText(r.MTBF), gaps}
+		}
+		return out
+	}
+	s.table = textTable([]string{tr("Service"), tr("Service hours"), tr("Agreed"), tr("Down"), tr("Availability"), tr("Target"), "",
+		tr("Budget left"), tr("Outages"), "MTRS", "MTBF", tr("Gaps")},
+		[]float32{260, 170, 90, 80, 100, 70, 70, 100, 70, 80, 90, 140}, rows)
+	s.table.OnSelected = func(id widget.TableCellID) {
+		s.selected = id.Row
+		s.ui.show(s.ui.current)
+	}
+	var chart fyne.CanvasObject = widget.NewLabel(tr("No service has an availability target yet."))
+	if len(s.results) > 0 {
+		chart = s.trendChart(s.results[s.selected])
+	}
+	s.chart = chart
+	register := s.registerView()
+	lower := container.NewHSplit(chart, register)
+	lower.Offset = 0.45
+	split := container.NewVSplit(s.table, lower)
+	split.Offset = 0.4
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// trendChart draws the last six months of a service as bars, with the
+// target as a line: red bars missed it.
+func (s *availabilityScreen) trendChart(sel continuity.ServiceAvailability) fyne.CanvasObject {
+	end := sel.Period.Start
+	type point struct {
+		label string
+		value float64
+		met   bool
+	}
+	var points []point
+	for i := 5; i >= 0; i-- {
+		month := time.Date(end.Year(), end.Month()-time.Month(i), 1, 0, 0, 0, 0, end.Location()).Format("2006-01")
+		res, err := s.ui.store.Continuity.Availability(s.ui.ctx, month, sel.ServiceRef)
+		if err != nil || len(res) == 0 {
+			continue
+		}
+		points = append(points, point{month, res[0].Availability, res[0].Met})
+	}
+	// The scale starts a little below the lowest of the figures and the
+	// target, so that 99.5 and 99.9 look different.
+	low := sel.Percent
+	for _, p := range points {
+		low = min(low, p.value)
+	}
+	low = max(0, low-(100-low)*0.5-0.05)
+	const w, h, bar = 440, 200, 48
+	scaleY := func(v float64) float32 { return float32(h - (v-low)/(100-low)*h) }
+	objects := []fyne.CanvasObject{}
+	axis := canvas.NewLine(theme.Color(theme.ColorNameDisabled))
+	axis.Position1, axis.Position2 = fyne.NewPos(0, h), fyne.NewPos(w, h)
+	objects = append(objects, axis)
+	for i, p := range points {
+		x := float32(20 + i*(bar+22))
+		c := theme.Color(theme.ColorNamePrimary)
+		if !p.met {
+			c = theme.Color(theme.ColorNameError)
+		}
+		r := canvas.NewRectangle(c)
+		r.Move(fyne.NewPos(x, scaleY(p.value)))
+		r.Resize(fyne.NewSize(bar, h-scaleY(p.value)))
+		value := canvas.NewText(fmt.Sprintf("%.2f", p.value), theme.Color(theme.ColorNameForeground))
+		value.TextSize = theme.CaptionTextSize()
+		value.Move(fyne.NewPos(x, scaleY(p.value)-16))
+		label := canvas.NewText(p.label, theme.Color(theme.ColorNameForeground))
+		label.TextSize = theme.CaptionTextSize()
+		label.Move(fyne.NewPos(x, h+4))
+		objects = append(objects, r, value, label)
+	}
+	target := canvas.NewLine(color.NRGBA{R: 0xff, G: 0xa0, A: 0xff})
+	target.StrokeWidth = 2
+	target.Position1, target.Position2 = fyne.NewPos(0, scaleY(sel.Percent)), fyne.NewPos(w, scaleY(sel.Percent))
+	targetLabel := canvas.NewText(trf("target {{.Target}} %", map[string]any{"Target": sel.Percent}), color.NRGBA{R: 0xff, G: 0xa0, A: 0xff})
+	targetLabel.TextSize = theme.CaptionTextSize()
+	targetLabel.Move(fyne.NewPos(w-90, scaleY(sel.Percent)-16))
+	objects = append(objects, target, targetLabel)
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(fyne.NewSize(w, h+24))
+	title := bold(trf("{{.Service}}: availability by month", map[string]any{"Service": sel.ServiceName}))
+	return container.NewBorder(title, nil, nil, nil, container.NewStack(spacer, container.NewWithoutLayout(objects...)))
+}
+
+func (s *availabilityScreen) registerView() fyne.CanvasObject {
+	loc := time.Local
+	if len(s.results) > 0 {
+		loc = s.results[0].Period.Start.Location()
+	}
+	rows := make([][]string, len(s.outages))
+	for i, o := range s.outages {
+		end := tr("open")
+		if !o.End.IsZero() {
+			end = o.End.In(loc).Format("01-02 15:04")
+		}
+		kind := tr("unplanned")
+		if o.Planned {
+			kind = tr("planned")
+		}
+		if o.Partial {
+			kind += tr(", partial")
+		}
+		rows[i] = []string{o.ServiceName, o.Start.In(loc).Format("01-02 15:04"), end, kind, o.CauseRef, investigationText(o.Investigation), o.Description}
+	}
+	table := textTable([]string{tr("Service"), tr("Start"), tr("End"), tr("Kind"), tr("Cause"), tr("Investigation"), tr("Description")},
+		[]float32{200, 100, 100, 110, 90, 100, 300}, func() [][]string { return rows })
+	return container.NewBorder(bold(trf("Outage register, {{.Period}}", map[string]any{"Period": s.period})), nil, nil, nil, table)
+}
+
+func investigationText(v string) string {
+	switch v {
+	case "open":
+		return tr("open")
+	case "investigating":
+		return tr("investigating")
+	}
+	return tr("closed")
+}

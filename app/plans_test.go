@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"servicebook/cmdb"
+	"servicebook/demo"
+)
+
+// newContinuityUI is newTestUI with the sample continuity records too.
+func newContinuityUI(t *testing.T) *UI {
+	ui := newTestUI(t)
+	if err := demo.Continuity(context.Background(), ui.store.CMDB, ui.store.Continuity); err != nil {
+		t.Fatal(err)
+	}
+	return ui
+}
+
+func (ui *UI) gotoScreen(s screen) {
+	for i, x := range ui.screens {
+		if x == s {
+			ui.nav.Select(i)
+		}
+	}
+}
+
+// TestPlanEditorStory: write a plan, see it flagged after a change to a
+// server it depends on, record a review, approve 1.0 — in the window.
+func TestPlanEditorStory(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.plans)
+	s := ui.plans
+	if len(s.plans) != 3 {
+		t.Fatalf("%d sample plans", len(s.plans))
+	}
+	mobile, _ := ui.store.CMDB.Search(ui.ctx, "Mobile banking", 5)
+	var svc string
+	for _, c := range mobile {
+		if c.TypeKey == "business_service" {
+			svc = c.Ref
+		}
+	}
+	s.createPlan("SM-02010", "手机银行连续性计划", svc)
+	if s.selected != "SM-02010" || !s.draft.IsDraft() {
+		t.Fatalf("after creating: %q %+v", s.selected, s.draft)
+	}
+	s.inputs["scope"].SetText("手机银行 App 及后台")
+	s.inputs["rto"].SetText("4h")
+	test.Tap(s.save)
+	p, _ := ui.store.Continuity.Plan(ui.ctx, "SM-02010")
+	if p.Scope != "手机银行 App 及后台" || p.RTO.Hours() != 4 {
+		t.Errorf("saved plan: scope %q, RTO %v", p.Scope, p.RTO)
+	}
+	s.inputs["rto"].SetText("four hours")
+	test.Tap(s.save)
+	if s.problems["rto"] == "" {
+		t.Error("a bad duration was not shown beside its field")
+	}
+
+	// A server the mobile service depends on changes.
+	vm, _ := ui.store.CMDB.CI(ui.ctx, "CI-000024")
+	vm.Status = cmdb.StatusMaintenance
+	if _, err := ui.store.CMDB.UpdateCI(ui.ctx, vm); err != nil {
+		t.Fatal(err)
+	}
+	s.open("SM-02010")
+	if !s.draft.NeedsReview || s.review == nil {
+		t.Fatalf("the plan is not flagged after the change: %+v", s.draft)
+	}
+	test.Type(s.reviewer, "王建国")
+	test.Tap(s.review)
+	if s.draft.NeedsReview {
+		t.Error("the review did not clear the flag")
+	}
+
+	s.tab = 4
+	ui.show(ui.current)
+	s.approver.SetText("李明")
+	test.Tap(s.approve)
+	if s.draft.Version != "1.0" || s.draft.IsDraft() {
+		t.Errorf("after approval: version %s", s.draft.Version)
+	}
+	// In Chinese the status reads 已批准.
+	ui.SetLanguage(Chinese)
+	if got := statusText(s.draft); got != "已批准" {
+		t.Errorf("status in Chinese = %q", got)
+	}
+}
+
+func TestAvailabilityScreen(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.avail)
+	a := ui.avail
+	a.period = "2026-10"
+	ui.show(ui.current)
+	if len(a.results) != 6 || len(a.outages) == 0 {
+		t.Fatalf("%d results, %d outages", len(a.results), len(a.outages))
+	}
+	markup := test.RenderObjectToMarkup(a.chart)
+	if !strings.Contains(markup, "2026-10") || !strings.Contains(markup, "target 99.9 %") {
+		t.Errorf("chart lacks the month or the target line")
+	}
+	missed := 0
+	for _, r := range a.results {
+		if !r.Met {
+			missed++
+		}
+	}
+	if missed == 0 {
+		t.Error("no service missed its target in the sample October")
+	}
+	a.periodEntry.SetText("October")
+	a.periodEntry.OnSubmitted("October")
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("a bad period gives no message")
+	}
+}
