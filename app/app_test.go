@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/demo"
 	"servicebook/sheet"
 	"servicebook/store"
@@ -393,6 +394,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 		keys = append(keys, col.title)
 	}
 	keys = append(keys, cmdb.Messages...)
+	keys = append(keys, continuity.Messages...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {

@@ -195,7 +195,7 @@ func (s *plansScreen) editor() fyne.CanvasObject {
 		warn := widget.NewLabel("⚠ " + tr("Needs review:") + " " + p.NeedsReason)
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord
-		banner = container.NewBorder(nil, nil, nil, container.NewHBox(s.reviewer, s.review), warn)
+		banner = container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(200, s.reviewer.MinSize().Height), s.reviewer), s.review), warn)
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(tr("Plan"), s.planForm()),
@@ -504,7 +504,7 @@ func (s *plansScreen) exercisesView() fyne.CanvasObject {
 		if e.ReviewedAt == "" && e.Held != "" {
 			who := widget.NewEntry()
 			who.SetPlaceHolder(tr("Reviewer"))
-			right = container.NewHBox(who, &widget.Button{Text: tr("Record review"), OnTapped: func() {
+			right = container.NewHBox(container.NewGridWrap(fyne.NewSize(160, who.MinSize().Height), who), &widget.Button{Text: tr("Record review"), OnTapped: func() {
 				s.reviewer = who
 				s.onReview(e.ID)
 			}})
@@ -546,7 +546,7 @@ func (s *plansScreen) exercisesView() fyne.CanvasObject {
 		if a.Status == "open" {
 			how := widget.NewEntry()
 			how.SetPlaceHolder(tr("How it was verified"))
-			right = container.NewHBox(how, &widget.Button{Text: tr("Close"), OnTapped: func() {
+			right = container.NewHBox(container.NewGridWrap(fyne.NewSize(220, how.MinSize().Height), how), &widget.Button{Text: tr("Close"), OnTapped: func() {
 				if err := s.store().CloseAction(s.ui.ctx, a.ID, how.Text); err != nil {
 					s.ui.showError(err)
 					return

@@ -279,6 +279,12 @@ const (
 	MsgNoSteps          = "the plan has no recovery steps"
 )
 
+// Messages lists the message templates of this package, for the
+// translation check.
+var Messages = []string{MsgDocNumberRequired, MsgTitleRequired, MsgReviewMonths, MsgBadVersion, MsgNegative, MsgNotService,
+	MsgPathOverRTO, MsgRTOOverMTPD, MsgRPOBackup, MsgRetiredCI, MsgStepWithoutOwner, MsgRoleNoAlternate, MsgNoBIA,
+	MsgStepsCycle, MsgNoSteps}
+
 // Check runs the executability checks of a plan.
 func Check(p Plan, steps []PlanStep, roles []Role, cis []LinkedCI) []Finding {
 	var out []Finding
