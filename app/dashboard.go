@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/store"
 )
 
@@ -23,6 +24,8 @@ type dashboardScreen struct {
 	noOwner  int
 	recent   []store.Change
 	types    []cmdb.Type
+	plans    []continuity.PlanSummary
+	actions  []continuity.Action
 	loaded   bool
 }
 
@@ -39,10 +42,43 @@ func (d *dashboardScreen) reload() {
 			}
 		}
 	}
+	if err == nil {
+		if d.plans, err = d.ui.store.Continuity.Plans(ctx); err == nil {
+			d.actions, err = d.ui.store.Continuity.Actions(ctx, "", true)
+		}
+	}
 	if err != nil {
 		d.ui.showError(err)
 	}
 	d.loaded = true
+}
+
+// attention lists what an auditor would ask about first: plans needing a
+// review or a re-test, exercises not reviewed, and actions past due.
+func (d *dashboardScreen) attention() [][2]string {
+	today := d.ui.store.DB.Now().Format("2006-01-02")
+	var rows [][2]string
+	for _, p := range d.plans {
+		switch {
+		case p.NeedsReview:
+			rows = append(rows, [2]string{p.DocNumber, tr("needs review") + ": " + p.NeedsReason})
+		case p.ReviewOverdue:
+			rows = append(rows, [2]string{p.DocNumber, tr("review overdue") + " (" + p.NextReview + ")"})
+		}
+		if p.RetestRequired {
+			rows = append(rows, [2]string{p.DocNumber, tr("re-test required")})
+		}
+		if p.UnreviewedExercises > 0 {
+			rows = append(rows, [2]string{p.DocNumber, tr("exercise not reviewed")})
+		}
+	}
+	for _, a := range d.actions {
+		if a.Due != "" && a.Due < today {
+			rows = append(rows, [2]string{a.DocNumber, trf("action #{{.ID}} overdue since {{.Due}}: {{.What}}",
+				map[string]any{"ID": a.ID, "Due": a.Due, "What": a.Description})})
+		}
+	}
+	return rows
 }
 
 func (d *dashboardScreen) view() fyne.CanvasObject {
@@ -82,6 +118,8 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 	}
 	heading := widget.NewLabelWithStyle(trf("{{.Count}} configuration items", map[string]any{"Count": total}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	grid := container.NewGridWithColumns(2,
+		card(tr("Continuity: needs attention"), d.attention()),
+		card(tr("Open actions"), actionRows(d.actions)),
 		card(tr("CIs by type"), typeRows),
 		card(tr("CIs by status"), statusRows),
 		card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows),
@@ -114,3 +152,11 @@ func typeName(t cmdb.Type) string {
 }
 
 func statusLabel(s cmdb.Status) string { return tr(strings.ToUpper(s.Label()[:1]) + s.Label()[1:]) }
+
+func actionRows(actions []continuity.Action) [][2]string {
+	var rows [][2]string
+	for _, a := range actions {
+		rows = append(rows, [2]string{a.DocNumber + "  #" + fmt.Sprint(a.ID), a.Description + "  (" + a.Owner + ", " + a.Due + ")"})
+	}
+	return rows
+}

@@ -119,3 +119,18 @@ func TestAvailabilityScreen(t *testing.T) {
 		t.Error("a bad period gives no message")
 	}
 }
+
+func TestDashboardShowsWhatNeedsAttention(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.dashboard.reload()
+	var text []string
+	for _, r := range ui.dashboard.attention() {
+		text = append(text, r[0]+" "+r[1])
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{"SM-02002 needs review", "SM-02003 re-test required", "SM-02003 exercise not reviewed", "overdue since 2026-11-15"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("dashboard lacks %q:\n%s", want, all)
+		}
+	}
+}
