@@ -407,8 +407,43 @@ func (c actionCloseCmd) Run(ctx context.Context, app *App) error {
 }
 
 type outageCmd struct {
-	Add  outageAddCmd  `cmd:"" help:"Record an outage."`
-	List outageListCmd `cmd:"" help:"List outages of a period."`
+	Add    outageAddCmd    `cmd:"" help:"Record an outage."`
+	List   outageListCmd   `cmd:"" help:"List outages of a period."`
+	Import outageImportCmd `cmd:"" help:"Import outages from XLSX or CSV (all or nothing; re-importing updates)."`
+}
+
+type outageImportCmd struct {
+	File   string   `arg:"" type:"path" help:"XLSX or CSV file with Service, Start, End, Planned, Cause, Description columns (or 服务, 开始时间, 结束时间 …)."`
+	DryRun bool     `help:"Check the file and report what would happen, without writing."`
+	TZ     string   `name:"tz" default:"Asia/Shanghai" help:"Time zone of times in the file."`
+	Map    []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: service, start, end, planned, partial, cause, description, investigation)." placeholder:"FIELD=HEADER"`
+}
+
+func (c outageImportCmd) Run(ctx context.Context, app *App) error {
+	mapping := map[string]string{}
+	for _, m := range c.Map {
+		k, v, ok := strings.Cut(m, "=")
+		if !ok {
+			return usageError{fmt.Sprintf("--map %q: write it as FIELD=Header", m)}
+		}
+		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	res, err := app.Continuity.ImportOutages(ctx, c.File, c.TZ, c.DryRun, mapping)
+	for _, p := range res.Problems {
+		fmt.Fprintln(app.Stderr, p.Error())
+	}
+	if err != nil {
+		return err
+	}
+	verb := "Imported"
+	if res.DryRun {
+		verb = "Dry run, nothing written; would import"
+	}
+	fmt.Fprintf(app.Stdout, "%s %s: %d outages created, %d updated.\n", verb, res.File, res.Created, res.Updated)
+	return nil
 }
 
 // parseTime reads "2026-10-10 03:00" (in zone) or RFC 3339.

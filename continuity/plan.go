@@ -283,7 +283,8 @@ const (
 // translation check.
 var Messages = []string{MsgDocNumberRequired, MsgTitleRequired, MsgReviewMonths, MsgBadVersion, MsgNegative, MsgNotService,
 	MsgPathOverRTO, MsgRTOOverMTPD, MsgRPOBackup, MsgRetiredCI, MsgStepWithoutOwner, MsgRoleNoAlternate, MsgNoBIA,
-	MsgStepsCycle, MsgNoSteps}
+	MsgStepsCycle, MsgNoSteps, MsgNotTime, MsgNotYesNo, MsgEndsBeforeStart, MsgNotInvestigation, MsgDuplicateOutage,
+	MsgNoOutageHeader}
 
 // Check runs the executability checks of a plan.
 func Check(p Plan, steps []PlanStep, roles []Role, cis []LinkedCI) []Finding {

@@ -2,6 +2,7 @@ package continuity_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func at(loc *time.Location, y, mo, d, h, mi int) time.Time {
 
 func near(a, b float64) bool { return a-b < 0.0005 && b-a < 0.0005 }
 
-func demoStores(t *testing.T) (*continuity.Store, *cmdb.Store) {
+func demoStores(t testing.TB) (*continuity.Store, *cmdb.Store) {
 	t.Helper()
 	ctx := context.Background()
 	db := store.MustOpen(t)
@@ -34,7 +35,7 @@ func demoStores(t *testing.T) (*continuity.Store, *cmdb.Store) {
 	return continuity.NewStore(db, cm), cm
 }
 
-func refOf(t *testing.T, cm *cmdb.Store, name string) string {
+func refOf(t testing.TB, cm *cmdb.Store, name string) string {
 	t.Helper()
 	found, err := cm.Search(context.Background(), name, 1)
 	if err != nil || len(found) == 0 {
@@ -296,4 +297,87 @@ func TestAvailabilityFromTheRegister(t *testing.T) {
 	if _, err := s.Availability(ctx, "October", ""); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("bad period: %v", err)
 	}
+}
+
+func TestImportOutages(t *testing.T) {
+	s, cm := demoStores(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("中断记录.csv", "2026年10月中断记录\n服务,开始时间,结束时间,类型,原因配置项,描述\n"+
+		"网上银行 Internet banking,2026-10-10 03:00,2026-10-10 05:00,计划外,bj-san-01,存储故障\n"+
+		"网上银行 Internet banking,2026/10/18 0:00,2026/10/18 4:00,计划内,,补丁\n")
+	res, err := s.ImportOutages(ctx, good, "Asia/Shanghai", true, nil)
+	if err != nil || res.Created != 2 {
+		t.Fatalf("dry run: %+v %v", res, err)
+	}
+	if recs, _ := s.Outages(ctx, "", continuity.Interval{Start: at(shanghai, 2026, 10, 1, 0, 0), End: at(shanghai, 2026, 11, 1, 0, 0)}); len(recs) != 0 {
+		t.Fatal("the dry run wrote")
+	}
+	if res, err = s.ImportOutages(ctx, good, "Asia/Shanghai", false, nil); err != nil || res.Created != 2 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	again, err := s.ImportOutages(ctx, good, "Asia/Shanghai", false, nil)
+	if err != nil || again.Created != 0 || again.Updated != 2 {
+		t.Errorf("re-import doubled: %+v %v", again, err)
+	}
+	recs, _ := s.Outages(ctx, "", continuity.Interval{Start: at(shanghai, 2026, 10, 1, 0, 0), End: at(shanghai, 2026, 11, 1, 0, 0)})
+	if len(recs) != 2 || !recs[0].Start.Equal(at(shanghai, 2026, 10, 10, 3, 0)) || recs[0].CauseRef == "" || !recs[1].Planned {
+		t.Errorf("imported outages: %+v", recs)
+	}
+	bad := write("bad.csv", "Service,Start,End,Planned\n"+
+		"网上银行 Internet banking,someday,,no\n"+
+		"bj-db-01,2026-10-01 00:00,,no\n"+
+		"网上银行 Internet banking,2026-10-02 05:00,2026-10-02 04:00,maybe\n"+
+		"Ghost service,2026-10-03 00:00,,no\n")
+	res, err = s.ImportOutages(ctx, bad, "Asia/Shanghai", false, nil)
+	if store.ErrorCode(err) != store.EInvalid {
+		t.Fatalf("bad file: %v", err)
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.Error())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{
+		`bad.csv: row 2, column "Start": "someday" is not a time`,
+		`bad.csv: row 3, column "Service": CI-000024 bj-db-01 is not a service`,
+		`bad.csv: row 4, column "End": the outage ends before it starts`,
+		`bad.csv: row 4, column "Planned": "maybe" is not yes or no`,
+		`bad.csv: row 5, column "Service": no CI is named "Ghost service"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems lack %q:\n%s", want, all)
+		}
+	}
+	if _, err := s.ImportOutages(ctx, good, "Mars/Base", false, nil); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad zone: %v", err)
+	}
+	_ = cm
+}
+
+func FuzzImportOutagesCSV(f *testing.F) {
+	f.Add("Service,Start,End\n网上银行 Internet banking,2026-10-10 03:00,2026-10-10 05:00\n")
+	f.Add("服务,开始时间\nx,46000.5\n")
+	s, _ := demoStores(f)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, text string) {
+		path := dir + "/fuzz.csv"
+		os.WriteFile(path, []byte(text), 0o600)
+		res, err := s.ImportOutages(context.Background(), path, "UTC", true, nil)
+		if err != nil && store.ErrorCode(err) != store.EInvalid {
+			t.Fatalf("internal error on user input: %v", err)
+		}
+		for _, p := range res.Problems {
+			if !strings.HasPrefix(p.Error(), "fuzz.csv: ") {
+				t.Fatalf("problem does not name the file: %v", p)
+			}
+		}
+	})
 }
