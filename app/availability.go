@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"image/color"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,9 +27,15 @@ type availabilityScreen struct {
 	selected int
 	outages  []continuity.OutageRecord
 
-	periodEntry *widget.Entry
-	table       *widget.Table
-	chart       fyne.CanvasObject
+	periodEntry   *widget.Entry
+	table         *widget.Table
+	chart         fyne.CanvasObject
+	newOutage     outageForm
+	addOutage     *widget.Button
+	outageID      int64 // selected in the register
+	investigate   *widget.Button
+	investigation *widget.Entry
+	lastImport    []string // problems of the last refused import
 }
 
 func (s *availabilityScreen) title() string { return tr("Availability") }
@@ -191,7 +199,126 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 	}
 	table := textTable([]string{tr("Service"), tr("Start"), tr("End"), tr("Kind"), tr("Cause"), tr("Investigation"), tr("Description")},
 		[]float32{200, 100, 100, 110, 90, 100, 300}, func() [][]string { return rows })
-	return container.NewBorder(bold(trf("Outage register, {{.Period}}", map[string]any{"Period": s.period})), nil, nil, nil, table)
+	table.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(s.outages) {
+			s.outageID = s.outages[id.Row].ID
+		}
+	}
+	// Record an outage.
+	var services []string
+	refs := map[string]string{}
+	for _, r := range s.results {
+		label := r.ServiceRef + " " + r.ServiceName
+		services = append(services, label)
+		refs[label] = r.ServiceRef
+	}
+	svc := widget.NewSelect(services, nil)
+	start, end, cause, what := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	start.SetPlaceHolder("2026-10-10 03:00")
+	end.SetPlaceHolder(tr("end (empty while open)"))
+	cause.SetPlaceHolder(tr("cause CI"))
+	what.SetPlaceHolder(tr("Description"))
+	planned := widget.NewCheck(tr("planned"), nil)
+	s.newOutage = outageForm{service: svc, start: start, end: end, cause: cause, what: what, planned: planned, refs: refs}
+	s.addOutage = &widget.Button{Text: tr("Record outage"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddOutage}
+	addForm := container.NewBorder(nil, nil, container.NewHBox(svc, planned), s.addOutage, container.NewGridWithColumns(4, start, end, cause, what))
+	// Investigation of the selected outage.
+	statuses := []string{investigationText("open"), investigationText("investigating"), investigationText("closed")}
+	status := widget.NewSelect(statuses, nil)
+	status.SetSelected(statuses[2])
+	found := widget.NewEntry()
+	found.SetPlaceHolder(tr("cause found, actions"))
+	s.investigate = &widget.Button{Text: tr("Update investigation"), OnTapped: func() {
+		if s.outageID == 0 {
+			s.ui.showError(fmt.Errorf("%s", tr("Select an outage in the register first.")))
+			return
+		}
+		st := []string{"open", "investigating", "closed"}[status.SelectedIndex()]
+		if err := s.ui.store.Continuity.Investigate(s.ui.ctx, s.outageID, st, found.Text, ""); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.ui.show(s.ui.current)
+	}}
+	s.investigation = found
+	investigate := container.NewBorder(nil, nil, status, s.investigate, found)
+	importBtn := &widget.Button{Text: tr("Import outages…"), Icon: theme.UploadIcon(), OnTapped: s.onImport}
+	header := container.NewBorder(nil, nil, nil, importBtn, bold(trf("Outage register, {{.Period}}", map[string]any{"Period": s.period})))
+	return container.NewBorder(header, container.NewVBox(investigate, addForm), nil, nil, table)
+}
+
+// outageForm is the register's "record an outage" row.
+type outageForm struct {
+	service                 *widget.Select
+	start, end, cause, what *widget.Entry
+	planned                 *widget.Check
+	refs                    map[string]string
+}
+
+func (s *availabilityScreen) onAddOutage() {
+	f := s.newOutage
+	zone := "Asia/Shanghai"
+	if len(s.results) > 0 {
+		zone = s.results[0].TimeZone
+	}
+	loc, _ := time.LoadLocation(zone)
+	parse := func(v string) (time.Time, error) {
+		if strings.TrimSpace(v) == "" {
+			return time.Time{}, nil
+		}
+		return time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(v), loc)
+	}
+	start, err1 := parse(f.start.Text)
+	end, err2 := parse(f.end.Text)
+	if err1 != nil || err2 != nil || start.IsZero() {
+		s.ui.showError(fmt.Errorf("%s", trf(continuity.MsgNotTime, map[string]any{"Value": f.start.Text + " " + f.end.Text})))
+		return
+	}
+	_, err := s.ui.store.Continuity.AddOutage(s.ui.ctx, continuity.OutageRecord{ServiceRef: f.refs[f.service.Selected],
+		CauseRef: f.cause.Text, Description: f.what.Text, Outage: continuity.Outage{Start: start, End: end, Planned: f.planned.Checked}})
+	if err != nil {
+		s.ui.showError(err)
+		return
+	}
+	s.ui.show(s.ui.current)
+}
+
+// onImport checks an outage file first and imports it only if the check
+// found no problem, listing every problem otherwise.
+func (s *availabilityScreen) onImport() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		s.importFile(path)
+	}, s.ui.win)
+}
+
+func (s *availabilityScreen) importFile(path string) {
+	zone := "Asia/Shanghai"
+	if len(s.results) > 0 {
+		zone = s.results[0].TimeZone
+	}
+	s.ui.background(func() func() {
+		res, err := s.ui.store.Continuity.ImportOutages(s.ui.ctx, path, zone, false, nil)
+		return func() {
+			if err != nil {
+				lines := []string{errText(err)}
+				for _, p := range res.Problems {
+					lines = append(lines, cellErrorText(p))
+				}
+				s.lastImport = lines
+				s.ui.showError(fmt.Errorf("%s", strings.Join(lines, "\n")))
+				return
+			}
+			s.lastImport = nil
+			s.ui.setStatus(trf("Imported {{.File}}: {{.Created}} created, {{.Updated}} updated",
+				map[string]any{"File": res.File, "Created": res.Created, "Updated": res.Updated}))
+			s.ui.show(s.ui.current)
+		}
+	})
 }
 
 func investigationText(v string) string {

@@ -26,14 +26,18 @@ type plansScreen struct {
 	tab      int
 	problems map[string]string
 	// inputs of the current view, for tests
-	inputs   map[string]*widget.Entry
-	save     *widget.Button
-	approve  *widget.Button
-	review   *widget.Button
-	table    *widget.Table
-	newPlan  *widget.Button
-	approver *widget.Entry
-	reviewer *widget.Entry
+	inputs     map[string]*widget.Entry
+	save       *widget.Button
+	approve    *widget.Button
+	review     *widget.Button
+	table      *widget.Table
+	newPlan    *widget.Button
+	approver   *widget.Entry
+	reviewer   *widget.Entry
+	linkRef    *widget.Entry
+	linkBtn    *widget.Button
+	copyHolder *widget.Entry
+	addCopy    *widget.Button
 	// the New plan dialog
 	newService *widget.Select
 	newRefs    map[string]string
@@ -449,8 +453,26 @@ func (s *plansScreen) checksView() fyne.CanvasObject {
 	}
 	box.Add(widget.NewSeparator())
 	box.Add(bold(trf("Linked CIs ({{.Count}})", map[string]any{"Count": len(linked)})))
+	s.linkRef = widget.NewEntry()
+	s.linkRef.SetPlaceHolder(tr("CI reference, e.g. CI-000012"))
+	s.linkBtn = &widget.Button{Text: tr("Link CI"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		if err := s.store().LinkCI(s.ui.ctx, s.draft.DocNumber, s.linkRef.Text); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.ui.show(s.ui.current)
+	}}
+	box.Add(container.NewBorder(nil, nil, nil, s.linkBtn, s.linkRef))
 	for _, c := range linked {
-		box.Add(widget.NewLabel(c.Ref + "  " + c.Name + "  (" + statusLabel(c.Status) + ")"))
+		c := c
+		remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
+			if err := s.store().UnlinkCI(s.ui.ctx, s.draft.DocNumber, c.Ref); err != nil {
+				s.ui.showError(err)
+				return
+			}
+			s.ui.show(s.ui.current)
+		}}
+		box.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(c.Ref+"  "+c.Name+"  ("+statusLabel(c.Status)+")")))
 	}
 	return container.NewVScroll(box)
 }
@@ -486,7 +508,24 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 	}}
 	approveRow := container.NewBorder(nil, nil, widget.NewLabel(trf("Version {{.Version}}: {{.Status}}", map[string]any{"Version": s.draft.Version, "Status": statusText(s.draft)})),
 		s.approve, s.approver)
-	split := container.NewVSplit(revTable, container.NewBorder(bold(tr("Distribution")), nil, nil, nil, copyTable))
+	holder, location, issued := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	holder.SetPlaceHolder(tr("Holder"))
+	location.SetPlaceHolder(tr("Location, e.g. the off-site safe"))
+	issued.SetPlaceHolder(s.ui.store.DB.Now().Format("2006-01-02"))
+	s.copyHolder = holder
+	s.addCopy = &widget.Button{Text: tr("Issue copy"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		day := issued.Text
+		if day == "" {
+			day = s.ui.store.DB.Now().Format("2006-01-02")
+		}
+		if err := s.store().AddCopy(s.ui.ctx, s.draft.DocNumber, continuity.Copy{Holder: holder.Text, Location: location.Text, Issued: day}); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.ui.show(s.ui.current)
+	}}
+	copyForm := container.NewBorder(nil, nil, nil, s.addCopy, container.NewGridWithColumns(3, holder, location, issued))
+	split := container.NewVSplit(revTable, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable))
 	return container.NewBorder(approveRow, nil, nil, nil, split)
 }
 

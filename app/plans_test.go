@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -132,5 +133,71 @@ func TestDashboardShowsWhatNeedsAttention(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("dashboard lacks %q:\n%s", want, all)
 		}
+	}
+}
+
+func TestOutageRegisterInTheWindow(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.avail)
+	a := ui.avail
+	a.period = "2026-10"
+	ui.show(ui.current)
+	before := len(a.outages)
+	f := a.newOutage
+	f.service.SetSelected(f.service.Options[0])
+	f.start.SetText("2026-10-25 10:00")
+	f.end.SetText("2026-10-25 10:30")
+	f.what.SetText("测试中断")
+	test.Tap(a.addOutage)
+	if len(a.outages) != before+1 {
+		t.Fatalf("%d outages after recording one, want %d", len(a.outages), before+1)
+	}
+	a.outageID = a.outages[len(a.outages)-1].ID
+	a.investigation.SetText("")
+	test.Tap(a.investigate)
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("closing an investigation without a cause gives no message")
+	}
+	// Import: a refused file lists its problems; a good one is imported.
+	dir := t.TempDir()
+	bad := dir + "/bad.csv"
+	os.WriteFile(bad, []byte("服务,开始时间\n网上银行 Internet banking,someday\n"), 0o600)
+	a.importFile(bad)
+	if len(a.lastImport) < 2 || !strings.Contains(strings.Join(a.lastImport, "\n"), "someday") {
+		t.Errorf("refused import lines: %q", a.lastImport)
+	}
+	good := dir + "/good.csv"
+	os.WriteFile(good, []byte("服务,开始时间,结束时间\n网上银行 Internet banking,2026-10-28 01:00,2026-10-28 01:20\n"), 0o600)
+	a.importFile(good)
+	if a.lastImport != nil || len(a.outages) != before+2 {
+		t.Errorf("after a good import: %q, %d outages", a.lastImport, len(a.outages))
+	}
+}
+
+func TestLinkCIAndIssueCopyInTheWindow(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.plans)
+	s := ui.plans
+	s.open("SM-02004")
+	s.tab = 3
+	ui.show(ui.current)
+	hr, _ := ui.store.CMDB.Search(ui.ctx, "人力资源系统", 1)
+	s.linkRef.SetText(hr[0].Ref)
+	test.Tap(s.linkBtn)
+	linked, _ := ui.store.Continuity.LinkedCIs(ui.ctx, s.draft.ID)
+	found := false
+	for _, c := range linked {
+		found = found || c.Ref == hr[0].Ref
+	}
+	if !found {
+		t.Error("the CI was not linked")
+	}
+	s.tab = 4
+	ui.show(ui.current)
+	s.copyHolder.SetText("审计部 Audit")
+	test.Tap(s.addCopy)
+	copies, _ := ui.store.Continuity.Distribution(ui.ctx, s.draft.ID)
+	if len(copies) != 3 || copies[2].Holder != "审计部 Audit" {
+		t.Errorf("distribution = %+v", copies)
 	}
 }

@@ -19,6 +19,59 @@ type planCmd struct {
 	Review  planReviewCmd  `cmd:"" help:"Record a review of a plan (clears a needs-review flag), optionally of an exercise."`
 	Step    planStepCmd    `cmd:"" help:"Add a recovery step."`
 	Role    planRoleCmd    `cmd:"" help:"Set the primary and alternate contact of a call-tree role."`
+	Link    planLinkCmd    `cmd:"" help:"Add a CI to those the plan covers."`
+	Unlink  planUnlinkCmd  `cmd:"" help:"Remove a CI from those the plan covers."`
+	Copy    planCopyCmd    `cmd:"" help:"Record an issued copy on the distribution list."`
+}
+
+type planLinkCmd struct {
+	Doc string `arg:"" help:"Document number."`
+	Ref string `arg:"" help:"CI reference."`
+}
+
+func (c planLinkCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.LinkCI(cliContext(ctx), c.Doc, c.Ref); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "%s now covers %s.\n", c.Doc, c.Ref)
+	return nil
+}
+
+type planUnlinkCmd struct {
+	Doc string `arg:"" help:"Document number."`
+	Ref string `arg:"" help:"CI reference."`
+}
+
+func (c planUnlinkCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.UnlinkCI(cliContext(ctx), c.Doc, c.Ref); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "%s no longer covers %s.\n", c.Doc, c.Ref)
+	return nil
+}
+
+type planCopyCmd struct {
+	Doc      string `arg:"" help:"Document number."`
+	Holder   string `required:"" help:"Who holds the copy."`
+	Location string `help:"Where, e.g. the off-site safe."`
+	Issued   string `help:"Date issued, 2026-11-01."`
+}
+
+func (c planCopyCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.AddCopy(cliContext(ctx), c.Doc, continuity.Copy{Holder: c.Holder, Location: c.Location, Issued: c.Issued}); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Copy of %s issued to %s.\n", c.Doc, c.Holder)
+	return nil
 }
 
 type planListCmd struct{}
@@ -407,9 +460,28 @@ func (c actionCloseCmd) Run(ctx context.Context, app *App) error {
 }
 
 type outageCmd struct {
-	Add    outageAddCmd    `cmd:"" help:"Record an outage."`
-	List   outageListCmd   `cmd:"" help:"List outages of a period."`
-	Import outageImportCmd `cmd:"" help:"Import outages from XLSX or CSV (all or nothing; re-importing updates)."`
+	Add         outageAddCmd         `cmd:"" help:"Record an outage."`
+	List        outageListCmd        `cmd:"" help:"List outages of a period."`
+	Import      outageImportCmd      `cmd:"" help:"Import outages from XLSX or CSV (all or nothing; re-importing updates)."`
+	Investigate outageInvestigateCmd `cmd:"" help:"Update the investigation of an unplanned outage."`
+}
+
+type outageInvestigateCmd struct {
+	ID      int64  `arg:"" help:"Outage number (outage list shows it)."`
+	Status  string `required:"" enum:"open,investigating,closed" help:"open, investigating or closed."`
+	Cause   string `help:"The cause found (needed to close)."`
+	Actions string `help:"Actions taken or planned."`
+}
+
+func (c outageInvestigateCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.Investigate(cliContext(ctx), c.ID, c.Status, c.Cause, c.Actions); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Outage %d: investigation %s.\n", c.ID, c.Status)
+	return nil
 }
 
 type outageImportCmd struct {

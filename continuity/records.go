@@ -365,3 +365,62 @@ func (s *Store) Actions(ctx context.Context, doc string, openOnly bool) ([]Actio
 	}
 	return out, rows.Err()
 }
+
+// LinkCI adds a CI to those the plan covers.
+func (s *Store) LinkCI(ctx context.Context, doc, ref string) error {
+	p, err := s.Plan(ctx, doc)
+	if err != nil {
+		return err
+	}
+	ci, err := s.cmdb.CI(ctx, ref)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, "INSERT OR IGNORE INTO plan_ci (plan_id, ci_id) VALUES (?, ?)", p.ID, ci.ID)
+	return store.MapError(err)
+}
+
+// UnlinkCI removes a CI from those the plan covers; the service itself
+// stays.
+func (s *Store) UnlinkCI(ctx context.Context, doc, ref string) error {
+	p, err := s.Plan(ctx, doc)
+	if err != nil {
+		return err
+	}
+	ci, err := s.cmdb.CI(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if ci.ID == p.ServiceID {
+		return store.Errorf(store.EInvalid, "%s is the service the plan covers; it cannot be unlinked.", ci.Ref)
+	}
+	res, err := s.db.ExecContext(ctx, "DELETE FROM plan_ci WHERE plan_id = ? AND ci_id = ?", p.ID, ci.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.Errorf(store.ENotFound, "%s does not cover %s.", p.DocNumber, ci.Ref)
+	}
+	return nil
+}
+
+// Investigate updates the investigation of an unplanned outage.
+func (s *Store) Investigate(ctx context.Context, id int64, status, cause, actions string) error {
+	switch status {
+	case "open", "investigating", "closed":
+	default:
+		return store.Errorf(store.EInvalid, "%q is not an investigation status; use open, investigating or closed.", status)
+	}
+	if status == "closed" && strings.TrimSpace(cause) == "" {
+		return store.Errorf(store.EInvalid, "Record the cause before closing the investigation.")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE outage SET investigation = ?, cause = coalesce(nullif(?, ''), cause),
+		actions = coalesce(nullif(?, ''), actions) WHERE id = ?`, status, cause, actions, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.Errorf(store.ENotFound, "There is no outage %d.", id)
+	}
+	return nil
+}

@@ -396,7 +396,7 @@ func (s *Store) AssessChanges(ctx context.Context) error {
 			covered[id] = true
 		}
 		linked.Close()
-		reason := ""
+		reason, major := "", false
 		if !p.flagged {
 			changes, err := s.db.QueryContext(ctx, `SELECT l.entity_id, l.field, l.old_value, l.new_value, l.at, coalesce(c.ref, '')
 				FROM change_log l LEFT JOIN ci c ON c.id = l.entity_id
@@ -411,6 +411,11 @@ func (s *Store) AssessChanges(ctx context.Context) error {
 				if covered[id] && changeMatters(field) && reason == "" {
 					reason = fmt.Sprintf("%s %s: %s → %s (%s)", ref, field, orNone(oldV), orNone(newV), at[:10])
 				}
+				// A change to the service itself, or to how its CIs are
+				// connected, is a major change: the plan must be tested again.
+				if covered[id] && (id == p.service && changeMatters(field) || field == "relation" || field == "deleted") {
+					major = true
+				}
 			}
 			changes.Close()
 		}
@@ -419,8 +424,8 @@ func (s *Store) AssessChanges(ctx context.Context) error {
 				_, err := tx.ExecContext(ctx, "UPDATE plan SET assessed_change_id = ? WHERE id = ?", last, p.id)
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE plan SET assessed_change_id = ?, needs_review = 1, needs_review_reason = ?
-				WHERE id = ?`, last, reason, p.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE plan SET assessed_change_id = ?, needs_review = 1, needs_review_reason = ?,
+				retest_required = max(retest_required, ?) WHERE id = ?`, last, reason, major, p.id); err != nil {
 				return err
 			}
 			log, err := s.db.NewChangeWriter(ctx, tx)

@@ -381,3 +381,54 @@ func FuzzImportOutagesCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestLinkedCIsDistributionAndInvestigation(t *testing.T) {
+	s, cm := demoStores(t)
+	ctx := context.Background()
+	p, err := s.CreatePlan(ctx, continuity.Plan{DocNumber: "SM-1", Title: "x", ServiceRef: refOf(t, cm, "网上银行")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.LinkedCIs(ctx, p.ID)
+	hr := refOf(t, cm, "人力资源系统")
+	if err := s.LinkCI(ctx, "SM-1", hr); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UnlinkCI(ctx, "SM-1", p.ServiceRef); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("unlinking the service: %v", err)
+	}
+	if err := s.UnlinkCI(ctx, "SM-1", refOf(t, cm, "bj-san-01")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.LinkedCIs(ctx, p.ID)
+	if len(after) != len(before) {
+		t.Errorf("linked %d then %d; one added, one removed", len(before), len(after))
+	}
+	if err := s.AddCopy(ctx, "SM-1", continuity.Copy{Holder: "灾备中心", Location: "上海异地保险柜", Issued: "2026-11-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddCopy(ctx, "SM-1", continuity.Copy{}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("copy without holder: %v", err)
+	}
+	copies, _ := s.Distribution(ctx, p.ID)
+	if len(copies) != 1 || copies[0].CopyNo != 1 {
+		t.Errorf("distribution = %+v", copies)
+	}
+	o, _ := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: p.ServiceRef, Outage: continuity.Outage{Start: at(shanghai, 2026, 10, 1, 0, 0), End: at(shanghai, 2026, 10, 1, 1, 0)}})
+	if err := s.Investigate(ctx, o.ID, "closed", "", ""); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("closing without a cause: %v", err)
+	}
+	if err := s.Investigate(ctx, o.ID, "closed", "SAN firmware bug", "firmware upgraded"); err != nil {
+		t.Fatal(err)
+	}
+	// A relation change inside the service's dependencies requires a re-test.
+	if _, err := cm.Relate(ctx, refOf(t, cm, "网银门户"), cmdb.DependsOn, refOf(t, cm, "bj-backup-01"), ""); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.Plans(ctx)
+	for _, pl := range list {
+		if pl.DocNumber == "SM-1" && (!pl.NeedsReview || !pl.RetestRequired) {
+			t.Errorf("after a relation change: needs review %v, re-test %v", pl.NeedsReview, pl.RetestRequired)
+		}
+	}
+}
