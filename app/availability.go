@@ -92,13 +92,13 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 			}
 			out[i] = []string{r.ServiceRef + " " + r.ServiceName, r.ServiceHours, hoursText(r.Agreed), hoursText(r.Downtime),
 				fmt.Sprintf("%.3f %%", r.Availability), fmt.Sprintf("%g %%", r.Percent), met, hoursText(r.ErrorBudget),
-				strconv.Itoa(r.Outages), hoursText(r.MTRS), hoursText(r.MTBF), gaps}
+				strconv.Itoa(r.Outages), hoursText(r.MTRS), hoursText(r.MTBF), fmt.Sprintf("%.3f %%", r.Derived), gaps}
 		}
 		return out
 	}
 	s.table = textTable([]string{tr("Service"), tr("Service hours"), tr("Agreed"), tr("Down"), tr("Availability"), tr("Target"), "",
-		tr("Budget left"), tr("Outages"), "MTRS", "MTBF", tr("Gaps")},
-		[]float32{260, 170, 90, 80, 100, 70, 70, 100, 70, 80, 90, 140}, rows)
+		tr("Budget left"), tr("Outages"), "MTRS", "MTBF", tr("From dependencies"), tr("Gaps")},
+		[]float32{260, 170, 90, 80, 100, 70, 70, 100, 70, 80, 90, 130, 140}, rows)
 	s.table.OnSelected = func(id widget.TableCellID) {
 		s.selected = id.Row
 		s.ui.show(s.ui.current)

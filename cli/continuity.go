@@ -673,9 +673,9 @@ func (c availabilityCmd) Run(ctx context.Context, app *App) error {
 		}
 		rows = append(rows, []string{r.ServiceRef + " " + r.ServiceName, hours(r.Agreed), hours(r.Downtime),
 			fmt.Sprintf("%.3f %%", r.Availability), fmt.Sprintf("%g %%", r.Percent), met, hours(r.ErrorBudget),
-			strconv.Itoa(r.Outages), hours(r.MTRS), hours(r.MTBF), gap})
+			strconv.Itoa(r.Outages), hours(r.MTRS), hours(r.MTBF), fmt.Sprintf("%.3f %%", r.Derived), gap})
 	}
-	printTable(app.Stdout, []string{"SERVICE", "AGREED", "DOWN", "AVAILABILITY", "TARGET", "", "BUDGET LEFT", "OUTAGES", "MTRS", "MTBF", "GAPS"}, rows, 40)
+	printTable(app.Stdout, []string{"SERVICE", "AGREED", "DOWN", "AVAILABILITY", "TARGET", "", "BUDGET LEFT", "OUTAGES", "MTRS", "MTBF", "FROM DEPENDENCIES", "GAPS"}, rows, 40)
 	if len(rows) == 0 {
 		fmt.Fprintln(app.Stdout, "No service has an availability target yet: servicebook target set CI-… --percent 99.9")
 	}

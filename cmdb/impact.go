@@ -326,3 +326,26 @@ func (g *Graph) start(ids []int64) *Walk {
 	}
 	return w
 }
+
+// Dependency is one thing a CI needs, as impact analysis sees it.
+type Dependency struct {
+	ID    int64
+	Group string // redundancy group; "" when the CI needs it alone
+}
+
+// Needs returns what a CI directly depends on (the relations that carry
+// impact), for calculations over the dependency structure such as derived
+// availability.
+func (g *Graph) Needs(id int64) []Dependency {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	n, ok := g.index[id]
+	if !ok {
+		return nil
+	}
+	out := make([]Dependency, len(g.needs[n]))
+	for i, a := range g.needs[n] {
+		out[i] = Dependency{ID: g.ids[a.node], Group: g.groups[a.group]}
+	}
+	return out
+}

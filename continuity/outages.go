@@ -186,6 +186,10 @@ type ServiceAvailability struct {
 	// Uninvestigated counts unplanned outages whose investigation is still
 	// open: gaps an auditor will ask about.
 	Uninvestigated int
+	// Derived is the availability (percent) the service's dependencies
+	// imply over the period: each CI's own availability from the outages it
+	// caused, combined in series and, within redundancy groups, in parallel.
+	Derived float64
 }
 
 // Availability computes every targeted service's availability (or one
@@ -222,10 +226,61 @@ func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]
 			}
 		}
 		sa.Result = Compute(p.Interval, hours, outages, t.PlannedPolicy, t.Percent, s.db.Now())
+		if sa.Derived, err = s.derived(ctx, t.ServiceID, p.Interval); err != nil {
+			return nil, err
+		}
 		out = append(out, sa)
 	}
 	if serviceRef != "" && len(out) == 0 {
 		return nil, store.Errorf(store.ENotFound, "%s has no availability target; set one first.", serviceRef)
 	}
 	return out, nil
+}
+
+// derived computes a service's availability from its dependencies over
+// span (7×24): each CI's own availability is the share of span not covered
+// by unplanned outages it caused.
+func (s *Store) derived(ctx context.Context, serviceID int64, span Interval) (float64, error) {
+	g, err := s.cmdb.Graph(ctx)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT cause_ci_id, starts_at, ends_at FROM outage
+		WHERE cause_ci_id IS NOT NULL AND planned = 0 AND partial = 0 AND starts_at < ? AND (ends_at = '' OR ends_at > ?)`,
+		span.End.UTC().Format(time.RFC3339), span.Start.UTC().Format(time.RFC3339))
+	if err != nil {
+		return 0, err
+	}
+	caused := map[int64][]Outage{}
+	for rows.Next() {
+		var id int64
+		var start, end string
+		if err := rows.Scan(&id, &start, &end); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		o := Outage{}
+		o.Start, _ = time.Parse(time.RFC3339, start)
+		if end != "" {
+			o.End, _ = time.Parse(time.RFC3339, end)
+		}
+		caused[id] = append(caused[id], o)
+	}
+	rows.Close()
+	utc := AroundTheClock(time.UTC)
+	now := s.db.Now()
+	own := func(id int64) float64 {
+		if len(caused[id]) == 0 {
+			return 1
+		}
+		return Compute(span, utc, caused[id], PlannedCounted, 0, now).Availability / 100
+	}
+	deps := func(id int64) []DependencyOn {
+		var out []DependencyOn
+		for _, d := range g.Needs(id) {
+			out = append(out, DependencyOn{ID: d.ID, Group: d.Group})
+		}
+		return out
+	}
+	return 100 * Derive(serviceID, own, deps), nil
 }

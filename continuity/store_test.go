@@ -283,9 +283,12 @@ func TestAvailabilityFromTheRegister(t *testing.T) {
 		t.Fatalf("%d results", len(res))
 	}
 	b, l := res[0], res[1]
-	// 740 h agreed (planned excluded), 2 h down: 99.7297 %.
-	if b.Agreed != 740*time.Hour || b.Downtime != 2*time.Hour || !near(b.Availability, 99.7297) || b.Met || b.Uninvestigated != 1 {
-		t.Errorf("banking: %+v", b.Result)
+	// The SAN caused 4 h unplanned of 744 (99.4624 % on its own). Internet
+	// banking reaches it through redundant hosts and nodes, whose parallel
+	// formula assumes independent failures, so the derived figure is below
+	// 100 % but above the SAN's own: the formula cannot see a common cause.
+	if b.Derived >= 100 || b.Derived < 99.4624 {
+		t.Errorf("derived availability of banking = %.4f %%", b.Derived)
 	}
 	if l.Downtime != 0 || !l.Met || l.Agreed != 220*time.Hour {
 		t.Errorf("loans (outage on a Saturday): %+v", l.Result)
