@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/sheet"
 )
 
@@ -19,6 +20,8 @@ import (
 // that can be cancelled. It drives cmdb.ImportFile, as the command line does.
 type importScreen struct {
 	ui      *UI
+	kind    string // "cis" (the default) or "outages"
+	outages *continuity.OutageImportResult
 	path    string
 	book    *sheet.Book
 	sheetIx int
@@ -31,12 +34,21 @@ type importScreen struct {
 	done    int
 	cancel  context.CancelFunc
 
+	kindSel                                    *widget.Select
 	previewBtn, checkBtn, importBtn, cancelBtn *widget.Button
 	progress                                   *widget.ProgressBarInfinite
 	status                                     *widget.Label
 }
 
-func (s *importScreen) title() string { return tr("Import CIs") }
+func (s *importScreen) title() string { return tr("Import") }
+
+// fields are the columns of what is being imported.
+func (s *importScreen) fields() []sheet.Field {
+	if s.kind == "outages" {
+		return continuity.OutageFields
+	}
+	return cmdb.CIFields
+}
 
 func (s *importScreen) reload() {}
 
@@ -56,7 +68,22 @@ func (s *importScreen) view() fyne.CanvasObject {
 		}, s.ui.win)
 	}}
 	s.previewBtn = &widget.Button{Text: tr("Preview"), OnTapped: s.onPreview}
-	fileRow := container.NewBorder(nil, nil, widget.NewLabel(tr("File")), container.NewHBox(choose, s.previewBtn), path)
+	kinds := []string{tr("Configuration items and relations"), tr("Outage records")}
+	s.kindSel = widget.NewSelect(kinds, nil)
+	if s.kind == "outages" {
+		s.kindSel.SetSelected(kinds[1])
+	} else {
+		s.kindSel.SetSelected(kinds[0])
+	}
+	s.kindSel.OnChanged = func(v string) {
+		s.kind = map[bool]string{true: "outages", false: "cis"}[v == kinds[1]]
+		s.result, s.outages, s.err = nil, nil, nil
+		if s.book != nil {
+			s.detect()
+		}
+		s.ui.show(s.ui.current)
+	}
+	fileRow := container.NewBorder(nil, nil, container.NewHBox(s.kindSel, widget.NewLabel(tr("File"))), container.NewHBox(choose, s.previewBtn), path)
 
 	s.checkBtn = &widget.Button{Text: tr("Check (dry run)"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.run(true) }}
 	s.importBtn = &widget.Button{Text: tr("Import"), Icon: theme.DownloadIcon(), Importance: widget.HighImportance, OnTapped: func() { s.run(false) }}
@@ -115,7 +142,7 @@ func (s *importScreen) detect() {
 	// header that names the most fields, for the person to complete.
 	best, bestSheet := sheet.Mapping{}, -1
 	for i, t := range s.book.Sheets {
-		m, ok := sheet.FindHeader(t, cmdb.CIFields, nil)
+		m, ok := sheet.FindHeader(t, s.fields(), nil)
 		if ok || (bestSheet < 0 || len(m.Columns) > len(best.Columns)) && m.HeaderRow > 0 {
 			best, bestSheet = m, i
 		}
@@ -145,7 +172,7 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 		}
 	}
 	mapForm := container.NewGridWithColumns(6)
-	for _, f := range cmdb.CIFields {
+	for _, f := range s.fields() {
 		key := f.Key
 		label := tr(fieldLabel(key))
 		if f.Required {
@@ -222,16 +249,41 @@ func fieldLabel(key string) string {
 		return "Location"
 	case "version":
 		return "Version"
+	case "service":
+		return "Service"
+	case "start":
+		return "Start"
+	case "end":
+		return "End"
+	case "planned":
+		return "planned"
+	case "partial":
+		return "Partial"
+	case "cause":
+		return "Cause"
+	case "investigation":
+		return "Investigation"
 	}
 	return key
 }
 
 func (s *importScreen) resultView() fyne.CanvasObject {
-	if s.result == nil && s.err == nil {
+	if s.result == nil && s.outages == nil && s.err == nil {
 		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
 	}
 	r := s.result
 	var lines []string
+	if o := s.outages; o != nil {
+		verb := tr("Imported")
+		if o.DryRun {
+			verb = tr("A dry run found")
+		}
+		lines = append(lines, verb+": "+trf("{{.Created}} outages to create, {{.Updated}} to update",
+			map[string]any{"Created": o.Created, "Updated": o.Updated}))
+		for _, p := range o.Problems {
+			lines = append(lines, "⚠ "+cellErrorText(p))
+		}
+	}
 	if r != nil {
 		verb := tr("Imported")
 		if r.DryRun {
@@ -270,6 +322,22 @@ func (s *importScreen) run(dryRun bool) {
 	for k, v := range s.mapping {
 		mapping[k] = v
 	}
+	if s.kind == "outages" {
+		s.ui.background(func() func() {
+			res, err := s.ui.store.Continuity.ImportOutages(ctx, path, "Asia/Shanghai", dryRun, mapping)
+			return func() {
+				cancel()
+				s.running, s.cancel = false, nil
+				s.outages, s.result, s.err = &res, nil, err
+				if err == nil && !dryRun {
+					s.ui.setStatus(trf("Imported {{.File}}: {{.Created}} created, {{.Updated}} updated",
+						map[string]any{"File": res.File, "Created": res.Created, "Updated": res.Updated}))
+				}
+				s.ui.show(s.ui.current)
+			}
+		})
+		return
+	}
 	s.ui.background(func() func() {
 		res, err := s.ui.store.CMDB.ImportFile(ctx, path, cmdb.ImportOptions{DryRun: dryRun, Mapping: mapping,
 			Progress: func(done, _ int) {
@@ -283,7 +351,7 @@ func (s *importScreen) run(dryRun bool) {
 		return func() {
 			cancel()
 			s.running, s.cancel = false, nil
-			s.result, s.err = &res, err
+			s.result, s.outages, s.err = &res, nil, err
 			if err == nil && !dryRun {
 				s.ui.setStatus(trf("Imported {{.File}}: {{.Created}} created, {{.Updated}} updated",
 					map[string]any{"File": res.File, "Created": res.Created, "Updated": res.Updated}))

@@ -201,3 +201,26 @@ func TestLinkCIAndIssueCopyInTheWindow(t *testing.T) {
 		t.Errorf("distribution = %+v", copies)
 	}
 }
+
+func TestImportWizardForOutages(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.imports)
+	w := ui.imports
+	w.kindSel.SetSelected(w.kindSel.Options[1])
+	path := t.TempDir() + "/中断.csv"
+	os.WriteFile(path, []byte("2026年10月\n业务,开始时间,结束时间\n网上银行 Internet banking,2026-10-29 01:00,2026-10-29 01:30\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	if w.mapping["start"] != "开始时间" || w.mapping["service"] != "" {
+		t.Fatalf("mapping = %v", w.mapping)
+	}
+	w.mapping["service"] = "业务" // the column the importer does not know by name
+	test.Tap(w.checkBtn)
+	if w.outages == nil || w.outages.Created != 1 || !w.outages.DryRun || w.err != nil {
+		t.Fatalf("dry run: %+v %v", w.outages, w.err)
+	}
+	test.Tap(w.importBtn)
+	if w.err != nil || w.outages.DryRun {
+		t.Fatalf("import: %+v %v", w.outages, w.err)
+	}
+}
