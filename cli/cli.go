@@ -13,6 +13,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
@@ -38,6 +39,7 @@ type App struct {
 	DB         *store.DB
 	CMDB       *cmdb.Store
 	Continuity *continuity.Store
+	Budget     *budget.Store
 	// FirstRun is true when this run created the database and filled it
 	// with the sample organisation.
 	FirstRun bool
@@ -67,6 +69,7 @@ type cli struct {
 	Outage       outageCmd       `cmd:"" help:"The outage register: add and list outages."`
 	Target       targetCmd       `cmd:"" help:"Set a service's availability target and service hours."`
 	Availability availabilityCmd `cmd:"" help:"Availability per service for a period, against its target."`
+	Budget       budgetCmd       `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
 	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
 	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
 }
@@ -154,6 +157,7 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.DB, a.CMDB, a.DBPath = db, cm, db.Path
 	a.Continuity = continuity.NewStore(db, cm)
+	a.Budget = budget.NewStore(db, cm)
 	if db.BackupPath != "" {
 		fmt.Fprintf(a.Stderr, "servicebook: upgraded %s; the old file was kept as %s\n", db.Path, db.BackupPath)
 	}

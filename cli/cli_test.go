@@ -239,3 +239,22 @@ func TestContinuityStory(t *testing.T) {
 		t.Errorf("bad outage time: %d %s", code, errOut)
 	}
 }
+
+func TestBudgetImportFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	mustRun(t, db, "demo")
+	mustRun(t, db, "budget", "fy", "new", "2026")
+	csv := filepath.Join(dir, "预算.csv")
+	os.WriteFile(csv, []byte("2026 预算\n服务,类别,项目,1月,2月,合计\n网上银行,许可证,维保,\"¥1,000.00\",\"(200)\",800\n合计,,,1000,-200,800\n"), 0o600)
+	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2026", "--dry-run"); !strings.Contains(out, "1 lines created") || !strings.Contains(out, "1 total rows left out") {
+		t.Errorf("dry run: %s", out)
+	}
+	mustRun(t, db, "budget", "import", csv, "--fy", "2026")
+	if out := mustRun(t, db, "budget", "lines", "--fy", "2026"); !strings.Contains(out, "800.00") || !strings.Contains(out, "licences") {
+		t.Errorf("lines:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "budget", "import", csv, "--fy", "2031"); code != 1 || !strings.Contains(errOut, "no fiscal year 2031") {
+		t.Errorf("unknown fiscal year: %d %s", code, errOut)
+	}
+}

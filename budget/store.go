@@ -1,0 +1,120 @@
+package budget
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+// Store keeps fiscal years, budget lines, actuals and allocation rules.
+type Store struct {
+	db   *store.DB
+	cmdb *cmdb.Store
+}
+
+// NewStore opens the budget records of db.
+func NewStore(db *store.DB, cm *cmdb.Store) *Store { return &Store{db: db, cmdb: cm} }
+
+// FiscalYear is a budget year.
+type FiscalYear struct {
+	ID         int64
+	Year       int
+	StartMonth int
+	Currency   string
+}
+
+// CreateFiscalYear creates a fiscal year starting in startMonth of year.
+func (s *Store) CreateFiscalYear(ctx context.Context, fy FiscalYear) (FiscalYear, error) {
+	if fy.StartMonth == 0 {
+		fy.StartMonth = 1
+	}
+	if fy.Currency == "" {
+		fy.Currency = "CNY"
+	}
+	fy.Currency = strings.ToUpper(fy.Currency)
+	if fy.Year < 1990 || fy.Year > 2200 || fy.StartMonth < 1 || fy.StartMonth > 12 || len(fy.Currency) != 3 {
+		return fy, store.Errorf(store.EInvalid, "A fiscal year needs a year (e.g. 2026), a start month 1–12 and a three-letter currency (e.g. CNY).")
+	}
+	res, err := s.db.ExecContext(ctx, "INSERT INTO fiscal_year (year, start_month, currency) VALUES (?, ?, ?)", fy.Year, fy.StartMonth, fy.Currency)
+	if err != nil {
+		if store.ErrorCode(store.MapError(err)) == store.EConflict {
+			return fy, store.Errorf(store.EConflict, "Fiscal year %d already exists.", fy.Year)
+		}
+		return fy, err
+	}
+	fy.ID, _ = res.LastInsertId()
+	return fy, nil
+}
+
+// FiscalYear returns the fiscal year with a number. Returns ENOTFOUND.
+func (s *Store) FiscalYear(ctx context.Context, year int) (FiscalYear, error) {
+	fy := FiscalYear{Year: year}
+	err := s.db.QueryRowContext(ctx, "SELECT id, start_month, currency FROM fiscal_year WHERE year = ?", year).Scan(&fy.ID, &fy.StartMonth, &fy.Currency)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fy, store.Errorf(store.ENotFound, "There is no fiscal year %d; create it first (servicebook budget fy new %d).", year, year)
+	}
+	return fy, err
+}
+
+// FiscalYears lists the fiscal years.
+func (s *Store) FiscalYears(ctx context.Context) ([]FiscalYear, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, year, start_month, currency FROM fiscal_year ORDER BY year")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FiscalYear
+	for rows.Next() {
+		var fy FiscalYear
+		if err := rows.Scan(&fy.ID, &fy.Year, &fy.StartMonth, &fy.Currency); err != nil {
+			return nil, err
+		}
+		out = append(out, fy)
+	}
+	return out, rows.Err()
+}
+
+// Lines returns the budget lines of a fiscal year with their amounts.
+func (s *Store) Lines(ctx context.Context, fy FiscalYear) ([]Line, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, coalesce(c.ref, ''), coalesce(c.name, ''), l.pool, l.category, l.capex,
+		l.cost_centre, l.gl_account, l.description, l.supplier, l.version, l.status
+		FROM budget_line l LEFT JOIN ci c ON c.id = l.service_id WHERE l.fy_id = ? ORDER BY l.id`, fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Line
+	index := map[int64]int{}
+	for rows.Next() {
+		var l Line
+		if err := rows.Scan(&l.ID, &l.ServiceRef, &l.ServiceName, &l.Pool, &l.Category, &l.Capex, &l.CostCentre,
+			&l.GLAccount, &l.Description, &l.Supplier, &l.Version, &l.Status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[l.ID] = len(out)
+		out = append(out, l)
+	}
+	rows.Close()
+	amounts, err := s.db.QueryContext(ctx, `SELECT a.line_id, a.month, a.amount FROM budget_amount a
+		JOIN budget_line l ON l.id = a.line_id WHERE l.fy_id = ?`, fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer amounts.Close()
+	for amounts.Next() {
+		var id int64
+		var month int
+		var amount Money
+		if err := amounts.Scan(&id, &month, &amount); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok && month >= 1 && month <= 12 {
+			out[i].Amounts[month-1] = amount
+		}
+	}
+	return out, amounts.Err()
+}

@@ -1,0 +1,200 @@
+package budget_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"servicebook/budget"
+	"servicebook/cmdb"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+func demoBudget(t *testing.T) (*budget.Store, budget.FiscalYear) {
+	t.Helper()
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, _ := cmdb.NewStore(ctx, db)
+	if err := demo.Organisation(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	s := budget.NewStore(db, cm)
+	fy, err := s.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, fy
+}
+
+// financeWorkbook is last year's budget as a finance team keeps it: a
+// merged title, a note row, Chinese headers, ¥ amounts as text and numbers,
+// a GL account with a leading zero, a subtotal and a total row.
+func financeWorkbook(t *testing.T, dir string) string {
+	f := excelize.NewFile()
+	sh := "2026年预算"
+	f.SetSheetName("Sheet1", sh)
+	rows := [][]any{
+		{"XX银行信息科技部 2026 年度 IT 服务预算"},
+		{"单位：元"},
+		{},
+		{"服务", "费用池", "类别", "支出类型", "会计科目", "项目", "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "合计"},
+		{"网上银行", "", "许可证", "运营", "0660201", "网银软件维保", "¥10,000.00", "¥10,000.00", 10000, 10000, 10000, 10000, 10000, 10000, 10000, 10000, 10000, 10000, 120000},
+		{"网上银行", "", "人员", "运营", "0660101", "开发运维人员", "(500.00)", 80000, 80000, 80000, 80000, 80000, 80000, 80000, 80000, 80000, 80000, 80000, ""},
+		{"小计", "", "", "", "", "", 89500, 90000, 90000, 90000, 90000, 90000, 90000, 90000, 90000, 90000, 90000, 90000, ""},
+		{"", "数据中心", "设施", "运营", "0660301", "机房电费与租金", "¥ 200,000", "200,000", "200,000", "200,000", "200,000", "200,000", "200,000", "200,000", "200,000", "200,000", "200,000", "200,000", ""},
+		{"", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
+		{"合计", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
+	}
+	f.MergeCell(sh, "A1", "S1")
+	for r, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		f.SetSheetRow(sh, cell, &row)
+	}
+	path := filepath.Join(dir, "2026年预算.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestImportFinanceWorkbook(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	path := financeWorkbook(t, t.TempDir())
+	dry, err := s.Import(ctx, fy, path, true, nil)
+	if err != nil {
+		t.Fatalf("%v %v", err, dry.Problems)
+	}
+	if dry.Created != 3 || dry.TotalRows != 2 || dry.Layout != "wide" {
+		t.Errorf("dry run: %+v", dry)
+	}
+	if lines, _ := s.Lines(ctx, fy); len(lines) != 0 {
+		t.Fatal("the dry run wrote")
+	}
+	if _, err := s.Import(ctx, fy, path, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := s.Lines(ctx, fy)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	lic, people, dc := lines[0], lines[1], lines[2]
+	if lic.Total() != 120_000_00 || lic.Category != budget.Licences || lic.GLAccount != "0660201" || lic.ServiceName != "网上银行 Internet banking" {
+		t.Errorf("licence line: %+v", lic)
+	}
+	if people.Amounts[0] != -500_00 || people.Total() != (80_000*11-500)*100 {
+		t.Errorf("people line: %v total %s", people.Amounts, people.Total().Format(2))
+	}
+	if dc.Pool != "数据中心" || dc.Category != budget.Facilities || dc.Total() != 2_400_000_00 {
+		t.Errorf("data-centre pool: %+v", dc)
+	}
+	// The same file again replaces, never doubles.
+	again, err := s.Import(ctx, fy, path, false, nil)
+	if err != nil || again.Created != 0 || again.Updated != 3 {
+		t.Errorf("re-import: %+v %v", again, err)
+	}
+	if lines, _ := s.Lines(ctx, fy); len(lines) != 3 || lines[0].Total() != 120_000_00 {
+		t.Errorf("after re-import: %d lines, first total %v", len(lines), lines[0].Total())
+	}
+}
+
+func TestImportLongLayoutGBKCSV(t *testing.T) {
+	s, _ := demoBudget(t)
+	ctx := context.Background()
+	// A fiscal year from April: April is fiscal month 1.
+	fy, err := s.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2027, StartMonth: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "服务,类别,项目,月份,金额\r\n手机银行,外部服务,短信费,2027-04,\"￥1,234.00\"\r\n手机银行,外部服务,短信费,5月,\"1,000\"\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "短信.csv")
+	os.WriteFile(path, []byte(gbk), 0o600)
+	res, err := s.Import(ctx, fy, path, false, nil)
+	if err != nil || res.Layout != "long" || res.Created != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	lines, _ := s.Lines(ctx, fy)
+	if len(lines) != 1 || lines[0].Amounts[0] != 1234_00 || lines[0].Amounts[1] != 1000_00 || lines[0].Category != budget.External {
+		t.Errorf("line: %+v", lines)
+	}
+}
+
+func TestImportRefusesBadCellsAndWritesNothing(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	csv := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o600)
+		return p
+	}
+	path := csv("bad.csv", "Service,Category,Description,Jan,Feb\n"+
+		"网上银行,licences,ok,100,100\n"+
+		"网上银行,licences,bad amount,\"12,3.4\",100\n"+
+		"Ghost,people,nobody,1,1\n"+
+		"网上银行,snacks,biscuits,1,1\n"+
+		"bj-db-01,assets,a server is not a service,1,1\n")
+	res, err := s.Import(ctx, fy, path, false, nil)
+	if store.ErrorCode(err) != store.EInvalid {
+		t.Fatalf("err = %v", err)
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.Error())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{
+		`bad.csv: row 3, column "Jan": "12,3.4" is not an amount`,
+		`bad.csv: row 4, column "Service": no service is named "Ghost"`,
+		`bad.csv: row 5, column "Category": "snacks" is not a cost category`,
+		`bad.csv: row 6, column "Service": no service is named "bj-db-01"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems lack %q:\n%s", want, all)
+		}
+	}
+	if lines, _ := s.Lines(ctx, fy); len(lines) != 0 {
+		t.Error("a refused import wrote lines")
+	}
+	if _, err := s.Import(ctx, fy, csv("nohead.csv", "a,b\n1,2\n"), false, nil); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("no header: %v", err)
+	}
+	if _, err := s.Import(ctx, fy, csv("nomonths.csv", "Service,Category,Description\n网上银行,licences,x\n"), false, nil); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("no month columns: %v", err)
+	}
+	if _, err := s.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026}); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("duplicate fiscal year: %v", err)
+	}
+	if _, err := s.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2030, StartMonth: 13}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("bad start month: %v", err)
+	}
+}
+
+func TestPhase(t *testing.T) {
+	even, _ := budget.Phase(100_000_00, nil)
+	var sum budget.Money
+	for _, m := range even {
+		sum += m
+	}
+	if sum != 100_000_00 || even[0] != 8_333_34 || even[11] != 8_333_33 {
+		t.Errorf("even phasing %v", even)
+	}
+	profile := []int64{5, 5, 5, 5, 10, 10, 10, 10, 10, 10, 10, 10}
+	p, err := budget.Phase(1_000_00, profile)
+	if err != nil || p[0] != 50_00 || p[4] != 100_00 {
+		t.Errorf("profile phasing %v %v", p, err)
+	}
+	if _, err := budget.Phase(100, []int64{1, 2}); err == nil {
+		t.Error("a short profile accepted")
+	}
+}
