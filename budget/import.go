@@ -50,6 +50,17 @@ type pendingLine struct {
 // separators, totals and subtotals among the lines. The write is all or
 // nothing; re-importing the same file replaces its lines' amounts.
 func (s *Store) Import(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string) (ImportResult, error) {
+	return s.importFile(ctx, fy, path, dryRun, mapping, false)
+}
+
+// ImportActuals reads actual spend the same way: by service (or pool),
+// category and month, with the same checks. Re-importing a file replaces
+// the actuals that file brought before.
+func (s *Store) ImportActuals(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string) (ImportResult, error) {
+	return s.importFile(ctx, fy, path, dryRun, mapping, true)
+}
+
+func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string, actuals bool) (ImportResult, error) {
 	book, err := sheet.ReadFile(path, sheet.DefaultLimits)
 	if err != nil {
 		return ImportResult{}, err
@@ -206,6 +217,36 @@ func (s *Store) Import(ctx context.Context, fy FiscalYear, path string, dryRun b
 	}
 	if len(res.Problems) > 0 {
 		return res, refusal(res)
+	}
+	if actuals {
+		var before int
+		s.db.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || pool || category) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, book.File).Scan(&before)
+		res.Created, res.Updated = max(0, len(order)-before), min(before, len(order))
+		if dryRun {
+			return res, nil
+		}
+		return res, s.db.Tx(store.WithSource(ctx, book.File), func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE fy_id = ? AND source = ?", fy.ID, book.File); err != nil {
+				return err
+			}
+			for _, key := range order {
+				p := lines[key]
+				var svc any
+				if p.serviceID != 0 {
+					svc = p.serviceID
+				}
+				for i, a := range p.line.Amounts {
+					if a == 0 {
+						continue
+					}
+					if _, err := tx.ExecContext(ctx, `INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source)
+						VALUES (?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), book.File); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
 	}
 	for _, key := range order {
 		p := lines[key]

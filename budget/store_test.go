@@ -198,3 +198,69 @@ func TestPhase(t *testing.T) {
 		t.Error("a short profile accepted")
 	}
 }
+
+func TestAllocateActualsAndReport(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := s.Import(ctx, fy, financeWorkbook(t, dir), false, nil); err != nil {
+		t.Fatal(err)
+	}
+	// No rule for the data-centre pool yet.
+	if _, err := s.Allocate(ctx, fy); store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "数据中心") {
+		t.Fatalf("allocation without a rule: %v", err)
+	}
+	if _, err := s.SetRule(ctx, fy, budget.Rule{Pool: "数据中心", Method: "percent", Shares: map[string]float64{"网上银行": 60, "手机银行": 30}}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("percentages adding to 90: %v", err)
+	}
+	if _, err := s.SetRule(ctx, fy, budget.Rule{Pool: "数据中心", Method: "driver", Driver: "users",
+		Shares: map[string]float64{"网上银行": 2, "手机银行": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	allocs, err := s.Allocate(ctx, fy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 200,000.00 a month shared 2:1 → 133,333.33 and 66,666.67, to the cent.
+	var jan []budget.Allocation
+	for _, a := range allocs {
+		if a.Month == 1 {
+			jan = append(jan, a)
+		}
+	}
+	if len(jan) != 2 || jan[0].Amount+jan[1].Amount != 200_000_00 || jan[0].Rule != "driver: users" || jan[0].Pool != "数据中心" {
+		t.Fatalf("January allocation: %+v", jan)
+	}
+	actualsCSV := filepath.Join(dir, "实际.csv")
+	os.WriteFile(actualsCSV, []byte("服务,类别,1月,2月\n网上银行,许可证,\"12,000\",\"10,000\"\n网上银行,人员,\"79,000\",\"81,000\"\n"), 0o600)
+	res, err := s.ImportActuals(ctx, fy, actualsCSV, false, nil)
+	if err != nil || res.Created != 2 {
+		t.Fatalf("actuals: %+v %v", res, err)
+	}
+	if again, _ := s.ImportActuals(ctx, fy, actualsCSV, false, nil); again.Created != 0 || again.Updated != 2 {
+		t.Errorf("actuals re-import: %+v", again)
+	}
+	report, err := s.Report(ctx, fy, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var banking budget.ServiceYear
+	for _, y := range report {
+		if strings.Contains(y.ServiceName, "Internet banking") {
+			banking = y
+		}
+	}
+	jm := banking.Months[0]
+	// January: budget 10,000 − 500 = 9,500; allocated 133,333.33 (2/3 of
+	// 200,000; the odd cent goes to the larger remainder, mobile's .67);
+	// actual 91,000.
+	if jm.Budget != 9_500_00 || jm.Allocated != 133_333_33 || jm.Actual != 91_000_00 || banking.Closed != 2 {
+		t.Errorf("January: %+v, closed %d", jm, banking.Closed)
+	}
+	if banking.Outturn() != banking.YTD().Actual+banking.Plan()-banking.Months[0].Planned()-banking.Months[1].Planned() {
+		t.Errorf("outturn %s", banking.Outturn().Format(2))
+	}
+	if _, err := s.Report(ctx, fy, "CI-000001"); store.ErrorCode(err) != store.ENotFound {
+		t.Errorf("report for a service without a budget: %v", err)
+	}
+}

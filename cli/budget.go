@@ -3,15 +3,162 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"servicebook/budget"
 )
 
 type budgetCmd struct {
-	FY     budgetFYCmd     `cmd:"" name:"fy" help:"Fiscal years: new, list."`
-	Import budgetImportCmd `cmd:"" help:"Import budget lines from a finance spreadsheet (XLSX or CSV)."`
-	Lines  budgetLinesCmd  `cmd:"" help:"List a fiscal year's budget lines."`
+	FY       budgetFYCmd       `cmd:"" name:"fy" help:"Fiscal years: new, list."`
+	Import   budgetImportCmd   `cmd:"" help:"Import budget lines from a finance spreadsheet (XLSX or CSV)."`
+	Lines    budgetLinesCmd    `cmd:"" help:"List a fiscal year's budget lines."`
+	Rule     budgetRuleCmd     `cmd:"" help:"Set how an indirect cost pool is allocated to services."`
+	Allocate budgetAllocateCmd `cmd:"" help:"Allocate the indirect cost pools and show the trace."`
+	Actuals  budgetActualsCmd  `cmd:"" help:"Actual spend: import."`
+	Report   budgetReportCmd   `cmd:"" help:"Budget, allocated, actual, variance, YTD, outturn and run rate per service."`
+}
+
+type budgetRuleCmd struct {
+	FY     int      `name:"fy" required:"" help:"Fiscal year."`
+	Pool   string   `required:"" help:"The cost pool, as named in the budget lines."`
+	Method string   `required:"" enum:"even,percent,driver" help:"even, percent or driver."`
+	Driver string   `help:"For driver: headcount, users, storage, ci_count (from the CMDB) or any name."`
+	Share  []string `help:"SERVICE=VALUE: a percentage (percent) or a driver value (driver); repeat for each service." placeholder:"SERVICE=VALUE"`
+}
+
+func (c budgetRuleCmd) Run(ctx context.Context, app *App) error {
+	shares := map[string]float64{}
+	for _, sh := range c.Share {
+		k, v, ok := strings.Cut(sh, "=")
+		if !ok {
+			return usageError{fmt.Sprintf("--share %q: write it as SERVICE=VALUE", sh)}
+		}
+		f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+		if err != nil {
+			return usageError{fmt.Sprintf("--share %q: %q is not a number", sh, v)}
+		}
+		shares[strings.TrimSpace(k)] = f
+	}
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	r, err := app.Budget.SetRule(cliContext(ctx), fy, budget.Rule{Pool: c.Pool, Method: c.Method, Driver: c.Driver, Shares: shares})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Pool %s is allocated by %s among %d services.\n", r.Pool, r.Method, len(r.Shares))
+	return nil
+}
+
+type budgetAllocateCmd struct {
+	FY int `name:"fy" required:"" help:"Fiscal year."`
+}
+
+func (c budgetAllocateCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	allocs, err := app.Budget.Allocate(ctx, fy)
+	if err != nil {
+		return err
+	}
+	type key struct{ pool, rule, ref string }
+	sums := map[key]budget.Money{}
+	var keys []key
+	for _, a := range allocs {
+		k := key{a.Pool, a.Rule, a.ServiceRef}
+		if _, ok := sums[k]; !ok {
+			keys = append(keys, k)
+		}
+		sums[k] += a.Amount
+	}
+	d := budget.Decimals(fy.Currency)
+	var rows [][]string
+	for _, k := range keys {
+		rows = append(rows, []string{k.pool, k.rule, k.ref, sums[k].Format(d)})
+	}
+	printTable(app.Stdout, []string{"POOL", "RULE", "SERVICE", "ALLOCATED " + fy.Currency}, rows, 40)
+	return nil
+}
+
+type budgetActualsCmd struct {
+	Import budgetActualsImportCmd `cmd:"" help:"Import actual spend from a finance spreadsheet."`
+}
+
+type budgetActualsImportCmd struct {
+	File   string `arg:"" type:"path" help:"XLSX or CSV, laid out like a budget (a column per month, or Month and Amount columns)."`
+	FY     int    `name:"fy" required:"" help:"Fiscal year."`
+	DryRun bool   `help:"Check without writing."`
+}
+
+func (c budgetActualsImportCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	res, err := app.Budget.ImportActuals(ctx, fy, c.File, c.DryRun, nil)
+	for _, p := range res.Problems {
+		fmt.Fprintln(app.Stderr, p.Error())
+	}
+	if err != nil {
+		return err
+	}
+	verb := "Imported"
+	if res.DryRun {
+		verb = "Dry run, nothing written; would import"
+	}
+	fmt.Fprintf(app.Stdout, "%s actuals from %s: %d lines new, %d replaced.\n", verb, res.File, res.Created, res.Updated)
+	return nil
+}
+
+type budgetReportCmd struct {
+	FY      int    `name:"fy" required:"" help:"Fiscal year."`
+	Service string `help:"Only this service, month by month."`
+}
+
+func (c budgetReportCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	years, err := app.Budget.Report(ctx, fy, c.Service)
+	if err != nil {
+		return err
+	}
+	d := budget.Decimals(fy.Currency)
+	pct := func(m budget.Month) string { return fmt.Sprintf("%.1f %%", m.VariancePercent()) }
+	if c.Service != "" {
+		y := years[0]
+		fmt.Fprintf(app.Stdout, "%s %s, fiscal year %d (%s)\n", y.ServiceRef, y.ServiceName, fy.Year, fy.Currency)
+		var rows [][]string
+		for i, m := range y.Months {
+			rows = append(rows, []string{fmt.Sprint(i + 1), m.Budget.Format(d), m.Allocated.Format(d), m.Actual.Format(d), m.Variance().Format(d), pct(m)})
+		}
+		printTable(app.Stdout, []string{"MONTH", "BUDGET", "ALLOCATED", "ACTUAL", "VARIANCE", "%"}, rows, 20)
+	}
+	var rows [][]string
+	for _, y := range years {
+		ytd := y.YTD()
+		rows = append(rows, []string{y.ServiceRef + " " + y.ServiceName, y.Plan().Format(d), ytd.Planned().Format(d), ytd.Actual.Format(d),
+			ytd.Variance().Format(d), pct(ytd), y.Outturn().Format(d), y.RunRate().Format(d)})
+	}
+	printTable(app.Stdout, []string{"SERVICE", "YEAR PLAN", "YTD PLAN", "YTD ACTUAL", "YTD VARIANCE", "%", "OUTTURN", "RUN RATE"}, rows, 40)
+	return nil
 }
 
 type budgetFYCmd struct {

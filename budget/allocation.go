@@ -1,0 +1,306 @@
+package budget
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"sort"
+	"strings"
+
+	"servicebook/cmdb"
+	"servicebook/store"
+)
+
+// Rule says how an indirect cost pool is shared among services.
+type Rule struct {
+	ID     int64
+	Pool   string
+	Method string // even, percent, driver
+	Driver string // for driver: headcount, users, storage, ci_count (from the CMDB), or any name
+	// Shares maps a service reference to its share: a percentage for
+	// percent, a driver value for driver, anything for even.
+	Shares map[string]float64
+}
+
+// SetRule sets (or replaces) the rule of a pool. Percentages must total
+// 100; the ci_count driver takes each service's number of CIs from the
+// CMDB when no values are given.
+func (s *Store) SetRule(ctx context.Context, fy FiscalYear, r Rule) (Rule, error) {
+	r.Pool = strings.TrimSpace(r.Pool)
+	if r.Pool == "" {
+		return r, store.Errorf(store.EInvalid, "Name the cost pool.")
+	}
+	switch r.Method {
+	case "even", "percent", "driver":
+	default:
+		return r, store.Errorf(store.EInvalid, "%q is not a method; use even, percent or driver.", r.Method)
+	}
+	if r.Method == "driver" && r.Driver == "" {
+		return r, store.Errorf(store.EInvalid, "Name the driver (headcount, users, storage, ci_count …).")
+	}
+	services, err := s.serviceIndex(ctx)
+	if err != nil {
+		return r, err
+	}
+	if r.Method == "driver" && r.Driver == "ci_count" && len(r.Shares) == 0 {
+		if r.Shares, err = s.ciCounts(ctx, services); err != nil {
+			return r, err
+		}
+	}
+	if len(r.Shares) == 0 {
+		return r, store.Errorf(store.EInvalid, "Name the services that share pool %s.", r.Pool)
+	}
+	type share struct {
+		id    int64
+		value int64
+	}
+	var shares []share
+	var percent float64
+	for ref, v := range r.Shares {
+		svc, err := services.find(ref)
+		if err != nil {
+			return r, store.Errorf(store.EInvalid, "%v.", err)
+		}
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return r, store.Errorf(store.EInvalid, "%s: a share cannot be negative.", ref)
+		}
+		var value int64
+		switch r.Method {
+		case "even":
+			value = 1
+		case "percent":
+			value = int64(math.Round(v * 100)) // basis points
+			percent += v
+		case "driver":
+			value = int64(math.Round(v * 1000))
+		}
+		shares = append(shares, share{svc.ID, value})
+	}
+	if r.Method == "percent" && math.Abs(percent-100) > 0.001 {
+		return r, store.Errorf(store.EInvalid, "The percentages of pool %s add up to %g %%, not 100 %%.", r.Pool, percent)
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM allocation_rule WHERE fy_id = ? AND pool = ?", fy.ID, r.Pool); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "INSERT INTO allocation_rule (fy_id, pool, method, driver) VALUES (?, ?, ?, ?)", fy.ID, r.Pool, r.Method, r.Driver)
+		if err != nil {
+			return err
+		}
+		r.ID, _ = res.LastInsertId()
+		for _, sh := range shares {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO allocation_share (rule_id, service_id, value) VALUES (?, ?, ?)", r.ID, sh.id, sh.value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return r, err
+}
+
+// ciCounts is the ci_count driver: how many CIs each service depends on.
+func (s *Store) ciCounts(ctx context.Context, services *serviceIndex) (map[string]float64, error) {
+	out := map[string]float64{}
+	for ref := range services.byRef {
+		rep, err := s.cmdb.Impact(ctx, []string{ref}, false, 1)
+		if err != nil {
+			return nil, err
+		}
+		out[ref] = float64(rep.Total)
+	}
+	return out, nil
+}
+
+// Allocation is one allocated amount, traceable to its pool line and rule.
+type Allocation struct {
+	LineID     int64
+	Pool       string
+	Rule       string // "even", "percent", "driver: users"
+	ServiceRef string
+	Month      int // fiscal month, 1–12
+	Amount     Money
+}
+
+// Allocate shares every pool line of fy among services by its pool's rule,
+// month by month, to the unit: the allocations of a line add up to it.
+// A pool without a rule is an error naming the pool.
+func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, error) {
+	type ruleShares struct {
+		label   string
+		refs    []string
+		weights []int64
+	}
+	rules := map[string]*ruleShares{}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.pool, r.method, r.driver, c.ref, sh.value FROM allocation_rule r
+		JOIN allocation_share sh ON sh.rule_id = r.id JOIN ci c ON c.id = sh.service_id
+		WHERE r.fy_id = ? ORDER BY r.pool, c.id`, fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var pool, method, driver, ref string
+		var value int64
+		if err := rows.Scan(&pool, &method, &driver, &ref, &value); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rs, ok := rules[pool]
+		if !ok {
+			label := method
+			if method == "driver" {
+				label += ": " + driver
+			}
+			rs = &ruleShares{label: label}
+			rules[pool] = rs
+		}
+		rs.refs = append(rs.refs, ref)
+		rs.weights = append(rs.weights, value)
+	}
+	rows.Close()
+	lines, err := s.Lines(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
+	var out []Allocation
+	var missing []string
+	for _, l := range lines {
+		if l.Pool == "" {
+			continue
+		}
+		rs, ok := rules[l.Pool]
+		if !ok {
+			missing = append(missing, l.Pool)
+			continue
+		}
+		for m, amount := range l.Amounts {
+			if amount == 0 {
+				continue
+			}
+			parts, err := Allocate(amount, rs.weights)
+			if err != nil {
+				return nil, store.Errorf(store.EInvalid, "Pool %s: %v.", l.Pool, err)
+			}
+			for i, p := range parts {
+				if p != 0 {
+					out = append(out, Allocation{LineID: l.ID, Pool: l.Pool, Rule: rs.label, ServiceRef: rs.refs[i], Month: m + 1, Amount: p})
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return out, store.Errorf(store.EInvalid, "No allocation rule for pool(s) %s: set one with servicebook budget rule.", strings.Join(unique(missing), ", "))
+	}
+	return out, nil
+}
+
+func unique(ss []string) []string {
+	var out []string
+	for i, s := range ss {
+		if i == 0 || s != ss[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ServiceYear is one service's budget year: direct budget, allocated
+// indirect costs and actuals, month by month.
+type ServiceYear struct {
+	ServiceRef, ServiceName string
+	Year
+}
+
+// Report gives each service's year (or one service's, with serviceRef):
+// direct budget from its lines, indirect costs from the allocation, actuals
+// from the actuals; the months with any actuals count as closed.
+func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([]ServiceYear, error) {
+	lines, err := s.Lines(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
+	allocs, err := s.Allocate(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
+	byRef := map[string]*ServiceYear{}
+	var order []string
+	get := func(ref, name string) *ServiceYear {
+		if y, ok := byRef[ref]; ok {
+			return y
+		}
+		y := &ServiceYear{ServiceRef: ref, ServiceName: name}
+		byRef[ref] = y
+		order = append(order, ref)
+		return y
+	}
+	for _, l := range lines {
+		if l.Pool != "" {
+			continue
+		}
+		y := get(l.ServiceRef, l.ServiceName)
+		for m, a := range l.Amounts {
+			y.Months[m].Budget += a
+		}
+	}
+	for _, a := range allocs {
+		y := get(a.ServiceRef, "")
+		y.Months[a.Month-1].Allocated += a.Amount
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT c.ref, c.name, a.month, sum(a.amount) FROM actual a JOIN ci c ON c.id = a.service_id
+		WHERE a.fy_id = ? GROUP BY c.ref, c.name, a.month`, fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var ref, name string
+		var month int
+		var amount Money
+		if err := rows.Scan(&ref, &name, &month, &amount); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		y := get(ref, name)
+		y.Months[month-1].Actual += amount
+		y.Closed = max(y.Closed, month)
+	}
+	rows.Close()
+	names, err := s.serviceIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ServiceYear
+	for _, ref := range order {
+		y := byRef[ref]
+		if c, ok := names.byRef[ref]; ok {
+			y.ServiceName = c.Name
+		}
+		if serviceRef == "" || ref == cmdb.NormalizeRef(serviceRef) {
+			out = append(out, *y)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ServiceRef < out[j].ServiceRef })
+	if serviceRef != "" && len(out) == 0 {
+		return nil, store.Errorf(store.ENotFound, "%s has no budget, allocation or actuals in %d.", serviceRef, fy.Year)
+	}
+	return out, nil
+}
+
+// AddActual records actual spend of a service for a fiscal month.
+func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceRef string, category Category, month int, amount Money, source string) error {
+	services, err := s.serviceIndex(ctx)
+	if err != nil {
+		return err
+	}
+	svc, err := services.find(serviceRef)
+	if err != nil {
+		return store.Errorf(store.EInvalid, "%v.", err)
+	}
+	if month < 1 || month > 12 {
+		return store.Errorf(store.EInvalid, "Month %d is not a fiscal month (1–12).", month)
+	}
+	_, err = s.db.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?)",
+		fy.ID, svc.ID, string(category), month, int64(amount), source)
+	return store.MapError(err)
+}
+
