@@ -303,4 +303,3 @@ func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceRef string,
 		fy.ID, svc.ID, string(category), month, int64(amount), source)
 	return store.MapError(err)
 }
-
