@@ -111,25 +111,14 @@ func (s *Store) ciCounts(ctx context.Context, services *serviceIndex) (map[strin
 	return out, nil
 }
 
-// Allocation is one allocated amount, traceable to its pool line and rule.
-type Allocation struct {
-	LineID     int64
-	Pool       string
-	Rule       string // "even", "percent", "driver: users"
-	ServiceRef string
-	Month      int // fiscal month, 1–12
-	Amount     Money
+// ruleShares is a pool's rule as the allocation uses it.
+type ruleShares struct {
+	label   string
+	refs    []string
+	weights []int64
 }
 
-// Allocate shares every pool line of fy among services by its pool's rule,
-// month by month, to the unit: the allocations of a line add up to it.
-// A pool without a rule is an error naming the pool.
-func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, error) {
-	type ruleShares struct {
-		label   string
-		refs    []string
-		weights []int64
-	}
+func (s *Store) rules(ctx context.Context, fy FiscalYear) (map[string]*ruleShares, error) {
 	rules := map[string]*ruleShares{}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.pool, r.method, r.driver, c.ref, sh.value FROM allocation_rule r
 		JOIN allocation_share sh ON sh.rule_id = r.id JOIN ci c ON c.id = sh.service_id
@@ -137,11 +126,11 @@ func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, erro
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var pool, method, driver, ref string
 		var value int64
 		if err := rows.Scan(&pool, &method, &driver, &ref, &value); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		rs, ok := rules[pool]
@@ -156,7 +145,27 @@ func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, erro
 		rs.refs = append(rs.refs, ref)
 		rs.weights = append(rs.weights, value)
 	}
-	rows.Close()
+	return rules, rows.Err()
+}
+
+// Allocation is one allocated amount, traceable to its pool line and rule.
+type Allocation struct {
+	LineID     int64
+	Pool       string
+	Rule       string // "even", "percent", "driver: users"
+	ServiceRef string
+	Month      int // fiscal month, 1–12
+	Amount     Money
+}
+
+// Allocate shares every pool line of fy among services by its pool's rule,
+// month by month, to the unit: the allocations of a line add up to it.
+// A pool without a rule is an error naming the pool.
+func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, error) {
+	rules, err := s.rules(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
 	lines, err := s.Lines(ctx, fy)
 	if err != nil {
 		return nil, err
@@ -247,6 +256,41 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 		y := get(a.ServiceRef, "")
 		y.Months[a.Month-1].Allocated += a.Amount
 	}
+	// Actual spend of a pool is shared like its budget, so that each
+	// service's actuals compare with its budget plus its allocated share.
+	rules, err := s.rules(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
+	poolRows, err := s.db.QueryContext(ctx, `SELECT pool, month, sum(amount) FROM actual WHERE fy_id = ? AND service_id IS NULL
+		GROUP BY pool, month`, fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	for poolRows.Next() {
+		var pool string
+		var month int
+		var amount Money
+		if err := poolRows.Scan(&pool, &month, &amount); err != nil {
+			poolRows.Close()
+			return nil, err
+		}
+		rs, ok := rules[pool]
+		if !ok {
+			continue
+		}
+		parts, err := Allocate(amount, rs.weights)
+		if err != nil {
+			poolRows.Close()
+			return nil, err
+		}
+		for i, p := range parts {
+			y := get(rs.refs[i], "")
+			y.Months[month-1].Actual += p
+			y.Closed = max(y.Closed, month)
+		}
+	}
+	poolRows.Close()
 	rows, err := s.db.QueryContext(ctx, `SELECT c.ref, c.name, a.month, sum(a.amount) FROM actual a JOIN ci c ON c.id = a.service_id
 		WHERE a.fy_id = ? GROUP BY c.ref, c.name, a.month`, fy.ID)
 	if err != nil {
@@ -286,20 +330,29 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 	return out, nil
 }
 
-// AddActual records actual spend of a service for a fiscal month.
-func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceRef string, category Category, month int, amount Money, source string) error {
+// AddActual records actual spend of a service — or, with a pool name
+// instead of a service, of a cost pool — for a fiscal month.
+func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool string, category Category, month int, amount Money, source string) error {
+	if month < 1 || month > 12 {
+		return store.Errorf(store.EInvalid, "Month %d is not a fiscal month (1–12).", month)
+	}
 	services, err := s.serviceIndex(ctx)
 	if err != nil {
 		return err
 	}
-	svc, err := services.find(serviceRef)
-	if err != nil {
-		return store.Errorf(store.EInvalid, "%v.", err)
+	var svc any
+	pool := ""
+	if c, err := services.find(serviceOrPool); err == nil {
+		svc = c.ID
+	} else {
+		var n int
+		s.db.QueryRowContext(ctx, "SELECT count(*) FROM budget_line WHERE fy_id = ? AND pool = ?", fy.ID, serviceOrPool).Scan(&n)
+		if n == 0 {
+			return store.Errorf(store.EInvalid, "%q is neither a service nor a cost pool of %d.", serviceOrPool, fy.Year)
+		}
+		pool = serviceOrPool
 	}
-	if month < 1 || month > 12 {
-		return store.Errorf(store.EInvalid, "Month %d is not a fiscal month (1–12).", month)
-	}
-	_, err = s.db.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?)",
-		fy.ID, svc.ID, string(category), month, int64(amount), source)
+	_, err = s.db.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		fy.ID, svc, pool, string(category), month, int64(amount), source)
 	return store.MapError(err)
 }

@@ -118,3 +118,46 @@ func (s *Store) Lines(ctx context.Context, fy FiscalYear) ([]Line, error) {
 	}
 	return out, amounts.Err()
 }
+
+// AddLine saves a new budget line with its monthly amounts.
+func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error) {
+	var svc any
+	if l.ServiceRef != "" {
+		services, err := s.serviceIndex(ctx)
+		if err != nil {
+			return l, err
+		}
+		c, err := services.find(l.ServiceRef)
+		if err != nil {
+			return l, store.Errorf(store.EInvalid, "%v.", err)
+		}
+		svc, l.ServiceRef, l.ServiceName = c.ID, c.Ref, c.Name
+	}
+	if (svc == nil) == (l.Pool == "") {
+		return l, store.Errorf(store.EInvalid, "A budget line belongs to a service or to a cost pool (one of them).")
+	}
+	if _, err := ParseCategory(string(l.Category)); err != nil {
+		return l, store.Errorf(store.EInvalid, "%v.", err)
+	}
+	if l.Version == "" {
+		l.Version = "original"
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
+			description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,
+			l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version)
+		if err != nil {
+			return err
+		}
+		l.ID, _ = res.LastInsertId()
+		for i, a := range l.Amounts {
+			if a != 0 {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", l.ID, i+1, int64(a)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return l, err
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"servicebook/budget"
+	"servicebook/export"
 )
 
 type budgetCmd struct {
@@ -17,6 +18,39 @@ type budgetCmd struct {
 	Allocate budgetAllocateCmd `cmd:"" help:"Allocate the indirect cost pools and show the trace."`
 	Actuals  budgetActualsCmd  `cmd:"" help:"Actual spend: import."`
 	Report   budgetReportCmd   `cmd:"" help:"Budget, allocated, actual, variance, YTD, outturn and run rate per service."`
+	Export   budgetExportCmd   `cmd:"" help:"Write the budget workbook (XLSX): lines by month with totals, allocation trace, variance."`
+}
+
+type budgetExportCmd struct {
+	File string `arg:"" type:"path" help:"FILE.xlsx."`
+	FY   int    `name:"fy" required:"" help:"Fiscal year."`
+}
+
+func (c budgetExportCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	lines, err := app.Budget.Lines(ctx, fy)
+	if err != nil {
+		return err
+	}
+	allocs, err := app.Budget.Allocate(ctx, fy)
+	if err != nil {
+		return err
+	}
+	years, err := app.Budget.Report(ctx, fy, "")
+	if err != nil {
+		return err
+	}
+	if err := export.BudgetWorkbook(c.File, fy, lines, allocs, years); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Wrote %s: %d lines, %d allocations, %d services.\n", c.File, len(lines), len(allocs), len(years))
+	return nil
 }
 
 type budgetRuleCmd struct {

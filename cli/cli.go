@@ -168,6 +168,9 @@ func (a *App) open(ctx context.Context) error {
 		if err := demo.Continuity(ctx, cm, a.Continuity); err != nil {
 			return err
 		}
+		if err := demo.Budget(ctx, cm, a.Budget); err != nil {
+			return err
+		}
 		a.FirstRun = true
 	}
 	return nil
@@ -215,7 +218,9 @@ func (c demoCmd) Run(ctx context.Context, app *App) error {
 		if c.CIs > 0 {
 			err = demo.Scaled(ctx, app.CMDB, c.CIs, c.Seed)
 		} else if err = demo.Organisation(ctx, app.CMDB); err == nil {
-			err = demo.Continuity(ctx, app.CMDB, app.Continuity)
+			if err = demo.Continuity(ctx, app.CMDB, app.Continuity); err == nil {
+				err = demo.Budget(ctx, app.CMDB, app.Budget)
+			}
 		}
 		if err != nil {
 			return err

@@ -244,30 +244,30 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sb.db")
 	mustRun(t, db, "demo")
-	mustRun(t, db, "budget", "fy", "new", "2026")
+	mustRun(t, db, "budget", "fy", "new", "2027")
 	csv := filepath.Join(dir, "预算.csv")
 	os.WriteFile(csv, []byte("2026 预算\n服务,类别,项目,1月,2月,合计\n网上银行,许可证,维保,\"¥1,000.00\",\"(200)\",800\n合计,,,1000,-200,800\n"), 0o600)
-	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2026", "--dry-run"); !strings.Contains(out, "1 lines created") || !strings.Contains(out, "1 total rows left out") {
+	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2027", "--dry-run"); !strings.Contains(out, "1 lines created") || !strings.Contains(out, "1 total rows left out") {
 		t.Errorf("dry run: %s", out)
 	}
-	mustRun(t, db, "budget", "import", csv, "--fy", "2026")
-	if out := mustRun(t, db, "budget", "lines", "--fy", "2026"); !strings.Contains(out, "800.00") || !strings.Contains(out, "licences") {
+	mustRun(t, db, "budget", "import", csv, "--fy", "2027")
+	if out := mustRun(t, db, "budget", "lines", "--fy", "2027"); !strings.Contains(out, "800.00") || !strings.Contains(out, "licences") {
 		t.Errorf("lines:\n%s", out)
 	}
 	pool := filepath.Join(dir, "机房.csv")
 	os.WriteFile(pool, []byte("费用池,类别,项目,1月\n数据中心,设施,电费,\"3,000\"\n"), 0o600)
-	mustRun(t, db, "budget", "import", pool, "--fy", "2026")
-	if code, _, errOut := run(t, db, "budget", "allocate", "--fy", "2026"); code != 1 || !strings.Contains(errOut, "No allocation rule") {
+	mustRun(t, db, "budget", "import", pool, "--fy", "2027")
+	if code, _, errOut := run(t, db, "budget", "allocate", "--fy", "2027"); code != 1 || !strings.Contains(errOut, "No allocation rule") {
 		t.Errorf("allocate without a rule: %d %s", code, errOut)
 	}
-	mustRun(t, db, "budget", "rule", "--fy", "2026", "--pool", "数据中心", "--method", "percent", "--share", "网上银行=70", "--share", "手机银行=30%")
-	if out := mustRun(t, db, "budget", "allocate", "--fy", "2026"); !strings.Contains(out, "2,100.00") || !strings.Contains(out, "900.00") {
+	mustRun(t, db, "budget", "rule", "--fy", "2027", "--pool", "数据中心", "--method", "percent", "--share", "网上银行=70", "--share", "手机银行=30%")
+	if out := mustRun(t, db, "budget", "allocate", "--fy", "2027"); !strings.Contains(out, "2,100.00") || !strings.Contains(out, "900.00") {
 		t.Errorf("allocation:\n%s", out)
 	}
 	act := filepath.Join(dir, "实际.csv")
 	os.WriteFile(act, []byte("服务,类别,1月\n网上银行,许可证,\"1,500\"\n"), 0o600)
-	mustRun(t, db, "budget", "actuals", "import", act, "--fy", "2026")
-	out := mustRun(t, db, "budget", "report", "--fy", "2026", "--service", refOf(t, mustRun(t, db, "search", "网上银行"), "网上银行 Internet banking"))
+	mustRun(t, db, "budget", "actuals", "import", act, "--fy", "2027")
+	out := mustRun(t, db, "budget", "report", "--fy", "2027", "--service", refOf(t, mustRun(t, db, "search", "网上银行"), "网上银行 Internet banking"))
 	// January: budget 1,000 + allocated 2,100 = 3,100 planned; actual 1,500: −1,600 (−51.6 %).
 	if !strings.Contains(out, "-1,600.00") || !strings.Contains(out, "-51.6 %") {
 		t.Errorf("report:\n%s", out)

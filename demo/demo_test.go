@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/store"
@@ -140,5 +141,35 @@ func TestContinuitySample(t *testing.T) {
 	}
 	if missed == 0 || missed == len(res) {
 		t.Errorf("%d of %d services missed their target; the sample should show both", missed, len(res))
+	}
+}
+
+func TestBudgetSample(t *testing.T) {
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, _ := cmdb.NewStore(ctx, db)
+	if err := Organisation(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	bs := budget.NewStore(db, cm)
+	if err := Budget(ctx, cm, bs); err != nil {
+		t.Fatal(err)
+	}
+	fy, _ := bs.FiscalYear(ctx, 2026)
+	years, err := bs.Report(ctx, fy, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	over := 0
+	for _, y := range years {
+		if y.Closed != 10 {
+			t.Errorf("%s: %d closed months, want 10", y.ServiceRef, y.Closed)
+		}
+		if y.Months[8].Variance() > 0 {
+			over++
+		}
+	}
+	if over == 0 || over == len(years) {
+		t.Errorf("%d of %d services overspent in September; the sample should show both", over, len(years))
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/demo"
 	"servicebook/store"
@@ -96,5 +97,69 @@ func TestCICSVHasBOMAndReimportsUnchanged(t *testing.T) {
 	}
 	if _, err := CIs(filepath.Join(dir, "cmdb.pdf"), types, cis, rels); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("unsupported extension: %v", err)
+	}
+}
+
+func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, _ := cmdb.NewStore(ctx, db)
+	if err := demo.Organisation(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	bs := budget.NewStore(db, cm)
+	fy, _ := bs.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026})
+	dir := t.TempDir()
+	src := filepath.Join(dir, "in.csv")
+	os.WriteFile(src, []byte("Service,Pool,Category,GL account,Description,Jan,Feb,Mar\n"+
+		"网上银行 Internet banking,,licences,0660201,Maintenance,\"1,000.50\",1000,1000\n"+
+		",Data centre,facilities,0660301,Power,3000,3000,3000\n"), 0o600)
+	if _, err := bs.Import(ctx, fy, src, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	bs.SetRule(ctx, fy, budget.Rule{Pool: "Data centre", Method: "even", Shares: map[string]float64{"网上银行 Internet banking": 1, "手机银行 Mobile banking": 1}})
+	lines, _ := bs.Lines(ctx, fy)
+	allocs, err := bs.Allocate(ctx, fy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	years, _ := bs.Report(ctx, fy, "")
+	path := filepath.Join(dir, "budget-2026.xlsx")
+	if err := BudgetWorkbook(path, fy, lines, allocs, years); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"Budget", "Allocation", "Variance"}) {
+		t.Errorf("sheets %v", got)
+	}
+	if typ, _ := f.GetCellType("Budget", "J2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("January amount is %v, not a number", typ)
+	}
+	if v, _ := f.GetCellValue("Budget", "J2", excelize.Options{RawCellValue: true}); v != "1000.5" && v != "1000.50" {
+		t.Errorf("January amount = %q", v)
+	}
+	if gl, _ := f.GetCellValue("Budget", "F2"); gl != "0660201" {
+		t.Errorf("GL account lost its leading zero: %q", gl)
+	}
+	if formula, _ := f.GetCellFormula("Budget", "V2"); formula != "SUM(J2:U2)" {
+		t.Errorf("row total formula = %q", formula)
+	}
+	if formula, _ := f.GetCellFormula("Budget", "J4"); formula != "SUM(J2:J3)" {
+		t.Errorf("column total formula = %q", formula)
+	}
+	if panes, _ := f.GetPanes("Budget"); !panes.Freeze {
+		t.Error("header not frozen")
+	}
+	allocRows, _ := f.GetRows("Allocation")
+	if len(allocRows) != 1+6 { // 3 months × 2 services
+		t.Errorf("%d allocation rows", len(allocRows))
+	}
+	res, err := bs.Import(ctx, fy, path, true, nil)
+	if err != nil || res.Created != 0 || res.Updated != 2 || res.TotalRows != 1 {
+		t.Errorf("re-import of the workbook: %+v %v %v", res, err, res.Problems)
 	}
 }

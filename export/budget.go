@@ -1,0 +1,145 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"servicebook/budget"
+	"servicebook/store"
+)
+
+// BudgetWorkbook writes a fiscal year's budget as finance expects it: a
+// "Budget" sheet of lines with a column per month (real numbers in a
+// currency format, a frozen header, an autofilter, and SUM formulas for
+// the row totals and the totals row that Excel and LibreOffice recompute),
+// an "Allocation" sheet tracing every allocated amount to its pool and
+// rule, and a "Variance" sheet per service. The Budget sheet re-imports
+// through the budget importer unchanged.
+func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allocs []budget.Allocation, years []budget.ServiceYear) error {
+	if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
+		return store.Errorf(store.EInvalid, "%s: choose a file name ending in .xlsx", path)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	d := budget.Decimals(fy.Currency)
+	numFmt := "#,##0"
+	if d > 0 {
+		numFmt += "." + strings.Repeat("0", d)
+	}
+	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt})
+	if err != nil {
+		return err
+	}
+	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE7F0"}}})
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, CustomNumFmt: &numFmt})
+	if err != nil {
+		return err
+	}
+	scale := 1.0
+	for i := 0; i < d; i++ {
+		scale *= 10
+	}
+	value := func(m budget.Money) float64 { return float64(m) / scale }
+
+	// Budget sheet.
+	sh := "Budget"
+	f.SetSheetName("Sheet1", sh)
+	months := make([]string, 12)
+	for i := range months {
+		months[i] = fmt.Sprintf("%d-%02d", fy.Year+(fy.StartMonth-1+i)/12, (fy.StartMonth-1+i)%12+1)
+	}
+	header := append([]string{"Service", "Pool", "Category", "Capex/Opex", "Cost centre", "GL account", "Description", "Supplier", "Version"}, months...)
+	header = append(header, "Total")
+	for c, h := range header {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		f.SetCellValue(sh, cell, h)
+		f.SetCellStyle(sh, cell, cell, head)
+	}
+	firstMonthCol, lastMonthCol := 10, 21
+	for r, l := range lines {
+		row := r + 2
+		kind := "opex"
+		if l.Capex {
+			kind = "capex"
+		}
+		service := l.ServiceRef
+		for c, v := range []string{service, l.Pool, string(l.Category), kind, l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version} {
+			cell, _ := excelize.CoordinatesToCellName(c+1, row)
+			// Text cells, so that a GL account keeps its leading zeros.
+			f.SetCellStr(sh, cell, v)
+		}
+		for m, a := range l.Amounts {
+			cell, _ := excelize.CoordinatesToCellName(firstMonthCol+m, row)
+			f.SetCellFloat(sh, cell, value(a), d, 64)
+		}
+		total, _ := excelize.CoordinatesToCellName(lastMonthCol+1, row)
+		from, _ := excelize.CoordinatesToCellName(firstMonthCol, row)
+		to, _ := excelize.CoordinatesToCellName(lastMonthCol, row)
+		f.SetCellFormula(sh, total, fmt.Sprintf("SUM(%s:%s)", from, to))
+	}
+	last := len(lines) + 1
+	totalRow := last + 1
+	f.SetCellStr(sh, "A"+fmt.Sprint(totalRow), "Total")
+	for c := firstMonthCol; c <= lastMonthCol+1; c++ {
+		col, _ := excelize.ColumnNumberToName(c)
+		cell := fmt.Sprintf("%s%d", col, totalRow)
+		f.SetCellFormula(sh, cell, fmt.Sprintf("SUM(%s2:%s%d)", col, col, last))
+	}
+	moneyFrom, _ := excelize.CoordinatesToCellName(firstMonthCol, 2)
+	moneyTo, _ := excelize.CoordinatesToCellName(lastMonthCol+1, totalRow)
+	f.SetCellStyle(sh, moneyFrom, moneyTo, money)
+	tf, _ := excelize.CoordinatesToCellName(1, totalRow)
+	tt, _ := excelize.CoordinatesToCellName(lastMonthCol+1, totalRow)
+	f.SetCellStyle(sh, tf, tt, bold)
+	f.SetColWidth(sh, "A", "I", 16)
+	f.SetColWidth(sh, "G", "G", 30)
+	f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	lastHead, _ := excelize.CoordinatesToCellName(len(header), last)
+	if err := f.AutoFilter(sh, "A1:"+lastHead, nil); err != nil {
+		return err
+	}
+
+	// Allocation trace.
+	al := "Allocation"
+	f.NewSheet(al)
+	f.SetSheetRow(al, "A1", &[]any{"Pool", "Rule", "Budget line", "Service", "Month", "Amount"})
+	for r, a := range allocs {
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		f.SetSheetRow(al, cell, &[]any{a.Pool, a.Rule, a.LineID, a.ServiceRef, months[a.Month-1], value(a.Amount)})
+	}
+	if len(allocs) > 0 {
+		f.SetCellStyle(al, "F2", fmt.Sprintf("F%d", len(allocs)+1), money)
+	}
+	f.SetCellStyle(al, "A1", "F1", head)
+	f.SetPanes(al, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+
+	// Variance per service.
+	va := "Variance"
+	f.NewSheet(va)
+	f.SetSheetRow(va, "A1", &[]any{"Service", "Year plan", "YTD plan", "YTD actual", "YTD variance", "Outturn", "Run rate"})
+	for r, y := range years {
+		ytd := y.YTD()
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		f.SetSheetRow(va, cell, &[]any{y.ServiceRef + " " + y.ServiceName, value(y.Plan()), value(ytd.Planned()), value(ytd.Actual), 0.0,
+			value(y.Outturn()), value(y.RunRate())})
+		f.SetCellFormula(va, fmt.Sprintf("E%d", r+2), fmt.Sprintf("D%d-C%d", r+2, r+2))
+	}
+	if len(years) > 0 {
+		f.SetCellStyle(va, "B2", fmt.Sprintf("G%d", len(years)+1), money)
+	}
+	f.SetCellStyle(va, "A1", "G1", head)
+	f.SetColWidth(va, "A", "A", 34)
+	f.SetPanes(va, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	// The formulas carry no cached results: ask Excel and LibreOffice to
+	// calculate everything when the workbook opens.
+	full := true
+	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
+		return err
+	}
+	return f.SaveAs(path)
+}
