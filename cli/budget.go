@@ -27,10 +27,7 @@ type budgetExportCmd struct {
 }
 
 func (c budgetExportCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -74,10 +71,7 @@ func (c budgetRuleCmd) Run(ctx context.Context, app *App) error {
 		}
 		shares[strings.TrimSpace(k)] = f
 	}
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -94,10 +88,7 @@ type budgetAllocateCmd struct {
 }
 
 func (c budgetAllocateCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -135,10 +126,7 @@ type budgetActualsImportCmd struct {
 }
 
 func (c budgetActualsImportCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -163,10 +151,7 @@ type budgetReportCmd struct {
 }
 
 func (c budgetReportCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -260,10 +245,7 @@ func (c budgetImportCmd) Run(ctx context.Context, app *App) error {
 		}
 		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -288,10 +270,7 @@ type budgetLinesCmd struct {
 }
 
 func (c budgetLinesCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	fy, err := app.Budget.FiscalYear(ctx, c.FY)
+	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
@@ -317,4 +296,26 @@ func (c budgetLinesCmd) Run(ctx context.Context, app *App) error {
 	printTable(app.Stdout, []string{"LINE", "SERVICE / POOL", "CATEGORY", "", "GL", "DESCRIPTION", "VERSION", "STATUS", "YEAR " + fy.Currency}, rows, 40)
 	fmt.Fprintf(app.Stdout, "(%d lines, %s %s)\n", len(lines), total.Format(d), fy.Currency)
 	return nil
+}
+
+// fiscalYear opens the database and finds a fiscal year, for the budget
+// commands.
+func (a *App) fiscalYear(ctx context.Context, year int) (budget.FiscalYear, error) {
+	if err := a.open(ctx); err != nil {
+		return budget.FiscalYear{}, err
+	}
+	return a.Budget.FiscalYear(ctx, year)
+}
+
+// parseMapping reads --map FIELD=Header flags.
+func parseMapping(flags []string) (map[string]string, error) {
+	mapping := map[string]string{}
+	for _, m := range flags {
+		k, v, ok := strings.Cut(m, "=")
+		if !ok {
+			return nil, usageError{fmt.Sprintf("--map %q: write it as FIELD=Header", m)}
+		}
+		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return mapping, nil
 }

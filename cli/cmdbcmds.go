@@ -233,13 +233,9 @@ type importCIsCmd struct {
 }
 
 func (c importCIsCmd) Run(ctx context.Context, app *App) error {
-	mapping := map[string]string{}
-	for _, m := range c.Map {
-		k, v, ok := strings.Cut(m, "=")
-		if !ok {
-			return usageError{fmt.Sprintf("--map %q: write it as FIELD=Header", m)}
-		}
-		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	mapping, err := parseMapping(c.Map)
+	if err != nil {
+		return err
 	}
 	if err := app.open(ctx); err != nil {
 		return err
