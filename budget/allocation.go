@@ -166,10 +166,11 @@ func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, erro
 	if err != nil {
 		return nil, err
 	}
-	lines, err := s.Lines(ctx, fy)
+	all, err := s.Lines(ctx, fy)
 	if err != nil {
 		return nil, err
 	}
+	lines, _ := Effective(all)
 	var out []Allocation
 	var missing []string
 	for _, l := range lines {
@@ -224,10 +225,11 @@ type ServiceYear struct {
 // direct budget from its lines, indirect costs from the allocation, actuals
 // from the actuals; the months with any actuals count as closed.
 func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([]ServiceYear, error) {
-	lines, err := s.Lines(ctx, fy)
+	all, err := s.Lines(ctx, fy)
 	if err != nil {
 		return nil, err
 	}
+	lines, forecast := Effective(all)
 	allocs, err := s.Allocate(ctx, fy)
 	if err != nil {
 		return nil, err
@@ -255,6 +257,15 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 	for _, a := range allocs {
 		y := get(a.ServiceRef, "")
 		y.Months[a.Month-1].Allocated += a.Amount
+	}
+	for _, l := range forecast {
+		if l.ServiceRef == "" {
+			continue
+		}
+		y := get(l.ServiceRef, l.ServiceName)
+		for m, a := range l.Amounts {
+			y.Months[m].Forecast += a
+		}
 	}
 	// Actual spend of a pool is shared like its budget, so that each
 	// service's actuals compare with its budget plus its allocated share.
@@ -312,6 +323,12 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 	names, err := s.serviceIndex(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if serviceRef != "" {
+		// A service may be named by reference or by name.
+		if c, err := names.find(serviceRef); err == nil {
+			serviceRef = c.Ref
+		}
 	}
 	var out []ServiceYear
 	for _, ref := range order {

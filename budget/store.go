@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"servicebook/cmdb"
@@ -160,4 +161,120 @@ func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error
 		return nil
 	})
 	return l, err
+}
+
+// SetAmounts replaces a line's monthly amounts. An approved line changes
+// only through a new revision (see Revise).
+func (s *Store) SetAmounts(ctx context.Context, lineID int64, amounts [12]Money) error {
+	var status string
+	if err := s.db.QueryRowContext(ctx, "SELECT status FROM budget_line WHERE id = ?", lineID).Scan(&status); err != nil {
+		return store.Errorf(store.ENotFound, "There is no budget line %d.", lineID)
+	}
+	if status == "approved" {
+		return store.Errorf(store.EInvalid, "Line %d is approved; revise it to change its amounts.", lineID)
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM budget_amount WHERE line_id = ?", lineID); err != nil {
+			return err
+		}
+		var total Money
+		for i, a := range amounts {
+			total += a
+			if a == 0 {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", lineID, i+1, int64(a)); err != nil {
+				return err
+			}
+		}
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		return log.Add(ctx, "budget_line", lineID, "amounts", "", fmt.Sprint(int64(total)))
+	})
+}
+
+// ApproveLine approves a line, recording the approver and date.
+func (s *Store) ApproveLine(ctx context.Context, lineID int64, approver string) error {
+	if strings.TrimSpace(approver) == "" {
+		return store.Errorf(store.EInvalid, "Name the approver.")
+	}
+	res, err := s.db.ExecContext(ctx, "UPDATE budget_line SET status = 'approved', approver = ?, approved_at = ? WHERE id = ? AND status = 'proposed'",
+		approver, s.db.Now().Format("2006-01-02"), lineID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.Errorf(store.EInvalid, "Line %d does not exist or is already approved.", lineID)
+	}
+	return nil
+}
+
+// Revise starts a revision of an approved line: a new proposed line of
+// version "revised" with the same amounts, which replaces the original in
+// reports. It returns the new line's id.
+func (s *Store) Revise(ctx context.Context, lineID int64) (int64, error) {
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var status, version string
+		if err := tx.QueryRowContext(ctx, "SELECT status, version FROM budget_line WHERE id = ?", lineID).Scan(&status, &version); err != nil {
+			return store.Errorf(store.ENotFound, "There is no budget line %d.", lineID)
+		}
+		if status != "approved" {
+			return store.Errorf(store.EInvalid, "Line %d is not approved; change it directly.", lineID)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
+			description, supplier, version, status, source)
+			SELECT fy_id, service_id, pool, category, capex, cost_centre, gl_account, description, supplier, 'revised', 'proposed', source
+			FROM budget_line WHERE id = ?`, lineID)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		_, err = tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) SELECT ?, month, amount FROM budget_amount WHERE line_id = ?", id, lineID)
+		return err
+	})
+	return id, err
+}
+
+// identity is what makes two lines versions of the same budget item.
+func (l Line) identity() string {
+	return strings.Join([]string{l.ServiceRef, l.Pool, string(l.Category), l.GLAccount, l.CostCentre, l.Description}, "\x00")
+}
+
+// Effective returns the lines that make the budget: of the versions of a
+// line, the revised one where there is one, else the original; forecast
+// lines are returned separately.
+func Effective(lines []Line) (budgetLines, forecast []Line) {
+	revised := map[string]bool{}
+	for _, l := range lines {
+		if l.Version == "revised" {
+			revised[l.identity()] = true
+		}
+	}
+	seenRevised := map[string]bool{}
+	for _, l := range lines {
+		switch {
+		case l.Version == "forecast":
+			forecast = append(forecast, l)
+		case l.Version == "original" && revised[l.identity()]:
+		case l.Version == "revised":
+			// The latest revision wins when there are several.
+			if seenRevised[l.identity()] {
+				for i := range budgetLines {
+					if budgetLines[i].identity() == l.identity() {
+						budgetLines[i] = l
+					}
+				}
+				continue
+			}
+			seenRevised[l.identity()] = true
+			budgetLines = append(budgetLines, l)
+		default:
+			budgetLines = append(budgetLines, l)
+		}
+	}
+	return budgetLines, forecast
 }

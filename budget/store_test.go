@@ -264,3 +264,48 @@ func TestAllocateActualsAndReport(t *testing.T) {
 		t.Errorf("report for a service without a budget: %v", err)
 	}
 }
+
+func TestApprovalAndRevision(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	var twelve [12]budget.Money
+	for i := range twelve {
+		twelve[i] = 1000_00
+	}
+	l, err := s.AddLine(ctx, fy, budget.Line{ServiceRef: "网上银行", Category: budget.Licences, Description: "维保", Amounts: twelve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twelve[0] = 2000_00
+	if err := s.SetAmounts(ctx, l.ID, twelve); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApproveLine(ctx, l.ID, ""); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("approval without approver: %v", err)
+	}
+	if err := s.ApproveLine(ctx, l.ID, "财务部 张总"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAmounts(ctx, l.ID, twelve); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("an approved line changed: %v", err)
+	}
+	rev, err := s.Revise(ctx, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twelve[1] = 5000_00
+	if err := s.SetAmounts(ctx, rev, twelve); err != nil {
+		t.Fatal(err)
+	}
+	years, err := s.Report(ctx, fy, "网上银行")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The revision replaces the original in the report: 2,000 + 5,000 + 10 × 1,000.
+	if got := years[0].Plan(); got != 17_000_00 {
+		t.Errorf("plan after revision %s, want 17,000.00", got.Format(2))
+	}
+	if _, err := s.Revise(ctx, rev); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("revising an unapproved line: %v", err)
+	}
+}
