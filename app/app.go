@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/assets"
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/export"
@@ -43,6 +44,7 @@ type Store struct {
 	DB         *store.DB
 	CMDB       *cmdb.Store
 	Continuity *continuity.Store
+	Budget     *budget.Store
 	SampleData bool   // the database was just created with the sample organisation
 	Version    string // shown in Help > About
 	Explicit   bool   // named on the command line: do not switch to the last database
@@ -76,6 +78,7 @@ type UI struct {
 	imports   *importScreen
 	plans     *plansScreen
 	avail     *availabilityScreen
+	budget    *budgetScreen
 
 	nav     *widget.List
 	content *fyne.Container
@@ -90,6 +93,9 @@ type UI struct {
 func New(a fyne.App, s Store) *UI {
 	if s.Continuity == nil && s.DB != nil {
 		s.Continuity = continuity.NewStore(s.DB, s.CMDB)
+	}
+	if s.Budget == nil && s.DB != nil {
+		s.Budget = budget.NewStore(s.DB, s.CMDB)
 	}
 	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
 	ui.background = func(work func() func()) {
@@ -145,7 +151,8 @@ func (ui *UI) makeScreens() {
 	ui.imports = &importScreen{ui: ui}
 	ui.plans = &plansScreen{ui: ui}
 	ui.avail = &availabilityScreen{ui: ui}
-	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail}
+	ui.budget = newBudgetScreen(ui)
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget}
 }
 
 // Window returns the main window.
@@ -329,7 +336,7 @@ func (ui *UI) openDatabase(path string) {
 	if ui.store.DB != nil {
 		ui.store.DB.Close()
 	}
-	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit}
+	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit}
 	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()

@@ -453,6 +453,15 @@ func TestScreenshots(t *testing.T) {
 			{"plan-steps", func() { ui.plans.tab = 1; ui.show(ui.current) }},
 			{"plan-checks", func() { ui.plans.tab = 3; ui.show(ui.current) }},
 			{"availability", func() { ui.gotoScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }},
+			{"budget", func() {
+				if ui.budget.fy.ID == 0 {
+					demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget)
+				}
+				ui.gotoScreen(ui.budget)
+				ui.budget.tab, ui.budget.selected = 0, 1
+				ui.show(ui.current)
+			}},
+			{"budget-variance", func() { ui.budget.tab = 2; ui.show(ui.current) }},
 			{"import", func() {
 				ui.nav.Select(4)
 				path := filepath.Join(t.TempDir(), "设备清单.csv")

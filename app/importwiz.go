@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/sheet"
@@ -19,20 +21,21 @@ import (
 // and the column mapping, run a dry run, then import with a progress bar
 // that can be cancelled. It drives cmdb.ImportFile, as the command line does.
 type importScreen struct {
-	ui      *UI
-	kind    string // "cis" (the default) or "outages"
-	outages *continuity.OutageImportResult
-	path    string
-	book    *sheet.Book
-	sheetIx int
-	mapping map[string]string // field key -> header text chosen
-	header  []string
-	headRow int
-	result  *cmdb.ImportResult
-	err     error
-	running bool
-	done    int
-	cancel  context.CancelFunc
+	ui        *UI
+	kind      string // "cis" (the default), "outages", "budget" or "actuals"
+	outages   *continuity.OutageImportResult
+	budgetRes *budget.ImportResult
+	path      string
+	book      *sheet.Book
+	sheetIx   int
+	mapping   map[string]string // field key -> header text chosen
+	header    []string
+	headRow   int
+	result    *cmdb.ImportResult
+	err       error
+	running   bool
+	done      int
+	cancel    context.CancelFunc
 
 	kindSel                                    *widget.Select
 	previewBtn, checkBtn, importBtn, cancelBtn *widget.Button
@@ -44,8 +47,11 @@ func (s *importScreen) title() string { return tr("Import") }
 
 // fields are the columns of what is being imported.
 func (s *importScreen) fields() []sheet.Field {
-	if s.kind == "outages" {
+	switch s.kind {
+	case "outages":
 		return continuity.OutageFields
+	case "budget", "actuals":
+		return budget.LineFields
 	}
 	return cmdb.CIFields
 }
@@ -68,16 +74,18 @@ func (s *importScreen) view() fyne.CanvasObject {
 		}, s.ui.win)
 	}}
 	s.previewBtn = &widget.Button{Text: tr("Preview"), OnTapped: s.onPreview}
-	kinds := []string{tr("Configuration items and relations"), tr("Outage records")}
+	kinds := []string{tr("Configuration items and relations"), tr("Outage records"), tr("Budget lines"), tr("Actual spend")}
+	kindKeys := []string{"cis", "outages", "budget", "actuals"}
 	s.kindSel = widget.NewSelect(kinds, nil)
-	if s.kind == "outages" {
-		s.kindSel.SetSelected(kinds[1])
-	} else {
-		s.kindSel.SetSelected(kinds[0])
+	s.kindSel.SetSelected(kinds[0])
+	for i, k := range kindKeys {
+		if k == s.kind {
+			s.kindSel.SetSelected(kinds[i])
+		}
 	}
 	s.kindSel.OnChanged = func(v string) {
-		s.kind = map[bool]string{true: "outages", false: "cis"}[v == kinds[1]]
-		s.result, s.outages, s.err = nil, nil, nil
+		s.kind = kindKeys[s.kindSel.SelectedIndex()]
+		s.result, s.outages, s.budgetRes, s.err = nil, nil, nil, nil
 		if s.book != nil {
 			s.detect()
 		}
@@ -263,16 +271,43 @@ func fieldLabel(key string) string {
 		return "Cause"
 	case "investigation":
 		return "Investigation"
+	case "pool":
+		return "Pool"
+	case "category":
+		return "Category"
+	case "capex":
+		return "Capex/Opex"
+	case "cost_centre":
+		return "Cost centre"
+	case "gl_account":
+		return "GL account"
+	case "supplier":
+		return "Supplier"
+	case "month":
+		return "Month"
+	case "amount":
+		return "Amount"
 	}
 	return key
 }
 
 func (s *importScreen) resultView() fyne.CanvasObject {
-	if s.result == nil && s.outages == nil && s.err == nil {
+	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.err == nil {
 		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
 	}
 	r := s.result
 	var lines []string
+	if b := s.budgetRes; b != nil {
+		verb := tr("Imported")
+		if b.DryRun {
+			verb = tr("A dry run found")
+		}
+		lines = append(lines, verb+": "+trf("{{.Created}} lines to create, {{.Updated}} to replace; {{.Totals}} total rows left out",
+			map[string]any{"Created": b.Created, "Updated": b.Updated, "Totals": b.TotalRows}))
+		for _, p := range b.Problems {
+			lines = append(lines, "⚠ "+cellErrorText(p))
+		}
+	}
 	if o := s.outages; o != nil {
 		verb := tr("Imported")
 		if o.DryRun {
@@ -321,6 +356,29 @@ func (s *importScreen) run(dryRun bool) {
 	mapping := make(map[string]string, len(s.mapping))
 	for k, v := range s.mapping {
 		mapping[k] = v
+	}
+	if s.kind == "budget" || s.kind == "actuals" {
+		s.ui.budget.reload()
+		fy := s.ui.budget.fy
+		actuals := s.kind == "actuals"
+		s.ui.background(func() func() {
+			var res budget.ImportResult
+			var err error
+			if fy.ID == 0 {
+				err = fmt.Errorf("%s", tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))
+			} else if actuals {
+				res, err = s.ui.store.Budget.ImportActuals(ctx, fy, path, dryRun, mapping)
+			} else {
+				res, err = s.ui.store.Budget.Import(ctx, fy, path, dryRun, mapping)
+			}
+			return func() {
+				cancel()
+				s.running, s.cancel = false, nil
+				s.budgetRes, s.result, s.outages, s.err = &res, nil, nil, err
+				s.ui.show(s.ui.current)
+			}
+		})
+		return
 	}
 	if s.kind == "outages" {
 		s.ui.background(func() func() {

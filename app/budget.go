@@ -1,0 +1,357 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/budget"
+	"servicebook/export"
+)
+
+// budgetScreen is a fiscal year's budget: the lines by month with totals,
+// the selected line's months to edit, approve or revise; the allocation of
+// shared costs with its trace; and the variance per service with a chart.
+type budgetScreen struct {
+	ui       *UI
+	fys      []budget.FiscalYear
+	fy       budget.FiscalYear
+	lines    []budget.Line
+	allocs   []budget.Allocation
+	years    []budget.ServiceYear
+	err      error
+	selected int // line index, -1 for none
+	service  int // variance row shown in the chart
+	tab      int
+
+	fySel    *widget.Select
+	months   [12]*widget.Entry
+	save     *widget.Button
+	approve  *widget.Button
+	revise   *widget.Button
+	approver *widget.Entry
+	chart    fyne.CanvasObject
+}
+
+func newBudgetScreen(ui *UI) *budgetScreen { return &budgetScreen{ui: ui, selected: -1} }
+
+func (s *budgetScreen) title() string { return tr("Budget") }
+
+func (s *budgetScreen) store() *budget.Store { return s.ui.store.Budget }
+
+func (s *budgetScreen) reload() {
+	ctx := s.ui.ctx
+	var err error
+	if s.fys, err = s.store().FiscalYears(ctx); err != nil {
+		s.ui.showError(err)
+		return
+	}
+	if s.fy.ID == 0 && len(s.fys) > 0 {
+		s.fy = s.fys[len(s.fys)-1]
+	}
+	if s.fy.ID == 0 {
+		return
+	}
+	if s.lines, err = s.store().Lines(ctx, s.fy); err != nil {
+		s.ui.showError(err)
+	}
+	// A pool without a rule is reported, not fatal: the screen still shows
+	// the lines so that the rule can be set.
+	s.allocs, s.err = s.store().Allocate(ctx, s.fy)
+	if s.err == nil {
+		s.years, s.err = s.store().Report(ctx, s.fy, "")
+	}
+	if s.selected >= len(s.lines) {
+		s.selected = -1
+	}
+	if s.service >= len(s.years) {
+		s.service = 0
+	}
+}
+
+func (s *budgetScreen) money(m budget.Money) string { return m.Format(budget.Decimals(s.fy.Currency)) }
+
+func (s *budgetScreen) view() fyne.CanvasObject {
+	s.reload()
+	var labels []string
+	for _, fy := range s.fys {
+		labels = append(labels, strconv.Itoa(fy.Year))
+	}
+	s.fySel = widget.NewSelect(labels, func(v string) {
+		for _, fy := range s.fys {
+			if strconv.Itoa(fy.Year) == v && fy.ID != s.fy.ID {
+				s.fy, s.selected = fy, -1
+				s.ui.show(s.ui.current)
+			}
+		}
+	})
+	if s.fy.ID != 0 {
+		s.fySel.SetSelected(strconv.Itoa(s.fy.Year))
+	}
+	exportBtn := &widget.Button{Text: tr("Export workbook…"), Icon: theme.DocumentSaveIcon(), OnTapped: s.onExport}
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(tr("Fiscal year")), s.fySel,
+		widget.NewLabel(s.fy.Currency)), exportBtn)
+	if s.fy.ID == 0 {
+		return container.NewBorder(top, nil, nil, nil, container.NewCenter(widget.NewLabel(tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))))
+	}
+	var warning fyne.CanvasObject = widget.NewLabel("")
+	if s.err != nil {
+		l := widget.NewLabel("⚠ " + errText(s.err))
+		l.Importance = widget.WarningImportance
+		warning = l
+	}
+	tabs := container.NewAppTabs(
+		container.NewTabItem(tr("Budget lines"), s.linesView()),
+		container.NewTabItem(tr("Allocation"), s.allocationView()),
+		container.NewTabItem(tr("Variance"), s.varianceView()),
+	)
+	if s.tab < len(tabs.Items) {
+		tabs.SelectIndex(s.tab)
+	}
+	tabs.OnSelected = func(*container.TabItem) { s.tab = tabs.SelectedIndex() }
+	return container.NewBorder(container.NewVBox(top, warning), nil, nil, nil, tabs)
+}
+
+func (s *budgetScreen) monthLabels() []string {
+	out := make([]string, 12)
+	for i := range out {
+		m := (s.fy.StartMonth-1+i)%12 + 1
+		out[i] = time.Month(m).String()[:3]
+		if isChinese() {
+			out[i] = strconv.Itoa(m) + "月"
+		}
+	}
+	return out
+}
+
+func (s *budgetScreen) linesView() fyne.CanvasObject {
+	header := append([]string{tr("Service / pool"), tr("Category"), tr("Description"), tr("Version"), tr("Status")}, s.monthLabels()...)
+	header = append(header, tr("Total"))
+	var totals [12]budget.Money
+	for _, l := range s.lines {
+		for i, a := range l.Amounts {
+			totals[i] += a
+		}
+	}
+	rows := func() [][]string {
+		out := make([][]string, 0, len(s.lines)+1)
+		for _, l := range s.lines {
+			who := l.ServiceName
+			if l.Pool != "" {
+				who = "⊕ " + l.Pool
+			}
+			row := []string{who, categoryText(l.Category), l.Description, versionText(l.Version), statusTextLine(l.Status)}
+			for _, a := range l.Amounts {
+				row = append(row, s.money(a))
+			}
+			out = append(out, append(row, s.money(l.Total())))
+		}
+		total := []string{tr("Total"), "", "", "", ""}
+		var all budget.Money
+		for _, a := range totals {
+			total = append(total, s.money(a))
+			all += a
+		}
+		return append(out, append(total, s.money(all)))
+	}
+	widths := []float32{220, 90, 220, 80, 80}
+	for range 12 {
+		widths = append(widths, 100)
+	}
+	table := textTable(header, append(widths, 120), rows)
+	table.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(s.lines) && id.Row != s.selected {
+			s.selected = id.Row
+			s.ui.show(s.ui.current)
+		}
+	}
+	split := container.NewVSplit(table, s.lineEditor())
+	split.Offset = 0.65
+	return split
+}
+
+func categoryText(c budget.Category) string { return tr(string(c)) }
+
+func versionText(v string) string { return tr(v) }
+
+func statusTextLine(v string) string {
+	if v == "approved" {
+		return tr("approved")
+	}
+	return tr("proposed")
+}
+
+// lineEditor edits the months of the selected line (a proposed one), or
+// approves or revises it.
+func (s *budgetScreen) lineEditor() fyne.CanvasObject {
+	if s.selected < 0 {
+		return container.NewCenter(widget.NewLabel(tr("Select a line to change its months, approve or revise it.")))
+	}
+	l := s.lines[s.selected]
+	grid := container.NewGridWithColumns(6)
+	for i, label := range s.monthLabels() {
+		e := widget.NewEntry()
+		e.SetText(s.money(l.Amounts[i]))
+		if l.Status == "approved" {
+			e.Disable()
+		}
+		s.months[i] = e
+		grid.Add(container.NewBorder(nil, nil, widget.NewLabel(label), nil, e))
+	}
+	s.save = &widget.Button{Text: tr("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onSave}
+	s.approver = widget.NewEntry()
+	s.approver.SetPlaceHolder(tr("Approver"))
+	s.approve = &widget.Button{Text: tr("Approve"), Icon: theme.ConfirmIcon(), OnTapped: func() {
+		if err := s.store().ApproveLine(s.ui.ctx, l.ID, s.approver.Text); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.ui.show(s.ui.current)
+	}}
+	s.revise = &widget.Button{Text: tr("Revise"), OnTapped: func() {
+		if _, err := s.store().Revise(s.ui.ctx, l.ID); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.selected = len(s.lines) // the revision is the newest line
+		s.ui.show(s.ui.current)
+	}}
+	var actions *fyne.Container
+	if l.Status == "approved" {
+		actions = container.NewHBox(widget.NewLabel(tr("Approved: revise it to change it.")), s.revise)
+	} else {
+		actions = container.NewHBox(s.save, container.NewGridWrap(fyne.NewSize(200, s.approver.MinSize().Height), s.approver), s.approve)
+	}
+	title := bold(fmt.Sprintf("#%d  %s  %s  —  %s", l.ID, l.ServiceName+l.Pool, categoryText(l.Category), l.Description))
+	return container.NewBorder(title, actions, nil, nil, grid)
+}
+
+func (s *budgetScreen) onSave() {
+	l := s.lines[s.selected]
+	var amounts [12]budget.Money
+	d := budget.Decimals(s.fy.Currency)
+	for i, e := range s.months {
+		if strings.TrimSpace(e.Text) == "" {
+			continue
+		}
+		a, err := budget.ParseAmount(e.Text, d)
+		if err != nil {
+			s.ui.showError(fmt.Errorf("%s", trf("{{.Month}}: {{.Value}} is not an amount", map[string]any{"Month": s.monthLabels()[i], "Value": e.Text})))
+			return
+		}
+		amounts[i] = a
+	}
+	if err := s.store().SetAmounts(s.ui.ctx, l.ID, amounts); err != nil {
+		s.ui.showError(err)
+		return
+	}
+	s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": l.ID}))
+	s.ui.show(s.ui.current)
+}
+
+func (s *budgetScreen) allocationView() fyne.CanvasObject {
+	months := s.monthLabels()
+	rows := make([][]string, len(s.allocs))
+	for i, a := range s.allocs {
+		rows[i] = []string{a.Pool, a.Rule, "#" + strconv.FormatInt(a.LineID, 10), a.ServiceRef, months[a.Month-1], s.money(a.Amount)}
+	}
+	return textTable([]string{tr("Pool"), tr("Rule"), tr("Budget line"), tr("Service"), tr("Month"), tr("Amount")},
+		[]float32{220, 140, 100, 120, 90, 140}, func() [][]string { return rows })
+}
+
+func (s *budgetScreen) varianceView() fyne.CanvasObject {
+	rows := make([][]string, len(s.years))
+	for i, y := range s.years {
+		ytd := y.YTD()
+		rows[i] = []string{y.ServiceRef + " " + y.ServiceName, s.money(y.Plan()), s.money(ytd.Planned()), s.money(ytd.Actual),
+			s.money(ytd.Variance()), fmt.Sprintf("%.1f %%", ytd.VariancePercent()), s.money(y.Outturn()), s.money(y.RunRate())}
+	}
+	table := textTable([]string{tr("Service"), tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance"), "%", tr("Outturn"), tr("Run rate")},
+		[]float32{260, 130, 130, 130, 130, 70, 130, 130}, func() [][]string { return rows })
+	table.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(s.years) {
+			s.service = id.Row
+			s.ui.show(s.ui.current)
+		}
+	}
+	var chart fyne.CanvasObject = widget.NewLabel("")
+	if len(s.years) > 0 {
+		chart = s.monthChart(s.years[s.service])
+	}
+	s.chart = chart
+	split := container.NewVSplit(table, chart)
+	split.Offset = 0.45
+	return split
+}
+
+// monthChart draws plan (budget + allocated) and actual per month for one
+// service: pairs of bars, actual red where it is over plan.
+func (s *budgetScreen) monthChart(y budget.ServiceYear) fyne.CanvasObject {
+	const h, barW, gap = 160, 16, 22
+	var top budget.Money = 1
+	for _, m := range y.Months {
+		top = max(top, m.Planned(), m.Actual)
+	}
+	height := func(m budget.Money) float32 { return float32(h) * float32(m) / float32(top) }
+	var objs []fyne.CanvasObject
+	planColor := theme.Color(theme.ColorNameDisabled)
+	labels := s.monthLabels()
+	for i, m := range y.Months {
+		x := float32(10 + i*(2*barW+gap))
+		p := canvas.NewRectangle(planColor)
+		p.Move(fyne.NewPos(x, h-height(m.Planned())))
+		p.Resize(fyne.NewSize(barW, height(m.Planned())))
+		objs = append(objs, p)
+		if i < y.Closed {
+			c := theme.Color(theme.ColorNamePrimary)
+			if m.Actual > m.Planned() {
+				c = theme.Color(theme.ColorNameError)
+			}
+			a := canvas.NewRectangle(c)
+			a.Move(fyne.NewPos(x+barW, h-height(m.Actual)))
+			a.Resize(fyne.NewSize(barW, height(m.Actual)))
+			objs = append(objs, a)
+		}
+		t := canvas.NewText(labels[i], theme.Color(theme.ColorNameForeground))
+		t.TextSize = theme.CaptionTextSize()
+		t.Move(fyne.NewPos(x, h+4))
+		objs = append(objs, t)
+	}
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(fyne.NewSize(float32(12*(2*barW+gap)+20), h+24))
+	legend := widget.NewLabel(trf("{{.Service}}: plan (grey) and actual by month; red is over plan", map[string]any{"Service": y.ServiceName}))
+	return container.NewBorder(legend, nil, nil, nil, container.NewStack(spacer, container.NewWithoutLayout(objs...)))
+}
+
+func (s *budgetScreen) onExport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if err := s.exportTo(path); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.ui.setStatus(trf("Exported to {{.Path}}", map[string]any{"Path": path}))
+	}, s.ui.win)
+	d.SetFileName(fmt.Sprintf("budget-%d.xlsx", s.fy.Year))
+	d.Show()
+}
+
+func (s *budgetScreen) exportTo(path string) error {
+	if s.err != nil {
+		return s.err
+	}
+	return export.BudgetWorkbook(path, s.fy, s.lines, s.allocs, s.years)
+}

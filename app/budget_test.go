@@ -1,0 +1,99 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/demo"
+)
+
+func newBudgetUI(t *testing.T) *UI {
+	ui := newContinuityUI(t)
+	if err := demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget); err != nil {
+		t.Fatal(err)
+	}
+	return ui
+}
+
+// TestBudgetScreenStory: read the year's lines, change a proposed line's
+// month, approve it, revise it; see the allocation and the variance per
+// service; export the workbook.
+func TestBudgetScreenStory(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.gotoScreen(ui.budget)
+	s := ui.budget
+	if len(s.lines) != 11 || len(s.years) != 6 || len(s.allocs) == 0 || s.err != nil {
+		t.Fatalf("%d lines, %d services, %d allocations, %v", len(s.lines), len(s.years), len(s.allocs), s.err)
+	}
+	s.selected = 0
+	ui.show(ui.current)
+	s.months[0].SetText("¥120,000.00")
+	test.Tap(s.save)
+	lines, _ := ui.store.Budget.Lines(ui.ctx, s.fy)
+	if lines[0].Amounts[0] != 120_000_00 {
+		t.Errorf("January after saving: %s", lines[0].Amounts[0].Format(2))
+	}
+	s.months[1].SetText("twelve")
+	test.Tap(s.save)
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("a bad amount gives no message")
+	}
+	ui.win.Canvas().Overlays().Top().Hide()
+	ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
+	s.approver.SetText("财务部 张总")
+	test.Tap(s.approve)
+	if s.lines[0].Status != "approved" {
+		t.Fatalf("status after approval: %s", s.lines[0].Status)
+	}
+	test.Tap(s.revise)
+	if len(s.lines) != 12 || s.lines[11].Version != "revised" || s.selected != 11 {
+		t.Errorf("after revising: %d lines, selected %d", len(s.lines), s.selected)
+	}
+	s.tab = 2
+	ui.show(ui.current)
+	markup := test.RenderObjectToMarkup(s.chart)
+	if !strings.Contains(markup, "Jan") {
+		t.Error("the variance chart lacks its months")
+	}
+	path := filepath.Join(t.TempDir(), "budget.xlsx")
+	if err := s.exportTo(path); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || info.Size() == 0 {
+		t.Errorf("export: %v", err)
+	}
+	ui.SetLanguage(Chinese)
+	if got := s.monthLabels()[0]; got != "1月" {
+		t.Errorf("month label in Chinese = %q", got)
+	}
+	_ = widget.TableCellID{}
+}
+
+func TestImportWizardForBudgetLines(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.gotoScreen(ui.imports)
+	w := ui.imports
+	w.kindSel.SetSelected(w.kindSel.Options[2])
+	path := filepath.Join(t.TempDir(), "追加预算.csv")
+	os.WriteFile(path, []byte("2026 追加预算\n服务,类别,项目,1月,2月,合计\n网上银行,许可证,安全加固,\"¥5,000\",\"(1,000)\",4000\n合计,,,5000,-1000,4000\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	if w.mapping["category"] != "类别" {
+		t.Fatalf("mapping = %v", w.mapping)
+	}
+	test.Tap(w.checkBtn)
+	if w.budgetRes == nil || w.budgetRes.Created != 1 || w.budgetRes.TotalRows != 1 || w.err != nil {
+		t.Fatalf("dry run: %+v %v", w.budgetRes, w.err)
+	}
+	test.Tap(w.importBtn)
+	lines, _ := ui.store.Budget.Lines(ui.ctx, ui.budget.fy)
+	if len(lines) != 12 || lines[11].Total() != 4000_00 {
+		t.Errorf("after import: %d lines", len(lines))
+	}
+}
