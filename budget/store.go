@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -277,4 +278,83 @@ func Effective(lines []Line) (budgetLines, forecast []Line) {
 		}
 	}
 	return budgetLines, forecast
+}
+
+// SaveProfile saves a column mapping under a name, for the next import of
+// a spreadsheet laid out the same way.
+func (s *Store) SaveProfile(ctx context.Context, name, kind string, mapping map[string]string) error {
+	if strings.TrimSpace(name) == "" {
+		return store.Errorf(store.EInvalid, "Name the profile.")
+	}
+	data, err := json.Marshal(mapping)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO import_profile (name, kind, mapping) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, mapping = excluded.mapping`, strings.TrimSpace(name), kind, string(data))
+	return store.MapError(err)
+}
+
+// Profile returns a saved column mapping. Returns ENOTFOUND.
+func (s *Store) Profile(ctx context.Context, name string) (map[string]string, error) {
+	var data string
+	err := s.db.QueryRowContext(ctx, "SELECT mapping FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.Errorf(store.ENotFound, "There is no import profile %q.", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]string
+	return m, json.Unmarshal([]byte(data), &m)
+}
+
+// ServiceCost is what a service costs, for a change request that touches it.
+type ServiceCost struct {
+	ServiceRef, ServiceName string
+	Lines                   []Line // its direct budget lines
+	Year                    Money  // planned for the year, direct and allocated
+	MonthlyRunCost          Money  // the year's plan divided by twelve
+}
+
+// ChangeCost gives the cost information for a proposed change that touches
+// the CIs refs: every service impacted by them (the services themselves
+// included), with its budget lines and monthly run cost.
+func (s *Store) ChangeCost(ctx context.Context, fy FiscalYear, refs []string) ([]ServiceCost, error) {
+	rep, err := s.cmdb.Impact(ctx, refs, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	affected := map[string]bool{}
+	for _, c := range rep.Start {
+		affected[c.Ref] = true
+	}
+	for _, it := range rep.Items {
+		if it.IsService {
+			affected[it.CI.Ref] = true
+		}
+	}
+	years, err := s.Report(ctx, fy, "")
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Lines(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
+	lines, _ := Effective(all)
+	var out []ServiceCost
+	for _, y := range years {
+		if !affected[y.ServiceRef] {
+			continue
+		}
+		sc := ServiceCost{ServiceRef: y.ServiceRef, ServiceName: y.ServiceName, Year: y.Plan(), MonthlyRunCost: y.Plan() / 12}
+		for _, l := range lines {
+			if l.ServiceRef == y.ServiceRef {
+				sc.Lines = append(sc.Lines, l)
+			}
+		}
+		out = append(out, sc)
+	}
+	return out, nil
 }

@@ -16,6 +16,20 @@ import (
 	"servicebook/store"
 )
 
+var cmdbOf = map[*budget.Store]*cmdb.Store{}
+
+func mustSearch(t *testing.T, s *budget.Store, text string) []string {
+	found, err := cmdbOf[s].Search(context.Background(), text, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, c := range found {
+		refs = append(refs, c.Ref)
+	}
+	return refs
+}
+
 func demoBudget(t *testing.T) (*budget.Store, budget.FiscalYear) {
 	t.Helper()
 	ctx := context.Background()
@@ -25,6 +39,7 @@ func demoBudget(t *testing.T) (*budget.Store, budget.FiscalYear) {
 		t.Fatal(err)
 	}
 	s := budget.NewStore(db, cm)
+	cmdbOf[s] = cm
 	fy, err := s.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026})
 	if err != nil {
 		t.Fatal(err)
@@ -307,5 +322,44 @@ func TestApprovalAndRevision(t *testing.T) {
 	}
 	if _, err := s.Revise(ctx, rev); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("revising an unapproved line: %v", err)
+	}
+}
+
+func TestProfilesAndChangeCost(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	if err := s.SaveProfile(ctx, "财务部格式", "budget", map[string]string{"service": "业务", "category": "费用类"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Profile(ctx, "财务部格式")
+	if err != nil || m["service"] != "业务" {
+		t.Fatalf("profile: %v %v", m, err)
+	}
+	if _, err := s.Profile(ctx, "nope"); store.ErrorCode(err) != store.ENotFound {
+		t.Errorf("missing profile: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "p.csv")
+	os.WriteFile(path, []byte("业务,费用类,项目,1月\n网上银行,许可证,维保,1200\n手机银行,人员,开发,2400\n"), 0o600)
+	if _, err := s.Import(ctx, fy, path, false, m); err != nil {
+		t.Fatalf("import with the profile: %v", err)
+	}
+	// A change to the primary SAN touches every service that runs on it.
+	san := ""
+	for _, c := range mustSearch(t, s, "bj-san-01") {
+		san = c
+	}
+	costs, err := s.ChangeCost(ctx, fy, []string{san})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range costs {
+		names = append(names, c.ServiceName)
+		if c.MonthlyRunCost*12 > c.Year || len(c.Lines) == 0 {
+			t.Errorf("%s: run cost %v, year %v, %d lines", c.ServiceName, c.MonthlyRunCost, c.Year, len(c.Lines))
+		}
+	}
+	if len(costs) != 2 || !strings.Contains(strings.Join(names, " "), "Internet banking") {
+		t.Errorf("services costed for the SAN change: %v", names)
 	}
 }

@@ -19,6 +19,33 @@ type budgetCmd struct {
 	Actuals  budgetActualsCmd  `cmd:"" help:"Actual spend: import."`
 	Report   budgetReportCmd   `cmd:"" help:"Budget, allocated, actual, variance, YTD, outturn and run rate per service."`
 	Export   budgetExportCmd   `cmd:"" help:"Write the budget workbook (XLSX): lines by month with totals, allocation trace, variance."`
+	Change   budgetChangeCmd   `cmd:"" name:"change-cost" help:"Cost information for a proposed change: the services it touches, their lines and monthly run cost."`
+}
+
+type budgetChangeCmd struct {
+	FY  int      `name:"fy" required:"" help:"Fiscal year."`
+	CIs []string `arg:"" name:"REF" help:"The CIs or services the change touches."`
+}
+
+func (c budgetChangeCmd) Run(ctx context.Context, app *App) error {
+	fy, err := app.fiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	costs, err := app.Budget.ChangeCost(ctx, fy, c.CIs)
+	if err != nil {
+		return err
+	}
+	d := budget.Decimals(fy.Currency)
+	var rows [][]string
+	for _, sc := range costs {
+		rows = append(rows, []string{sc.ServiceRef + " " + sc.ServiceName, strconv.Itoa(len(sc.Lines)), sc.Year.Format(d), sc.MonthlyRunCost.Format(d)})
+	}
+	printTable(app.Stdout, []string{"SERVICE", "LINES", "YEAR PLAN " + fy.Currency, "MONTHLY RUN COST"}, rows, 40)
+	if len(rows) == 0 {
+		fmt.Fprintln(app.Stdout, "The change touches no service with a budget.")
+	}
+	return nil
 }
 
 type budgetExportCmd struct {
@@ -230,24 +257,37 @@ func (budgetFYListCmd) Run(ctx context.Context, app *App) error {
 }
 
 type budgetImportCmd struct {
-	File   string   `arg:"" type:"path" help:"XLSX or CSV: a column per month (Jan, 1月, 一月, 2026-01 …) or a row per month (Month, Amount)."`
-	FY     int      `name:"fy" required:"" help:"Fiscal year, e.g. 2026."`
-	DryRun bool     `help:"Check the file and report what would happen, without writing."`
-	Map    []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: service, pool, category, capex, cost_centre, gl_account, description, supplier, version, month, amount)." placeholder:"FIELD=HEADER"`
+	File        string   `arg:"" type:"path" help:"XLSX or CSV: a column per month (Jan, 1月, 一月, 2026-01 …) or a row per month (Month, Amount)."`
+	FY          int      `name:"fy" required:"" help:"Fiscal year, e.g. 2026."`
+	DryRun      bool     `help:"Check the file and report what would happen, without writing."`
+	Map         []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: service, pool, category, capex, cost_centre, gl_account, description, supplier, version, month, amount)." placeholder:"FIELD=HEADER"`
+	Profile     string   `help:"Use the column mapping saved under this name."`
+	SaveProfile string   `help:"Save the --map columns under this name, for the next file laid out the same way."`
 }
 
 func (c budgetImportCmd) Run(ctx context.Context, app *App) error {
-	mapping := map[string]string{}
-	for _, m := range c.Map {
-		k, v, ok := strings.Cut(m, "=")
-		if !ok {
-			return usageError{fmt.Sprintf("--map %q: write it as FIELD=Header", m)}
-		}
-		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	mapping, err := parseMapping(c.Map)
+	if err != nil {
+		return err
 	}
 	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
+	}
+	if c.Profile != "" {
+		saved, err := app.Budget.Profile(ctx, c.Profile)
+		if err != nil {
+			return err
+		}
+		for k, v := range mapping { // --map adds to or overrides the profile
+			saved[k] = v
+		}
+		mapping = saved
+	}
+	if c.SaveProfile != "" {
+		if err := app.Budget.SaveProfile(ctx, c.SaveProfile, "budget", mapping); err != nil {
+			return err
+		}
 	}
 	res, err := app.Budget.Import(ctx, fy, c.File, c.DryRun, mapping)
 	for _, p := range res.Problems {

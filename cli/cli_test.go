@@ -272,6 +272,15 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	if !strings.Contains(out, "-1,600.00") || !strings.Contains(out, "-51.6 %") {
 		t.Errorf("report:\n%s", out)
 	}
+	if out := mustRun(t, db, "budget", "change-cost", "--fy", "2026", refOf(t, mustRun(t, db, "search", "bj-san-01"), "bj-san-01")); !strings.Contains(out, "Internet banking") {
+		t.Errorf("change cost:\n%s", out)
+	}
+	prof := filepath.Join(dir, "p.csv")
+	os.WriteFile(prof, []byte("业务,费用类,项目,1月\n网上银行,许可证,x,1\n"), 0o600)
+	mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--map", "service=业务", "--map", "category=费用类", "--save-profile", "财务")
+	if out := mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--profile", "财务"); !strings.Contains(out, "1 lines created") {
+		t.Errorf("import with a saved profile: %s", out)
+	}
 	if code, _, errOut := run(t, db, "budget", "import", csv, "--fy", "2031"); code != 1 || !strings.Contains(errOut, "no fiscal year 2031") {
 		t.Errorf("unknown fiscal year: %d %s", code, errOut)
 	}
