@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"servicebook/cmdb"
@@ -61,66 +62,34 @@ func (s *Store) ImportActuals(ctx context.Context, fy FiscalYear, path string, d
 }
 
 func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string, actuals bool) (ImportResult, error) {
-	book, err := sheet.ReadFile(path, sheet.DefaultLimits)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	res := ImportResult{File: book.File, DryRun: dryRun}
+	file := filepath.Base(path)
+	res := ImportResult{File: file, DryRun: dryRun}
 	decimals := Decimals(fy.Currency)
-	var table *sheet.Table
-	var m sheet.Mapping
-	for i := range book.Sheets {
-		if mm, ok := sheet.FindHeader(book.Sheets[i], LineFields, mapping); ok {
-			table, m = &book.Sheets[i], mm
-			break
-		}
-	}
-	if table == nil {
-		res.Problems = append(res.Problems, sheet.CellError{File: book.File, Reason: "no sheet has a header row with a Category column (类别) and month or amount columns"})
-		return res, refusal(res)
-	}
-	// Month columns of a wide layout, as fiscal month indexes.
-	monthCols := map[int]int{}
-	for _, col := range m.Extra {
-		if mo, _, ok := ParseMonthHeader(m.Headers[col]); ok {
-			monthCols[col] = (mo-fy.StartMonth+12)%12 + 1
-		}
-	}
-	_, hasMonth := m.Columns["month"]
-	_, hasAmount := m.Columns["amount"]
-	switch {
-	case len(monthCols) > 0:
-		res.Layout = "wide"
-	case hasMonth && hasAmount:
-		res.Layout = "long"
-	default:
-		res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: table.Name, Row: m.HeaderRow,
-			Reason: "the header has neither month columns (Jan, 1月, 2026-01 …) nor Month and Amount columns"})
-		return res, refusal(res)
-	}
 	services, err := s.serviceIndex(ctx)
 	if err != nil {
 		return res, err
 	}
+	var m sheet.Mapping
+	var sheetName string // the sheet being read, for messages
+	monthCols := map[int]int{}
 	lines := map[string]*pendingLine{}
 	var order []string
-	for r := m.HeaderRow; r < len(table.Rows); r++ {
-		row, rowNum := table.Rows[r], r+1
+	processRow := func(rowNum int, row []string) {
 		cell := func(key string) string { v, _ := m.Cell(row, key); return v }
 		if blankCells(row) {
-			continue
+			return
 		}
 		if IsTotalRow(cell("description")) || IsTotalRow(cell("service")) || IsTotalRow(cell("pool")) ||
 			IsTotalRow(cell("category")) || len(row) > 0 && IsTotalRow(row[0]) {
 			res.TotalRows++
-			continue
+			return
 		}
 		problem := func(key, reason string) {
 			col := ""
 			if key != "" {
 				col = m.Header(m.Columns[key])
 			}
-			res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: table.Name, Row: rowNum, Column: col, Reason: reason})
+			res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: rowNum, Column: col, Reason: reason})
 		}
 		before := len(res.Problems)
 		l := Line{Pool: cell("pool"), CostCentre: cell("cost_centre"), GLAccount: cell("gl_account"),
@@ -172,7 +141,7 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 			}
 			a, err := ParseAmount(text, decimals)
 			if err != nil {
-				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: table.Name, Row: rowNum,
+				res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: rowNum,
 					Column: header, Reason: fmt.Sprintf("%q is not an amount", text)})
 				return 0, false
 			}
@@ -199,7 +168,7 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 			}
 		}
 		if len(res.Problems) > before {
-			continue
+			return
 		}
 		key := strings.Join([]string{l.ServiceRef, l.Pool, string(l.Category), l.GLAccount, l.CostCentre, l.Description, l.Version}, "\x00")
 		p, seen := lines[key]
@@ -209,24 +178,76 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 			order = append(order, key)
 		} else if res.Layout == "wide" {
 			problem("", "the same line is already in the sheet")
-			continue
+			return
 		}
 		for i, a := range amounts {
 			p.line.Amounts[i] += a
 		}
+	}
+	found := false
+	// The rows are checked while the workbook is still being parsed on the
+	// other core; nothing is written before every row has been checked.
+	err = sheet.StreamFile(path, sheet.DefaultLimits, func(in *sheet.Stream) error {
+		if found {
+			return nil
+		}
+		head := sheet.Table{Name: in.Name}
+		for len(head.Rows) < sheet.HeaderScanRows {
+			row, ok := in.Next()
+			if !ok {
+				break
+			}
+			head.Rows = append(head.Rows, row)
+		}
+		mm, ok := sheet.FindHeader(head, LineFields, mapping)
+		if !ok {
+			return nil
+		}
+		found, m, sheetName = true, mm, in.Name
+		for _, col := range m.Extra {
+			if mo, _, ok := ParseMonthHeader(m.Headers[col]); ok {
+				monthCols[col] = (mo-fy.StartMonth+12)%12 + 1
+			}
+		}
+		_, hasMonth := m.Columns["month"]
+		_, hasAmount := m.Columns["amount"]
+		switch {
+		case len(monthCols) > 0:
+			res.Layout = "wide"
+		case hasMonth && hasAmount:
+			res.Layout = "long"
+		default:
+			res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: in.Name, Row: m.HeaderRow,
+				Reason: "the header has neither month columns (Jan, 1月, 2026-01 …) nor Month and Amount columns"})
+			return nil
+		}
+		for r := m.HeaderRow; r < len(head.Rows); r++ {
+			processRow(r+1, head.Rows[r])
+		}
+		for row, ok := in.Next(); ok; row, ok = in.Next() {
+			processRow(in.Row(), row)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if !found {
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: "no sheet has a header row with a Category column (类别) and month or amount columns"})
+		return res, refusal(res)
 	}
 	if len(res.Problems) > 0 {
 		return res, refusal(res)
 	}
 	if actuals {
 		var before int
-		s.db.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || pool || category) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, book.File).Scan(&before)
+		s.db.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || pool || category) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, file).Scan(&before)
 		res.Created, res.Updated = max(0, len(order)-before), min(before, len(order))
 		if dryRun {
 			return res, nil
 		}
-		return res, s.db.Tx(store.WithSource(ctx, book.File), func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE fy_id = ? AND source = ?", fy.ID, book.File); err != nil {
+		return res, s.db.Tx(store.WithSource(ctx, file), func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE fy_id = ? AND source = ?", fy.ID, file); err != nil {
 				return err
 			}
 			for _, key := range order {
@@ -240,7 +261,7 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 						continue
 					}
 					if _, err := tx.ExecContext(ctx, `INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source)
-						VALUES (?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), book.File); err != nil {
+						VALUES (?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), file); err != nil {
 						return err
 					}
 				}
@@ -260,7 +281,7 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 	if dryRun {
 		return res, nil
 	}
-	err = s.db.Tx(store.WithSource(ctx, book.File), func(tx *sql.Tx) error {
+	err = s.db.Tx(store.WithSource(ctx, file), func(tx *sql.Tx) error {
 		log, err := s.db.NewChangeWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -282,7 +303,7 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 				r, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre,
 					gl_account, description, supplier, version, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 					fy.ID, svc, pool, string(p.line.Category), p.line.Capex, p.line.CostCentre, p.line.GLAccount,
-					p.line.Description, p.line.Supplier, p.line.Version, book.File)
+					p.line.Description, p.line.Supplier, p.line.Version, file)
 				if err != nil {
 					return err
 				}

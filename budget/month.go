@@ -81,6 +81,10 @@ func ParseDate(text string) (time.Time, bool) {
 // IsTotalRow reports whether a row label marks a total or subtotal row
 // (合计, 小计, 总计, Total, Subtotal, Grand total), which is not a budget line.
 func IsTotalRow(label string) bool {
+	// Most labels are neither: decide those without folding.
+	if label == "" || !strings.ContainsAny(label, "计TtSsＴｔＳｓ") {
+		return false
+	}
 	t := strings.ToLower(strings.Join(strings.Fields(width.Fold.String(label)), ""))
 	for _, w := range []string{"合计", "小计", "总计", "共计", "total", "subtotal", "grandtotal", "sum"} {
 		if t == w || strings.HasPrefix(t, w+":") || strings.HasPrefix(t, w+"：") || strings.HasSuffix(t, w) && len(t) < len(w)+12 {

@@ -18,7 +18,7 @@ import (
 
 var cmdbOf = map[*budget.Store]*cmdb.Store{}
 
-func mustSearch(t *testing.T, s *budget.Store, text string) []string {
+func mustSearch(t testing.TB, s *budget.Store, text string) []string {
 	found, err := cmdbOf[s].Search(context.Background(), text, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func mustSearch(t *testing.T, s *budget.Store, text string) []string {
 	return refs
 }
 
-func demoBudget(t *testing.T) (*budget.Store, budget.FiscalYear) {
+func demoBudget(t testing.TB) (*budget.Store, budget.FiscalYear) {
 	t.Helper()
 	ctx := context.Background()
 	db := store.MustOpen(t)
@@ -362,4 +362,28 @@ func TestProfilesAndChangeCost(t *testing.T) {
 	if len(costs) != 2 || !strings.Contains(strings.Join(names, " "), "Internet banking") {
 		t.Errorf("services costed for the SAN change: %v", names)
 	}
+}
+
+// FuzzImportCSV feeds arbitrary CSV text to the budget import (a dry run):
+// layout detection, month headers and amounts must refuse with a message
+// that names the file, never fail inside.
+func FuzzImportCSV(f *testing.F) {
+	f.Add("服务,类别,1月,2月\n网上银行,许可证,\"¥1,000\",(200)\n合计,,1000,-200\n")
+	f.Add("Service,Category,Month,Amount\n网上银行,people,2026-01,5\n")
+	f.Add("标题\n\n费用池,类别,Jan\n数据中心,facilities,3\n")
+	s, fy := demoBudget(f)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, text string) {
+		path := filepath.Join(dir, "fuzz.csv")
+		os.WriteFile(path, []byte(text), 0o600)
+		res, err := s.Import(context.Background(), fy, path, true, nil)
+		if err != nil && store.ErrorCode(err) != store.EInvalid {
+			t.Fatalf("internal error on user input: %v", err)
+		}
+		for _, p := range res.Problems {
+			if !strings.HasPrefix(p.Error(), "fuzz.csv: ") {
+				t.Fatalf("problem does not name the file: %v", p)
+			}
+		}
+	})
 }

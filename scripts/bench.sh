@@ -37,11 +37,14 @@ awk '/^Benchmark/ && $4 == "ns/op" {
         extra = ""
         if ($6 != "" && $6 !~ /\/op$/) extra = sprintf(" (%s %s)", $5, $6)
         last[name] = "| " name " | " t extra " |"
-        if (name ~ /Import100k\/servicebook/) ours = ns
-        if (name ~ /Import100k\/bare/) bare = ns
+        if (name ~ /^BenchmarkImport100k\/servicebook/) ours = ns
+        if (name ~ /^BenchmarkImport100k\/bare/) bare = ns
+        if (name ~ /BudgetImport100k\/servicebook/) bours = ns
+        if (name ~ /BudgetImport100k\/bare/) bbare = ns
      }
      END {
         for (n in last) print last[n] | "sort"
         close("sort")
-        if (ours && bare) printf "| import ratio servicebook / bare (goal ≤ 1.3) | %.2f |\n", ours / bare
+        if (ours && bare) printf "| CI import ratio servicebook / bare (goal ≤ 1.3) | %.2f |\n", ours / bare
+        if (bours && bbare) printf "| budget import ratio servicebook / bare (goal ≤ 1.3) | %.2f |\n", bours / bbare
      }' "$out"
