@@ -40,6 +40,12 @@ type budgetScreen struct {
 	revise   *widget.Button
 	approver *widget.Entry
 	chart    fyne.CanvasObject
+
+	rulePool   *widget.Select
+	ruleMethod *widget.Select
+	ruleDriver *widget.Entry
+	ruleShares *widget.Entry
+	ruleSave   *widget.Button
 }
 
 func newBudgetScreen(ui *UI) *budgetScreen { return &budgetScreen{ui: ui, selected: -1} }
@@ -264,8 +270,62 @@ func (s *budgetScreen) allocationView() fyne.CanvasObject {
 	for i, a := range s.allocs {
 		rows[i] = []string{a.Pool, a.Rule, "#" + strconv.FormatInt(a.LineID, 10), a.ServiceRef, months[a.Month-1], s.money(a.Amount)}
 	}
-	return textTable([]string{tr("Pool"), tr("Rule"), tr("Budget line"), tr("Service"), tr("Month"), tr("Amount")},
+	trace := textTable([]string{tr("Pool"), tr("Rule"), tr("Budget line"), tr("Service"), tr("Month"), tr("Amount")},
 		[]float32{220, 140, 100, 120, 90, 140}, func() [][]string { return rows })
+	return container.NewBorder(s.ruleEditor(), nil, nil, nil, trace)
+}
+
+// ruleEditor sets how a pool is shared: even, fixed percentages, or a
+// driver with a value per service, written one service per line.
+func (s *budgetScreen) ruleEditor() fyne.CanvasObject {
+	var pools []string
+	seen := map[string]bool{}
+	for _, l := range s.lines {
+		if l.Pool != "" && !seen[l.Pool] {
+			seen[l.Pool] = true
+			pools = append(pools, l.Pool)
+		}
+	}
+	if len(pools) == 0 {
+		return widget.NewLabel(tr("No cost pools in this year's budget."))
+	}
+	s.rulePool = widget.NewSelect(pools, nil)
+	s.rulePool.SetSelected(pools[0])
+	methods := []string{tr("even"), tr("percent"), tr("driver")}
+	s.ruleMethod = widget.NewSelect(methods, nil)
+	s.ruleMethod.SetSelected(methods[1])
+	s.ruleDriver = widget.NewEntry()
+	s.ruleDriver.SetPlaceHolder(tr("driver: users, headcount, storage, ci_count…"))
+	s.ruleShares = widget.NewMultiLineEntry()
+	s.ruleShares.SetPlaceHolder(tr("one service per line: 网上银行 = 60"))
+	s.ruleShares.SetMinRowsVisible(3)
+	s.ruleSave = &widget.Button{Text: tr("Set rule"), Icon: theme.ConfirmIcon(), OnTapped: s.onSetRule}
+	head := container.NewHBox(widget.NewLabel(tr("Pool")), s.rulePool, s.ruleMethod, container.NewGridWrap(fyne.NewSize(260, s.ruleDriver.MinSize().Height), s.ruleDriver), s.ruleSave)
+	return container.NewVBox(head, s.ruleShares, widget.NewSeparator())
+}
+
+func (s *budgetScreen) onSetRule() {
+	shares := map[string]float64{}
+	for _, line := range strings.Split(s.ruleShares.Text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(strings.NewReplacer("＝", "=", "：", "=", ":", "=").Replace(line), "=")
+		v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(value), "%"), 64)
+		if !ok || err != nil {
+			s.ui.showError(fmt.Errorf("%s", trf("{{.Line}}: write it as service = value", map[string]any{"Line": line})))
+			return
+		}
+		shares[strings.TrimSpace(name)] = v
+	}
+	method := []string{"even", "percent", "driver"}[s.ruleMethod.SelectedIndex()]
+	if _, err := s.store().SetRule(s.ui.ctx, s.fy, budget.Rule{Pool: s.rulePool.Selected, Method: method,
+		Driver: strings.TrimSpace(s.ruleDriver.Text), Shares: shares}); err != nil {
+		s.ui.showError(err)
+		return
+	}
+	s.ui.setStatus(trf("Pool {{.Pool}} is now allocated by {{.Method}}", map[string]any{"Pool": s.rulePool.Selected, "Method": tr(method)}))
+	s.ui.show(s.ui.current)
 }
 
 func (s *budgetScreen) varianceView() fyne.CanvasObject {
@@ -288,7 +348,20 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 		chart = s.monthChart(s.years[s.service])
 	}
 	s.chart = chart
-	split := container.NewVSplit(table, chart)
+	totals, _ := s.store().ByCategory(s.ui.ctx, s.fy)
+	catRows := make([][]string, len(totals))
+	for i, t := range totals {
+		kind := tr("opex")
+		if t.Capex {
+			kind = tr("capex")
+		}
+		catRows[i] = []string{categoryText(t.Category), kind, s.money(t.Plan), s.money(t.YTDPlan), s.money(t.YTDActual), s.money(t.YTDActual - t.YTDPlan)}
+	}
+	byCategory := textTable([]string{tr("Category"), "", tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance")},
+		[]float32{140, 70, 140, 140, 140, 140}, func() [][]string { return catRows })
+	lower := container.NewHSplit(chart, byCategory)
+	lower.Offset = 0.55
+	split := container.NewVSplit(table, lower)
 	split.Offset = 0.45
 	return split
 }

@@ -55,6 +55,22 @@ func TestBudgetScreenStory(t *testing.T) {
 	if len(s.lines) != 12 || s.lines[11].Version != "revised" || s.selected != 11 {
 		t.Errorf("after revising: %d lines, selected %d", len(s.lines), s.selected)
 	}
+	// Share the data centre 50/50 between two services instead.
+	s.tab = 1
+	ui.show(ui.current)
+	s.rulePool.SetSelected("数据中心 Data centre")
+	s.ruleMethod.SetSelected(s.ruleMethod.Options[1])
+	s.ruleShares.SetText("网上银行 Internet banking = 50\n手机银行 Mobile banking = 50")
+	test.Tap(s.ruleSave)
+	half := 0
+	for _, a := range s.allocs {
+		if a.Pool == "数据中心 Data centre" && a.Month == 1 && a.Amount == 200_000_00 {
+			half++
+		}
+	}
+	if half != 2 {
+		t.Errorf("after the 50/50 rule: %d January halves of 200,000.00", half)
+	}
 	s.tab = 2
 	ui.show(ui.current)
 	markup := test.RenderObjectToMarkup(s.chart)
@@ -86,6 +102,13 @@ func TestImportWizardForBudgetLines(t *testing.T) {
 	test.Tap(w.previewBtn)
 	if w.mapping["category"] != "类别" {
 		t.Fatalf("mapping = %v", w.mapping)
+	}
+	w.profile.SetText("财务部月报")
+	test.Tap(w.saveProfile)
+	w.mapping = map[string]string{}
+	test.Tap(w.loadProfile)
+	if w.mapping["category"] != "类别" {
+		t.Errorf("mapping after loading the profile: %v", w.mapping)
 	}
 	test.Tap(w.checkBtn)
 	if w.budgetRes == nil || w.budgetRes.Created != 1 || w.budgetRes.TotalRows != 1 || w.err != nil {

@@ -38,6 +38,8 @@ type importScreen struct {
 	cancel    context.CancelFunc
 
 	kindSel                                    *widget.Select
+	profile                                    *widget.Entry
+	saveProfile, loadProfile                   *widget.Button
 	previewBtn, checkBtn, importBtn, cancelBtn *widget.Button
 	progress                                   *widget.ProgressBarInfinite
 	status                                     *widget.Label
@@ -234,7 +236,32 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 	if t.Name == "" {
 		where = trf("{{.File}}: header on row {{.Row}}; the first rows:", map[string]any{"File": s.book.File, "Row": s.headRow})
 	}
-	return container.NewBorder(container.NewVBox(bold(tr("Columns")), mapForm, widget.NewLabel(where)), nil, nil, nil, grid)
+	top := container.NewVBox(bold(tr("Columns")), mapForm)
+	if s.kind == "budget" || s.kind == "actuals" {
+		// Finance teams send the same layout every month: the mapping can
+		// be saved under a name and loaded for the next file.
+		s.profile = widget.NewEntry()
+		s.profile.SetPlaceHolder(tr("Profile"))
+		s.saveProfile = &widget.Button{Text: tr("Save mapping"), OnTapped: func() {
+			if err := s.ui.store.Budget.SaveProfile(s.ui.ctx, s.profile.Text, s.kind, s.mapping); err != nil {
+				s.ui.showError(err)
+				return
+			}
+			s.ui.setStatus(tr("Save mapping") + ": " + s.profile.Text)
+		}}
+		s.loadProfile = &widget.Button{Text: tr("Load mapping"), OnTapped: func() {
+			m, err := s.ui.store.Budget.Profile(s.ui.ctx, s.profile.Text)
+			if err != nil {
+				s.ui.showError(err)
+				return
+			}
+			s.mapping = m
+			s.ui.show(s.ui.current)
+		}}
+		top.Add(container.NewBorder(nil, nil, nil, container.NewHBox(s.saveProfile, s.loadProfile), s.profile))
+	}
+	top.Add(widget.NewLabel(where))
+	return container.NewBorder(top, nil, nil, nil, grid)
 }
 
 func fieldLabel(key string) string {

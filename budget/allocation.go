@@ -373,3 +373,70 @@ func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool stri
 		fy.ID, svc, pool, string(category), month, int64(amount), source)
 	return store.MapError(err)
 }
+
+// CategoryTotal is the year's plan and the actuals to date of one cost
+// category, split capex or opex.
+type CategoryTotal struct {
+	Category  Category
+	Capex     bool
+	Plan      Money // the whole year, direct lines and pools
+	YTDPlan   Money // the months with actuals
+	YTDActual Money
+}
+
+// ByCategory totals the budget and actuals per category and capex/opex:
+// the view finance reports to the organisation.
+func (s *Store) ByCategory(ctx context.Context, fy FiscalYear) ([]CategoryTotal, error) {
+	all, err := s.Lines(ctx, fy)
+	if err != nil {
+		return nil, err
+	}
+	lines, _ := Effective(all)
+	closed := 0
+	s.db.QueryRowContext(ctx, "SELECT coalesce(max(month), 0) FROM actual WHERE fy_id = ?", fy.ID).Scan(&closed)
+	type key struct {
+		c     Category
+		capex bool
+	}
+	totals := map[key]*CategoryTotal{}
+	get := func(k key) *CategoryTotal {
+		if t, ok := totals[k]; ok {
+			return t
+		}
+		t := &CategoryTotal{Category: k.c, Capex: k.capex}
+		totals[k] = t
+		return t
+	}
+	capexOf := map[Category]bool{}
+	for _, l := range lines {
+		t := get(key{l.Category, l.Capex})
+		t.Plan += l.Total()
+		for m := 0; m < closed; m++ {
+			t.YTDPlan += l.Amounts[m]
+		}
+		capexOf[l.Category] = capexOf[l.Category] || l.Capex
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT category, sum(amount) FROM actual WHERE fy_id = ? GROUP BY category", fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Category
+		var a Money
+		if err := rows.Scan(&c, &a); err != nil {
+			return nil, err
+		}
+		// Actuals carry no capex flag: they follow their category's lines.
+		get(key{c, capexOf[c]}).YTDActual += a
+	}
+	var out []CategoryTotal
+	for _, c := range Categories {
+		for _, capex := range []bool{false, true} {
+			if t, ok := totals[key{c, capex}]; ok {
+				out = append(out, *t)
+			}
+		}
+	}
+	return out, rows.Err()
+}

@@ -387,3 +387,26 @@ func FuzzImportCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestByCategory(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	if _, err := s.Import(ctx, fy, financeWorkbook(t, t.TempDir()), false, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.AddActual(ctx, fy, "网上银行", budget.Licences, 1, 12_000_00, "test")
+	totals, err := s.ByCategory(ctx, fy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[budget.Category]budget.CategoryTotal{}
+	for _, c := range totals {
+		found[c.Category] = c
+	}
+	if lic := found[budget.Licences]; lic.Plan != 120_000_00 || lic.YTDPlan != 10_000_00 || lic.YTDActual != 12_000_00 || lic.Capex {
+		t.Errorf("licences: %+v", lic)
+	}
+	if fac := found[budget.Facilities]; fac.Plan != 2_400_000_00 {
+		t.Errorf("facilities (a pool): %+v", fac)
+	}
+}

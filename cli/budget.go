@@ -175,6 +175,7 @@ func (c budgetActualsImportCmd) Run(ctx context.Context, app *App) error {
 type budgetReportCmd struct {
 	FY      int    `name:"fy" required:"" help:"Fiscal year."`
 	Service string `help:"Only this service, month by month."`
+	By      string `default:"service" enum:"service,category" help:"service (the default) or category (with capex and opex apart)."`
 }
 
 func (c budgetReportCmd) Run(ctx context.Context, app *App) error {
@@ -182,11 +183,27 @@ func (c budgetReportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	d := budget.Decimals(fy.Currency)
+	if c.By == "category" {
+		totals, err := app.Budget.ByCategory(ctx, fy)
+		if err != nil {
+			return err
+		}
+		var rows [][]string
+		for _, t := range totals {
+			kind := "opex"
+			if t.Capex {
+				kind = "capex"
+			}
+			rows = append(rows, []string{string(t.Category), kind, t.Plan.Format(d), t.YTDPlan.Format(d), t.YTDActual.Format(d), (t.YTDActual - t.YTDPlan).Format(d)})
+		}
+		printTable(app.Stdout, []string{"CATEGORY", "", "YEAR PLAN", "YTD PLAN", "YTD ACTUAL", "YTD VARIANCE"}, rows, 30)
+		return nil
+	}
 	years, err := app.Budget.Report(ctx, fy, c.Service)
 	if err != nil {
 		return err
 	}
-	d := budget.Decimals(fy.Currency)
 	pct := func(m budget.Month) string { return fmt.Sprintf("%.1f %%", m.VariancePercent()) }
 	if c.Service != "" {
 		y := years[0]

@@ -272,6 +272,9 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	if !strings.Contains(out, "-1,600.00") || !strings.Contains(out, "-51.6 %") {
 		t.Errorf("report:\n%s", out)
 	}
+	if out := mustRun(t, db, "budget", "report", "--fy", "2026", "--by", "category"); !strings.Contains(out, "facilities") || !strings.Contains(out, "capex") {
+		t.Errorf("report by category:\n%s", out)
+	}
 	if out := mustRun(t, db, "budget", "change-cost", "--fy", "2026", refOf(t, mustRun(t, db, "search", "bj-san-01"), "bj-san-01")); !strings.Contains(out, "Internet banking") {
 		t.Errorf("change cost:\n%s", out)
 	}
