@@ -186,6 +186,11 @@ func (ui *UI) build() {
 }
 
 func (ui *UI) show(i int) {
+	if i != ui.current {
+		// A message such as "Not saved: …" belongs to the screen that raised
+		// it; carried onto another screen it would point at fields not there.
+		ui.status.SetText(trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))
+	}
 	ui.current = i
 	ui.content.Objects = []fyne.CanvasObject{ui.screens[i].view()}
 	ui.content.Refresh()
