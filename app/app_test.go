@@ -461,7 +461,8 @@ func TestScreenshots(t *testing.T) {
 				ui.budget.tab, ui.budget.selected = 0, 1
 				ui.show(ui.current)
 			}},
-			{"budget-variance", func() { ui.budget.tab = 2; ui.show(ui.current) }},
+			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }},
+			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }},
 			{"import", func() {
 				ui.nav.Select(4)
 				path := filepath.Join(t.TempDir(), "设备清单.csv")

@@ -46,7 +46,23 @@ type budgetScreen struct {
 	ruleDriver *widget.Entry
 	ruleShares *widget.Entry
 	ruleSave   *widget.Button
+
+	actuals        []budget.ActualRow
+	actualWho      *widget.Select
+	actualKeys     []string // what AddActual is given for each actualWho option
+	actualCategory *widget.Select
+	actualMonth    *widget.Select
+	actualAmount   *widget.Entry
+	actualSave     *widget.Button
 }
+
+// The budget screen's tabs, in the order they are shown.
+const (
+	budgetLinesTab = iota
+	budgetAllocationTab
+	budgetActualsTab
+	budgetVarianceTab
+)
 
 func newBudgetScreen(ui *UI) *budgetScreen { return &budgetScreen{ui: ui, selected: -1} }
 
@@ -75,6 +91,9 @@ func (s *budgetScreen) reload() {
 	s.allocs, s.err = s.store().Allocate(ctx, s.fy)
 	if s.err == nil {
 		s.years, s.err = s.store().Report(ctx, s.fy, "")
+	}
+	if s.actuals, err = s.store().Actuals(ctx, s.fy); err != nil {
+		s.ui.showError(err)
 	}
 	if s.selected >= len(s.lines) {
 		s.selected = -1
@@ -118,6 +137,7 @@ func (s *budgetScreen) view() fyne.CanvasObject {
 	tabs := container.NewAppTabs(
 		container.NewTabItem(tr("Budget lines"), s.linesView()),
 		container.NewTabItem(tr("Allocation"), s.allocationView()),
+		container.NewTabItem(tr("Actuals"), s.actualsView()),
 		container.NewTabItem(tr("Variance"), s.varianceView()),
 	)
 	if s.tab < len(tabs.Items) {
@@ -427,4 +447,94 @@ func (s *budgetScreen) exportTo(path string) error {
 		return s.err
 	}
 	return export.BudgetWorkbook(path, s.fy, s.lines, s.allocs, s.years)
+}
+
+// actualsView is the spend recorded so far, per service or pool and
+// category by month, with a form to record one more amount — the month's
+// invoice that arrived after the ledger export was imported.
+func (s *budgetScreen) actualsView() fyne.CanvasObject {
+	header := append([]string{tr("Service / pool"), tr("Category")}, s.monthLabels()...)
+	header = append(header, tr("Total"))
+	rows := make([][]string, len(s.actuals))
+	for i, a := range s.actuals {
+		who := a.Pool
+		if a.ServiceRef != "" {
+			who = a.ServiceRef + " " + a.ServiceName
+		}
+		row := []string{who, categoryText(a.Category)}
+		for _, m := range a.Amounts {
+			row = append(row, s.money(m))
+		}
+		rows[i] = append(row, s.money(a.Total()))
+	}
+	widths := []float32{290, 110}
+	for range 13 {
+		widths = append(widths, 110)
+	}
+	grid := textTable(header, widths, func() [][]string { return rows })
+	return container.NewBorder(s.actualForm(), nil, nil, nil, grid)
+}
+
+func (s *budgetScreen) actualForm() fyne.CanvasObject {
+	var options []string
+	s.actualKeys = nil
+	seen := map[string]bool{}
+	for _, l := range s.lines {
+		key, label := l.Pool, l.Pool
+		if l.ServiceRef != "" {
+			key, label = l.ServiceRef, l.ServiceRef+" "+l.ServiceName
+		}
+		if !seen[key] {
+			seen[key] = true
+			s.actualKeys = append(s.actualKeys, key)
+			options = append(options, label)
+		}
+	}
+	s.actualWho = widget.NewSelect(options, nil)
+	s.actualWho.PlaceHolder = tr("Service or pool")
+	categories := make([]string, len(budget.Categories))
+	for i, c := range budget.Categories {
+		categories[i] = categoryText(c)
+	}
+	s.actualCategory = widget.NewSelect(categories, nil)
+	s.actualCategory.PlaceHolder = tr("Category")
+	s.actualMonth = widget.NewSelect(s.monthLabels(), nil)
+	s.actualMonth.PlaceHolder = tr("Month")
+	s.actualAmount = widget.NewEntry()
+	s.actualAmount.SetPlaceHolder(tr("Amount"))
+	s.actualAmount.OnSubmitted = func(string) { s.onRecordActual() }
+	s.actualSave = &widget.Button{Text: tr("Record actual"), Icon: theme.ContentAddIcon(), OnTapped: s.onRecordActual}
+	amount := container.NewGridWrap(fyne.NewSize(160, s.actualAmount.MinSize().Height), s.actualAmount)
+	return container.NewVBox(container.NewHBox(s.actualWho, s.actualCategory, s.actualMonth, amount, s.actualSave), widget.NewSeparator())
+}
+
+func (s *budgetScreen) onRecordActual() {
+	missing := func(field string) {
+		s.ui.showError(fmt.Errorf("%s", trf("Not recorded: choose the {{.Field}}.", map[string]any{"Field": field})))
+	}
+	switch {
+	case s.actualWho.SelectedIndex() < 0:
+		missing(tr("Service or pool"))
+		return
+	case s.actualCategory.SelectedIndex() < 0:
+		missing(tr("Category"))
+		return
+	case s.actualMonth.SelectedIndex() < 0:
+		missing(tr("Month"))
+		return
+	}
+	amount, err := budget.ParseAmount(s.actualAmount.Text, budget.Decimals(s.fy.Currency))
+	if err != nil {
+		s.ui.showError(fmt.Errorf("%s", trf("Amount: {{.Value}} is not an amount", map[string]any{"Value": s.actualAmount.Text})))
+		return
+	}
+	who := s.actualKeys[s.actualWho.SelectedIndex()]
+	if err := s.store().AddActual(s.ui.ctx, s.fy, who, budget.Categories[s.actualCategory.SelectedIndex()],
+		s.actualMonth.SelectedIndex()+1, amount, "gui"); err != nil {
+		s.ui.showError(err)
+		return
+	}
+	s.ui.setStatus(trf("Recorded {{.Amount}} for {{.Who}}, {{.Month}}", map[string]any{
+		"Amount": s.money(amount), "Who": s.actualWho.Selected, "Month": s.actualMonth.Selected}))
+	s.ui.show(s.ui.current)
 }

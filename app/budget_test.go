@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/budget"
 	"servicebook/demo"
 )
 
@@ -56,7 +57,7 @@ func TestBudgetScreenStory(t *testing.T) {
 		t.Errorf("after revising: %d lines, selected %d", len(s.lines), s.selected)
 	}
 	// Share the data centre 50/50 between two services instead.
-	s.tab = 1
+	s.tab = budgetAllocationTab
 	ui.show(ui.current)
 	s.rulePool.SetSelected("数据中心 Data centre")
 	s.ruleMethod.SetSelected(s.ruleMethod.Options[1])
@@ -71,7 +72,45 @@ func TestBudgetScreenStory(t *testing.T) {
 	if half != 2 {
 		t.Errorf("after the 50/50 rule: %d January halves of 200,000.00", half)
 	}
-	s.tab = 2
+	// A late invoice: record it by hand, see it in the grid and the variance.
+	s.tab = budgetActualsTab
+	ui.show(ui.current)
+	before := len(s.actuals)
+	test.Tap(s.actualSave)
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("recording with nothing chosen gives no message")
+	} else {
+		ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
+	}
+	s.actualWho.SetSelectedIndex(0)
+	s.actualCategory.SetSelected(categoryText(budget.Licences))
+	s.actualMonth.SetSelectedIndex(11)
+	s.actualAmount.SetText("(abc")
+	test.Tap(s.actualSave)
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Error("a bad amount gives no message")
+	} else {
+		ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
+	}
+	if len(s.actuals) != before {
+		t.Fatal("a refused actual was recorded")
+	}
+	service := s.actualKeys[0]
+	s.actualAmount.SetText("¥8,888.88")
+	test.Tap(s.actualSave)
+	var december budget.Money
+	for _, a := range s.actuals {
+		if a.ServiceRef == service && a.Category == budget.Licences {
+			december += a.Amounts[11]
+		}
+	}
+	if december != 8_888_88 {
+		t.Errorf("December licences of %s after recording: %s", service, december.Format(2))
+	}
+	if !strings.Contains(ui.status.Text, "8,888.88") {
+		t.Errorf("status after recording: %q", ui.status.Text)
+	}
+	s.tab = budgetVarianceTab
 	ui.show(ui.current)
 	markup := test.RenderObjectToMarkup(s.chart)
 	if !strings.Contains(markup, "Jan") {

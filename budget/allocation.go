@@ -440,3 +440,53 @@ func (s *Store) ByCategory(ctx context.Context, fy FiscalYear) ([]CategoryTotal,
 	}
 	return out, rows.Err()
 }
+
+// ActualRow is the recorded spend of one service (or pool) and category,
+// month by month: one row of the actuals grid.
+type ActualRow struct {
+	ServiceRef  string // "" for a pool
+	ServiceName string
+	Pool        string
+	Category    Category
+	Amounts     [12]Money
+}
+
+// Total is the row's spend over the year so far.
+func (r ActualRow) Total() Money {
+	var t Money
+	for _, m := range r.Amounts {
+		t += m
+	}
+	return t
+}
+
+// Actuals returns the year's actuals per service or pool and category,
+// services by reference first, then pools by name.
+func (s *Store) Actuals(ctx context.Context, fy FiscalYear) ([]ActualRow, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT coalesce(c.ref, ''), coalesce(c.name, ''), a.pool, a.category, a.month, sum(a.amount)
+		FROM actual a LEFT JOIN ci c ON c.id = a.service_id
+		WHERE a.fy_id = ?
+		GROUP BY c.ref, c.name, a.pool, a.category, a.month
+		ORDER BY c.ref IS NULL, c.ref, a.pool, a.category, a.month`, fy.ID)
+	if err != nil {
+		return nil, store.MapError(err)
+	}
+	defer rows.Close()
+	var out []ActualRow
+	for rows.Next() {
+		var r ActualRow
+		var category string
+		var month int
+		var amount int64
+		if err := rows.Scan(&r.ServiceRef, &r.ServiceName, &r.Pool, &category, &month, &amount); err != nil {
+			return nil, store.MapError(err)
+		}
+		r.Category = Category(category)
+		if n := len(out); n == 0 || out[n-1].ServiceRef != r.ServiceRef || out[n-1].Pool != r.Pool || out[n-1].Category != r.Category {
+			out = append(out, r)
+		}
+		out[len(out)-1].Amounts[month-1] += Money(amount)
+	}
+	return out, store.MapError(rows.Err())
+}

@@ -410,3 +410,44 @@ func TestByCategory(t *testing.T) {
 		t.Errorf("facilities (a pool): %+v", fac)
 	}
 }
+
+// TestActualsGrid: actuals recorded several times for the same service,
+// category and month add up in one cell; services come before pools.
+func TestActualsGrid(t *testing.T) {
+	s, fy := demoBudget(t)
+	ctx := context.Background()
+	if _, err := s.Import(ctx, fy, financeWorkbook(t, t.TempDir()), false, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []struct {
+		who      string
+		category budget.Category
+		month    int
+		amount   budget.Money
+	}{
+		{"数据中心", budget.Facilities, 1, 200_000_00},
+		{"网上银行", budget.Licences, 2, 5_000_00},
+		{"网上银行", budget.Licences, 2, 7_000_00},
+		{"网上银行", budget.People, 1, 300_000_00},
+	} {
+		if err := s.AddActual(ctx, fy, a.who, a.category, a.month, a.amount, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := s.Actuals(ctx, fy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows: %+v", len(rows), rows)
+	}
+	if r := rows[0]; r.ServiceName != "网上银行 Internet banking" || r.Category != budget.Licences || r.Amounts[1] != 12_000_00 || r.Total() != 12_000_00 {
+		t.Errorf("first row: %+v", r)
+	}
+	if r := rows[2]; r.Pool != "数据中心" || r.ServiceRef != "" || r.Amounts[0] != 200_000_00 {
+		t.Errorf("pool row last: %+v", r)
+	}
+	if err := s.AddActual(ctx, fy, "nobody", budget.People, 1, 1, "test"); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("actual for an unknown service: %v", err)
+	}
+}

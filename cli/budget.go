@@ -8,6 +8,7 @@ import (
 
 	"servicebook/budget"
 	"servicebook/export"
+	"servicebook/store"
 )
 
 type budgetCmd struct {
@@ -16,7 +17,7 @@ type budgetCmd struct {
 	Lines    budgetLinesCmd    `cmd:"" help:"List a fiscal year's budget lines."`
 	Rule     budgetRuleCmd     `cmd:"" help:"Set how an indirect cost pool is allocated to services."`
 	Allocate budgetAllocateCmd `cmd:"" help:"Allocate the indirect cost pools and show the trace."`
-	Actuals  budgetActualsCmd  `cmd:"" help:"Actual spend: import."`
+	Actuals  budgetActualsCmd  `cmd:"" help:"Actual spend: import, list, add."`
 	Report   budgetReportCmd   `cmd:"" help:"Budget, allocated, actual, variance, YTD, outturn and run rate per service."`
 	Export   budgetExportCmd   `cmd:"" help:"Write the budget workbook (XLSX): lines by month with totals, allocation trace, variance."`
 	Change   budgetChangeCmd   `cmd:"" name:"change-cost" help:"Cost information for a proposed change: the services it touches, their lines and monthly run cost."`
@@ -144,6 +145,75 @@ func (c budgetAllocateCmd) Run(ctx context.Context, app *App) error {
 
 type budgetActualsCmd struct {
 	Import budgetActualsImportCmd `cmd:"" help:"Import actual spend from a finance spreadsheet."`
+	List   budgetActualsListCmd   `cmd:"" help:"Actual spend per service or pool and category, month by month."`
+	Add    budgetActualsAddCmd    `cmd:"" help:"Record one amount of actual spend, e.g. an invoice that came after the ledger export."`
+}
+
+type budgetActualsListCmd struct {
+	FY int `name:"fy" required:"" help:"Fiscal year."`
+}
+
+func (c budgetActualsListCmd) Run(ctx context.Context, app *App) error {
+	fy, err := app.fiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	actuals, err := app.Budget.Actuals(ctx, fy)
+	if err != nil {
+		return err
+	}
+	d := budget.Decimals(fy.Currency)
+	header := []string{"SERVICE / POOL", "CATEGORY"}
+	for m := range 12 {
+		header = append(header, "M"+strconv.Itoa(m+1))
+	}
+	header = append(header, "TOTAL "+fy.Currency)
+	var rows [][]string
+	for _, a := range actuals {
+		who := a.Pool
+		if a.ServiceRef != "" {
+			who = a.ServiceRef + " " + a.ServiceName
+		}
+		row := []string{who, string(a.Category)}
+		for _, m := range a.Amounts {
+			row = append(row, m.Format(d))
+		}
+		rows = append(rows, append(row, a.Total().Format(d)))
+	}
+	printTable(app.Stdout, header, rows, 34)
+	if len(rows) == 0 {
+		fmt.Fprintf(app.Stdout, "No actuals recorded for %d yet.\n", fy.Year)
+	}
+	return nil
+}
+
+type budgetActualsAddCmd struct {
+	FY       int    `name:"fy" required:"" help:"Fiscal year."`
+	Service  string `required:"" help:"Service reference or name, or a cost pool's name."`
+	Category string `required:"" help:"assets, licences, resources, overheads, external, people, facilities (or 资产, 许可证, …)."`
+	Month    int    `required:"" help:"Fiscal month, 1–12."`
+	Amount   string `required:"" help:"Amount as finance writes it: 12,000.00, ¥12,000, (500) for a credit."`
+}
+
+func (c budgetActualsAddCmd) Run(ctx context.Context, app *App) error {
+	fy, err := app.fiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	category, err := budget.ParseCategory(c.Category)
+	if err != nil {
+		return store.Errorf(store.EInvalid, "--category: %v", err)
+	}
+	d := budget.Decimals(fy.Currency)
+	amount, err := budget.ParseAmount(c.Amount, d)
+	if err != nil {
+		return store.Errorf(store.EInvalid, "--amount %q is not an amount; write it as finance does, e.g. 12,000.00 or (500).", c.Amount)
+	}
+	if err := app.Budget.AddActual(ctx, fy, c.Service, category, c.Month, amount, "cli"); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Recorded %s %s of %s for %s, month %d.\n", fy.Currency, amount.Format(d), category, c.Service, c.Month)
+	return nil
 }
 
 type budgetActualsImportCmd struct {

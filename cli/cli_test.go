@@ -267,6 +267,13 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	act := filepath.Join(dir, "实际.csv")
 	os.WriteFile(act, []byte("服务,类别,1月\n网上银行,许可证,\"1,500\"\n"), 0o600)
 	mustRun(t, db, "budget", "actuals", "import", act, "--fy", "2027")
+	mustRun(t, db, "budget", "actuals", "add", "--fy", "2027", "--service", "数据中心", "--category", "设施", "--month", "2", "--amount", "¥2,900")
+	if out := mustRun(t, db, "budget", "actuals", "list", "--fy", "2027"); !strings.Contains(out, "1,500.00") || !strings.Contains(out, "2,900.00") {
+		t.Errorf("actuals list:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "budget", "actuals", "add", "--fy", "2027", "--service", "数据中心", "--category", "设施", "--month", "2", "--amount", "lots"); code != 1 || !strings.Contains(errOut, `--amount "lots"`) {
+		t.Errorf("bad amount: %d %s", code, errOut)
+	}
 	out := mustRun(t, db, "budget", "report", "--fy", "2027", "--service", refOf(t, mustRun(t, db, "search", "网上银行"), "网上银行 Internet banking"))
 	// January: budget 1,000 + allocated 2,100 = 3,100 planned; actual 1,500: −1,600 (−51.6 %).
 	if !strings.Contains(out, "-1,600.00") || !strings.Contains(out, "-51.6 %") {
