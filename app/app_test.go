@@ -463,6 +463,7 @@ func TestScreenshots(t *testing.T) {
 			}},
 			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }},
 			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }},
+			{"budget-services", func() { ui.budget.chartTab = 1; ui.show(ui.current) }},
 			{"import", func() {
 				ui.nav.Select(4)
 				path := filepath.Join(t.TempDir(), "设备清单.csv")

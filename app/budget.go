@@ -40,6 +40,9 @@ type budgetScreen struct {
 	revise   *widget.Button
 	approver *widget.Entry
 	chart    fyne.CanvasObject
+	// serviceChart compares every service's plan and actual to date.
+	serviceChart fyne.CanvasObject
+	chartTab     int
 
 	rulePool   *widget.Select
 	ruleMethod *widget.Select
@@ -368,6 +371,13 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 		chart = s.monthChart(s.years[s.service])
 	}
 	s.chart = chart
+	s.serviceChart = s.servicesChart()
+	charts := container.NewAppTabs(
+		container.NewTabItem(tr("By month"), chart),
+		container.NewTabItem(tr("By service"), container.NewVScroll(s.serviceChart)),
+	)
+	charts.SelectIndex(s.chartTab)
+	charts.OnSelected = func(*container.TabItem) { s.chartTab = charts.SelectedIndex() }
 	totals, _ := s.store().ByCategory(s.ui.ctx, s.fy)
 	catRows := make([][]string, len(totals))
 	for i, t := range totals {
@@ -379,7 +389,7 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 	}
 	byCategory := textTable([]string{tr("Category"), "", tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance")},
 		[]float32{140, 70, 140, 140, 140, 140}, func() [][]string { return catRows })
-	lower := container.NewHSplit(chart, byCategory)
+	lower := container.NewHSplit(charts, byCategory)
 	lower.Offset = 0.55
 	split := container.NewVSplit(table, lower)
 	split.Offset = 0.45
@@ -423,6 +433,55 @@ func (s *budgetScreen) monthChart(y budget.ServiceYear) fyne.CanvasObject {
 	spacer.SetMinSize(fyne.NewSize(float32(12*(2*barW+gap)+20), h+24))
 	legend := widget.NewLabel(trf("{{.Service}}: plan (grey) and actual by month; red is over plan", map[string]any{"Service": y.ServiceName}))
 	return container.NewBorder(legend, nil, nil, nil, container.NewStack(spacer, container.NewWithoutLayout(objs...)))
+}
+
+// servicesChart draws, for every service, the plan to date (grey) over the
+// actual to date (red where over plan): the whole estate at a glance.
+func (s *budgetScreen) servicesChart() fyne.CanvasObject {
+	const nameW, barW, barH, rowH = 210, 300, 9, 30
+	var top budget.Money = 1
+	for _, y := range s.years {
+		ytd := y.YTD()
+		top = max(top, ytd.Planned(), ytd.Actual)
+	}
+	width := func(m budget.Money) float32 { return float32(barW) * float32(max(m, 0)) / float32(top) }
+	var objs []fyne.CanvasObject
+	fg := theme.Color(theme.ColorNameForeground)
+	for i, y := range s.years {
+		ytd := y.YTD()
+		y0 := float32(i*rowH + 4)
+		name := canvas.NewText(truncateRunes(y.ServiceName, 22), fg)
+		name.TextSize = theme.CaptionTextSize()
+		name.Move(fyne.NewPos(4, y0+2))
+		plan := canvas.NewRectangle(theme.Color(theme.ColorNameDisabled))
+		plan.Move(fyne.NewPos(nameW, y0))
+		plan.Resize(fyne.NewSize(width(ytd.Planned()), barH))
+		c := theme.Color(theme.ColorNamePrimary)
+		if ytd.Actual > ytd.Planned() {
+			c = theme.Color(theme.ColorNameError)
+		}
+		actual := canvas.NewRectangle(c)
+		actual.Move(fyne.NewPos(nameW, y0+barH))
+		actual.Resize(fyne.NewSize(width(ytd.Actual), barH))
+		pct := canvas.NewText(fmt.Sprintf("%+.1f %%", ytd.VariancePercent()), fg)
+		pct.TextSize = theme.CaptionTextSize()
+		pct.Move(fyne.NewPos(nameW+barW+8, y0+2))
+		objs = append(objs, name, plan, actual, pct)
+	}
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(fyne.NewSize(nameW+barW+70, float32(len(s.years)*rowH+8)))
+	legend := widget.NewLabel(tr("Plan to date (grey) and actual to date per service; red is over plan"))
+	return container.NewBorder(legend, nil, nil, nil, container.NewStack(spacer, container.NewWithoutLayout(objs...)))
+}
+
+// truncateRunes shortens text to n characters with an ellipsis, counting
+// Chinese characters as one each.
+func truncateRunes(text string, n int) string {
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func (s *budgetScreen) onExport() {

@@ -116,6 +116,9 @@ func TestBudgetScreenStory(t *testing.T) {
 	if !strings.Contains(markup, "Jan") {
 		t.Error("the variance chart lacks its months")
 	}
+	if markup := test.RenderObjectToMarkup(s.serviceChart); !strings.Contains(markup, "Payroll") || !strings.Contains(markup, "%") {
+		t.Errorf("the chart by service lacks its services or variances:\n%s", markup)
+	}
 	path := filepath.Join(t.TempDir(), "budget.xlsx")
 	if err := s.exportTo(path); err != nil {
 		t.Fatal(err)
