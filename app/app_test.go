@@ -422,6 +422,11 @@ func TestScreenshots(t *testing.T) {
 		dir = t.TempDir()
 	}
 	ui := newTestUI(t)
+	// The budget is there from the start, as in the demo database, so that
+	// the impact screen shows the change cost of the services affected.
+	if err := demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget); err != nil {
+		t.Fatal(err)
+	}
 	for _, language := range []string{English, Chinese} {
 		ui.SetLanguage(language)
 		shots := []struct {
@@ -454,9 +459,6 @@ func TestScreenshots(t *testing.T) {
 			{"plan-checks", func() { ui.plans.tab = 3; ui.show(ui.current) }},
 			{"availability", func() { ui.gotoScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }},
 			{"budget", func() {
-				if ui.budget.fy.ID == 0 {
-					demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget)
-				}
 				ui.gotoScreen(ui.budget)
 				ui.budget.tab, ui.budget.selected = 0, 1
 				ui.show(ui.current)

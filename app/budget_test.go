@@ -162,3 +162,19 @@ func TestImportWizardForBudgetLines(t *testing.T) {
 		t.Errorf("after import: %d lines", len(lines))
 	}
 }
+
+// TestImpactShowsChangeCost: the impact of a CI on the services above it
+// comes with their monthly run cost, the cost information a change
+// request needs.
+func TestImpactShowsChangeCost(t *testing.T) {
+	ui := newBudgetUI(t)
+	c := ui.gotoCIs()
+	test.Type(c.search, "bj-san-01")
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	c.tab = 3
+	c.refreshDetail()
+	markup := test.RenderObjectToMarkup(c.form)
+	if !strings.Contains(markup, "Run cost per month of the services affected (2026, CNY)") || !strings.Contains(markup, "Internet banking") {
+		t.Errorf("impact of the SAN lacks the change cost:\n%s", markup)
+	}
+}

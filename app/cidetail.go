@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 )
 
@@ -258,6 +259,8 @@ func orDash(s string) string {
 // through, so that the tree is the paths.
 func (c *ciScreen) impactView() fyne.CanvasObject {
 	holder := container.NewStack()
+	cost := widget.NewLabel("")
+	cost.Wrapping = fyne.TextWrapWord
 	upstream, asGraph := true, false
 	// Others that fail at the same time, as in a site or power failure.
 	also := widget.NewEntry()
@@ -274,6 +277,10 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 			holder.Objects = []fyne.CanvasObject{impactTree(rep)}
 		}
 		holder.Refresh()
+		cost.SetText("")
+		if upstream {
+			cost.SetText(c.changeCostText(refs))
+		}
 	}
 	fails, depends := tr("What fails if this CI fails"), tr("What this CI depends on")
 	direction := widget.NewRadioGroup([]string{fails, depends}, func(s string) {
@@ -297,7 +304,31 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 	c.impactAlso = also
 	controls := container.NewVBox(container.NewHBox(direction, widget.NewSeparator(), form),
 		container.NewBorder(nil, nil, nil, &widget.Button{Text: tr("Analyse"), OnTapped: func() { also.OnSubmitted(also.Text) }}, also))
-	return container.NewBorder(controls, nil, nil, nil, holder)
+	return container.NewBorder(controls, cost, nil, nil, holder)
+}
+
+// changeCostText is the cost information a change request needs: the run
+// cost of every service with a budget that the failing CIs reach, from the
+// latest fiscal year. Empty when there is no budget to speak of.
+func (c *ciScreen) changeCostText(refs []string) string {
+	fys, err := c.ui.store.Budget.FiscalYears(c.ui.ctx)
+	if err != nil || len(fys) == 0 {
+		return ""
+	}
+	fy := fys[len(fys)-1]
+	costs, err := c.ui.store.Budget.ChangeCost(c.ui.ctx, fy, refs)
+	if err != nil || len(costs) == 0 {
+		return ""
+	}
+	d := budget.Decimals(fy.Currency)
+	var parts []string
+	var total budget.Money
+	for _, sc := range costs {
+		parts = append(parts, sc.ServiceName+" "+sc.MonthlyRunCost.Format(d))
+		total += sc.MonthlyRunCost
+	}
+	return trf("Run cost per month of the services affected ({{.Year}}, {{.Currency}}): {{.List}}; together {{.Total}}", map[string]any{
+		"Year": fy.Year, "Currency": fy.Currency, "List": strings.Join(parts, " · "), "Total": total.Format(d)})
 }
 
 // impactTree arranges an impact report by path: each CI under the one it
