@@ -516,11 +516,7 @@ func (s *budgetScreen) actualsView() fyne.CanvasObject {
 	header = append(header, tr("Total"))
 	rows := make([][]string, len(s.actuals))
 	for i, a := range s.actuals {
-		who := a.Pool
-		if a.ServiceRef != "" {
-			who = a.ServiceRef + " " + a.ServiceName
-		}
-		row := []string{who, categoryText(a.Category)}
+		row := []string{a.Who(), categoryText(a.Category)}
 		for _, m := range a.Amounts {
 			row = append(row, s.money(m))
 		}

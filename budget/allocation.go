@@ -452,12 +452,14 @@ type ActualRow struct {
 }
 
 // Total is the row's spend over the year so far.
-func (r ActualRow) Total() Money {
-	var t Money
-	for _, m := range r.Amounts {
-		t += m
+func (r ActualRow) Total() Money { return sum(r.Amounts) }
+
+// Who names the row's service by reference and name, or its pool.
+func (r ActualRow) Who() string {
+	if r.ServiceRef == "" {
+		return r.Pool
 	}
-	return t
+	return r.ServiceRef + " " + r.ServiceName
 }
 
 // Actuals returns the year's actuals per service or pool and category,

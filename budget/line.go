@@ -66,10 +66,12 @@ type Line struct {
 }
 
 // Total is the line's amount for the year.
-func (l Line) Total() Money {
+func (l Line) Total() Money { return sum(l.Amounts) }
+
+func sum(months [12]Money) Money {
 	var t Money
-	for _, a := range l.Amounts {
-		t += a
+	for _, m := range months {
+		t += m
 	}
 	return t
 }

@@ -170,11 +170,7 @@ func (c budgetActualsListCmd) Run(ctx context.Context, app *App) error {
 	header = append(header, "TOTAL "+fy.Currency)
 	var rows [][]string
 	for _, a := range actuals {
-		who := a.Pool
-		if a.ServiceRef != "" {
-			who = a.ServiceRef + " " + a.ServiceName
-		}
-		row := []string{who, string(a.Category)}
+		row := []string{a.Who(), string(a.Category)}
 		for _, m := range a.Amounts {
 			row = append(row, m.Format(d))
 		}
