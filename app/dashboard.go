@@ -117,13 +117,18 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 		recentRows = append(recentRows, [2]string{c.At.Local().Format("01-02 15:04") + "  " + c.Who, what})
 	}
 	heading := widget.NewLabelWithStyle(trf("{{.Count}} configuration items", map[string]any{"Count": total}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	grid := container.NewGridWithColumns(2,
-		card(tr("Continuity: needs attention"), d.attention()),
-		card(tr("Open actions"), actionRows(d.actions)),
-		card(tr("CIs by type"), typeRows),
-		card(tr("CIs by status"), statusRows),
-		card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows),
-		card(tr("Recent changes"), recentRows),
+	// A grid row per pair of cards: one grid for all six would give every
+	// card the height of the longest, and push the rest below the fold.
+	grid := container.NewVBox(
+		container.NewGridWithColumns(2,
+			card(tr("Continuity: needs attention"), d.attention()),
+			card(tr("Open actions"), actionRows(d.actions))),
+		container.NewGridWithColumns(2,
+			card(tr("CIs by type"), typeRows),
+			card(tr("CIs by status"), statusRows)),
+		container.NewGridWithColumns(2,
+			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows),
+			card(tr("Recent changes"), recentRows)),
 	)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
 }

@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -79,7 +80,9 @@ func (s *Store) SetRule(ctx context.Context, fy FiscalYear, r Rule) (Rule, error
 	if r.Method == "percent" && math.Abs(percent-100) > 0.001 {
 		return r, store.Errorf(store.EInvalid, "The percentages of pool %s add up to %g %%, not 100 %%.", r.Pool, percent)
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		var old string
+		tx.QueryRowContext(ctx, "SELECT method || ' ' || driver FROM allocation_rule WHERE fy_id = ? AND pool = ?", fy.ID, r.Pool).Scan(&old)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM allocation_rule WHERE fy_id = ? AND pool = ?", fy.ID, r.Pool); err != nil {
 			return err
 		}
@@ -93,7 +96,7 @@ func (s *Store) SetRule(ctx context.Context, fy FiscalYear, r Rule) (Rule, error
 				return err
 			}
 		}
-		return nil
+		return log.Add(ctx, "allocation_rule", r.ID, r.Pool, strings.TrimSpace(old), strings.TrimSpace(r.Method+" "+r.Driver))
 	})
 	return r, err
 }
@@ -369,8 +372,15 @@ func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool stri
 		}
 		pool = serviceOrPool
 	}
-	_, err = s.db.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		fy.ID, svc, pool, string(category), month, int64(amount), source)
+	err = s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			fy.ID, svc, pool, string(category), month, int64(amount), source)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		return log.Add(ctx, "actual", id, fmt.Sprintf("%s %s month %d", serviceOrPool, category, month), "", amount.Format(Decimals(fy.Currency)))
+	})
 	return store.MapError(err)
 }
 

@@ -21,6 +21,19 @@ type Store struct {
 // NewStore opens the budget records of db.
 func NewStore(db *store.DB, cm *cmdb.Store) *Store { return &Store{db: db, cmdb: cm} }
 
+// loggedTx runs fn in one transaction with a change-log writer, so that a
+// budget decision and its audit entry are written together or not at all.
+func (s *Store) loggedTx(ctx context.Context, fn func(tx *sql.Tx, log *store.ChangeWriter) error) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		log, err := s.db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		return fn(tx, log)
+	})
+}
+
 // FiscalYear is a budget year.
 type FiscalYear struct {
 	ID         int64
@@ -174,7 +187,7 @@ func (s *Store) SetAmounts(ctx context.Context, lineID int64, amounts [12]Money)
 	if status == "approved" {
 		return store.Errorf(store.EInvalid, "Line %d is approved; revise it to change its amounts.", lineID)
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM budget_amount WHERE line_id = ?", lineID); err != nil {
 			return err
 		}
@@ -188,11 +201,6 @@ func (s *Store) SetAmounts(ctx context.Context, lineID int64, amounts [12]Money)
 				return err
 			}
 		}
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
 		return log.Add(ctx, "budget_line", lineID, "amounts", "", fmt.Sprint(int64(total)))
 	})
 }
@@ -202,15 +210,17 @@ func (s *Store) ApproveLine(ctx context.Context, lineID int64, approver string) 
 	if strings.TrimSpace(approver) == "" {
 		return store.Errorf(store.EInvalid, "Name the approver.")
 	}
-	res, err := s.db.ExecContext(ctx, "UPDATE budget_line SET status = 'approved', approver = ?, approved_at = ? WHERE id = ? AND status = 'proposed'",
-		approver, s.db.Now().Format("2006-01-02"), lineID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.Errorf(store.EInvalid, "Line %d does not exist or is already approved.", lineID)
-	}
-	return nil
+	return s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		res, err := tx.ExecContext(ctx, "UPDATE budget_line SET status = 'approved', approver = ?, approved_at = ? WHERE id = ? AND status = 'proposed'",
+			approver, s.db.Now().Format("2006-01-02"), lineID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.Errorf(store.EInvalid, "Line %d does not exist or is already approved.", lineID)
+		}
+		return log.Add(ctx, "budget_line", lineID, "status", "proposed", "approved by "+approver)
+	})
 }
 
 // Revise starts a revision of an approved line: a new proposed line of
@@ -218,7 +228,7 @@ func (s *Store) ApproveLine(ctx context.Context, lineID int64, approver string) 
 // reports. It returns the new line's id.
 func (s *Store) Revise(ctx context.Context, lineID int64) (int64, error) {
 	var id int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		var status, version string
 		if err := tx.QueryRowContext(ctx, "SELECT status, version FROM budget_line WHERE id = ?", lineID).Scan(&status, &version); err != nil {
 			return store.Errorf(store.ENotFound, "There is no budget line %d.", lineID)
@@ -234,8 +244,10 @@ func (s *Store) Revise(ctx context.Context, lineID int64) (int64, error) {
 			return err
 		}
 		id, _ = res.LastInsertId()
-		_, err = tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) SELECT ?, month, amount FROM budget_amount WHERE line_id = ?", id, lineID)
-		return err
+		if _, err = tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) SELECT ?, month, amount FROM budget_amount WHERE line_id = ?", id, lineID); err != nil {
+			return err
+		}
+		return log.Add(ctx, "budget_line", id, "created", "", fmt.Sprintf("revision of line %d", lineID))
 	})
 	return id, err
 }

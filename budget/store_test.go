@@ -2,6 +2,7 @@ package budget_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,6 +233,9 @@ func TestAllocateActualsAndReport(t *testing.T) {
 		Shares: map[string]float64{"网上银行": 2, "手机银行": 1}}); err != nil {
 		t.Fatal(err)
 	}
+	if recent, _ := cmdbOf[s].DB().RecentChanges(ctx, 1); len(recent) != 1 || recent[0].Field != "数据中心" || recent[0].New != "driver users" {
+		t.Errorf("the rule is not in the change log: %+v", recent)
+	}
 	allocs, err := s.Allocate(ctx, fy)
 	if err != nil {
 		t.Fatal(err)
@@ -323,6 +327,22 @@ func TestApprovalAndRevision(t *testing.T) {
 	if _, err := s.Revise(ctx, rev); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("revising an unapproved line: %v", err)
 	}
+	// The auditor's trail: the approval and the revision are in the change log.
+	db := cmdbOf[s].DB()
+	approvals, _ := db.Changes(ctx, "budget_line", l.ID)
+	revisions, _ := db.Changes(ctx, "budget_line", rev)
+	if !hasChange(approvals, "status", "approved by 财务部 张总") || !hasChange(revisions, "created", fmt.Sprintf("revision of line %d", l.ID)) {
+		t.Errorf("change log: line %+v, revision %+v", approvals, revisions)
+	}
+}
+
+func hasChange(changes []store.Change, field, value string) bool {
+	for _, c := range changes {
+		if c.Field == field && c.New == value {
+			return true
+		}
+	}
+	return false
 }
 
 func TestProfilesAndChangeCost(t *testing.T) {
@@ -449,5 +469,9 @@ func TestActualsGrid(t *testing.T) {
 	}
 	if err := s.AddActual(ctx, fy, "nobody", budget.People, 1, 1, "test"); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("actual for an unknown service: %v", err)
+	}
+	recent, _ := cmdbOf[s].DB().RecentChanges(ctx, 1)
+	if len(recent) != 1 || recent[0].Entity != "actual" || recent[0].New != "300,000.00" {
+		t.Errorf("the last actual recorded is not in the change log: %+v", recent)
 	}
 }
