@@ -75,6 +75,8 @@ func (s *budgetScreen) store() *budget.Store { return s.ui.store.Budget }
 
 func (s *budgetScreen) reload() {
 	ctx := s.ui.ctx
+	// The dashboard's over-plan card follows what is done here.
+	s.ui.dashboard.loaded = false
 	var err error
 	if s.fys, err = s.store().FiscalYears(ctx); err != nil {
 		s.ui.showError(err)

@@ -178,3 +178,19 @@ func TestImpactShowsChangeCost(t *testing.T) {
 		t.Errorf("impact of the SAN lacks the change cost:\n%s", markup)
 	}
 }
+
+// TestDashboardShowsServicesOverPlan: the demo budget's overspending
+// services (Internet and mobile banking) are on the dashboard, worst first.
+func TestDashboardShowsServicesOverPlan(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.dashboard.loaded = false // the budget was written behind the window's back
+	ui.show(0)
+	markup := test.RenderObjectToMarkup(ui.content)
+	if !strings.Contains(markup, "Budget 2026: services over plan to date") {
+		t.Fatalf("no budget card on the dashboard:\n%s", markup)
+	}
+	rows := ui.dashboard.overPlanRows()
+	if len(rows) != 2 || !strings.Contains(rows[0][0], "Internet banking") || !strings.HasPrefix(rows[0][1], "+59,652.40") {
+		t.Errorf("services over plan: %v", rows)
+	}
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/store"
@@ -26,6 +28,10 @@ type dashboardScreen struct {
 	types    []cmdb.Type
 	plans    []continuity.PlanSummary
 	actions  []continuity.Action
+	// overPlan is the latest fiscal year's services whose actual to date
+	// exceeds their plan to date, worst first.
+	overPlan []budget.ServiceYear
+	fy       budget.FiscalYear
 	loaded   bool
 }
 
@@ -47,10 +53,54 @@ func (d *dashboardScreen) reload() {
 			d.actions, err = d.ui.store.Continuity.Actions(ctx, "", true)
 		}
 	}
+	if err == nil {
+		err = d.loadOverPlan(ctx)
+	}
 	if err != nil {
 		d.ui.showError(err)
 	}
 	d.loaded = true
+}
+
+func (d *dashboardScreen) loadOverPlan(ctx context.Context) error {
+	d.overPlan, d.fy = nil, budget.FiscalYear{}
+	fys, err := d.ui.store.Budget.FiscalYears(ctx)
+	if err != nil || len(fys) == 0 {
+		return err
+	}
+	d.fy = fys[len(fys)-1]
+	years, err := d.ui.store.Budget.Report(ctx, d.fy, "")
+	if err != nil {
+		// A pool without a rule is the budget screen's to explain; the
+		// dashboard simply has no figures to show yet.
+		return nil
+	}
+	for _, y := range years {
+		if ytd := y.YTD(); ytd.Actual > ytd.Planned() {
+			d.overPlan = append(d.overPlan, y)
+		}
+	}
+	sort.Slice(d.overPlan, func(i, j int) bool {
+		return d.overPlan[i].YTD().VariancePercent() > d.overPlan[j].YTD().VariancePercent()
+	})
+	return nil
+}
+
+func (d *dashboardScreen) overPlanTitle() string {
+	if d.fy.ID == 0 {
+		return tr("Budget")
+	}
+	return trf("Budget {{.Year}}: services over plan to date", map[string]any{"Year": d.fy.Year})
+}
+
+// overPlanRows are the services over plan to date, with how much.
+func (d *dashboardScreen) overPlanRows() [][2]string {
+	rows := make([][2]string, len(d.overPlan))
+	for i, y := range d.overPlan {
+		ytd := y.YTD()
+		rows[i] = [2]string{y.ServiceName, fmt.Sprintf("+%s (%+.1f %%)", ytd.Variance().Format(budget.Decimals(d.fy.Currency)), ytd.VariancePercent())}
+	}
+	return rows
 }
 
 // attention lists what an auditor would ask about first: plans needing a
@@ -127,8 +177,9 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 			card(tr("CIs by type"), typeRows),
 			card(tr("CIs by status"), statusRows)),
 		container.NewGridWithColumns(2,
-			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows),
-			card(tr("Recent changes"), recentRows)),
+			card(d.overPlanTitle(), d.overPlanRows()),
+			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows)),
+		card(tr("Recent changes"), recentRows),
 	)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
 }
