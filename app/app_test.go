@@ -409,6 +409,14 @@ func TestEveryTextIsTranslated(t *testing.T) {
 				t.Errorf("%s has no translation for %q", name, k)
 			}
 		}
+		// One key that go-i18n reads as its own ("Description") makes it
+		// take the whole file for one message: every text falls back to
+		// English without an error.
+		for k := range m {
+			if messageID(k) != k {
+				t.Errorf("%s: key %q must be written %q", name, k, messageID(k))
+			}
+		}
 	}
 }
 
@@ -466,7 +474,16 @@ func TestScreenshots(t *testing.T) {
 			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }},
 			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }},
 			{"budget-services", func() { ui.budget.chartTab = 1; ui.show(ui.current) }},
+			{"budget-new-line", func() {
+				ui.budget.tab = budgetLinesTab
+				ui.show(ui.current)
+				test.Tap(ui.budget.addLine)
+				ui.budget.newLine.who.SetText("薪资发放")
+				ui.budget.newLine.annual.SetText("¥12,000")
+			}},
 			{"import", func() {
+				ui.budget.newLine.dialog.Hide()
+				ui.budget.newLine = nil
 				ui.nav.Select(4)
 				path := filepath.Join(t.TempDir(), "设备清单.csv")
 				os.WriteFile(path, []byte("设备清单 2026\n名称,类型,负责人,CPU核数,状态\nbj-new-01,服务器,李伟,16,运行中\nbj-new-02,服务器,李伟,many,在用\nbj-new-03,飞船,王芳,8,运行中\n"), 0o600)

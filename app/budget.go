@@ -50,6 +50,9 @@ type budgetScreen struct {
 	ruleShares *widget.Entry
 	ruleSave   *widget.Button
 
+	addLine *widget.Button
+	newLine *newLineForm
+
 	actuals        []budget.ActualRow
 	actualWho      *widget.Select
 	actualKeys     []string // what AddActual is given for each actualWho option
@@ -205,9 +208,100 @@ func (s *budgetScreen) linesView() fyne.CanvasObject {
 			s.ui.show(s.ui.current)
 		}
 	}
-	split := container.NewVSplit(table, s.lineEditor())
+	s.addLine = &widget.Button{Text: tr("New line…"), Icon: theme.ContentAddIcon(), OnTapped: s.onNewLine}
+	split := container.NewVSplit(container.NewBorder(container.NewHBox(s.addLine), nil, nil, nil, table), s.lineEditor())
 	split.Offset = 0.65
 	return split
+}
+
+// newLineForm holds what the person typed into the new-line dialog, so
+// that a refused line comes back with their typing intact.
+type newLineForm struct {
+	who, description, costCentre, glAccount, supplier, annual *widget.Entry
+	pool, capex                                               *widget.Check
+	category                                                  *widget.Select
+	dialog                                                    dialog.Dialog
+}
+
+// onNewLine asks for a line the import did not bring: a service or a
+// pool, category, accounts, and an annual amount phased evenly over the
+// months (edit the months afterwards for another profile).
+func (s *budgetScreen) onNewLine() {
+	if s.newLine == nil {
+		f := &newLineForm{who: widget.NewEntry(), description: widget.NewEntry(), costCentre: widget.NewEntry(),
+			glAccount: widget.NewEntry(), supplier: widget.NewEntry(), annual: widget.NewEntry()}
+		f.who.SetPlaceHolder(tr("service name or reference, or the pool's name"))
+		f.pool = widget.NewCheck(tr("a shared cost pool, allocated to services"), nil)
+		f.capex = widget.NewCheck(tr("capex"), nil)
+		categories := make([]string, len(budget.Categories))
+		for i, c := range budget.Categories {
+			categories[i] = categoryText(c)
+		}
+		f.category = widget.NewSelect(categories, nil)
+		f.category.PlaceHolder = tr("Choose a category")
+		f.annual.SetPlaceHolder("¥120,000.00")
+		f.annual.Validator = func(text string) error {
+			if _, err := budget.ParseAmount(text, budget.Decimals(s.fy.Currency)); err != nil {
+				return fmt.Errorf("%s", tr("not an amount"))
+			}
+			return nil
+		}
+		s.newLine = f
+	}
+	f := s.newLine
+	items := []*widget.FormItem{
+		{Text: tr("Service / pool"), Widget: container.NewVBox(f.who, f.pool)},
+		{Text: tr("Category"), Widget: container.NewBorder(nil, nil, nil, f.capex, f.category)},
+		{Text: tr("Description"), Widget: f.description},
+		{Text: tr("Cost centre"), Widget: f.costCentre},
+		{Text: tr("GL account"), Widget: f.glAccount},
+		{Text: tr("Supplier"), Widget: f.supplier},
+		{Text: tr("Year amount, phased evenly"), Widget: f.annual},
+	}
+	f.dialog = dialogForm(s.ui, trf("New budget line, {{.Year}}", map[string]any{"Year": s.fy.Year}), items, s.saveNewLine)
+	f.dialog.Resize(fyne.NewSize(620, 480))
+}
+
+func (s *budgetScreen) saveNewLine() {
+	f := s.newLine
+	annual, err := budget.ParseAmount(f.annual.Text, budget.Decimals(s.fy.Currency))
+	if err != nil {
+		s.onNewLine()
+		s.ui.showError(fmt.Errorf("%s", trf("Amount: {{.Value}} is not an amount", map[string]any{"Value": f.annual.Text})))
+		return
+	}
+	amounts, err := budget.Phase(annual, nil)
+	if err != nil {
+		s.onNewLine()
+		s.ui.showError(err)
+		return
+	}
+	l := budget.Line{Description: strings.TrimSpace(f.description.Text), Capex: f.capex.Checked,
+		CostCentre: strings.TrimSpace(f.costCentre.Text), GLAccount: strings.TrimSpace(f.glAccount.Text),
+		Supplier: strings.TrimSpace(f.supplier.Text), Amounts: amounts}
+	if i := f.category.SelectedIndex(); i >= 0 {
+		l.Category = budget.Categories[i]
+	}
+	if who := strings.TrimSpace(f.who.Text); f.pool.Checked {
+		l.Pool = who
+	} else {
+		l.ServiceRef = who
+	}
+	saved, err := s.store().AddLine(s.ui.ctx, s.fy, l)
+	if err != nil {
+		s.onNewLine() // the form first, so that the message is read on top of it
+		s.ui.showError(err)
+		return
+	}
+	s.newLine = nil
+	s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": saved.ID}))
+	s.ui.show(s.ui.current)
+	for i, x := range s.lines {
+		if x.ID == saved.ID {
+			s.selected = i
+		}
+	}
+	s.ui.show(s.ui.current)
 }
 
 func categoryText(c budget.Category) string { return tr(string(c)) }

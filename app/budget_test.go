@@ -194,3 +194,37 @@ func TestDashboardShowsServicesOverPlan(t *testing.T) {
 		t.Errorf("services over plan: %v", rows)
 	}
 }
+
+// TestNewBudgetLine: add a line by hand; a refused line (no category)
+// comes back with what was typed, and a good one is phased and selected.
+func TestNewBudgetLine(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.gotoScreen(ui.budget)
+	s := ui.budget
+	before := len(s.lines)
+	test.Tap(s.addLine)
+	f := s.newLine
+	f.who.SetText("薪资发放")
+	f.description.SetText("个税申报系统 Tax filing")
+	f.glAccount.SetText("006602")
+	f.annual.SetText("¥12,000")
+	s.saveNewLine() // no category chosen
+	if len(s.lines) != before || s.newLine == nil || s.newLine.who.Text != "薪资发放" {
+		t.Fatalf("a refused line: %d lines, form %+v", len(s.lines), s.newLine)
+	}
+	for ui.win.Canvas().Overlays().Top() != nil {
+		ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
+	}
+	f.category.SetSelected(categoryText(budget.Licences))
+	s.saveNewLine()
+	if len(s.lines) != before+1 || s.selected < 0 {
+		t.Fatalf("after saving: %d lines, selected %d", len(s.lines), s.selected)
+	}
+	l := s.lines[s.selected]
+	if l.Description != "个税申报系统 Tax filing" || l.GLAccount != "006602" || l.Amounts[0] != 1000_00 || l.Total() != 12_000_00 || l.Status != "proposed" {
+		t.Errorf("saved line: %+v", l)
+	}
+	if s.newLine != nil {
+		t.Error("the form keeps the saved line's typing")
+	}
+}

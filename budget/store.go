@@ -157,7 +157,7 @@ func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error
 	if l.Version == "" {
 		l.Version = "original"
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
 			description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,
 			l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version)
@@ -172,7 +172,7 @@ func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error
 				}
 			}
 		}
-		return nil
+		return log.Add(ctx, "budget_line", l.ID, "created", "", l.Description+" "+fmt.Sprint(int64(l.Total())))
 	})
 	return l, err
 }
