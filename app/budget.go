@@ -28,8 +28,12 @@ type budgetScreen struct {
 	lines    []budget.Line
 	allocs   []budget.Allocation
 	years    []budget.ServiceYear
+	totals   []budget.CategoryTotal
 	err      error
 	selected int // line index, -1 for none
+	// selectID, when set, is a line to select once the lines are read
+	// again, such as the one just added.
+	selectID int64
 	service  int // variance row shown in the chart
 	tab      int
 
@@ -102,6 +106,17 @@ func (s *budgetScreen) reload() {
 	}
 	if s.actuals, err = s.store().Actuals(ctx, s.fy); err != nil {
 		s.ui.showError(err)
+	}
+	if s.totals, err = s.store().ByCategory(ctx, s.fy); err != nil {
+		s.ui.showError(err)
+	}
+	if s.selectID != 0 {
+		for i, l := range s.lines {
+			if l.ID == s.selectID {
+				s.selected = i
+			}
+		}
+		s.selectID = 0
 	}
 	if s.selected >= len(s.lines) {
 		s.selected = -1
@@ -293,14 +308,8 @@ func (s *budgetScreen) saveNewLine() {
 		s.ui.showError(err)
 		return
 	}
-	s.newLine = nil
+	s.newLine, s.selectID = nil, saved.ID
 	s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": saved.ID}))
-	s.ui.show(s.ui.current)
-	for i, x := range s.lines {
-		if x.ID == saved.ID {
-			s.selected = i
-		}
-	}
 	s.ui.show(s.ui.current)
 }
 
@@ -343,11 +352,12 @@ func (s *budgetScreen) lineEditor() fyne.CanvasObject {
 		s.ui.show(s.ui.current)
 	}}
 	s.revise = &widget.Button{Text: tr("Revise"), OnTapped: func() {
-		if _, err := s.store().Revise(s.ui.ctx, l.ID); err != nil {
+		id, err := s.store().Revise(s.ui.ctx, l.ID)
+		if err != nil {
 			s.ui.showError(err)
 			return
 		}
-		s.selected = len(s.lines) // the revision is the newest line
+		s.selectID = id
 		s.ui.show(s.ui.current)
 	}}
 	var actions *fyne.Container
@@ -474,9 +484,8 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 	)
 	charts.SelectIndex(s.chartTab)
 	charts.OnSelected = func(*container.TabItem) { s.chartTab = charts.SelectedIndex() }
-	totals, _ := s.store().ByCategory(s.ui.ctx, s.fy)
-	catRows := make([][]string, len(totals))
-	for i, t := range totals {
+	catRows := make([][]string, len(s.totals))
+	for i, t := range s.totals {
 		kind := tr("opex")
 		if t.Capex {
 			kind = tr("capex")
@@ -681,7 +690,7 @@ func (s *budgetScreen) onRecordActual() {
 	}
 	who := s.actualKeys[s.actualWho.SelectedIndex()]
 	if err := s.store().AddActual(s.ui.ctx, s.fy, who, budget.Categories[s.actualCategory.SelectedIndex()],
-		s.actualMonth.SelectedIndex()+1, amount, "gui"); err != nil {
+		s.actualMonth.SelectedIndex()+1, amount); err != nil {
 		s.ui.showError(err)
 		return
 	}

@@ -278,8 +278,8 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 		}
 		holder.Refresh()
 		cost.SetText("")
-		if upstream {
-			cost.SetText(c.changeCostText(refs))
+		if upstream && err == nil {
+			cost.SetText(c.changeCostText(rep))
 		}
 	}
 	fails, depends := tr("What fails if this CI fails"), tr("What this CI depends on")
@@ -308,15 +308,15 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 }
 
 // changeCostText is the cost information a change request needs: the run
-// cost of every service with a budget that the failing CIs reach, from the
+// cost of every service with a budget in the impact report, from the
 // latest fiscal year. Empty when there is no budget to speak of.
-func (c *ciScreen) changeCostText(refs []string) string {
+func (c *ciScreen) changeCostText(rep cmdb.ImpactReport) string {
 	fys, err := c.ui.store.Budget.FiscalYears(c.ui.ctx)
 	if err != nil || len(fys) == 0 {
 		return ""
 	}
 	fy := fys[len(fys)-1]
-	costs, err := c.ui.store.Budget.ChangeCost(c.ui.ctx, fy, refs)
+	costs, err := c.ui.store.Budget.ImpactCost(c.ui.ctx, fy, rep)
 	if err != nil || len(costs) == 0 {
 		return ""
 	}

@@ -351,8 +351,9 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 }
 
 // AddActual records actual spend of a service — or, with a pool name
-// instead of a service, of a cost pool — for a fiscal month.
-func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool string, category Category, month int, amount Money, source string) error {
+// instead of a service, of a cost pool — for a fiscal month. The source
+// (gui, cli, …) is the context's, as in the change log.
+func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool string, category Category, month int, amount Money) error {
 	if month < 1 || month > 12 {
 		return store.Errorf(store.EInvalid, "Month %d is not a fiscal month (1–12).", month)
 	}
@@ -374,7 +375,7 @@ func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool stri
 	}
 	err = s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			fy.ID, svc, pool, string(category), month, int64(amount), source)
+			fy.ID, svc, pool, string(category), month, int64(amount), store.SourceFrom(ctx))
 		if err != nil {
 			return err
 		}

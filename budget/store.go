@@ -337,6 +337,13 @@ func (s *Store) ChangeCost(ctx context.Context, fy FiscalYear, refs []string) ([
 	if err != nil {
 		return nil, err
 	}
+	return s.ImpactCost(ctx, fy, rep)
+}
+
+// ImpactCost is ChangeCost for an upstream impact report already made,
+// such as the one the window shows. Every service is in a report whatever
+// its limit, so the cost is complete.
+func (s *Store) ImpactCost(ctx context.Context, fy FiscalYear, rep cmdb.ImpactReport) ([]ServiceCost, error) {
 	affected := map[string]bool{}
 	for _, c := range rep.Start {
 		affected[c.Ref] = true

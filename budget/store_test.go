@@ -414,7 +414,7 @@ func TestByCategory(t *testing.T) {
 	if _, err := s.Import(ctx, fy, financeWorkbook(t, t.TempDir()), false, nil); err != nil {
 		t.Fatal(err)
 	}
-	s.AddActual(ctx, fy, "网上银行", budget.Licences, 1, 12_000_00, "test")
+	s.AddActual(ctx, fy, "网上银行", budget.Licences, 1, 12_000_00)
 	totals, err := s.ByCategory(ctx, fy)
 	if err != nil {
 		t.Fatal(err)
@@ -450,7 +450,7 @@ func TestActualsGrid(t *testing.T) {
 		{"网上银行", budget.Licences, 2, 7_000_00},
 		{"网上银行", budget.People, 1, 300_000_00},
 	} {
-		if err := s.AddActual(ctx, fy, a.who, a.category, a.month, a.amount, "test"); err != nil {
+		if err := s.AddActual(ctx, fy, a.who, a.category, a.month, a.amount); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -467,7 +467,7 @@ func TestActualsGrid(t *testing.T) {
 	if r := rows[2]; r.Pool != "数据中心" || r.ServiceRef != "" || r.Amounts[0] != 200_000_00 {
 		t.Errorf("pool row last: %+v", r)
 	}
-	if err := s.AddActual(ctx, fy, "nobody", budget.People, 1, 1, "test"); store.ErrorCode(err) != store.EInvalid {
+	if err := s.AddActual(ctx, fy, "nobody", budget.People, 1, 1); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("actual for an unknown service: %v", err)
 	}
 	recent, _ := cmdbOf[s].DB().RecentChanges(ctx, 1)

@@ -205,7 +205,7 @@ func (c budgetActualsAddCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return store.Errorf(store.EInvalid, "--amount %q is not an amount; write it as finance does, e.g. 12,000.00 or (500).", c.Amount)
 	}
-	if err := app.Budget.AddActual(ctx, fy, c.Service, category, c.Month, amount, "cli"); err != nil {
+	if err := app.Budget.AddActual(cliContext(ctx), fy, c.Service, category, c.Month, amount); err != nil {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Recorded %s %s of %s for %s, month %d.\n", fy.Currency, amount.Format(d), category, c.Service, c.Month)

@@ -60,7 +60,7 @@ func Budget(ctx context.Context, cm *cmdb.Store, bs *budget.Store) error {
 			if m >= 6 {
 				a += yuan(l.overspend)
 			}
-			if err := bs.AddActual(ctx, fy, who, l.cat, m+1, a, "demo"); err != nil {
+			if err := bs.AddActual(ctx, fy, who, l.cat, m+1, a); err != nil {
 				return err
 			}
 		}
