@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/budget"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
@@ -395,6 +396,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 	}
 	keys = append(keys, cmdb.Messages...)
 	keys = append(keys, continuity.Messages...)
+	keys = append(keys, budget.Messages...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {

@@ -329,8 +329,13 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 		if b.DryRun {
 			verb = tr("A dry run found")
 		}
-		lines = append(lines, verb+": "+trf("{{.Created}} lines to create, {{.Updated}} to replace; {{.Totals}} total rows left out",
-			map[string]any{"Created": b.Created, "Updated": b.Updated, "Totals": b.TotalRows}))
+		for i, m := range b.Report(s.kind == "actuals") {
+			text := msgText(m, m.String())
+			if i == 0 {
+				text = verb + ": " + text
+			}
+			lines = append(lines, text)
+		}
 		for _, p := range b.Problems {
 			lines = append(lines, "⚠ "+cellErrorText(p))
 		}
@@ -394,9 +399,9 @@ func (s *importScreen) run(dryRun bool) {
 			if fy.ID == 0 {
 				err = fmt.Errorf("%s", tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))
 			} else if actuals {
-				res, err = s.ui.store.Budget.ImportActuals(ctx, fy, path, dryRun, mapping)
+				res, err = s.ui.store.Budget.ImportActuals(ctx, fy, path, budget.ImportOptions{DryRun: dryRun, Mapping: mapping})
 			} else {
-				res, err = s.ui.store.Budget.Import(ctx, fy, path, dryRun, mapping)
+				res, err = s.ui.store.Budget.Import(ctx, fy, path, budget.ImportOptions{DryRun: dryRun, Mapping: mapping})
 			}
 			return func() {
 				cancel()

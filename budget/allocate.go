@@ -94,3 +94,65 @@ func AllocatePercent(total Money, basisPoints []int64) ([]Money, error) {
 	}
 	return Allocate(total, basisPoints)
 }
+
+// AllocateYear divides a line's twelve monthly amounts among shares so that
+// both ways of adding up reconcile to the unit: each share's year is its
+// largest-remainder part of the line's year (an even split of 2,400,000.00
+// over three is 800,000.00 each, not .04/.04/.92), and each month's parts
+// add up to that month's amount. Months are phased in order, each divided
+// in proportion to what every share still has to receive; the last month
+// takes exactly what is left. A line whose months mix charges and credits
+// cannot keep both totals and every part of one sign, so it is divided
+// month by month (each month and the line still reconcile).
+func AllocateYear(months [12]Money, weights []int64) ([][12]Money, error) {
+	out := make([][12]Money, len(weights))
+	positive, negative := false, false
+	for _, m := range months {
+		positive = positive || m > 0
+		negative = negative || m < 0
+	}
+	if positive && negative {
+		for m, amount := range months {
+			if amount == 0 {
+				continue
+			}
+			parts, err := Allocate(amount, weights)
+			if err != nil {
+				return nil, err
+			}
+			for i, p := range parts {
+				out[i][m] = p
+			}
+		}
+		return out, nil
+	}
+	year, err := Allocate(sum(months), weights)
+	if err != nil {
+		return nil, err
+	}
+	left := make([]int64, len(year)) // what each share has still to receive, as a weight
+	for i, y := range year {
+		left[i] = int64(y)
+		if negative {
+			left[i] = -left[i]
+		}
+	}
+	for m, amount := range months {
+		if amount == 0 {
+			continue
+		}
+		parts, err := Allocate(amount, left)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range parts {
+			out[i][m] = p
+			if negative {
+				left[i] += int64(p)
+			} else {
+				left[i] -= int64(p)
+			}
+		}
+	}
+	return out, nil
+}

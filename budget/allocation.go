@@ -162,7 +162,8 @@ type Allocation struct {
 }
 
 // Allocate shares every pool line of fy among services by its pool's rule,
-// month by month, to the unit: the allocations of a line add up to it.
+// to the unit: each service's year is its exact share of the line's year,
+// and each month's allocations add up to the line's month (AllocateYear).
 // A pool without a rule is an error naming the pool.
 func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, error) {
 	rules, err := s.rules(ctx, fy)
@@ -185,15 +186,15 @@ func (s *Store) Allocate(ctx context.Context, fy FiscalYear) ([]Allocation, erro
 			missing = append(missing, l.Pool)
 			continue
 		}
-		for m, amount := range l.Amounts {
-			if amount == 0 {
-				continue
-			}
-			parts, err := Allocate(amount, rs.weights)
-			if err != nil {
-				return nil, store.Errorf(store.EInvalid, "Pool %s: %v.", l.Pool, err)
-			}
-			for i, p := range parts {
+		if l.Amounts == ([12]Money{}) {
+			continue
+		}
+		shares, err := AllocateYear(l.Amounts, rs.weights)
+		if err != nil {
+			return nil, store.Errorf(store.EInvalid, "Pool %s: %v.", l.Pool, err)
+		}
+		for i, months := range shares {
+			for m, p := range months {
 				if p != 0 {
 					out = append(out, Allocation{LineID: l.ID, Pool: l.Pool, Rule: rs.label, ServiceRef: rs.refs[i], Month: m + 1, Amount: p})
 				}
@@ -281,6 +282,8 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 	if err != nil {
 		return nil, err
 	}
+	poolActuals := map[string]*[12]Money{}
+	var pools []string
 	for poolRows.Next() {
 		var pool string
 		var month int
@@ -289,22 +292,36 @@ func (s *Store) Report(ctx context.Context, fy FiscalYear, serviceRef string) ([
 			poolRows.Close()
 			return nil, err
 		}
+		if _, ok := poolActuals[pool]; !ok {
+			poolActuals[pool] = &[12]Money{}
+			pools = append(pools, pool)
+		}
+		poolActuals[pool][month-1] += amount
+	}
+	poolRows.Close()
+	if err := poolRows.Err(); err != nil {
+		return nil, err
+	}
+	for _, pool := range pools {
 		rs, ok := rules[pool]
 		if !ok {
 			continue
 		}
-		parts, err := Allocate(amount, rs.weights)
+		// Shared like the budget: the year to date first, then by month.
+		shares, err := AllocateYear(*poolActuals[pool], rs.weights)
 		if err != nil {
-			poolRows.Close()
 			return nil, err
 		}
-		for i, p := range parts {
+		for i, months := range shares {
 			y := get(rs.refs[i], "")
-			y.Months[month-1].Actual += p
-			y.Closed = max(y.Closed, month)
+			for m, p := range months {
+				if poolActuals[pool][m] != 0 {
+					y.Months[m].Actual += p
+					y.Closed = max(y.Closed, m+1)
+				}
+			}
 		}
 	}
-	poolRows.Close()
 	rows, err := s.db.QueryContext(ctx, `SELECT c.ref, c.name, a.month, sum(a.amount) FROM actual a JOIN ci c ON c.id = a.service_id
 		WHERE a.fy_id = ? GROUP BY c.ref, c.name, a.month`, fy.ID)
 	if err != nil {

@@ -70,7 +70,7 @@ func BenchmarkBudgetImport100k(b *testing.B) {
 			b.StopTimer()
 			_, s, fy := setup()
 			b.StartTimer()
-			res, err := s.Import(ctx, fy, path, false, nil)
+			res, err := s.Import(ctx, fy, path, budget.ImportOptions{})
 			if err != nil || res.Created == 0 {
 				b.Fatalf("%v %+v", err, res.Problems)
 			}

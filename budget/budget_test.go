@@ -2,6 +2,7 @@ package budget
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -21,9 +22,9 @@ func TestParseAmount(t *testing.T) {
 		{"$-12", -1200},
 		{"€3.5", 350},
 		{"1,234,567", 123456700},
-		{"0.005", 1}, // half away from zero
-		{"0.004", 0},
-		{"1234.5600000001", 123456},
+		{"1234.5600000000002", 123456}, // a double's noise, not money
+		{"0.30000000000000004", 30},
+		{"1234.5000", 123450},
 		{"1.2345E+03", 123450},
 		{"12元", 1200},
 		{"RMB 8,000.00", 800000},
@@ -41,6 +42,14 @@ func TestParseAmount(t *testing.T) {
 		if got, err := ParseAmount(b, 2); err == nil {
 			t.Errorf("ParseAmount(%q) = %d, want an error", b, got)
 		}
+	}
+	for _, text := range []string{"0.005", "0.004", "1234.5600000001", "8333.333333", "3.3333333333333335E+02", "1.234E+00"} {
+		if got, err := ParseAmount(text, 2); !errors.Is(err, ErrTooPrecise) {
+			t.Errorf("ParseAmount(%q) = %d, %v; want ErrTooPrecise (the fen would change)", text, got, err)
+		}
+	}
+	if got, err := ParseAmount("1.234", 3); err != nil || got != 1234 {
+		t.Errorf("KWD keeps three decimals: %d, %v", got, err)
 	}
 	if _, err := ParseAmount("99999999999999999999", 2); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("huge amount: %v", err)
@@ -65,25 +74,82 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-func TestParseMonthHeader(t *testing.T) {
+func TestParseMonth(t *testing.T) {
 	cases := []struct {
-		text        string
-		month, year int
+		text string
+		want MonthRef
 	}{
-		{"Jan", 1, 0}, {"january", 1, 0}, {"Sept", 9, 0}, {"1月", 1, 0}, {"12月", 12, 0}, {"一月", 1, 0},
-		{"十二月", 12, 0}, {"2026-01", 1, 2026}, {"2026/3", 3, 2026}, {"2026年11月", 11, 2026}, {"M01", 1, 0},
-		{"P12", 12, 0}, {"46023", 1, 2026}, {"１月", 1, 0}, {"3月份", 3, 0},
+		{"Jan", MonthRef{Number: 1}}, {"january", MonthRef{Number: 1}}, {"Sept", MonthRef{Number: 9}},
+		{"1月", MonthRef{Number: 1}}, {"12月", MonthRef{Number: 12}}, {"一月", MonthRef{Number: 1}},
+		{"十二月", MonthRef{Number: 12}}, {"2026-01", MonthRef{Number: 1, Year: 2026}}, {"2026/3", MonthRef{Number: 3, Year: 2026}},
+		{"2026年11月", MonthRef{Number: 11, Year: 2026}}, {"M01", MonthRef{Number: 1}}, {"Month 4", MonthRef{Number: 4}},
+		{"P12", MonthRef{Number: 12, Period: true}}, {"Period 3", MonthRef{Number: 3, Period: true}},
+		{"46023", MonthRef{Number: 1, Year: 2026}}, {"１月", MonthRef{Number: 1}}, {"3月份", MonthRef{Number: 3}},
 	}
 	for _, c := range cases {
-		m, y, ok := ParseMonthHeader(c.text)
-		if !ok || m != c.month || y != c.year {
-			t.Errorf("%q = %d/%d %v; want %d/%d", c.text, m, y, ok, c.month, c.year)
+		got, err := ParseMonth(c.text)
+		if err != nil || got != c.want {
+			t.Errorf("%q = %+v %v; want %+v", c.text, got, err, c.want)
 		}
 	}
-	for _, text := range []string{"Amount", "金额", "13月", "M13", "2026-13", "", "Total", "Q1"} {
-		if m, y, ok := ParseMonthHeader(text); ok {
-			t.Errorf("%q read as month %d/%d", text, m, y)
+	for _, text := range []string{"Amount", "金额", "", "Total", "Q1", "Month", "Period", "Memo", "2026-01-15"} {
+		if got, err := ParseMonth(text); err != errNotMonth {
+			t.Errorf("%q read as %+v, %v; want no month", text, got, err)
 		}
+	}
+	// Shaped like a month but none: refused by name, never dropped.
+	for _, text := range []string{"13月", "M13", "P13", "P00", "Month 0", "2026-13", "2026年0月"} {
+		if got, err := ParseMonth(text); err == nil || err == errNotMonth {
+			t.Errorf("%q = %+v, %v; want an error saying it is no month", text, got, err)
+		}
+	}
+}
+
+func TestParseMonthCell(t *testing.T) {
+	cases := []struct {
+		text   string
+		period bool
+		want   MonthRef
+	}{
+		{"3", false, MonthRef{Number: 3}}, {"11", false, MonthRef{Number: 11}}, {"3", true, MonthRef{Number: 3, Period: true}},
+		{"2026-04-15", false, MonthRef{Number: 4, Year: 2026}}, {"2031/4/15", false, MonthRef{Number: 4, Year: 2031}},
+		{"46113", false, MonthRef{Number: 4, Year: 2026}}, {"2019-04", false, MonthRef{Number: 4, Year: 2019}},
+		{"5月", false, MonthRef{Number: 5}}, {"3.0", false, MonthRef{Number: 3}},
+	}
+	for _, c := range cases {
+		got, err := ParseMonthCell(c.text, c.period)
+		if err != nil || got != c.want {
+			t.Errorf("%q = %+v %v; want %+v", c.text, got, err, c.want)
+		}
+	}
+	for _, text := range []string{"0", "13", "3.5", "200", "abc", "13月", "-1"} {
+		if got, err := ParseMonthCell(text, false); err == nil {
+			t.Errorf("%q read as %+v", text, got)
+		}
+	}
+}
+
+func TestFiscalMonth(t *testing.T) {
+	april := FiscalYear{Year: 2026, StartMonth: 4}
+	cases := []struct {
+		m    MonthRef
+		want int
+	}{
+		{MonthRef{Number: 4}, 1}, {MonthRef{Number: 3}, 12}, {MonthRef{Number: 4, Year: 2026}, 1},
+		{MonthRef{Number: 3, Year: 2027}, 12}, {MonthRef{Number: 1, Period: true}, 1}, {MonthRef{Number: 12, Period: true}, 12},
+	}
+	for _, c := range cases {
+		if got, err := april.FiscalMonth(c.m); err != nil || got != c.want {
+			t.Errorf("%+v = %d %v; want %d", c.m, got, err, c.want)
+		}
+	}
+	for _, m := range []MonthRef{{Number: 3, Year: 2026}, {Number: 4, Year: 2027}, {Number: 4, Year: 2019}, {Number: 4, Year: 2031}} {
+		if got, err := april.FiscalMonth(m); err == nil {
+			t.Errorf("%+v placed in month %d of a year that runs 2026-04 to 2027-03", m, got)
+		}
+	}
+	if april.MonthLabel(1) != "2026-04" || april.MonthLabel(12) != "2027-03" {
+		t.Errorf("labels %s … %s", april.MonthLabel(1), april.MonthLabel(12))
 	}
 }
 
@@ -135,6 +201,96 @@ func TestAllocate(t *testing.T) {
 	even, _ := AllocateEven(1, 3)
 	if !reflect.DeepEqual(even, []Money{1, 0, 0}) {
 		t.Errorf("one fen in three: %v", even)
+	}
+}
+
+func TestAllocateYearSplitsTheYearEvenlyFirst(t *testing.T) {
+	var months [12]Money
+	for i := range months {
+		months[i] = 200_000_00
+	}
+	shares, err := AllocateYear(months, []int64{1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, sh := range shares {
+		if sum(sh) != 800_000_00 {
+			t.Errorf("service %d gets %s for the year; an even split of 2,400,000.00 is 800,000.00", i, sum(sh).Format(2))
+		}
+	}
+	for m := range months {
+		if shares[0][m]+shares[1][m]+shares[2][m] != months[m] {
+			t.Errorf("month %d does not reconcile", m+1)
+		}
+	}
+	// A credit line is divided the same way, every part a credit.
+	credit := [12]Money{-100, -100, -100}
+	shares, _ = AllocateYear(credit, []int64{1, 1, 1})
+	for i, sh := range shares {
+		if sum(sh) != -100 {
+			t.Errorf("credit share %d: %v", i, sh)
+		}
+	}
+}
+
+// TestAllocateYearAlwaysReconciles: for any line and weights, every
+// month's parts add up to the month, every share's year is its Allocate
+// part of the line's year (unless the line mixes charges and credits),
+// and no part has the opposite sign of its month.
+func TestAllocateYearAlwaysReconciles(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for run := range 3000 {
+		var months [12]Money
+		mixed := run%5 == 0
+		for i := range months {
+			if r.IntN(4) > 0 {
+				months[i] = Money(r.Int64N(1_000_000_000))
+				if mixed && r.IntN(2) == 0 {
+					months[i] = -months[i]
+				}
+			}
+		}
+		if run%7 == 0 {
+			for i := range months {
+				months[i] = -months[i]
+			}
+		}
+		n := 1 + r.IntN(12)
+		w := make([]int64, n)
+		for i := range w {
+			w[i] = r.Int64N(1000)
+		}
+		w[r.IntN(n)]++
+		shares, err := AllocateYear(months, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m := range months {
+			var got Money
+			for i := range shares {
+				got += shares[i][m]
+				if shares[i][m] != 0 && (shares[i][m] < 0) != (months[m] < 0) {
+					t.Fatalf("run %d: part %d of month %d has the wrong sign", run, i, m+1)
+				}
+			}
+			if got != months[m] {
+				t.Fatalf("run %d: month %d gives %d of %d", run, m+1, got, months[m])
+			}
+		}
+		want, _ := Allocate(sum(months), w)
+		signs := map[bool]bool{}
+		for _, m := range months {
+			if m != 0 {
+				signs[m < 0] = true
+			}
+		}
+		if len(signs) < 2 {
+			for i := range shares {
+				if sum(shares[i]) != want[i] {
+					t.Fatalf("run %d: share %d's year %d, want %d", run, i, sum(shares[i]), want[i])
+				}
+			}
+		}
 	}
 }
 
@@ -212,16 +368,42 @@ func FuzzParseAmount(f *testing.F) {
 	})
 }
 
-func FuzzParseMonthHeader(f *testing.F) {
-	for _, s := range []string{"Jan", "1月", "2026-01", "M01", "46023", "十二月"} {
+func FuzzParseMonth(f *testing.F) {
+	for _, s := range []string{"Jan", "1月", "2026-01", "M01", "46023", "十二月", "13月", "P00"} {
 		f.Add(s)
 	}
+	fy := FiscalYear{Year: 2026, StartMonth: 4}
 	f.Fuzz(func(t *testing.T, s string) {
-		m, y, ok := ParseMonthHeader(s)
-		if ok && (m < 1 || m > 12 || y != 0 && (y < 1900 || y > 2200)) {
-			t.Fatalf("%q gives %d/%d", s, m, y)
+		m, err := ParseMonth(s)
+		if err == nil && (m.Number < 1 || m.Number > 12 || m.Year != 0 && (m.Year < 1900 || m.Year > 2200)) {
+			t.Fatalf("%q gives %+v", s, m)
 		}
-		ParseDate(s)
+		if err == nil {
+			if fm, err := fy.FiscalMonth(m); err == nil && (fm < 1 || fm > 12) {
+				t.Fatalf("%q placed in fiscal month %d", s, fm)
+			}
+		}
+	})
+}
+
+// FuzzParseMonthCell: the month column of a long layout. Whatever the
+// cell, it is a month 1–12 of some year, or refused.
+func FuzzParseMonthCell(f *testing.F) {
+	for _, s := range []string{"3", "11", "2026-04-15", "46113", "2019-04", "0", "13", "3.5", "P13"} {
+		f.Add(s, false)
+	}
+	fy := FiscalYear{Year: 2026, StartMonth: 4}
+	f.Fuzz(func(t *testing.T, s string, period bool) {
+		m, err := ParseMonthCell(s, period)
+		if err != nil {
+			return
+		}
+		if m.Number < 1 || m.Number > 12 {
+			t.Fatalf("%q gives month %d", s, m.Number)
+		}
+		if fm, err := fy.FiscalMonth(m); err == nil && (fm < 1 || fm > 12 || m.Year != 0 && fy.MonthLabel(fm) != fmt.Sprintf("%d-%02d", m.Year, m.Number)) {
+			t.Fatalf("%q (%+v) placed in fiscal month %d (%s)", s, m, fm, fy.MonthLabel(fm))
+		}
 	})
 }
 

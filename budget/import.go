@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -28,167 +29,86 @@ var LineFields = []sheet.Field{
 	{Key: "amount", Names: []string{"Amount", "Budget", "金额", "预算金额", "预算"}},
 }
 
+// ImportOptions are the choices a person makes for one import.
+type ImportOptions struct {
+	DryRun  bool
+	Mapping map[string]string // field key → the header of the column that holds it
+	// Ignore names, by header, columns the person leaves out on purpose.
+	// Any other column whose amounts no field takes refuses the file.
+	Ignore []string
+	// SumDuplicates adds up rows for the same line and month (long layout)
+	// instead of refusing them.
+	SumDuplicates bool
+	// Revise writes a change to an approved line as a new revision, as
+	// editing does, instead of refusing the file.
+	Revise bool
+}
+
 // ImportResult says what a budget import did or would do.
 type ImportResult struct {
 	File             string
 	DryRun           bool
 	Layout           string // "wide": a column per month; "long": a row per line and month
 	Created, Updated int
-	TotalRows        int // total and subtotal rows recognised and left out
-	Problems         []sheet.CellError
+	Revised          int // approved lines the file changed, written as new revisions
+	Unchanged        int // approved lines the file repeats as they are
+	TotalRows        int // total and subtotal rows, checked against the lines and left out
+	Summed           int // rows added to an earlier row for the same line and month
+	// FileTotal is the money in the file's lines; ImportedTotal is what
+	// the database holds for them after the import (or would, in a dry
+	// run). An import whose two totals differ is refused.
+	FileTotal, ImportedTotal Money
+	Currency                 string
+	Ignored                  []IgnoredColumn
+	SheetsNotRead            []string // sheets with content besides the one imported
+	Problems                 []sheet.CellError
 }
 
-type pendingLine struct {
-	line      Line
-	serviceID int64
-	key       string
-	existing  int64
+// IgnoredColumn is a column the import did not use: text that no field
+// takes, or amounts the person chose to leave out.
+type IgnoredColumn struct {
+	Header     string
+	Cells      int   // non-empty cells
+	Amounts    int   // of them, amounts
+	Sum        Money // what those amounts add up to
+	Deliberate bool  // named with --ignore
 }
 
 // Import reads budget lines for fy from a finance spreadsheet, as finance
 // teams keep them: title rows above the header, Chinese or English headers,
 // a column per month or a row per month, amounts with currency marks and
-// separators, totals and subtotals among the lines. The write is all or
-// nothing; re-importing the same file replaces its lines' amounts.
-func (s *Store) Import(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string) (ImportResult, error) {
-	return s.importFile(ctx, fy, path, dryRun, mapping, false)
+// separators, totals and subtotals among the lines (checked, then left
+// out). Every non-empty cell is used or named in a problem; the write is
+// all or nothing; re-importing the same file replaces its lines' amounts,
+// but an approved line changes only as a revision (opts.Revise) or not at all.
+func (s *Store) Import(ctx context.Context, fy FiscalYear, path string, opts ImportOptions) (ImportResult, error) {
+	return s.importFile(ctx, fy, path, opts, false)
 }
 
 // ImportActuals reads actual spend the same way: by service (or pool),
 // category and month, with the same checks. Re-importing a file replaces
 // the actuals that file brought before.
-func (s *Store) ImportActuals(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string) (ImportResult, error) {
-	return s.importFile(ctx, fy, path, dryRun, mapping, true)
+func (s *Store) ImportActuals(ctx context.Context, fy FiscalYear, path string, opts ImportOptions) (ImportResult, error) {
+	return s.importFile(ctx, fy, path, opts, true)
 }
 
-func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryRun bool, mapping map[string]string, actuals bool) (ImportResult, error) {
+func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, opts ImportOptions, actuals bool) (ImportResult, error) {
 	file := filepath.Base(path)
-	res := ImportResult{File: file, DryRun: dryRun}
-	decimals := Decimals(fy.Currency)
+	ctx = store.WithSource(ctx, file)
+	res := ImportResult{File: file, DryRun: opts.DryRun, Currency: fy.Currency}
 	services, err := s.serviceIndex(ctx)
 	if err != nil {
 		return res, err
 	}
-	var m sheet.Mapping
-	var sheetName string // the sheet being read, for messages
-	monthCols := map[int]int{}
-	lines := map[string]*pendingLine{}
-	var order []string
-	processRow := func(rowNum int, row []string) {
-		cell := func(key string) string { v, _ := m.Cell(row, key); return v }
-		if blankCells(row) {
-			return
-		}
-		if IsTotalRow(cell("description")) || IsTotalRow(cell("service")) || IsTotalRow(cell("pool")) ||
-			IsTotalRow(cell("category")) || len(row) > 0 && IsTotalRow(row[0]) {
-			res.TotalRows++
-			return
-		}
-		problem := func(key, reason string) {
-			col := ""
-			if key != "" {
-				col = m.Header(m.Columns[key])
-			}
-			res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: rowNum, Column: col, Reason: reason})
-		}
-		before := len(res.Problems)
-		l := Line{Pool: cell("pool"), CostCentre: cell("cost_centre"), GLAccount: cell("gl_account"),
-			Description: cell("description"), Supplier: cell("supplier"), Version: "original", Status: "proposed"}
-		var serviceID int64
-		switch svcText := cell("service"); {
-		case svcText != "" && l.Pool != "":
-			problem("pool", "a line is either a service's direct cost or an indirect pool, not both")
-		case svcText != "":
-			svc, err := services.find(svcText)
-			if err != nil {
-				problem("service", err.Error())
-			}
-			l.ServiceRef, l.ServiceName, serviceID = svc.Ref, svc.Name, svc.ID
-		case l.Pool == "":
-			problem("service", "name the service (or, for a shared cost, the pool)")
-		}
-		cat, err := ParseCategory(cell("category"))
-		if err != nil {
-			problem("category", err.Error())
-		}
-		l.Category = cat
-		switch strings.ToLower(strings.TrimSpace(cell("capex"))) {
-		case "", "opex", "运营", "运营性", "费用", "费用性":
-		case "capex", "资本", "资本性":
-			l.Capex = true
-		default:
-			problem("capex", fmt.Sprintf("%q is not capex or opex (资本/运营)", cell("capex")))
-		}
-		if v := strings.ToLower(cell("version")); v != "" {
-			switch v {
-			case "original", "原始", "初始":
-				l.Version = "original"
-			case "revised", "调整", "修订":
-				l.Version = "revised"
-			case "forecast", "预测":
-				l.Version = "forecast"
-			default:
-				problem("version", fmt.Sprintf("%q is not a version; use original, revised or forecast", cell("version")))
-			}
-		}
-		amountOf := func(col int, header string) (Money, bool) {
-			text := ""
-			if col < len(row) {
-				text = strings.TrimSpace(row[col])
-			}
-			if text == "" || text == "-" || text == "—" {
-				return 0, true // blank means nothing budgeted
-			}
-			a, err := ParseAmount(text, decimals)
-			if err != nil {
-				res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: sheetName, Row: rowNum,
-					Column: header, Reason: fmt.Sprintf("%q is not an amount", text)})
-				return 0, false
-			}
-			return a, true
-		}
-		var amounts [12]Money
-		if res.Layout == "wide" {
-			for col, month := range monthCols {
-				if a, ok := amountOf(col, m.Header(col)); ok {
-					amounts[month-1] += a
-				}
-			}
-		} else {
-			mo, _, ok := ParseMonthHeader(cell("month"))
-			if !ok {
-				if d, isDate := ParseDate(cell("month")); isDate {
-					mo, ok = int(d.Month()), true
-				}
-			}
-			if !ok {
-				problem("month", fmt.Sprintf("%q is not a month", cell("month")))
-			} else if a, ok := amountOf(m.Columns["amount"], m.Header(m.Columns["amount"])); ok {
-				amounts[(mo-fy.StartMonth+12)%12] = a
-			}
-		}
-		if len(res.Problems) > before {
-			return
-		}
-		key := strings.Join([]string{l.ServiceRef, l.Pool, string(l.Category), l.GLAccount, l.CostCentre, l.Description, l.Version}, "\x00")
-		p, seen := lines[key]
-		if !seen {
-			p = &pendingLine{line: l, serviceID: serviceID, key: key}
-			lines[key] = p
-			order = append(order, key)
-		} else if res.Layout == "wide" {
-			problem("", "the same line is already in the sheet")
-			return
-		}
-		for i, a := range amounts {
-			p.line.Amounts[i] += a
-		}
-	}
+	r := newRowReader(fy, file, opts, services, &res)
 	found := false
 	// The rows are checked while the workbook is still being parsed on the
 	// other core; nothing is written before every row has been checked.
 	err = sheet.StreamFile(path, sheet.DefaultLimits, func(in *sheet.Stream) error {
 		if found {
+			if nonEmptyRows(in) > 0 {
+				res.SheetsNotRead = append(res.SheetsNotRead, in.Name)
+			}
 			return nil
 		}
 		head := sheet.Table{Name: in.Name}
@@ -199,40 +119,40 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 			}
 			head.Rows = append(head.Rows, row)
 		}
-		mm, ok := sheet.FindHeader(head, LineFields, mapping)
+		m, ok := sheet.FindHeader(head, LineFields, opts.Mapping)
 		if !ok {
+			if !blankTable(head.Rows) || nonEmptyRows(in) > 0 {
+				res.SheetsNotRead = append(res.SheetsNotRead, in.Name)
+			}
 			return nil
 		}
-		found, m, sheetName = true, mm, in.Name
-		for _, col := range m.Extra {
-			if mo, _, ok := ParseMonthHeader(m.Headers[col]); ok {
-				monthCols[col] = (mo-fy.StartMonth+12)%12 + 1
+		found = true
+		for i := 0; i < m.HeaderRow-1; i++ {
+			// Title rows above the header are words, not money.
+			for _, c := range head.Rows[i] {
+				if _, err := ParseAmount(c, 2); err == nil {
+					r.sheetName = in.Name
+					r.problem(i+1, "", fmt.Sprintf("%q above the header looks like an amount; no field takes it", strings.TrimSpace(c)))
+				}
 			}
 		}
-		_, hasMonth := m.Columns["month"]
-		_, hasAmount := m.Columns["amount"]
-		switch {
-		case len(monthCols) > 0:
-			res.Layout = "wide"
-		case hasMonth && hasAmount:
-			res.Layout = "long"
-		default:
-			res.Problems = append(res.Problems, sheet.CellError{File: file, Sheet: in.Name, Row: m.HeaderRow,
-				Reason: "the header has neither month columns (Jan, 1月, 2026-01 …) nor Month and Amount columns"})
+		if !r.setHeader(in.Name, m) {
 			return nil
 		}
-		for r := m.HeaderRow; r < len(head.Rows); r++ {
-			processRow(r+1, head.Rows[r])
+		for i := m.HeaderRow; i < len(head.Rows); i++ {
+			r.row(i+1, head.Rows[i])
 		}
 		for row, ok := in.Next(); ok; row, ok = in.Next() {
-			processRow(in.Row(), row)
+			r.row(in.Row(), row)
 		}
+		r.finish()
 		return nil
 	})
 	if err != nil {
 		return res, err
 	}
 	if !found {
+		res.SheetsNotRead = nil
 		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: "no sheet has a header row with a Category column (类别) and month or amount columns"})
 		return res, refusal(res)
 	}
@@ -240,108 +160,91 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, dryR
 		return res, refusal(res)
 	}
 	if actuals {
+		return res, s.writeActuals(ctx, fy, r, &res)
+	}
+	return res, s.writeLines(ctx, fy, r, &res)
+}
+
+// writeActuals replaces the actuals an earlier import of the same file
+// brought with the file's, each row in the change log.
+func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
+	d := Decimals(fy.Currency)
+	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		var before int
-		s.db.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || pool || category) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, file).Scan(&before)
-		res.Created, res.Updated = max(0, len(order)-before), min(before, len(order))
-		if dryRun {
-			return res, nil
+		if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || '/' || pool || '/' || category) FROM actual WHERE fy_id = ? AND source = ?",
+			fy.ID, res.File).Scan(&before); err != nil {
+			return err
 		}
-		return res, s.db.Tx(store.WithSource(ctx, file), func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE fy_id = ? AND source = ?", fy.ID, file); err != nil {
-				return err
-			}
-			for _, key := range order {
-				p := lines[key]
-				var svc any
-				if p.serviceID != 0 {
-					svc = p.serviceID
-				}
-				for i, a := range p.line.Amounts {
-					if a == 0 {
-						continue
-					}
-					if _, err := tx.ExecContext(ctx, `INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source)
-						VALUES (?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), file); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-	}
-	for _, key := range order {
-		p := lines[key]
-		p.existing = s.findLine(ctx, fy, p)
-		if p.existing != 0 {
-			res.Updated++
-		} else {
-			res.Created++
-		}
-	}
-	if dryRun {
-		return res, nil
-	}
-	err = s.db.Tx(store.WithSource(ctx, file), func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
+		res.Created, res.Updated = max(0, len(r.order)-before), min(before, len(r.order))
+		old, err := tx.QueryContext(ctx, "SELECT id, month, amount FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File)
 		if err != nil {
 			return err
 		}
-		defer log.Close()
-		for _, key := range order {
-			p := lines[key]
-			id := p.existing
-			if id == 0 {
-				var svc, pool any
-				if p.serviceID != 0 {
-					svc = p.serviceID
-				} else {
-					pool = p.line.Pool
-				}
-				if pool == nil {
-					pool = ""
-				}
-				r, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre,
-					gl_account, description, supplier, version, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					fy.ID, svc, pool, string(p.line.Category), p.line.Capex, p.line.CostCentre, p.line.GLAccount,
-					p.line.Description, p.line.Supplier, p.line.Version, file)
-				if err != nil {
-					return err
-				}
-				id, _ = r.LastInsertId()
-				if err := log.Add(ctx, "budget_line", id, "created", "", p.line.Description+" "+p.line.Total().Format(decimals)); err != nil {
-					return err
-				}
-			} else {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM budget_amount WHERE line_id = ?", id); err != nil {
-					return err
-				}
-				if err := log.Add(ctx, "budget_line", id, "amounts", "", p.line.Total().Format(decimals)); err != nil {
-					return err
-				}
+		type oldActual struct {
+			id     int64
+			month  int
+			amount Money
+		}
+		var gone []oldActual
+		for old.Next() {
+			var a oldActual
+			if err := old.Scan(&a.id, &a.month, &a.amount); err != nil {
+				old.Close()
+				return err
+			}
+			gone = append(gone, a)
+		}
+		old.Close()
+		for _, a := range gone {
+			if err := log.Add(ctx, "actual", a.id, "deleted", fy.MonthLabel(a.month)+" "+a.amount.Format(d), ""); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File); err != nil {
+			return err
+		}
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		for _, key := range r.order {
+			p := r.lines[key]
+			var svc any
+			if p.serviceID != 0 {
+				svc = p.serviceID
 			}
 			for i, a := range p.line.Amounts {
 				if a == 0 {
 					continue
 				}
-				if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", id, i+1, int64(a)); err != nil {
+				row, err := insert.ExecContext(ctx, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), res.File)
+				if err != nil {
+					return err
+				}
+				id, _ := row.LastInsertId()
+				if err := log.Add(ctx, "actual", id, "created", "", fmt.Sprintf("%s %s %s %s", fy.MonthLabel(i+1), describe(p.line), a.Format(d), res.File)); err != nil {
 					return err
 				}
 			}
 		}
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File).Scan(&res.ImportedTotal); err != nil {
+			return err
+		}
+		if err := reconciled(*res); err != nil {
+			return err
+		}
+		if res.DryRun {
+			return errDryRun
+		}
 		return nil
 	})
-	return res, err
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
 }
-
-func (s *Store) findLine(ctx context.Context, fy FiscalYear, p *pendingLine) int64 {
-	var id int64
-	s.db.QueryRowContext(ctx, `SELECT id FROM budget_line WHERE fy_id = ? AND coalesce(service_id, 0) = ? AND pool = ?
-		AND category = ? AND gl_account = ? AND cost_centre = ? AND description = ? AND version = ?`,
-		fy.ID, p.serviceID, p.line.Pool, string(p.line.Category), p.line.GLAccount, p.line.CostCentre, p.line.Description,
-		p.line.Version).Scan(&id)
-	return id
-}
-
 func refusal(r ImportResult) error {
 	msg := store.M(cmdb.MsgRefused, "File", r.File, "Count", len(r.Problems))
 	return &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}
@@ -354,54 +257,4 @@ func blankCells(row []string) bool {
 		}
 	}
 	return true
-}
-
-// serviceIndex finds services by reference or unique name.
-type serviceIndex struct {
-	byRef  map[string]cmdb.CI
-	byName map[string][]cmdb.CI
-}
-
-func (s *Store) serviceIndex(ctx context.Context) (*serviceIndex, error) {
-	types, err := s.cmdb.Types(ctx)
-	if err != nil {
-		return nil, err
-	}
-	isService := map[string]bool{}
-	for _, t := range types {
-		isService[t.Key] = t.IsService
-	}
-	all, _, err := s.cmdb.ListCIs(ctx, cmdb.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	idx := &serviceIndex{byRef: map[string]cmdb.CI{}, byName: map[string][]cmdb.CI{}}
-	for _, c := range all {
-		if !isService[c.TypeKey] {
-			continue
-		}
-		idx.byRef[c.Ref] = c
-		idx.byName[sheet.Fold(c.Name)] = append(idx.byName[sheet.Fold(c.Name)], c)
-		// A name in two languages is often given in one of them.
-		for _, part := range strings.Fields(c.Name) {
-			if p := sheet.Fold(part); p != sheet.Fold(c.Name) {
-				idx.byName[p] = append(idx.byName[p], c)
-			}
-		}
-	}
-	return idx, nil
-}
-
-func (idx *serviceIndex) find(text string) (cmdb.CI, error) {
-	if c, ok := idx.byRef[cmdb.NormalizeRef(text)]; ok {
-		return c, nil
-	}
-	found := idx.byName[sheet.Fold(text)]
-	switch len(found) {
-	case 0:
-		return cmdb.CI{}, fmt.Errorf("no service is named %q", text)
-	case 1:
-		return found[0], nil
-	}
-	return cmdb.CI{}, fmt.Errorf("%d services are named %q; use the reference (%s, %s …)", len(found), text, found[0].Ref, found[1].Ref)
 }

@@ -36,6 +36,9 @@ func Decimals(currency string) int {
 var (
 	ErrNotAmount = errors.New("not an amount")
 	ErrTooLarge  = errors.New("too large")
+	// ErrTooPrecise is an amount with more decimals than its currency
+	// keeps (333.333 yuan): storing it would change the money.
+	ErrTooPrecise = errors.New("has more decimals than the currency keeps")
 )
 
 // maxUnits bounds amounts to what float-free arithmetic keeps exact with
@@ -46,8 +49,10 @@ const maxUnits = 1 << 53
 // units with decimals digits: "¥1,234.56", "￥ 1,234.56", "$-12", "€3.5",
 // "(1,234.56)" and "-1,234.56" (negative), "1234.5" and "1.2345E+03"
 // (numbers stored as text or raw cell values), "１，２３４" (full-width).
-// Thousands separators must group by three. More decimals than the
-// currency has are rounded half away from zero, as Excel shows them.
+// Thousands separators must group by three. An amount with more decimals
+// than the currency keeps is refused with ErrTooPrecise (money in must equal
+// money stored), except the binary noise of a spreadsheet's doubles:
+// "1234.5600000000002" is 1234.56.
 // An empty text is not an amount: the caller decides whether blank means 0.
 func ParseAmount(text string, decimals int) (Money, error) {
 	t := strings.TrimSpace(width.Fold.String(text))
@@ -74,20 +79,20 @@ func ParseAmount(text string, decimals int) (Money, error) {
 	if t == "" {
 		return 0, ErrNotAmount
 	}
+	sign := ""
+	if negative {
+		sign = "-"
+	}
 	if strings.ContainsAny(t, "eE") {
 		// Raw numeric cell values can come in scientific notation.
 		f, err := strconv.ParseFloat(t, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return 0, ErrNotAmount
 		}
-		units := math.Round(f * math.Pow10(decimals))
-		if math.Abs(units) >= maxUnits {
+		if math.Abs(f) >= maxUnits {
 			return 0, ErrTooLarge
 		}
-		if negative {
-			units = -units
-		}
-		return Money(units), nil
+		return ParseAmount(sign+withoutNoise(f), decimals)
 	}
 	intPart, frac, hasFrac := strings.Cut(t, ".")
 	if strings.Contains(intPart, ",") {
@@ -115,7 +120,15 @@ func ParseAmount(text string, decimals int) (Money, error) {
 	for i := 0; i < decimals; i++ {
 		units *= 10
 	}
-	// Fraction digits: the first decimals count, the next one rounds.
+	if extra := frac[min(len(frac), decimals):]; strings.Trim(extra, "0") != "" {
+		// A double holds 15 significant digits; what comes after them is
+		// the noise of binary fractions, not money.
+		if len(strings.TrimLeft(intPart+frac, "0")) <= 15 {
+			return 0, ErrTooPrecise
+		}
+		f, _ := strconv.ParseFloat(intPart+"."+frac, 64)
+		return ParseAmount(sign+withoutNoise(f), decimals)
+	}
 	var fracUnits int64
 	for i := 0; i < decimals; i++ {
 		fracUnits *= 10
@@ -124,9 +137,6 @@ func ParseAmount(text string, decimals int) (Money, error) {
 		}
 	}
 	units += fracUnits
-	if len(frac) > decimals && frac[decimals] >= '5' {
-		units++
-	}
 	if units >= maxUnits {
 		return 0, ErrTooLarge
 	}
@@ -134,6 +144,13 @@ func ParseAmount(text string, decimals int) (Money, error) {
 		units = -units
 	}
 	return Money(units), nil
+}
+
+// withoutNoise writes f with the 15 significant digits a double holds, in
+// plain decimal notation.
+func withoutNoise(f float64) string {
+	clean, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	return strconv.FormatFloat(math.Abs(clean), 'f', -1, 64)
 }
 
 func allDigits(s string) bool {

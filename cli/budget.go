@@ -213,9 +213,9 @@ func (c budgetActualsAddCmd) Run(ctx context.Context, app *App) error {
 }
 
 type budgetActualsImportCmd struct {
-	File   string `arg:"" type:"path" help:"XLSX or CSV, laid out like a budget (a column per month, or Month and Amount columns)."`
-	FY     int    `name:"fy" required:"" help:"Fiscal year."`
-	DryRun bool   `help:"Check without writing."`
+	File string `arg:"" type:"path" help:"XLSX or CSV, laid out like a budget (a column per month, or Month and Amount columns)."`
+	FY   int    `name:"fy" required:"" help:"Fiscal year."`
+	importFlags
 }
 
 func (c budgetActualsImportCmd) Run(ctx context.Context, app *App) error {
@@ -223,18 +223,68 @@ func (c budgetActualsImportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	res, err := app.Budget.ImportActuals(ctx, fy, c.File, c.DryRun, nil)
+	opts, err := c.options(ctx, app, "actuals")
+	if err != nil {
+		return err
+	}
+	res, err := app.Budget.ImportActuals(ctx, fy, c.File, opts)
+	return printBudgetImport(app, res, err, true)
+}
+
+// importFlags are the choices of a budget or actuals import.
+type importFlags struct {
+	DryRun        bool     `help:"Check the file and report what would happen, without writing."`
+	Map           []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: service, pool, category, capex, cost_centre, gl_account, description, supplier, version, month, amount)." placeholder:"FIELD=HEADER" sep:"none"`
+	Profile       string   `help:"Use the column mapping saved under this name."`
+	SaveProfile   string   `help:"Save the --map columns under this name, for the next file laid out the same way."`
+	Ignore        []string `help:"Leave out this column on purpose (by its header; repeat for more). Otherwise a column of amounts that no field takes refuses the file." placeholder:"HEADER" sep:"none"`
+	SumDuplicates bool     `help:"Add up rows for the same line and month (a row per month layout) instead of refusing them."`
+	Revise        bool     `help:"Write a change to an approved line as a new revision (the approved line is kept) instead of refusing the file."`
+}
+
+func (f importFlags) options(ctx context.Context, app *App, kind string) (budget.ImportOptions, error) {
+	mapping, err := parseMapping(f.Map)
+	if err != nil {
+		return budget.ImportOptions{}, err
+	}
+	if f.Profile != "" {
+		saved, err := app.Budget.Profile(ctx, f.Profile)
+		if err != nil {
+			return budget.ImportOptions{}, err
+		}
+		for k, v := range mapping { // --map adds to or overrides the profile
+			saved[k] = v
+		}
+		mapping = saved
+	}
+	if f.SaveProfile != "" {
+		if err := app.Budget.SaveProfile(ctx, f.SaveProfile, kind, mapping); err != nil {
+			return budget.ImportOptions{}, err
+		}
+	}
+	return budget.ImportOptions{DryRun: f.DryRun, Mapping: mapping, Ignore: f.Ignore, SumDuplicates: f.SumDuplicates, Revise: f.Revise}, nil
+}
+
+// printBudgetImport prints every problem, or what the import did: counts,
+// the file's money beside the money imported, and what was left out.
+func printBudgetImport(app *App, res budget.ImportResult, err error, actuals bool) error {
 	for _, p := range res.Problems {
 		fmt.Fprintln(app.Stderr, p.Error())
 	}
 	if err != nil {
 		return err
 	}
-	verb := "Imported"
+	verb := "Imported " + res.File
 	if res.DryRun {
-		verb = "Dry run, nothing written; would import"
+		verb = "Dry run of " + res.File + ", nothing written"
 	}
-	fmt.Fprintf(app.Stdout, "%s actuals from %s: %d lines new, %d replaced.\n", verb, res.File, res.Created, res.Updated)
+	if res.Layout != "" {
+		verb += " (" + res.Layout + " layout)"
+	}
+	fmt.Fprintln(app.Stdout, verb+":")
+	for _, m := range res.Report(actuals) {
+		fmt.Fprintln(app.Stdout, "  "+m.String())
+	}
 	return nil
 }
 
@@ -340,52 +390,22 @@ func (budgetFYListCmd) Run(ctx context.Context, app *App) error {
 }
 
 type budgetImportCmd struct {
-	File        string   `arg:"" type:"path" help:"XLSX or CSV: a column per month (Jan, 1月, 一月, 2026-01 …) or a row per month (Month, Amount)."`
-	FY          int      `name:"fy" required:"" help:"Fiscal year, e.g. 2026."`
-	DryRun      bool     `help:"Check the file and report what would happen, without writing."`
-	Map         []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: service, pool, category, capex, cost_centre, gl_account, description, supplier, version, month, amount)." placeholder:"FIELD=HEADER"`
-	Profile     string   `help:"Use the column mapping saved under this name."`
-	SaveProfile string   `help:"Save the --map columns under this name, for the next file laid out the same way."`
+	File string `arg:"" type:"path" help:"XLSX or CSV: a column per month (Jan, 1月, 一月, 2026-01 …) or a row per month (Month, Amount)."`
+	FY   int    `name:"fy" required:"" help:"Fiscal year, e.g. 2026."`
+	importFlags
 }
 
 func (c budgetImportCmd) Run(ctx context.Context, app *App) error {
-	mapping, err := parseMapping(c.Map)
-	if err != nil {
-		return err
-	}
 	fy, err := app.fiscalYear(ctx, c.FY)
 	if err != nil {
 		return err
 	}
-	if c.Profile != "" {
-		saved, err := app.Budget.Profile(ctx, c.Profile)
-		if err != nil {
-			return err
-		}
-		for k, v := range mapping { // --map adds to or overrides the profile
-			saved[k] = v
-		}
-		mapping = saved
-	}
-	if c.SaveProfile != "" {
-		if err := app.Budget.SaveProfile(ctx, c.SaveProfile, "budget", mapping); err != nil {
-			return err
-		}
-	}
-	res, err := app.Budget.Import(ctx, fy, c.File, c.DryRun, mapping)
-	for _, p := range res.Problems {
-		fmt.Fprintln(app.Stderr, p.Error())
-	}
+	opts, err := c.options(ctx, app, "budget")
 	if err != nil {
 		return err
 	}
-	verb := "Imported"
-	if res.DryRun {
-		verb = "Dry run, nothing written; would import"
-	}
-	fmt.Fprintf(app.Stdout, "%s %s (%s layout): %d lines created, %d replaced; %d total rows left out.\n",
-		verb, res.File, res.Layout, res.Created, res.Updated, res.TotalRows)
-	return nil
+	res, err := app.Budget.Import(ctx, fy, c.File, opts)
+	return printBudgetImport(app, res, err, false)
 }
 
 type budgetLinesCmd struct {

@@ -247,7 +247,8 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	mustRun(t, db, "budget", "fy", "new", "2027")
 	csv := filepath.Join(dir, "预算.csv")
 	os.WriteFile(csv, []byte("2026 预算\n服务,类别,项目,1月,2月,合计\n网上银行,许可证,维保,\"¥1,000.00\",\"(200)\",800\n合计,,,1000,-200,800\n"), 0o600)
-	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2027", "--dry-run"); !strings.Contains(out, "1 lines created") || !strings.Contains(out, "1 total rows left out") {
+	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2027", "--dry-run"); !strings.Contains(out, "1 lines new") || !strings.Contains(out, "1 total rows checked") ||
+		!strings.Contains(out, "Money: 800.00 CNY in the file's lines, 800.00 CNY stored by the import") {
 		t.Errorf("dry run: %s", out)
 	}
 	mustRun(t, db, "budget", "import", csv, "--fy", "2027")
@@ -288,8 +289,22 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	prof := filepath.Join(dir, "p.csv")
 	os.WriteFile(prof, []byte("业务,费用类,项目,1月\n网上银行,许可证,x,1\n"), 0o600)
 	mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--map", "service=业务", "--map", "category=费用类", "--save-profile", "财务")
-	if out := mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--profile", "财务"); !strings.Contains(out, "1 lines created") {
+	if out := mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--profile", "财务"); !strings.Contains(out, "1 lines new") {
 		t.Errorf("import with a saved profile: %s", out)
+	}
+	// A column of money that no field takes refuses the file, naming it;
+	// --ignore leaves it out on purpose and says so.
+	extra := filepath.Join(dir, "extra.csv")
+	os.WriteFile(extra, []byte("服务,类别,项目,1月,13月,备注\n网上银行,许可证,y,10,5,续约\n"), 0o600)
+	if code, _, errOut := run(t, db, "budget", "import", extra, "--fy", "2027"); code != 1 || !strings.Contains(errOut, `column "13月": "13月" names month 13`) {
+		t.Errorf("a thirteenth month: %d %s", code, errOut)
+	}
+	if out := mustRun(t, db, "budget", "import", extra, "--fy", "2027", "--ignore", "13月"); !strings.Contains(out, `Column "13月" left out as asked: 1 amounts totalling 5.00`) ||
+		!strings.Contains(out, `Column "备注" is no budget field`) {
+		t.Errorf("--ignore: %s", out)
+	}
+	if out := mustRun(t, db, "budget", "actuals", "import", act, "--fy", "2027", "--dry-run"); !strings.Contains(out, "1,500.00 CNY stored") {
+		t.Errorf("actuals dry run: %s", out)
 	}
 	if code, _, errOut := run(t, db, "budget", "import", csv, "--fy", "2031"); code != 1 || !strings.Contains(errOut, "no fiscal year 2031") {
 		t.Errorf("unknown fiscal year: %d %s", code, errOut)

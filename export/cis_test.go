@@ -114,7 +114,7 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 	os.WriteFile(src, []byte("Service,Pool,Category,GL account,Description,Jan,Feb,Mar\n"+
 		"网上银行 Internet banking,,licences,0660201,Maintenance,\"1,000.50\",1000,1000\n"+
 		",Data centre,facilities,0660301,Power,3000,3000,3000\n"), 0o600)
-	if _, err := bs.Import(ctx, fy, src, false, nil); err != nil {
+	if _, err := bs.Import(ctx, fy, src, budget.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	bs.SetRule(ctx, fy, budget.Rule{Pool: "Data centre", Method: "even", Shares: map[string]float64{"网上银行 Internet banking": 1, "手机银行 Mobile banking": 1}})
@@ -158,8 +158,9 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 	if len(allocRows) != 1+6 { // 3 months × 2 services
 		t.Errorf("%d allocation rows", len(allocRows))
 	}
-	res, err := bs.Import(ctx, fy, path, true, nil)
-	if err != nil || res.Created != 0 || res.Updated != 2 || res.TotalRows != 1 {
+	res, err := bs.Import(ctx, fy, path, budget.ImportOptions{DryRun: true})
+	if err != nil || res.Created != 0 || res.Unchanged != 2 || res.TotalRows != 1 || res.FileTotal != res.ImportedTotal ||
+		len(res.SheetsNotRead) != 2 {
 		t.Errorf("re-import of the workbook: %+v %v %v", res, err, res.Problems)
 	}
 }

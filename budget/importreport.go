@@ -1,0 +1,59 @@
+package budget
+
+import "servicebook/store"
+
+// Messages of an import's report, for translation in the window.
+const (
+	MsgLinesDone    = "{{.Created}} lines new, {{.Updated}} updated, {{.Unchanged}} unchanged"
+	MsgRevised      = "{{.Count}} approved lines changed by the file, each written as a new revision; the approved versions are kept"
+	MsgActualsDone  = "{{.Created}} lines of actuals new, {{.Updated}} replaced"
+	MsgMoney        = "Money: {{.File}} {{.Currency}} in the file's lines, {{.Stored}} {{.Currency}} stored by the import"
+	MsgTotalRows    = "{{.Count}} total rows checked against the lines above them and left out"
+	MsgSummed       = "{{.Count}} rows added to an earlier row for the same line and month, as asked"
+	MsgLeftOut      = `Column "{{.Column}}" left out as asked: {{.Amounts}} amounts totalling {{.Sum}}`
+	MsgLeftOutText  = `Column "{{.Column}}" left out as asked ({{.Cells}} cells)`
+	MsgNotAField    = `Column "{{.Column}}" is no budget field: its {{.Cells}} cells of text are not imported`
+	MsgSheetNotRead = `Sheet "{{.Sheet}}" was not read: only the first sheet with a budget header is imported`
+)
+
+// Messages lists every message template of this package, so that the
+// window's translation check can find them.
+var Messages = []string{MsgLinesDone, MsgRevised, MsgActualsDone, MsgMoney, MsgTotalRows, MsgSummed, MsgLeftOut, MsgLeftOutText, MsgNotAField, MsgSheetNotRead}
+
+// Report says what the import did (or, in a dry run, would do), one
+// message a line: counts, the money in the file beside the money imported,
+// and every column and sheet that was not imported and why. The command
+// line prints it in English; the window translates it.
+func (r ImportResult) Report(actuals bool) []store.Msg {
+	d := Decimals(r.Currency)
+	var out []store.Msg
+	if actuals {
+		out = append(out, store.M(MsgActualsDone, "Created", r.Created, "Updated", r.Updated))
+	} else {
+		out = append(out, store.M(MsgLinesDone, "Created", r.Created, "Updated", r.Updated, "Unchanged", r.Unchanged))
+		if r.Revised > 0 {
+			out = append(out, store.M(MsgRevised, "Count", r.Revised))
+		}
+	}
+	out = append(out, store.M(MsgMoney, "File", r.FileTotal.Format(d), "Stored", r.ImportedTotal.Format(d), "Currency", r.Currency))
+	if r.TotalRows > 0 {
+		out = append(out, store.M(MsgTotalRows, "Count", r.TotalRows))
+	}
+	if r.Summed > 0 {
+		out = append(out, store.M(MsgSummed, "Count", r.Summed))
+	}
+	for _, c := range r.Ignored {
+		switch {
+		case c.Deliberate && c.Amounts > 0:
+			out = append(out, store.M(MsgLeftOut, "Column", c.Header, "Amounts", c.Amounts, "Sum", c.Sum.Format(d)))
+		case c.Deliberate:
+			out = append(out, store.M(MsgLeftOutText, "Column", c.Header, "Cells", c.Cells))
+		default:
+			out = append(out, store.M(MsgNotAField, "Column", c.Header, "Cells", c.Cells))
+		}
+	}
+	for _, name := range r.SheetsNotRead {
+		out = append(out, store.M(MsgSheetNotRead, "Sheet", name))
+	}
+	return out
+}

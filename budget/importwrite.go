@@ -1,0 +1,207 @@
+package budget
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"servicebook/sheet"
+	"servicebook/store"
+)
+
+// errDryRun rolls back a rehearsal: a dry run does everything a real
+// import does, in the same transaction, so that what it reports is exactly
+// what would happen, and then undoes it.
+var errDryRun = errors.New("dry run")
+
+// writeLines creates or updates the file's lines. Whether a line exists is
+// decided inside the write transaction, so that two imports of one file at
+// once cannot both create it. An approved line is never changed: the file's
+// change becomes a revision (opts.Revise) or refuses the import.
+func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
+	d := Decimals(fy.Currency)
+	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		for _, key := range r.order {
+			p := r.lines[key]
+			target, err := currentVersion(ctx, tx, fy, p)
+			if err != nil {
+				return err
+			}
+			switch {
+			case target.id == 0:
+				id, err := insertLine(ctx, tx, fy, p.serviceID, p.line, "proposed", res.File)
+				if err != nil {
+					return err
+				}
+				p.existing = id
+				res.Created++
+				if err := log.Add(ctx, "budget_line", id, "created", "", describe(p.line)+" "+p.line.Total().Format(d)); err != nil {
+					return err
+				}
+				continue
+			case target.amounts == p.line.Amounts:
+				p.existing = target.id
+				res.Unchanged++
+				continue
+			case target.status == "approved" && !r.opts.Revise:
+				r.problem(p.row, "", fmt.Sprintf("line %d (%s) was approved by %s on %s; the file changes its year from %s to %s. "+
+					"Revise the line first, or import with --revise to write the change as a new revision",
+					target.id, describe(p.line), target.approver, target.approvedAt, sum(target.amounts).Format(d), p.line.Total().Format(d)))
+				continue
+			case target.status == "approved":
+				l := p.line
+				l.Version = "revised"
+				id, err := insertLine(ctx, tx, fy, p.serviceID, l, "proposed", res.File)
+				if err != nil {
+					return err
+				}
+				p.existing = id
+				res.Revised++
+				if err := log.Add(ctx, "budget_line", id, "created", "", fmt.Sprintf("revision of line %d (approved by %s): %s → %s",
+					target.id, target.approver, sum(target.amounts).Format(d), l.Total().Format(d))); err != nil {
+					return err
+				}
+				continue
+			}
+			p.existing = target.id
+			res.Updated++
+			if err := writeAmounts(ctx, tx, target.id, p.line.Amounts); err != nil {
+				return err
+			}
+			if err := log.Add(ctx, "budget_line", target.id, "amounts", sum(target.amounts).Format(d), p.line.Total().Format(d)); err != nil {
+				return err
+			}
+		}
+		if len(res.Problems) > 0 {
+			return refusal(*res)
+		}
+		for _, key := range r.order {
+			var stored Money
+			if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM budget_amount WHERE line_id = ?", r.lines[key].existing).Scan(&stored); err != nil {
+				return err
+			}
+			res.ImportedTotal += stored
+		}
+		if err := reconciled(*res); err != nil {
+			return err
+		}
+		if res.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
+}
+
+// storedLine is the version of a line the database holds now.
+type storedLine struct {
+	id                           int64
+	status, approver, approvedAt string
+	amounts                      [12]Money
+}
+
+// currentVersion finds the line an imported line updates: of the lines
+// with its identity, the newest revision (which is the budget) where the
+// file gives the original or a revision, else the line of the file's
+// version. A zero id means there is none.
+func currentVersion(ctx context.Context, tx *sql.Tx, fy FiscalYear, p *pendingLine) (storedLine, error) {
+	var sl storedLine
+	versions := []string{p.line.Version, p.line.Version}
+	if p.line.Version == "original" {
+		versions[1] = "revised"
+	}
+	err := tx.QueryRowContext(ctx, `SELECT id, status, approver, approved_at FROM budget_line
+		WHERE fy_id = ? AND coalesce(service_id, 0) = ? AND pool = ? AND category = ? AND gl_account = ?
+		AND cost_centre = ? AND description = ? AND version IN (?, ?)
+		ORDER BY version = 'revised' DESC, id DESC LIMIT 1`,
+		fy.ID, p.serviceID, p.line.Pool, string(p.line.Category), p.line.GLAccount, p.line.CostCentre,
+		p.line.Description, versions[0], versions[1]).Scan(&sl.id, &sl.status, &sl.approver, &sl.approvedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storedLine{}, nil
+	}
+	if err != nil {
+		return sl, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT month, amount FROM budget_amount WHERE line_id = ?", sl.id)
+	if err != nil {
+		return sl, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var month int
+		var a Money
+		if err := rows.Scan(&month, &a); err != nil {
+			return sl, err
+		}
+		sl.amounts[month-1] = a
+	}
+	return sl, rows.Err()
+}
+
+func insertLine(ctx context.Context, tx *sql.Tx, fy FiscalYear, serviceID int64, l Line, status, source string) (int64, error) {
+	var svc any
+	if serviceID != 0 {
+		svc = serviceID
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre,
+		gl_account, description, supplier, version, status, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		fy.ID, svc, l.Pool, string(l.Category), l.Capex, l.CostCentre, l.GLAccount, l.Description, l.Supplier,
+		l.Version, status, source)
+	if err != nil {
+		return 0, err
+	}
+	id, _ := r.LastInsertId()
+	return id, writeAmounts(ctx, tx, id, l.Amounts)
+}
+
+// writeAmounts replaces a line's monthly amounts.
+func writeAmounts(ctx context.Context, tx *sql.Tx, lineID int64, amounts [12]Money) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM budget_amount WHERE line_id = ?", lineID); err != nil {
+		return err
+	}
+	for i, a := range amounts {
+		if a == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", lineID, i+1, int64(a)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reconciled refuses an import whose stored money differs from the file's.
+// It cannot differ when every step above is right; this is the check that
+// says so, in the transaction, before anything is committed.
+func reconciled(res ImportResult) error {
+	if res.FileTotal == res.ImportedTotal {
+		return nil
+	}
+	d := Decimals(res.Currency)
+	return store.Errorf(store.EInvalid, "%s: the file's lines add up to %s but %s would be stored; nothing was imported.",
+		res.File, res.FileTotal.Format(d), res.ImportedTotal.Format(d))
+}
+
+// nonEmptyRows drains a sheet and counts its rows with content.
+func nonEmptyRows(in *sheet.Stream) int {
+	n := 0
+	for row, ok := in.Next(); ok; row, ok = in.Next() {
+		if !blankCells(row) {
+			n++
+		}
+	}
+	return n
+}
+
+func blankTable(rows [][]string) bool {
+	for _, r := range rows {
+		if !blankCells(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,60 @@
+package budget
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"servicebook/cmdb"
+	"servicebook/sheet"
+)
+
+// serviceIndex finds services by reference or unique name.
+type serviceIndex struct {
+	byRef  map[string]cmdb.CI
+	byName map[string][]cmdb.CI
+}
+
+func (s *Store) serviceIndex(ctx context.Context) (*serviceIndex, error) {
+	types, err := s.cmdb.Types(ctx)
+	if err != nil {
+		return nil, err
+	}
+	isService := map[string]bool{}
+	for _, t := range types {
+		isService[t.Key] = t.IsService
+	}
+	all, _, err := s.cmdb.ListCIs(ctx, cmdb.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	idx := &serviceIndex{byRef: map[string]cmdb.CI{}, byName: map[string][]cmdb.CI{}}
+	for _, c := range all {
+		if !isService[c.TypeKey] {
+			continue
+		}
+		idx.byRef[c.Ref] = c
+		idx.byName[sheet.Fold(c.Name)] = append(idx.byName[sheet.Fold(c.Name)], c)
+		// A name in two languages is often given in one of them.
+		for _, part := range strings.Fields(c.Name) {
+			if p := sheet.Fold(part); p != sheet.Fold(c.Name) {
+				idx.byName[p] = append(idx.byName[p], c)
+			}
+		}
+	}
+	return idx, nil
+}
+
+func (idx *serviceIndex) find(text string) (cmdb.CI, error) {
+	if c, ok := idx.byRef[cmdb.NormalizeRef(text)]; ok {
+		return c, nil
+	}
+	found := idx.byName[sheet.Fold(text)]
+	switch len(found) {
+	case 0:
+		return cmdb.CI{}, fmt.Errorf("no service is named %q", text)
+	case 1:
+		return found[0], nil
+	}
+	return cmdb.CI{}, fmt.Errorf("%d services are named %q; use the reference (%s, %s …)", len(found), text, found[0].Ref, found[1].Ref)
+}
