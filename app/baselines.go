@@ -165,33 +165,3 @@ func (b *baselineScreen) onCompare() {
 		}
 	})
 }
-
-// textTable is a read-only table of text with a header row.
-func textTable(header []string, widths []float32, rows func() [][]string) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(rows()), len(header) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			r := rows()
-			if id.Row < len(r) && id.Col < len(r[id.Row]) {
-				o.(*widget.Label).SetText(r[id.Row][id.Col])
-			}
-		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(header) {
-			o.(*widget.Label).SetText(header[id.Col])
-		}
-	}
-	for i, w := range widths {
-		t.SetColumnWidth(i, w)
-	}
-	return t
-}

@@ -33,9 +33,10 @@ type budgetScreen struct {
 	selected int // line index, -1 for none
 	// selectID, when set, is a line to select once the lines are read
 	// again, such as the one just added.
-	selectID int64
-	service  int // variance row shown in the chart
-	tab      int
+	selectID      int64
+	service       int // variance row shown in the chart
+	varianceTable *widget.Table
+	tab           int
 
 	fySel    *widget.Select
 	months   [12]*widget.Entry
@@ -458,14 +459,21 @@ func (s *budgetScreen) onSetRule() {
 }
 
 func (s *budgetScreen) varianceView() fyne.CanvasObject {
-	rows := make([][]string, len(s.years))
-	for i, y := range s.years {
-		ytd := y.YTD()
-		rows[i] = []string{y.ServiceRef + " " + y.ServiceName, s.money(y.Plan()), s.money(ytd.Planned()), s.money(ytd.Actual),
-			s.money(ytd.Variance()), fmt.Sprintf("%.1f %%", ytd.VariancePercent()), s.money(y.Outturn()), s.money(y.RunRate())}
+	row := func(label string, sum budget.Summary) []string {
+		return []string{label, s.money(sum.Plan), s.money(sum.YTD.Planned()), s.money(sum.YTD.Actual),
+			s.money(sum.YTD.Variance()), fmt.Sprintf("%.1f %%", sum.YTD.VariancePercent()), s.money(sum.Outturn), s.money(sum.RunRate)}
+	}
+	rows := make([][]string, 0, len(s.years)+1)
+	for _, y := range s.years {
+		rows = append(rows, row(y.ServiceRef+" "+y.ServiceName, y.Summary()))
+	}
+	if len(s.years) > 1 {
+		// Finance reconciles against the total first.
+		rows = append(rows, row(trf("Total ({{.Count}} services)", map[string]any{"Count": len(s.years)}), budget.TotalOf(s.years)))
 	}
 	table := textTable([]string{tr("Service"), tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance"), "%", tr("Outturn"), tr("Run rate")},
 		[]float32{260, 130, 130, 130, 130, 70, 130, 130}, func() [][]string { return rows })
+	s.varianceTable = table
 	table.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.years) {
 			s.service = id.Row
@@ -491,6 +499,15 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 			kind = tr("capex")
 		}
 		catRows[i] = []string{categoryText(t.Category), kind, s.money(t.Plan), s.money(t.YTDPlan), s.money(t.YTDActual), s.money(t.YTDActual - t.YTDPlan)}
+	}
+	if len(s.totals) > 1 {
+		var total budget.CategoryTotal
+		for _, t := range s.totals {
+			total.Plan += t.Plan
+			total.YTDPlan += t.YTDPlan
+			total.YTDActual += t.YTDActual
+		}
+		catRows = append(catRows, []string{tr("Total"), "", s.money(total.Plan), s.money(total.YTDPlan), s.money(total.YTDActual), s.money(total.YTDActual - total.YTDPlan)})
 	}
 	byCategory := textTable([]string{tr("Category"), "", tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance")},
 		[]float32{140, 70, 140, 140, 140, 140}, func() [][]string { return catRows })

@@ -112,6 +112,12 @@ func TestBudgetScreenStory(t *testing.T) {
 	}
 	s.tab = budgetVarianceTab
 	ui.show(ui.current)
+	// Finance reconciles against the total first: the table ends with one,
+	// and its money lines up on the right.
+	table := test.RenderObjectToMarkup(s.varianceTable)
+	if !strings.Contains(table, "Total (6 services)") || !strings.Contains(table, `alignment="trailing"`) {
+		t.Errorf("the variance table lacks its totals row or right-aligned money:\n%s", table)
+	}
 	markup := test.RenderObjectToMarkup(s.chart)
 	if !strings.Contains(markup, "Jan") {
 		t.Error("the variance chart lacks its months")

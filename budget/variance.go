@@ -74,3 +74,34 @@ func (y Year) Plan() Money {
 	}
 	return p
 }
+
+// Summary is a service's year as one row of a variance report: the year's
+// plan, the plan and actuals to date, the outturn and the run rate.
+type Summary struct {
+	Plan             Money
+	YTD              Month // to date: the months with actuals
+	Outturn, RunRate Money
+}
+
+// Summary sums the year for a row of a variance report.
+func (y Year) Summary() Summary {
+	return Summary{Plan: y.Plan(), YTD: y.YTD(), Outturn: y.Outturn(), RunRate: y.RunRate()}
+}
+
+// TotalOf adds up services' summaries for a report's totals row. Each
+// service counts to date as far as its own actuals go, so the total to date
+// is the sum of what each service has closed.
+func TotalOf(years []ServiceYear) Summary {
+	var t Summary
+	for _, y := range years {
+		s := y.Summary()
+		t.Plan += s.Plan
+		t.YTD.Budget += s.YTD.Budget
+		t.YTD.Allocated += s.YTD.Allocated
+		t.YTD.Actual += s.YTD.Actual
+		t.YTD.Forecast += s.YTD.Forecast
+		t.Outturn += s.Outturn
+		t.RunRate += s.RunRate
+	}
+	return t
+}

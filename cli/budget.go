@@ -313,6 +313,13 @@ func (c budgetReportCmd) Run(ctx context.Context, app *App) error {
 			}
 			rows = append(rows, []string{string(t.Category), kind, t.Plan.Format(d), t.YTDPlan.Format(d), t.YTDActual.Format(d), (t.YTDActual - t.YTDPlan).Format(d)})
 		}
+		var total budget.CategoryTotal
+		for _, t := range totals {
+			total.Plan += t.Plan
+			total.YTDPlan += t.YTDPlan
+			total.YTDActual += t.YTDActual
+		}
+		rows = append(rows, []string{"TOTAL", "", total.Plan.Format(d), total.YTDPlan.Format(d), total.YTDActual.Format(d), (total.YTDActual - total.YTDPlan).Format(d)})
 		printTable(app.Stdout, []string{"CATEGORY", "", "YEAR PLAN", "YTD PLAN", "YTD ACTUAL", "YTD VARIANCE"}, rows, 30)
 		return nil
 	}
@@ -326,17 +333,34 @@ func (c budgetReportCmd) Run(ctx context.Context, app *App) error {
 		fmt.Fprintf(app.Stdout, "%s %s, fiscal year %d (%s)\n", y.ServiceRef, y.ServiceName, fy.Year, fy.Currency)
 		var rows [][]string
 		for i, m := range y.Months {
-			rows = append(rows, []string{fmt.Sprint(i + 1), m.Budget.Format(d), m.Allocated.Format(d), m.Actual.Format(d), m.Variance().Format(d), pct(m)})
+			variance, percent := "", ""
+			if i < y.Closed {
+				variance, percent = m.Variance().Format(d), pct(m)
+			}
+			rows = append(rows, []string{fy.MonthLabel(i + 1), m.Budget.Format(d), m.Allocated.Format(d), m.Actual.Format(d), variance, percent})
 		}
+		var year budget.Month
+		for _, m := range y.Months {
+			year.Budget += m.Budget
+			year.Allocated += m.Allocated
+			year.Actual += m.Actual
+		}
+		rows = append(rows, []string{"YEAR", year.Budget.Format(d), year.Allocated.Format(d), year.Actual.Format(d), "", ""})
 		printTable(app.Stdout, []string{"MONTH", "BUDGET", "ALLOCATED", "ACTUAL", "VARIANCE", "%"}, rows, 20)
+	}
+	row := func(label string, s budget.Summary) []string {
+		return []string{label, s.Plan.Format(d), s.YTD.Planned().Format(d), s.YTD.Actual.Format(d),
+			s.YTD.Variance().Format(d), pct(s.YTD), s.Outturn.Format(d), s.RunRate.Format(d)}
 	}
 	var rows [][]string
 	for _, y := range years {
-		ytd := y.YTD()
-		rows = append(rows, []string{y.ServiceRef + " " + y.ServiceName, y.Plan().Format(d), ytd.Planned().Format(d), ytd.Actual.Format(d),
-			ytd.Variance().Format(d), pct(ytd), y.Outturn().Format(d), y.RunRate().Format(d)})
+		rows = append(rows, row(y.ServiceRef+" "+y.ServiceName, y.Summary()))
+	}
+	if len(years) > 1 {
+		rows = append(rows, row(fmt.Sprintf("TOTAL (%d services)", len(years)), budget.TotalOf(years)))
 	}
 	printTable(app.Stdout, []string{"SERVICE", "YEAR PLAN", "YTD PLAN", "YTD ACTUAL", "YTD VARIANCE", "%", "OUTTURN", "RUN RATE"}, rows, 40)
+	fmt.Fprintf(app.Stdout, "YTD: to date, the months with actuals (%s). Amounts in %s; variance = actual − plan, positive is an overspend.\n", closedText(fy, years), fy.Currency)
 	return nil
 }
 
@@ -461,4 +485,16 @@ func parseMapping(flags []string) (map[string]string, error) {
 		mapping[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	return mapping, nil
+}
+
+// closedText says how far "to date" goes: the fiscal months with actuals.
+func closedText(fy budget.FiscalYear, years []budget.ServiceYear) string {
+	closed := 0
+	for _, y := range years {
+		closed = max(closed, y.Closed)
+	}
+	if closed == 0 {
+		return "none yet"
+	}
+	return fy.MonthLabel(1) + " to " + fy.MonthLabel(closed)
 }

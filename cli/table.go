@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"golang.org/x/text/width"
@@ -41,10 +42,26 @@ func truncate(s string, max int) string {
 	return b.String() + "…"
 }
 
+// figure matches a cell that is a number: money, a count, a percentage.
+var figure = regexp.MustCompile(`^[-+−]?[¥$€]?\d[\d,]*(\.\d+)?( ?%)?$`)
+
 // printTable writes rows under header in aligned columns, each at most
-// maxWidth columns wide.
+// maxWidth columns wide. A column whose cells are all figures (money,
+// counts, percentages) is right-aligned, header too, so digits line up.
 func printTable(w io.Writer, header []string, rows [][]string, maxWidth int) {
 	widths := make([]int, len(header))
+	right := make([]bool, len(header))
+	for i := range right {
+		seen := false
+		right[i] = true
+		for _, row := range rows {
+			if i < len(row) && row[i] != "" {
+				seen = true
+				right[i] = right[i] && figure.MatchString(row[i])
+			}
+		}
+		right[i] = right[i] && seen
+	}
 	all := append([][]string{header}, rows...)
 	for _, row := range all {
 		for i, cell := range row {
@@ -57,9 +74,18 @@ func printTable(w io.Writer, header []string, rows [][]string, maxWidth int) {
 		var b strings.Builder
 		for i, cell := range row {
 			cell = truncate(cell, maxWidth)
-			b.WriteString(cell)
+			pad := 0
+			if i < len(widths) {
+				pad = widths[i] - displayWidth(cell)
+			}
+			if i < len(right) && right[i] {
+				b.WriteString(strings.Repeat(" ", pad) + cell)
+				pad = 0
+			} else {
+				b.WriteString(cell)
+			}
 			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+				b.WriteString(strings.Repeat(" ", pad+2))
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))

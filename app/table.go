@@ -1,0 +1,59 @@
+package app
+
+import (
+	"regexp"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// figure matches a cell that is a number to be read in a column of
+// numbers: money (1,234.56, -5.00, ¥8,000), counts, percentages (99.95 %,
+// +3.2 %). Figures are right-aligned so that their digits line up.
+var figure = regexp.MustCompile(`^[-+−]?[¥$€]?\d[\d,]*(\.\d+)?( ?%)?$`)
+
+func isFigure(text string) bool { return figure.MatchString(text) }
+
+// textTable is a read-only table of text with a header row. Figures are
+// right-aligned, and so is the header of a column whose first cell is one.
+func textTable(header []string, widths []float32, rows func() [][]string) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(rows()), len(header) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			r := rows()
+			l := o.(*widget.Label)
+			text := ""
+			if id.Row < len(r) && id.Col < len(r[id.Row]) {
+				text = r[id.Row][id.Col]
+			}
+			l.Alignment = fyne.TextAlignLeading
+			if isFigure(text) {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			l.SetText(text)
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col < 0 || id.Col >= len(header) {
+			return
+		}
+		l := o.(*widget.Label)
+		l.Alignment = fyne.TextAlignLeading
+		if r := rows(); len(r) > 0 && id.Col < len(r[0]) && isFigure(r[0][id.Col]) {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		l.SetText(header[id.Col])
+	}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}
