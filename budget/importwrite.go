@@ -22,15 +22,20 @@ var errDryRun = errors.New("dry run")
 func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
 	d := Decimals(fy.Currency)
 	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		w, err := newLineWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
 		for _, key := range r.order {
 			p := r.lines[key]
-			target, err := currentVersion(ctx, tx, fy, p)
+			target, err := w.currentVersion(ctx, fy, p)
 			if err != nil {
 				return err
 			}
 			switch {
 			case target.id == 0:
-				id, err := insertLine(ctx, tx, fy, p.serviceID, p.line, "proposed", res.File)
+				id, err := w.insert(ctx, fy, p.serviceID, p.line, "proposed", res.File)
 				if err != nil {
 					return err
 				}
@@ -52,7 +57,7 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 			case target.status == "approved":
 				l := p.line
 				l.Version = "revised"
-				id, err := insertLine(ctx, tx, fy, p.serviceID, l, "proposed", res.File)
+				id, err := w.insert(ctx, fy, p.serviceID, l, "proposed", res.File)
 				if err != nil {
 					return err
 				}
@@ -66,7 +71,7 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 			}
 			p.existing = target.id
 			res.Updated++
-			if err := writeAmounts(ctx, tx, target.id, p.line.Amounts); err != nil {
+			if err := w.setAmounts(ctx, target.id, p.line.Amounts); err != nil {
 				return err
 			}
 			if err := log.Add(ctx, "budget_line", target.id, "amounts", sum(target.amounts).Format(d), p.line.Total().Format(d)); err != nil {
@@ -78,7 +83,7 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 		}
 		for _, key := range r.order {
 			var stored Money
-			if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM budget_amount WHERE line_id = ?", r.lines[key].existing).Scan(&stored); err != nil {
+			if err := w.stored.QueryRowContext(ctx, r.lines[key].existing).Scan(&stored); err != nil {
 				return err
 			}
 			res.ImportedTotal += stored
@@ -104,29 +109,66 @@ type storedLine struct {
 	amounts                      [12]Money
 }
 
+// lineWriter holds the statements an import runs once per line, prepared
+// once per import.
+type lineWriter struct {
+	find, amounts, stored, insertLine, deleteAmounts, insertAmount *sql.Stmt
+}
+
+func newLineWriter(ctx context.Context, tx *sql.Tx) (*lineWriter, error) {
+	w := &lineWriter{}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&w.find, `SELECT id, status, approver, approved_at FROM budget_line
+			WHERE fy_id = ? AND coalesce(service_id, 0) = ? AND pool = ? AND category = ? AND gl_account = ?
+			AND cost_centre = ? AND description = ? AND version IN (?, ?)
+			ORDER BY version = 'revised' DESC, id DESC LIMIT 1`},
+		{&w.amounts, "SELECT month, amount FROM budget_amount WHERE line_id = ?"},
+		{&w.stored, "SELECT coalesce(sum(amount), 0) FROM budget_amount WHERE line_id = ?"},
+		{&w.insertLine, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre,
+			gl_account, description, supplier, version, status, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.deleteAmounts, "DELETE FROM budget_amount WHERE line_id = ?"},
+		{&w.insertAmount, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)"},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return w, nil
+}
+
+func (w *lineWriter) close() {
+	for _, s := range []*sql.Stmt{w.find, w.amounts, w.stored, w.insertLine, w.deleteAmounts, w.insertAmount} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
 // currentVersion finds the line an imported line updates: of the lines
 // with its identity, the newest revision (which is the budget) where the
 // file gives the original or a revision, else the line of the file's
 // version. A zero id means there is none.
-func currentVersion(ctx context.Context, tx *sql.Tx, fy FiscalYear, p *pendingLine) (storedLine, error) {
+func (w *lineWriter) currentVersion(ctx context.Context, fy FiscalYear, p *pendingLine) (storedLine, error) {
 	var sl storedLine
 	versions := []string{p.line.Version, p.line.Version}
 	if p.line.Version == "original" {
 		versions[1] = "revised"
 	}
-	err := tx.QueryRowContext(ctx, `SELECT id, status, approver, approved_at FROM budget_line
-		WHERE fy_id = ? AND coalesce(service_id, 0) = ? AND pool = ? AND category = ? AND gl_account = ?
-		AND cost_centre = ? AND description = ? AND version IN (?, ?)
-		ORDER BY version = 'revised' DESC, id DESC LIMIT 1`,
-		fy.ID, p.serviceID, p.line.Pool, string(p.line.Category), p.line.GLAccount, p.line.CostCentre,
-		p.line.Description, versions[0], versions[1]).Scan(&sl.id, &sl.status, &sl.approver, &sl.approvedAt)
+	err := w.find.QueryRowContext(ctx, fy.ID, p.serviceID, p.line.Pool, string(p.line.Category), p.line.GLAccount,
+		p.line.CostCentre, p.line.Description, versions[0], versions[1]).Scan(&sl.id, &sl.status, &sl.approver, &sl.approvedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedLine{}, nil
 	}
 	if err != nil {
 		return sl, err
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT month, amount FROM budget_amount WHERE line_id = ?", sl.id)
+	rows, err := w.amounts.QueryContext(ctx, sl.id)
 	if err != nil {
 		return sl, err
 	}
@@ -142,32 +184,30 @@ func currentVersion(ctx context.Context, tx *sql.Tx, fy FiscalYear, p *pendingLi
 	return sl, rows.Err()
 }
 
-func insertLine(ctx context.Context, tx *sql.Tx, fy FiscalYear, serviceID int64, l Line, status, source string) (int64, error) {
+func (w *lineWriter) insert(ctx context.Context, fy FiscalYear, serviceID int64, l Line, status, source string) (int64, error) {
 	var svc any
 	if serviceID != 0 {
 		svc = serviceID
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre,
-		gl_account, description, supplier, version, status, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		fy.ID, svc, l.Pool, string(l.Category), l.Capex, l.CostCentre, l.GLAccount, l.Description, l.Supplier,
-		l.Version, status, source)
+	r, err := w.insertLine.ExecContext(ctx, fy.ID, svc, l.Pool, string(l.Category), l.Capex, l.CostCentre, l.GLAccount,
+		l.Description, l.Supplier, l.Version, status, source)
 	if err != nil {
 		return 0, err
 	}
 	id, _ := r.LastInsertId()
-	return id, writeAmounts(ctx, tx, id, l.Amounts)
+	return id, w.setAmounts(ctx, id, l.Amounts)
 }
 
-// writeAmounts replaces a line's monthly amounts.
-func writeAmounts(ctx context.Context, tx *sql.Tx, lineID int64, amounts [12]Money) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM budget_amount WHERE line_id = ?", lineID); err != nil {
+// setAmounts replaces a line's monthly amounts.
+func (w *lineWriter) setAmounts(ctx context.Context, lineID int64, amounts [12]Money) error {
+	if _, err := w.deleteAmounts.ExecContext(ctx, lineID); err != nil {
 		return err
 	}
 	for i, a := range amounts {
 		if a == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", lineID, i+1, int64(a)); err != nil {
+		if _, err := w.insertAmount.ExecContext(ctx, lineID, i+1, int64(a)); err != nil {
 			return err
 		}
 	}
