@@ -16,6 +16,7 @@ import (
 
 	"servicebook/app"
 	"servicebook/cli"
+	_ "servicebook/internal/clocale" // before Fyne reads the locale: see its doc
 )
 
 // started is when the process began, for the start-up time the window logs.
