@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -46,11 +47,26 @@ type App struct {
 	// Explicit is true when the database was named with --db; otherwise the
 	// window may reopen the database used last.
 	Explicit bool
+	// mayCreate lets open create a database named with --db that does not
+	// exist: the window, demo and --create may; other commands refuse, so
+	// that a mistyped path is not taken for a new, empty database.
+	mayCreate bool
+}
+
+// expandHome reads a leading ~ as the home folder, as a shell would.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~"); ok && (rest == "" || rest[0] == '/') {
+		if home, err := os.UserHomeDir(); err == nil {
+			return home + rest
+		}
+	}
+	return path
 }
 
 // cli is the command tree. Kong reads it: field tags are the help text.
 type cli struct {
-	DB      string           `help:"Database file (default: servicebook.db in your configuration folder)." placeholder:"PATH" type:"path"`
+	DB      string           `help:"Database file (default: servicebook.db in your configuration folder)." placeholder:"PATH"`
+	Create  bool             `help:"Create the database named by --db if it does not exist (the window and demo always may)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
 	Window       windowCmd       `cmd:"" default:"1" hidden:"" help:"Open the window (the default)."`
@@ -109,7 +125,7 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 		fmt.Fprintf(env.Stderr, "servicebook: %v\n", err)
 		return 2
 	}
-	app := &App{Env: env, DBPath: root.DB, Explicit: root.DB != ""}
+	app := &App{Env: env, DBPath: expandHome(root.DB), Explicit: root.DB != "", mayCreate: root.Create}
 	defer app.close()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	if err := kctx.Run(app); err != nil {
@@ -146,7 +162,11 @@ func (a *App) open(ctx context.Context) error {
 		}
 		path, sample = p, true
 	}
-	db, err := store.Open(ctx, path)
+	openDB := store.Open
+	if !sample && !a.mayCreate {
+		openDB = store.OpenExisting
+	}
+	db, err := openDB(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -188,12 +208,13 @@ func cliContext(ctx context.Context) context.Context { return store.WithSource(c
 type windowCmd struct{}
 
 func (windowCmd) Run(ctx context.Context, app *App) error {
+	app.mayCreate = true
 	if err := app.open(ctx); err != nil {
 		return err
 	}
 	if app.FirstRun {
 		fmt.Fprintf(app.Stdout, "Created %s with a sample organisation, so that you can try things out.\n"+
-			"To start with an empty database instead: servicebook --db PATH ci list (any new PATH).\n", app.DBPath)
+			"To start with an empty database instead: servicebook --db NEW-PATH (the window) or servicebook --db NEW-PATH --create ci list.\n", app.DBPath)
 	}
 	if app.Window == nil {
 		fmt.Fprintf(app.Stdout, "Database: %s\nThis build has no window; run \"servicebook --help\" for the commands.\n", app.DBPath)
@@ -208,6 +229,7 @@ type demoCmd struct {
 }
 
 func (c demoCmd) Run(ctx context.Context, app *App) error {
+	app.mayCreate = true
 	if err := app.open(ctx); err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func TestNewUserStory(t *testing.T) {
 func TestExitStatusesAndMessages(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sb.db")
-	mustRun(t, db, "ci", "add", "--type", "server", "--name", "web-01")
+	mustRun(t, db, "--create", "ci", "add", "--type", "server", "--name", "web-01")
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("Type,Name,Criticality\nserver,x,urgent\n"), 0o600)
 	notDB := filepath.Join(dir, "notes.txt")
@@ -132,6 +132,9 @@ func TestExitStatusesAndMessages(t *testing.T) {
 		{"delete without --yes", db, []string{"ci", "delete", "CI-000001"}, 1, "add --yes"},
 		{"not a database", notDB, []string{"ci", "list"}, 1, "not an SQLite database"},
 		{"unknown baseline", db, []string{"baseline", "diff", "nope"}, 1, `no baseline named "nope"`},
+		// A mistyped path is not a new, empty database that passes every check.
+		{"no database there", filepath.Join(dir, "typo.db"), []string{"check"}, 1, "There is no database at " + filepath.Join(dir, "typo.db")},
+		{"a server address", "postgres://me@db.example/sb", []string{"ci", "list"}, 1, "does not serve postgres:// addresses"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -143,6 +146,11 @@ func TestExitStatusesAndMessages(t *testing.T) {
 				t.Errorf("user error is not one line: %q", errOut)
 			}
 		})
+	}
+	for _, p := range []string{filepath.Join(dir, "typo.db"), "postgres:"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was created by a command that only reads", p)
+		}
 	}
 	// Help and version exit 0 through Kong's exit hook.
 	if code, out, _ := run(t, db, "--help"); code != 0 || !strings.Contains(out, "impact") {

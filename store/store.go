@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -51,10 +53,31 @@ func DefaultPath() (string, error) {
 // up to date. It refuses files that are not SQLite, SQLite files of other
 // programs, and files written by a newer servicebook. Before migrating an
 // existing database it copies it to a timestamped backup beside it.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) { return open(ctx, path, true) }
+
+// OpenExisting is Open for a database that must already exist: a mistyped
+// path is refused (ENOTFOUND) instead of becoming a new, empty database
+// that every check would then find in order.
+func OpenExisting(ctx context.Context, path string) (*DB, error) { return open(ctx, path, false) }
+
+// urlScheme matches a path that is a URL (postgres://…, file://…): this
+// build keeps its data in a local file and must not create a folder named
+// after the scheme.
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+
+func open(ctx context.Context, path string, create bool) (*DB, error) {
+	if urlScheme.MatchString(path) {
+		scheme, _, _ := strings.Cut(path, "://")
+		return nil, Errorf(EInvalid, "%s: this version keeps its data in a local SQLite file and does not serve %s:// addresses; give the path of a .db file.", path, scheme)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, Errorf(EInvalid, "Cannot use database path %q: %v.", path, err)
+	}
+	if !create {
+		if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+			return nil, Errorf(ENotFound, "There is no database at %s. Check the path, or create one there with --create.", abs)
+		}
 	}
 	created, err := ensureFile(abs)
 	if err != nil {
