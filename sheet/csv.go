@@ -29,10 +29,22 @@ func ParseCSV(name string, data []byte, lim Limits) (Table, error) {
 	if strings.TrimSpace(text) == "" {
 		return Table{}, store.Errorf(store.EInvalid, "%s: the file is empty", name)
 	}
+	// Strict first: a quoted cell that is never closed would otherwise
+	// swallow every row after it without a word. Only a stray quote inside
+	// an unquoted cell (5" disk), common and harmless, is read leniently.
+	t, err := readCSV(name, text, lim, false)
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote) {
+		t, err = readCSV(name, text, lim, true)
+	}
+	return t, err
+}
+
+func readCSV(name, text string, lim Limits, lazy bool) (Table, error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = detectDelimiter(text)
 	r.FieldsPerRecord = -1 // rows may be ragged; the importer checks what it needs
-	r.LazyQuotes = true    // a stray quote inside a cell is common and harmless
+	r.LazyQuotes = lazy
 	var t Table
 	for {
 		rec, err := r.Read()
@@ -41,7 +53,12 @@ func ParseCSV(name string, data []byte, lim Limits) (Table, error) {
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			switch {
+			case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote) && !lazy:
+				return Table{}, err // read again leniently
+			case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
+				return Table{}, store.Errorf(store.EInvalid, "%s: row %d: a quoted cell is not closed, or a quote inside it is not doubled (\"\"); reading stopped at line %d", name, pe.StartLine, pe.Line)
+			case errors.As(err, &pe):
 				return Table{}, store.Errorf(store.EInvalid, "%s: row %d: %v", name, pe.StartLine, pe.Err)
 			}
 			return Table{}, store.Errorf(store.EInvalid, "%s: %v", name, err)

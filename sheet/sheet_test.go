@@ -127,6 +127,8 @@ func TestRefusesWhatItCannotRead(t *testing.T) {
 
 	protected := makeXLSX(t, map[string][][]any{"S": {{"name"}}}, []string{"S"}, excelize.Options{Password: "secret"})
 	protectedData, _ := os.ReadFile(protected)
+	good := makeXLSX(t, map[string][][]any{"S": {{"name"}, {"web-01"}}}, []string{"S"}, excelize.Options{})
+	goodData, _ := os.ReadFile(good)
 
 	small := DefaultLimits
 	small.MaxUnzipped = 1 << 20
@@ -141,7 +143,7 @@ func TestRefusesWhatItCannotRead(t *testing.T) {
 		{"binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), DefaultLimits, "binary data"},
 		{"zip bomb", bomb.Bytes(), small, "more than the 1 MB limit"},
 		{"word document", docx.Bytes(), DefaultLimits, "not an Excel workbook"},
-		{"truncated workbook", protectedData[:0], DefaultLimits, "empty"},
+		{"truncated workbook", goodData[:len(goodData)/2], DefaultLimits, "damaged"},
 		{"password-protected workbook", protectedData, DefaultLimits, "password-protected"},
 		{"damaged zip", append([]byte("PK\x03\x04"), bytes.Repeat([]byte{1}, 100)...), DefaultLimits, "damaged"},
 		{"too many rows", []byte(strings.Repeat("a\n", 11)), Limits{MaxFileBytes: 1 << 20, MaxUnzipped: 1 << 20, MaxRows: 10}, "more than 10 rows"},
@@ -149,6 +151,9 @@ func TestRefusesWhatItCannotRead(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.name == "truncated workbook" && len(goodData) < 1000 {
+				t.Fatalf("the workbook to truncate is only %d bytes", len(goodData))
+			}
 			_, err := ReadFile(writeFile(t, "in.xlsx", c.data), c.lim)
 			if store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "in.xlsx: ") {
 				t.Errorf("err = %v, want EInvalid naming the file and containing %q", err, c.want)
@@ -157,6 +162,24 @@ func TestRefusesWhatItCannotRead(t *testing.T) {
 	}
 	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing.csv"), DefaultLimits); !strings.Contains(err.Error(), "missing.csv: cannot open") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestCSVQuoteThatNeverCloses: a quoted cell left open would swallow every
+// row after it into one cell; it is refused with the row where it opened.
+// A stray quote inside an unquoted cell (a 5" disk) is read as it is.
+func TestCSVQuoteThatNeverCloses(t *testing.T) {
+	_, err := ReadFile(writeFile(t, "open.csv", []byte("Name,Owner\n\"web-01,张伟\ndb-01,李娜\ndb-02,王芳\n")), DefaultLimits)
+	if store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "open.csv: row 2: a quoted cell is not closed") {
+		t.Errorf("unterminated quote: %v", err)
+	}
+	_, err = ReadFile(writeFile(t, "mid.csv", []byte("Name,Owner\n\"web\"01,张伟\n")), DefaultLimits)
+	if store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "mid.csv: row 2:") {
+		t.Errorf("quote inside a quoted cell: %v", err)
+	}
+	book, err := ReadFile(writeFile(t, "inch.csv", []byte("Name,Size\ndisk,5\" floppy\nmulti,\"two\nlines\"\n")), DefaultLimits)
+	if err != nil || len(book.Sheets[0].Rows) != 3 || book.Sheets[0].Rows[1][1] != `5" floppy` || book.Sheets[0].Rows[2][1] != "two\nlines" {
+		t.Errorf("stray quote: %+v %v", book, err)
 	}
 }
 
