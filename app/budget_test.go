@@ -196,7 +196,7 @@ func TestDashboardShowsServicesOverPlan(t *testing.T) {
 		t.Fatalf("no budget card on the dashboard:\n%s", markup)
 	}
 	rows := ui.dashboard.overPlanRows()
-	if len(rows) != 2 || !strings.Contains(rows[0][0], "Internet banking") || !strings.HasPrefix(rows[0][1], "+59,652.40") {
+	if len(rows) != 2 || !strings.Contains(rows[0][0], "Internet banking") || !strings.HasPrefix(rows[0][1], "+59,652.45") {
 		t.Errorf("services over plan: %v", rows)
 	}
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -33,11 +32,28 @@ type plansScreen struct {
 	table      *widget.Table
 	newPlan    *widget.Button
 	approver   *widget.Entry
-	reviewer   *widget.Entry
 	linkRef    *widget.Entry
 	linkBtn    *widget.Button
 	copyHolder *widget.Entry
 	addCopy    *widget.Button
+	// what is selected in the parts of the plan, kept across redraws
+	selStep     int64
+	selRole     string
+	selCopy     int
+	selExercise int64
+	selAction   int64
+	// the parts' forms and dialogs, for tests
+	stepsTable                    *widget.Table
+	stepInputs, roleInputs        map[string]*widget.Entry
+	addStep, saveStep, removeStep *widget.Button
+	setRole, removeRole           *widget.Button
+	saveCopy, removeCopy          *widget.Button
+	confirmDialog                 dialog.Dialog
+	reviewDialog, approveDialog   dialog.Dialog
+	reviewWho, reviewComment      *widget.Entry
+	reviewOutcome                 *widget.Select
+	approveReason                 *widget.Entry
+	approveSummary                []string
 	// the New plan dialog
 	newService *widget.Select
 	newRefs    map[string]string
@@ -193,13 +209,14 @@ func (s *plansScreen) editor() fyne.CanvasObject {
 	}
 	var banner fyne.CanvasObject = widget.NewLabel("")
 	if p.NeedsReview {
-		s.reviewer = widget.NewEntry()
-		s.reviewer.SetPlaceHolder(tr("Reviewer"))
-		s.review = &widget.Button{Text: tr("Record review"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.onReview(0) }}
+		s.review = &widget.Button{Text: tr("Record review…"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.onReview(0) }}
 		warn := widget.NewLabel("⚠ " + tr("Needs review:") + " " + p.NeedsReason)
+		if reasons, err := s.store().OpenReasons(s.ui.ctx, p.ID); err == nil && len(reasons) > 1 {
+			warn.SetText("⚠ " + trf("Needs review: {{.Count}} changes not yet reviewed, the latest {{.Reason}}", map[string]any{"Count": len(reasons), "Reason": p.NeedsReason}))
+		}
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord
-		banner = container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(200, s.reviewer.MinSize().Height), s.reviewer), s.review), warn)
+		banner = container.NewBorder(nil, nil, nil, s.review, warn)
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(tr("Plan"), s.planForm()),
@@ -321,111 +338,6 @@ func (s *plansScreen) onSave(change string) {
 	s.ui.show(s.ui.current)
 }
 
-func (s *plansScreen) onReview(exerciseID int64) {
-	who := ""
-	if s.reviewer != nil {
-		who = s.reviewer.Text
-	}
-	p, err := s.store().Review(s.ui.ctx, s.draft.DocNumber, who, "", exerciseID)
-	if err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.draft = p
-	s.ui.setStatus(trf("Review of {{.Doc}} recorded; next review {{.Date}}", map[string]any{"Doc": p.DocNumber, "Date": p.NextReview}))
-	s.ui.show(s.ui.current)
-}
-
-func (s *plansScreen) stepsView() fyne.CanvasObject {
-	steps, err := s.store().Steps(s.ui.ctx, s.draft.ID)
-	if err != nil {
-		return widget.NewLabel(errText(err))
-	}
-	rows := make([][]string, len(steps))
-	for i, st := range steps {
-		var deps []string
-		for _, d := range st.DependsOn {
-			deps = append(deps, strconv.FormatInt(d, 10))
-		}
-		rows[i] = []string{strconv.FormatInt(st.ID, 10), phaseText(st.Phase), st.Who, st.Action, continuity.Minutes(st.Duration), strings.Join(deps, " ")}
-	}
-	table := textTable([]string{tr("Step"), tr("Phase"), tr("Who"), tr("Action"), tr("Takes"), tr("After steps")},
-		[]float32{50, 100, 150, 420, 90, 100}, func() [][]string { return rows })
-	phases := []string{phaseText(continuity.Activation), phaseText(continuity.Recovery), phaseText(continuity.Reconstitution)}
-	phase := widget.NewSelect(phases, nil)
-	phase.SetSelected(phases[1])
-	who, action, takes, after := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	who.SetPlaceHolder(tr("Who"))
-	action.SetPlaceHolder(tr("Action"))
-	takes.SetPlaceHolder("45m")
-	after.SetPlaceHolder(tr("after steps, e.g. 1 2"))
-	add := &widget.Button{Text: tr("Add step"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		d, err := parseDurationText(takes.Text)
-		if err != nil {
-			s.ui.showError(fmt.Errorf("%s", trf("{{.Value}} is not a duration; write 30m, 4h or 3d", map[string]any{"Value": takes.Text})))
-			return
-		}
-		var deps []int64
-		for _, f := range strings.Fields(after.Text) {
-			n, _ := strconv.ParseInt(f, 10, 64)
-			deps = append(deps, n)
-		}
-		ph := []continuity.Phase{continuity.Activation, continuity.Recovery, continuity.Reconstitution}[phase.SelectedIndex()]
-		if _, err := s.store().AddStep(s.ui.ctx, s.draft.DocNumber, continuity.PlanStep{Phase: ph, Who: who.Text, Action: action.Text, Duration: d, DependsOn: deps}); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
-	}}
-	form := container.NewBorder(nil, nil, phase, add, container.NewGridWithColumns(4, who, action, takes, after))
-	return container.NewBorder(nil, form, nil, nil, table)
-}
-
-func phaseText(p continuity.Phase) string {
-	switch p {
-	case continuity.Activation:
-		return tr("activation")
-	case continuity.Recovery:
-		return tr("recovery")
-	}
-	return tr("reconstitution")
-}
-
-func (s *plansScreen) rolesView() fyne.CanvasObject {
-	roles, err := s.store().Roles(s.ui.ctx, s.draft.ID)
-	if err != nil {
-		return widget.NewLabel(errText(err))
-	}
-	name := func(c *continuity.Contact) string {
-		if c == nil {
-			return "—"
-		}
-		return strings.TrimSpace(c.Name + "  " + c.Mobile + "  " + c.Phone)
-	}
-	rows := make([][]string, len(roles))
-	for i, r := range roles {
-		rows[i] = []string{strconv.Itoa(r.Escalation), r.Role, name(r.Primary), name(r.Alternate)}
-	}
-	table := textTable([]string{tr("Order"), tr("Role"), tr("Primary"), tr("Alternate")}, []float32{60, 200, 300, 300}, func() [][]string { return rows })
-	role, primary, mobile, alternate, altMobile := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	role.SetPlaceHolder(tr("Role"))
-	primary.SetPlaceHolder(tr("Primary"))
-	mobile.SetPlaceHolder(tr("Mobile"))
-	alternate.SetPlaceHolder(tr("Alternate"))
-	altMobile.SetPlaceHolder(tr("Mobile"))
-	set := &widget.Button{Text: tr("Set role"), OnTapped: func() {
-		err := s.store().SetRole(s.ui.ctx, s.draft.DocNumber, role.Text, len(roles)+1,
-			continuity.Contact{Name: primary.Text, Mobile: mobile.Text}, continuity.Contact{Name: alternate.Text, Mobile: altMobile.Text})
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
-	}}
-	form := container.NewBorder(nil, nil, nil, set, container.NewGridWithColumns(5, role, primary, mobile, alternate, altMobile))
-	return container.NewBorder(nil, form, nil, nil, table)
-}
-
 func (s *plansScreen) checksView() fyne.CanvasObject {
 	ctx := s.ui.ctx
 	steps, err1 := s.store().Steps(ctx, s.draft.ID)
@@ -474,143 +386,6 @@ func (s *plansScreen) checksView() fyne.CanvasObject {
 		}}
 		box.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(c.Ref+"  "+c.Name+"  ("+statusLabel(c.Status)+")")))
 	}
-	return container.NewVScroll(box)
-}
-
-func (s *plansScreen) documentView() fyne.CanvasObject {
-	revs, err := s.store().Revisions(s.ui.ctx, s.draft.ID)
-	if err != nil {
-		return widget.NewLabel(errText(err))
-	}
-	copies, _ := s.store().Distribution(s.ui.ctx, s.draft.ID)
-	revRows := make([][]string, len(revs))
-	for i, r := range revs {
-		revRows[i] = []string{r.Version, r.Date, r.Change, r.Reviewer, r.Approver}
-	}
-	copyRows := make([][]string, len(copies))
-	for i, c := range copies {
-		copyRows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued}
-	}
-	revTable := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150}, func() [][]string { return revRows })
-	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued")}, []float32{60, 300, 300, 110}, func() [][]string { return copyRows })
-	s.approver = widget.NewEntry()
-	s.approver.SetPlaceHolder(tr("Approver"))
-	s.approver.SetText(s.draft.Approver)
-	s.approve = &widget.Button{Text: tr("Approve"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: func() {
-		p, err := s.store().Approve(s.ui.ctx, s.draft.DocNumber, s.approver.Text)
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.draft = p
-		s.ui.setStatus(trf("{{.Doc}} approved as version {{.Version}}", map[string]any{"Doc": p.DocNumber, "Version": p.Version}))
-		s.ui.show(s.ui.current)
-	}}
-	approveRow := container.NewBorder(nil, nil, widget.NewLabel(trf("Version {{.Version}}: {{.Status}}", map[string]any{"Version": s.draft.Version, "Status": statusText(s.draft)})),
-		s.approve, s.approver)
-	holder, location, issued := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	holder.SetPlaceHolder(tr("Holder"))
-	location.SetPlaceHolder(tr("Location, e.g. the off-site safe"))
-	issued.SetPlaceHolder(s.ui.store.DB.Now().Format("2006-01-02"))
-	s.copyHolder = holder
-	s.addCopy = &widget.Button{Text: tr("Issue copy"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		day := issued.Text
-		if day == "" {
-			day = s.ui.store.DB.Now().Format("2006-01-02")
-		}
-		if err := s.store().AddCopy(s.ui.ctx, s.draft.DocNumber, continuity.Copy{Holder: holder.Text, Location: location.Text, Issued: day}); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
-	}}
-	copyForm := container.NewBorder(nil, nil, nil, s.addCopy, container.NewGridWithColumns(3, holder, location, issued))
-	split := container.NewVSplit(revTable, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable))
-	return container.NewBorder(approveRow, nil, nil, nil, split)
-}
-
-func (s *plansScreen) exercisesView() fyne.CanvasObject {
-	exs, err := s.store().Exercises(s.ui.ctx, s.draft.ID)
-	if err != nil {
-		return widget.NewLabel(errText(err))
-	}
-	acts, _ := s.store().Actions(s.ui.ctx, s.draft.DocNumber, false)
-	box := container.NewVBox(bold(tr("Exercises")))
-	for _, e := range exs {
-		e := e
-		text := fmt.Sprintf("%s  %s  %s  —  %s", e.Held, kindText(e.Kind), outcomeText(e.Outcome), e.Findings)
-		var right fyne.CanvasObject
-		if e.ReviewedAt == "" && e.Held != "" {
-			who := widget.NewEntry()
-			who.SetPlaceHolder(tr("Reviewer"))
-			right = container.NewHBox(container.NewGridWrap(fyne.NewSize(160, who.MinSize().Height), who), &widget.Button{Text: tr("Record review"), OnTapped: func() {
-				s.reviewer = who
-				s.onReview(e.ID)
-			}})
-		} else {
-			right = widget.NewLabel(trf("reviewed {{.Date}} by {{.By}}", map[string]any{"Date": e.ReviewedAt, "By": e.ReviewedBy}))
-		}
-		l := widget.NewLabel(text)
-		l.Truncation = fyne.TextTruncateEllipsis
-		box.Add(container.NewBorder(nil, nil, nil, right, l))
-	}
-	kinds := make([]string, len(continuity.ExerciseKinds))
-	for i, k := range continuity.ExerciseKinds {
-		kinds[i] = kindText(k)
-	}
-	kind := widget.NewSelect(kinds, nil)
-	kind.SetSelected(kinds[1])
-	held, findings := widget.NewEntry(), widget.NewEntry()
-	held.SetPlaceHolder("2026-11-12")
-	findings.SetPlaceHolder(tr("Findings"))
-	outcomes := []string{outcomeText(continuity.Passed), outcomeText(continuity.PassedWithIssues), outcomeText(continuity.Failed)}
-	outcome := widget.NewSelect(outcomes, nil)
-	outcome.SetSelected(outcomes[0])
-	addEx := &widget.Button{Text: tr("Record exercise"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		o := []continuity.Outcome{continuity.Passed, continuity.PassedWithIssues, continuity.Failed}[outcome.SelectedIndex()]
-		if _, err := s.store().AddExercise(s.ui.ctx, s.draft.DocNumber, continuity.Exercise{Kind: continuity.ExerciseKinds[kind.SelectedIndex()],
-			Held: held.Text, Outcome: o, Findings: findings.Text}); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
-	}}
-	box.Add(container.NewBorder(nil, nil, container.NewHBox(kind, outcome), addEx, container.NewGridWithColumns(2, held, findings)))
-	box.Add(widget.NewSeparator())
-	box.Add(bold(tr("Actions")))
-	for _, a := range acts {
-		a := a
-		text := fmt.Sprintf("#%d  %s  —  %s  %s", a.ID, a.Description, a.Owner, a.Due)
-		var right fyne.CanvasObject
-		if a.Status == "open" {
-			how := widget.NewEntry()
-			how.SetPlaceHolder(tr("How it was verified"))
-			right = container.NewHBox(container.NewGridWrap(fyne.NewSize(220, how.MinSize().Height), how), &widget.Button{Text: tr("Close"), OnTapped: func() {
-				if err := s.store().CloseAction(s.ui.ctx, a.ID, how.Text); err != nil {
-					s.ui.showError(err)
-					return
-				}
-				s.ui.show(s.ui.current)
-			}})
-		} else {
-			right = widget.NewLabel(trf("closed {{.Date}}: {{.How}}", map[string]any{"Date": a.ClosedAt, "How": a.Verification}))
-		}
-		l := widget.NewLabel(text)
-		l.Truncation = fyne.TextTruncateEllipsis
-		box.Add(container.NewBorder(nil, nil, nil, right, l))
-	}
-	desc, owner, due := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	desc.SetPlaceHolder(tr("Action"))
-	owner.SetPlaceHolder(tr("Owner"))
-	due.SetPlaceHolder("2026-11-30")
-	addAct := &widget.Button{Text: tr("Add action"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		if _, err := s.store().AddAction(s.ui.ctx, s.draft.DocNumber, continuity.Action{Description: desc.Text, Owner: owner.Text, Due: due.Text}); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
-	}}
-	box.Add(container.NewBorder(nil, nil, nil, addAct, container.NewGridWithColumns(3, desc, owner, due)))
 	return container.NewVScroll(box)
 }
 

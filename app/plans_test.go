@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/demo"
 )
 
@@ -72,16 +74,32 @@ func TestPlanEditorStory(t *testing.T) {
 	if !s.draft.NeedsReview || s.review == nil {
 		t.Fatalf("the plan is not flagged after the change: %+v", s.draft)
 	}
-	test.Type(s.reviewer, "王建国")
+	// The review shows the change it covers and records an outcome and a
+	// comment, not only a name.
 	test.Tap(s.review)
+	if text := dialogText(t, ui); !strings.Contains(text, "CI-000024 status: in_service → maintenance") {
+		t.Errorf("the review dialog does not show the change it covers:\n%s", text)
+	}
+	test.Type(s.reviewWho, "王建国")
+	s.reviewOutcome.SetSelected(reviewOutcomeText(continuity.ReviewAdequate))
+	test.Type(s.reviewComment, "维护窗口已确认，不影响计划")
+	tapDialog(t, ui, "Record review")
 	if s.draft.NeedsReview {
 		t.Error("the review did not clear the flag")
 	}
 
+	// Approval asks first, listing what is open, and wants a reason when
+	// checks fail.
 	s.tab = 4
 	ui.show(ui.current)
 	s.approver.SetText("李明")
 	test.Tap(s.approve)
+	text := dialogText(t, ui)
+	if !strings.Contains(text, "Approve SM-02010 version") || !strings.Contains(text, "The plan has never been exercised") ||
+		!strings.Contains(text, "the plan has no recovery steps") {
+		t.Errorf("the approval dialog does not list what is open:\n%s", text)
+	}
+	tapDialog(t, ui, "Approve")
 	if s.draft.Version != "1.0" || s.draft.IsDraft() {
 		t.Errorf("after approval: version %s", s.draft.Version)
 	}
@@ -222,5 +240,94 @@ func TestImportWizardForOutages(t *testing.T) {
 	test.Tap(w.importBtn)
 	if w.err != nil || w.outages.DryRun {
 		t.Fatalf("import: %+v %v", w.outages, w.err)
+	}
+}
+
+// TestPlanPartsInTheWindow: a typo in a step of an approved plan is
+// corrected in the window; the plan becomes 1.1 and says so; a step, a
+// role, a copy, an exercise and an action are changed or removed, each
+// asked first and each in the change log.
+func TestPlanPartsInTheWindow(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.plans)
+	s := ui.plans
+	s.open("SM-02003")
+	if s.draft.Status() != continuity.Approved {
+		t.Fatalf("SM-02003 is %s in the sample", s.draft.Version)
+	}
+	approved := s.draft.Version
+	s.tab = 1
+	ui.show(ui.current)
+	steps, _ := ui.store.Continuity.Steps(ui.ctx, s.draft.ID)
+	s.stepsTable.Select(widget.TableCellID{Row: 1, Col: 3})
+	if s.stepInputs["action"].Text != steps[1].Action {
+		t.Fatalf("selecting step 2 shows %q in the form, want %q", s.stepInputs["action"].Text, steps[1].Action)
+	}
+	s.stepInputs["action"].SetText(steps[1].Action + "（已更正）")
+	test.Tap(s.saveStep)
+	if s.draft.Version == approved || !strings.Contains(ui.status.Text, "the approved "+approved+" is kept") {
+		t.Errorf("after correcting a step of %s: version %s, status %q", approved, s.draft.Version, ui.status.Text)
+	}
+	now, _ := ui.store.Continuity.Steps(ui.ctx, s.draft.ID)
+	if now[1].Action != steps[1].Action+"（已更正）" {
+		t.Errorf("step 2 reads %q", now[1].Action)
+	}
+	test.Tap(s.removeStep)
+	if text := dialogText(t, ui); !strings.Contains(text, "Remove step 2") {
+		t.Errorf("removal asks: %q", text)
+	}
+	tapDialog(t, ui, "Yes")
+	if after, _ := ui.store.Continuity.Steps(ui.ctx, s.draft.ID); len(after) != len(steps)-1 {
+		t.Errorf("%d steps after removing one of %d", len(after), len(steps))
+	}
+	kept, err := ui.store.Continuity.ApprovedContent(ui.ctx, "SM-02003", approved)
+	if err != nil || len(kept.Steps) != len(steps) || kept.Steps[1].Action != steps[1].Action {
+		t.Errorf("the approved %s is not kept as it was: %v", approved, err)
+	}
+
+	// Call tree: select a role and remove it.
+	s.tab = 2
+	ui.show(ui.current)
+	roles, _ := ui.store.Continuity.Roles(ui.ctx, s.draft.ID)
+	s.selRole = roles[0].Role
+	ui.show(ui.current)
+	if s.roleInputs["role"].Text != roles[0].Role {
+		t.Fatalf("role form shows %q", s.roleInputs["role"].Text)
+	}
+	test.Tap(s.removeRole)
+	tapDialog(t, ui, "Yes")
+	if after, _ := ui.store.Continuity.Roles(ui.ctx, s.draft.ID); len(after) != len(roles)-1 {
+		t.Errorf("%d roles after removing one of %d", len(after), len(roles))
+	}
+
+	// Distribution: correct a copy's holder, then withdraw it.
+	s.tab = 4
+	ui.show(ui.current)
+	s.selCopy = 1
+	ui.show(ui.current)
+	s.copyHolder.SetText("IT 总监办公室（新址）")
+	test.Tap(s.saveCopy)
+	copies, _ := ui.store.Continuity.Distribution(ui.ctx, s.draft.ID)
+	if copies[0].Holder != "IT 总监办公室（新址）" {
+		t.Errorf("copy 1 held by %q", copies[0].Holder)
+	}
+	test.Tap(s.removeCopy)
+	tapDialog(t, ui, "Yes")
+	if after, _ := ui.store.Continuity.Distribution(ui.ctx, s.draft.ID); len(after) != len(copies)-1 {
+		t.Errorf("%d copies after withdrawing one of %d", len(after), len(copies))
+	}
+
+	// Every one of these is in the change log, from the window.
+	recent, _ := ui.store.DB.RecentChanges(ui.ctx, 20)
+	seen := map[string]bool{}
+	for _, c := range recent {
+		if c.Source == "gui" {
+			seen[c.Entity+" "+c.Field] = true
+		}
+	}
+	for _, want := range []string{"plan_step action", "plan_step deleted", "plan version", "plan_role deleted", "distribution changed", "distribution deleted"} {
+		if !seen[want] {
+			t.Errorf("no %q entry from the window in the change log: %v", want, seen)
+		}
 	}
 }

@@ -24,14 +24,7 @@ func NewStore(db *store.DB, cm *cmdb.Store) *Store { return &Store{db: db, cmdb:
 // loggedTx runs fn in one transaction with a change-log writer, so that a
 // budget decision and its audit entry are written together or not at all.
 func (s *Store) loggedTx(ctx context.Context, fn func(tx *sql.Tx, log *store.ChangeWriter) error) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		return fn(tx, log)
-	})
+	return s.db.LoggedTx(ctx, fn)
 }
 
 // FiscalYear is a budget year.

@@ -226,25 +226,101 @@ func TestContinuityStory(t *testing.T) {
 		"--result", "passed_with_issues", "--findings", "DNS"), `Recorded exercise (\d+)`)
 	act := number(mustRun(t, db, "action", "add", "SM-09001", "--description", "Name the DNS owner", "--exercise", ex,
 		"--due", "2026-11-30"), `Added action (\d+)`)
-	mustRun(t, db, "plan", "review", "SM-09001", "--by", "王建国", "--exercise", ex)
+	if out := mustRun(t, db, "plan", "review", "SM-09001", "--by", "王建国", "--outcome", "adequate", "--comment", "firmware assessed",
+		"--exercise", ex); !strings.Contains(out, "This review covers 1 reason(s)") || !strings.Contains(out, server+" version") {
+		t.Errorf("review: %s", out)
+	}
 	mustRun(t, db, "action", "close", act, "--verification", "named")
-	if out := mustRun(t, db, "plan", "approve", "SM-09001", "--by", "李总"); !strings.Contains(out, "version 1.0") {
+	// The channel database's backups do not meet the RPO: approval needs
+	// a reason, which the document control keeps.
+	if code, _, errOut := run(t, db, "plan", "approve", "SM-09001", "--by", "李总"); code != 1 || !strings.Contains(errOut, "does not meet the RPO") {
+		t.Errorf("approval of a plan failing its checks: %d %s", code, errOut)
+	}
+	if out := mustRun(t, db, "plan", "approve", "SM-09001", "--by", "李总", "--reason", "backup schedule changes in December"); !strings.Contains(out, "version 1.0") {
 		t.Errorf("approve: %s", out)
 	}
-	if code, _, errOut := run(t, db, "plan", "approve", "SM-09001", "--by", "李总"); code != 1 || !strings.Contains(errOut, "already approved") {
+	if out := mustRun(t, db, "plan", "show", "SM-09001"); !strings.Contains(out, "approved despite 1 failing check(s)") {
+		t.Errorf("the reason is not in the document control:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "plan", "approve", "SM-09001", "--by", "李总", "--reason", "x"); code != 1 || !strings.Contains(errOut, "already approved") {
 		t.Errorf("second approval: %d %s", code, errOut)
 	}
 	if out := mustRun(t, db, "plan", "show", "SM-09001"); strings.Contains(out, "NEEDS REVIEW") || strings.Contains(out, "DRAFT") {
 		t.Errorf("plan after review and approval:\n%s", out)
 	}
 	mustRun(t, db, "target", "set", banking, "--percent", "99.9")
-	mustRun(t, db, "outage", "add", "--service", banking, "--start", "2026-10-10 03:00", "--end", "2026-10-10 05:00")
+	// The sample already holds the SAN failover of 10 October: recording it
+	// again is refused rather than counted twice.
+	if code, _, errOut := run(t, db, "outage", "add", "--service", banking, "--start", "2026-10-10 03:00", "--end", "2026-10-10 05:00"); code != 1 || !strings.Contains(errOut, "overlaps") {
+		t.Errorf("the same outage twice: %d %s", code, errOut)
+	}
+	mustRun(t, db, "outage", "add", "--service", banking, "--start", "2026-10-25 01:00", "--end", "2026-10-25 01:30")
+	// 740 h agreed; 2 h 10 min + 30 min down: 99.640 %, two outages, the new one not investigated.
 	out := mustRun(t, db, "availability", "--period", "2026-10", "--service", banking)
-	if !strings.Contains(out, "99.707 %") || !strings.Contains(out, "MISSED") || !strings.Contains(out, "1 not investigated") {
+	if !strings.Contains(out, "99.640 %") || !strings.Contains(out, "MISSED") || !strings.Contains(out, "1 not investigated") ||
+		!regexp.MustCompile(`\s2\s+1\.33 h`).MatchString(out) {
 		t.Errorf("availability:\n%s", out)
 	}
 	if code, _, errOut := run(t, db, "outage", "add", "--service", banking, "--start", "yesterday"); code != 1 || !strings.Contains(errOut, "not a time") {
 		t.Errorf("bad outage time: %d %s", code, errOut)
+	}
+}
+
+// TestPlanPartsFromTheCommandLine: every part of a plan can be corrected
+// and removed from a script, steps by the number plan show prints; a
+// change to an approved plan says it opened a new version.
+func TestPlanPartsFromTheCommandLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sb.db")
+	mustRun(t, db, "demo")
+	payroll := refOf(t, mustRun(t, db, "search", "薪资发放"), "薪资发放 Payroll")
+	mustRun(t, db, "plan", "new", "--doc", "SM-09002", "--title", "薪资发放连续性计划", "--service", payroll, "--rto", "8h")
+	mustRun(t, db, "plan", "step", "SM-09002", "--phase", "activation", "--action", "Declare", "--who", "HR lead", "--takes", "30m")
+	mustRun(t, db, "plan", "step", "add", "SM-09002", "--phase", "recovery", "--action", "Run payrol", "--who", "HR lead", "--takes", "2h", "--after", "1")
+	if code, _, errOut := run(t, db, "plan", "step", "SM-09002", "--phase", "recovery", "--action", "x", "--after", "7"); code != 1 || !strings.Contains(errOut, "has no step 7") {
+		t.Errorf("--after a step that does not exist: %d %s", code, errOut)
+	}
+	mustRun(t, db, "plan", "role", "SM-09002", "HR lead", "--primary", "赵敏", "--alternate", "钱进", "--alternate-phone", "010-1234")
+	mustRun(t, db, "plan", "copy", "SM-09002", "--holder", "HR office")
+	out := mustRun(t, db, "plan", "show", "SM-09002")
+	if !regexp.MustCompile(`(?m)^ *2 +recovery +2 +HR lead +Run payrol +2 h +1$`).MatchString(out) || !strings.Contains(out, "HR office") {
+		t.Errorf("plan show (steps by number, after by number, distribution):\n%s", out)
+	}
+	mustRun(t, db, "plan", "approve", "SM-09002", "--by", "李总")
+	if out := mustRun(t, db, "plan", "step", "edit", "SM-09002", "2", "--action", "Run payroll"); !strings.Contains(out, "version 1.1") {
+		t.Errorf("correcting a typo in an approved plan: %s", out)
+	}
+	if out := mustRun(t, db, "plan", "set", "SM-09002", "--classification", "机密", "--rpo", "1h", "--scope", "月度工资"); !strings.Contains(out, "version 1.1") {
+		t.Errorf("plan set: %s", out)
+	}
+	mustRun(t, db, "plan", "step", "remove", "SM-09002", "1")
+	mustRun(t, db, "plan", "role", "remove", "SM-09002", "HR lead")
+	mustRun(t, db, "plan", "copy", "edit", "SM-09002", "1", "--location", "北京")
+	mustRun(t, db, "plan", "copy", "remove", "SM-09002", "1")
+	out = mustRun(t, db, "plan", "show", "SM-09002")
+	for _, want := range []string{"机密", "月度工资", "1 h", "no copies issued", "step changed: Run payroll"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan show lacks %q:\n%s", want, out)
+		}
+	}
+	ex := regexp.MustCompile(`exercise (\d+)`).FindStringSubmatch(mustRun(t, db, "exercise", "add", "SM-09002", "--kind", "walkthrough", "--held", "2026-11-02", "--result", "passed"))[1]
+	mustRun(t, db, "exercise", "edit", ex, "--findings", "all steps clear")
+	act := regexp.MustCompile(`action (\d+)`).FindStringSubmatch(mustRun(t, db, "action", "add", "SM-09002", "--description", "Print the plan"))[1]
+	mustRun(t, db, "action", "edit", act, "--owner", "赵敏", "--due", "2026-12-01")
+	mustRun(t, db, "action", "remove", act)
+	mustRun(t, db, "exercise", "remove", ex)
+	mustRun(t, db, "target", "set", payroll, "--percent", "99.5", "--hours", "工作日 08:00-18:00")
+	if out := mustRun(t, db, "target", "list"); !strings.Contains(out, "99.5 %") {
+		t.Errorf("target list:\n%s", out)
+	}
+	o := regexp.MustCompile(`outage (\d+)`).FindStringSubmatch(mustRun(t, db, "outage", "add", "--service", payroll, "--start", "2026-11-03 09:00", "--end", "2026-11-03 09:30"))[1]
+	if code, _, errOut := run(t, db, "outage", "add", "--service", payroll, "--start", "2026-11-03 09:15"); code != 1 || !strings.Contains(errOut, "outage "+o) {
+		t.Errorf("an overlapping outage: %d %s", code, errOut)
+	}
+	mustRun(t, db, "outage", "edit", o, "--end", "2026-11-03 10:00", "--description", "VPN")
+	mustRun(t, db, "outage", "remove", o)
+	mustRun(t, db, "target", "remove", payroll)
+	if code, _, errOut := run(t, db, "exercise", "add", "SM-09002", "--kind", "tabletop", "--held", "2099-01-01", "--result", "passed"); code != 1 || !strings.Contains(errOut, "future") {
+		t.Errorf("an exercise held in the future: %d %s", code, errOut)
 	}
 }
 

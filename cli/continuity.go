@@ -11,355 +11,63 @@ import (
 	"servicebook/store"
 )
 
-type planCmd struct {
-	List    planListCmd    `cmd:"" help:"List plans with status, version, next review and flags."`
-	Show    planShowCmd    `cmd:"" help:"Show a plan: contents, BIA, steps, call tree, linked CIs, checks, document control."`
-	New     planNewCmd     `cmd:"" help:"Write a new plan (version 0.1, a draft) for a service."`
-	Approve planApproveCmd `cmd:"" help:"Approve a plan: a draft becomes 1.0, a revision the next major version."`
-	Review  planReviewCmd  `cmd:"" help:"Record a review of a plan (clears a needs-review flag), optionally of an exercise."`
-	Step    planStepCmd    `cmd:"" help:"Add a recovery step."`
-	Role    planRoleCmd    `cmd:"" help:"Set the primary and alternate contact of a call-tree role."`
-	Link    planLinkCmd    `cmd:"" help:"Add a CI to those the plan covers."`
-	Unlink  planUnlinkCmd  `cmd:"" help:"Remove a CI from those the plan covers."`
-	Copy    planCopyCmd    `cmd:"" help:"Record an issued copy on the distribution list."`
-}
-
-type planLinkCmd struct {
-	Doc string `arg:"" help:"Document number."`
-	Ref string `arg:"" help:"CI reference."`
-}
-
-func (c planLinkCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	if err := app.Continuity.LinkCI(cliContext(ctx), c.Doc, c.Ref); err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "%s now covers %s.\n", c.Doc, c.Ref)
-	return nil
-}
-
-type planUnlinkCmd struct {
-	Doc string `arg:"" help:"Document number."`
-	Ref string `arg:"" help:"CI reference."`
-}
-
-func (c planUnlinkCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	if err := app.Continuity.UnlinkCI(cliContext(ctx), c.Doc, c.Ref); err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "%s no longer covers %s.\n", c.Doc, c.Ref)
-	return nil
-}
-
-type planCopyCmd struct {
-	Doc      string `arg:"" help:"Document number."`
-	Holder   string `required:"" help:"Who holds the copy."`
-	Location string `help:"Where, e.g. the off-site safe."`
-	Issued   string `help:"Date issued, 2026-11-01."`
-}
-
-func (c planCopyCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	if err := app.Continuity.AddCopy(cliContext(ctx), c.Doc, continuity.Copy{Holder: c.Holder, Location: c.Location, Issued: c.Issued}); err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "Copy of %s issued to %s.\n", c.Doc, c.Holder)
-	return nil
-}
-
-type planListCmd struct{}
-
-func (planListCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	plans, err := app.Continuity.Plans(ctx)
-	if err != nil {
-		return err
-	}
-	var rows [][]string
-	for _, p := range plans {
-		flags := []string{}
-		if p.IsDraft() {
-			flags = append(flags, "DRAFT")
-		}
-		if p.NeedsReview {
-			flags = append(flags, "needs review")
-		}
-		if p.ReviewOverdue {
-			flags = append(flags, "review overdue")
-		}
-		if p.RetestRequired {
-			flags = append(flags, "re-test required")
-		}
-		if p.UnreviewedExercises > 0 {
-			flags = append(flags, fmt.Sprintf("%d exercise(s) not reviewed", p.UnreviewedExercises))
-		}
-		if p.OverdueActions > 0 {
-			flags = append(flags, fmt.Sprintf("%d action(s) overdue", p.OverdueActions))
-		}
-		last := p.LastExercise
-		if last != "" {
-			last += " " + string(p.LastOutcome)
-		}
-		rows = append(rows, []string{p.DocNumber, p.Title, p.ServiceRef, p.Version, string(p.Status()), p.NextReview, last, strings.Join(flags, ", ")})
-	}
-	printTable(app.Stdout, []string{"DOCUMENT", "TITLE", "SERVICE", "VERSION", "STATUS", "NEXT REVIEW", "LAST EXERCISE", "FLAGS"}, rows, 40)
-	if len(rows) == 0 {
-		fmt.Fprintln(app.Stdout, "No plans yet: servicebook plan new --doc SM-02002 --title … --service CI-…")
-	}
-	return nil
-}
-
-type planShowCmd struct {
-	Doc string `arg:"" help:"Document number, e.g. SM-02002."`
-}
-
-func (c planShowCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	cs := app.Continuity
-	if err := cs.AssessChanges(ctx); err != nil {
-		return err
-	}
-	p, err := cs.Plan(ctx, c.Doc)
-	if err != nil {
-		return err
-	}
-	out := app.Stdout
-	title := p.DocNumber + "  " + p.Title
-	if p.IsDraft() {
-		title += "   [DRAFT — for reference only]"
-	}
-	fmt.Fprintln(out, title)
-	field := func(name, value string) {
-		fmt.Fprintf(out, "%-*s %s\n", 30-displayWidth(name)+len(name), name+":", value)
-	}
-	field("Service", p.ServiceRef+" "+p.ServiceName)
-	field("Version / status", p.Version+" / "+string(p.Status()))
-	field("Owner / approver", p.Owner+" / "+p.Approver)
-	if p.ApprovedAt != "" {
-		field("Approved", p.ApprovedAt+" by "+p.ApprovedBy)
-	}
-	field("Classification", p.Classification)
-	field("Review", fmt.Sprintf("every %d months; next %s", p.ReviewMonths, p.NextReview))
-	if p.NeedsReview {
-		field("NEEDS REVIEW", p.NeedsReason)
-	}
-	if p.RetestRequired {
-		field("RE-TEST REQUIRED", "the last exercise failed")
-	}
-	field("RTO / RPO / MTPD", continuity.Minutes(p.RTO)+" / "+continuity.Minutes(p.RPO)+" / "+continuity.Minutes(p.MTPD))
-	field("Minimum service level", p.MinServiceLevel)
-	for _, sec := range [][2]string{{"Scope and assumptions", p.Scope}, {"Invocation criteria", p.Invocation},
-		{"Major loss of service", p.MajorLoss}, {"Availability while invoked", p.AvailabilityInvoked},
-		{"Recovery requirements", p.Recovery}, {"Return to normal", p.ReturnToNormal}} {
-		field(sec[0], sec[1])
-	}
-	steps, err := cs.Steps(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out, "\nRecovery steps:")
-	var rows [][]string
-	for _, s := range steps {
-		deps := make([]string, len(s.DependsOn))
-		for i, d := range s.DependsOn {
-			deps[i] = strconv.FormatInt(d, 10)
-		}
-		rows = append(rows, []string{strconv.FormatInt(s.ID, 10), string(s.Phase), strconv.Itoa(s.Order), s.Who, s.Action,
-			continuity.Minutes(s.Duration), strings.Join(deps, " ")})
-	}
-	printTable(out, []string{"STEP", "PHASE", "ORDER", "WHO", "ACTION", "TAKES", "AFTER"}, rows, 50)
-	roles, err := cs.Roles(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out, "\nCall tree:")
-	rows = nil
-	contact := func(c *continuity.Contact) string {
-		if c == nil {
-			return "—"
-		}
-		return strings.TrimSpace(c.Name + " " + c.Mobile + " " + c.Phone)
-	}
-	for _, r := range roles {
-		rows = append(rows, []string{strconv.Itoa(r.Escalation), r.Role, contact(r.Primary), contact(r.Alternate)})
-	}
-	printTable(out, []string{"ORDER", "ROLE", "PRIMARY", "ALTERNATE"}, rows, 40)
-	linked, err := cs.LinkedCIs(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\nLinked CIs: %d\n", len(linked))
-	fmt.Fprintln(out, "\nChecks:")
-	findings := continuity.Check(p, steps, roles, linked)
-	for _, f := range findings {
-		fmt.Fprintf(out, "  %-7s %s\n", f.Severity, f.Msg.String())
-	}
-	if len(findings) == 0 {
-		fmt.Fprintln(out, "  no problems found")
-	}
-	revs, err := cs.Revisions(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out, "\nDocument control:")
-	rows = nil
-	for _, r := range revs {
-		rows = append(rows, []string{r.Version, r.Date, r.Change, r.Reviewer, r.Approver})
-	}
-	printTable(out, []string{"VERSION", "DATE", "CHANGE", "REVIEWER", "APPROVER"}, rows, 50)
-	exs, err := cs.Exercises(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	if len(exs) > 0 {
-		fmt.Fprintln(out, "\nExercises:")
-		rows = nil
-		for _, e := range exs {
-			rev := e.ReviewedAt + " " + e.ReviewedBy
-			if e.ReviewedAt == "" {
-				rev = "NOT REVIEWED"
-			}
-			rows = append(rows, []string{strconv.FormatInt(e.ID, 10), string(e.Kind), e.Held, string(e.Outcome), e.Findings, rev})
-		}
-		printTable(out, []string{"ID", "KIND", "HELD", "RESULT", "FINDINGS", "REVIEW"}, rows, 40)
-	}
-	return nil
-}
-
-type planNewCmd struct {
-	Doc            string        `required:"" help:"Document number, e.g. SM-02002."`
-	Title          string        `required:"" help:"Title."`
-	Service        string        `required:"" help:"The service the plan covers (a business or IT service CI)."`
-	Owner          string        `help:"Plan owner."`
-	Approver       string        `help:"Who approves the plan."`
-	Classification string        `help:"Classification, e.g. 内部使用." default:"内部使用"`
-	RTO            time.Duration `name:"rto" help:"Recovery time objective, e.g. 4h."`
-	RPO            time.Duration `name:"rpo" help:"Recovery point objective, e.g. 15m."`
-	MTPD           time.Duration `name:"mtpd" help:"Maximum tolerable period of disruption, e.g. 24h."`
-	ReviewMonths   int           `help:"Review interval in months." default:"12"`
-}
-
-func (c planNewCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	p, err := app.Continuity.CreatePlan(cliContext(ctx), continuity.Plan{DocNumber: c.Doc, Title: c.Title, ServiceRef: c.Service,
-		Owner: c.Owner, Approver: c.Approver, Classification: c.Classification, RTO: c.RTO, RPO: c.RPO, MTPD: c.MTPD,
-		ReviewMonths: c.ReviewMonths})
-	if err != nil {
-		return err
-	}
-	linked, _ := app.Continuity.LinkedCIs(ctx, p.ID)
-	fmt.Fprintf(app.Stdout, "Created %s %s, version %s (DRAFT), covering %s %s and %d CIs it depends on.\n",
-		p.DocNumber, p.Title, p.Version, p.ServiceRef, p.ServiceName, len(linked)-1)
-	return nil
-}
-
-type planApproveCmd struct {
-	Doc string `arg:"" help:"Document number."`
-	By  string `required:"" help:"Approver."`
-}
-
-func (c planApproveCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	p, err := app.Continuity.Approve(cliContext(ctx), c.Doc, c.By)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "%s approved as version %s by %s on %s.\n", p.DocNumber, p.Version, p.ApprovedBy, p.ApprovedAt)
-	return nil
-}
-
-type planReviewCmd struct {
-	Doc      string `arg:"" help:"Document number."`
-	By       string `required:"" help:"Reviewer."`
-	Notes    string `help:"What the review found and decided."`
-	Exercise int64  `help:"The exercise or invocation this review follows."`
-}
-
-func (c planReviewCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	if err := app.Continuity.AssessChanges(ctx); err != nil {
-		return err
-	}
-	p, err := app.Continuity.Review(cliContext(ctx), c.Doc, c.By, c.Notes, c.Exercise)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "%s reviewed by %s; next review %s.\n", p.DocNumber, c.By, p.NextReview)
-	return nil
-}
-
-type planStepCmd struct {
-	Doc    string        `arg:"" help:"Document number."`
-	Phase  string        `required:"" enum:"activation,recovery,reconstitution" help:"activation, recovery or reconstitution."`
-	Action string        `required:"" help:"What to do."`
-	Who    string        `help:"Who does it (a role of the call tree, or a name)."`
-	Where  string        `help:"Where."`
-	Takes  time.Duration `help:"Expected duration, e.g. 45m."`
-	After  []int64       `help:"Steps (by number) that must finish first."`
-}
-
-func (c planStepCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	st, err := app.Continuity.AddStep(cliContext(ctx), c.Doc, continuity.PlanStep{Phase: continuity.Phase(c.Phase),
-		Action: c.Action, Who: c.Who, Location: c.Where, Duration: c.Takes, DependsOn: c.After})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "Added step %d (%s %d).\n", st.ID, st.Phase, st.Order)
-	return nil
-}
-
-type planRoleCmd struct {
-	Doc       string `arg:"" help:"Document number."`
-	Role      string `arg:"" help:"Role, e.g. Incident manager."`
-	Order     int    `help:"Escalation order." default:"1"`
-	Primary   string `help:"Primary contact's name."`
-	Mobile    string `help:"Primary contact's mobile."`
-	Alternate string `help:"Alternate contact's name."`
-	AltMobile string `name:"alternate-mobile" help:"Alternate contact's mobile."`
-}
-
-func (c planRoleCmd) Run(ctx context.Context, app *App) error {
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	err := app.Continuity.SetRole(cliContext(ctx), c.Doc, c.Role, c.Order,
-		continuity.Contact{Name: c.Primary, Mobile: c.Mobile}, continuity.Contact{Name: c.Alternate, Mobile: c.AltMobile})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(app.Stdout, "Call tree of %s: %s → %s, alternate %s.\n", c.Doc, c.Role, c.Primary, orDashCLI(c.Alternate))
-	return nil
-}
-
-func orDashCLI(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
-
 type exerciseCmd struct {
-	Add exerciseAddCmd `cmd:"" help:"Record an exercise or a real invocation of a plan."`
+	Add    exerciseAddCmd    `cmd:"" help:"Record an exercise or a real invocation of a plan."`
+	Edit   exerciseEditCmd   `cmd:"" help:"Correct an exercise record."`
+	Remove exerciseRemoveCmd `cmd:"" help:"Delete an exercise recorded by mistake (the change log keeps it)."`
+}
+
+type exerciseEditCmd struct {
+	ID           int64   `arg:"" help:"Exercise number (plan show lists them)."`
+	Kind         *string `enum:"walkthrough,tabletop,call_tree,simulation,partial,full_interruption,invocation" help:"Kind."`
+	Planned      *string `help:"Planned date."`
+	Held         *string `help:"Date held."`
+	Participants *string `help:"Who took part."`
+	Objectives   *string `help:"What it set out to show."`
+	Result       *string `enum:"passed,passed_with_issues,failed," help:"passed, passed_with_issues or failed."`
+	Findings     *string `help:"What it found."`
+}
+
+func (c exerciseEditCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	e, err := app.Continuity.Exercise(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ to, from *string }{{&e.Planned, c.Planned}, {&e.Held, c.Held}, {&e.Participants, c.Participants},
+		{&e.Objectives, c.Objectives}, {&e.Findings, c.Findings}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	if c.Kind != nil {
+		e.Kind = continuity.ExerciseKind(*c.Kind)
+	}
+	if c.Result != nil {
+		e.Outcome = continuity.Outcome(*c.Result)
+	}
+	if err := app.Continuity.UpdateExercise(cliContext(ctx), e); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Exercise %d: %s held %s, %s.\n", e.ID, e.Kind, orDashCLI(e.Held), orDashCLI(string(e.Outcome)))
+	return nil
+}
+
+type exerciseRemoveCmd struct {
+	ID int64 `arg:"" help:"Exercise number."`
+}
+
+func (c exerciseRemoveCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.RemoveExercise(cliContext(ctx), c.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Exercise %d deleted; the change log keeps what it recorded.\n", c.ID)
+	return nil
 }
 
 type exerciseAddCmd struct {
@@ -388,9 +96,53 @@ func (c exerciseAddCmd) Run(ctx context.Context, app *App) error {
 }
 
 type actionCmd struct {
-	List  actionListCmd  `cmd:"" help:"List open actions (all with --all)."`
-	Add   actionAddCmd   `cmd:"" help:"Add an action to a plan."`
-	Close actionCloseCmd `cmd:"" help:"Close an action, saying how it was verified."`
+	List   actionListCmd   `cmd:"" help:"List open actions (all with --all)."`
+	Add    actionAddCmd    `cmd:"" help:"Add an action to a plan."`
+	Edit   actionEditCmd   `cmd:"" help:"Change an action's description, owner or due date."`
+	Close  actionCloseCmd  `cmd:"" help:"Close an action, saying how it was verified."`
+	Remove actionRemoveCmd `cmd:"" help:"Delete an action raised by mistake (the change log keeps it)."`
+}
+
+type actionEditCmd struct {
+	ID          int64   `arg:"" help:"Action number."`
+	Description *string `help:"What is to be done."`
+	Owner       *string `help:"Who does it."`
+	Due         *string `help:"Due date, 2026-11-30."`
+}
+
+func (c actionEditCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	a, err := app.Continuity.Action(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ to, from *string }{{&a.Description, c.Description}, {&a.Owner, c.Owner}, {&a.Due, c.Due}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	if err := app.Continuity.UpdateAction(cliContext(ctx), a); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Action %d: %s (owner %s, due %s).\n", a.ID, a.Description, orDashCLI(a.Owner), orDashCLI(a.Due))
+	return nil
+}
+
+type actionRemoveCmd struct {
+	ID int64 `arg:"" help:"Action number."`
+}
+
+func (c actionRemoveCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.RemoveAction(cliContext(ctx), c.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Action %d deleted; the change log keeps what it said.\n", c.ID)
+	return nil
 }
 
 type actionListCmd struct {
@@ -464,6 +216,71 @@ type outageCmd struct {
 	List        outageListCmd        `cmd:"" help:"List outages of a period."`
 	Import      outageImportCmd      `cmd:"" help:"Import outages from XLSX or CSV (all or nothing; re-importing updates)."`
 	Investigate outageInvestigateCmd `cmd:"" help:"Update the investigation of an unplanned outage."`
+	Edit        outageEditCmd        `cmd:"" help:"Correct an outage: times, kind, cause, description."`
+	Remove      outageRemoveCmd      `cmd:"" help:"Delete an outage recorded by mistake (the change log keeps it)."`
+}
+
+type outageEditCmd struct {
+	ID          int64   `arg:"" help:"Outage number (outage list shows it)."`
+	Start       *string `help:"Start, 2026-10-10 03:00 (in --tz)."`
+	End         *string `help:"End; --end= for an outage still open."`
+	TZ          string  `name:"tz" default:"Asia/Shanghai" help:"Time zone of --start and --end."`
+	Planned     *bool   `help:"Planned (agreed) downtime."`
+	Partial     *bool   `help:"The service was degraded, not down."`
+	Cause       *string `help:"The CI that caused it (--cause= for unknown)."`
+	Description *string `help:"What happened."`
+}
+
+func (c outageEditCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	o, err := app.Continuity.Outage(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if c.Start != nil {
+		if o.Start, err = parseTime(*c.Start, c.TZ); err != nil {
+			return err
+		}
+	}
+	if c.End != nil {
+		if o.End, err = parseTime(*c.End, c.TZ); err != nil {
+			return err
+		}
+	}
+	if c.Planned != nil {
+		o.Planned = *c.Planned
+	}
+	if c.Partial != nil {
+		o.Partial = *c.Partial
+	}
+	if c.Cause != nil {
+		o.CauseRef = *c.Cause
+	}
+	if c.Description != nil {
+		o.Description = *c.Description
+	}
+	if err := app.Continuity.UpdateOutage(cliContext(ctx), o); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Outage %d of %s corrected.\n", o.ID, o.ServiceRef)
+	return nil
+}
+
+type outageRemoveCmd struct {
+	ID int64 `arg:"" help:"Outage number."`
+}
+
+func (c outageRemoveCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.RemoveOutage(cliContext(ctx), c.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Outage %d deleted; the change log keeps what it was.\n", c.ID)
+	return nil
 }
 
 type outageInvestigateCmd struct {
@@ -510,7 +327,7 @@ func (c outageImportCmd) Run(ctx context.Context, app *App) error {
 	if res.DryRun {
 		verb = "Dry run, nothing written; would import"
 	}
-	fmt.Fprintf(app.Stdout, "%s %s: %d outages created, %d updated.\n", verb, res.File, res.Created, res.Updated)
+	fmt.Fprintf(app.Stdout, "%s %s: %d outages created, %d updated, %d unchanged.\n", verb, res.File, res.Created, res.Updated, res.Unchanged)
 	return nil
 }
 
@@ -613,7 +430,49 @@ func (c outageListCmd) Run(ctx context.Context, app *App) error {
 }
 
 type targetCmd struct {
-	Set targetSetCmd `cmd:"" help:"Set the availability target of a service."`
+	Set    targetSetCmd    `cmd:"" help:"Set the availability target of a service."`
+	List   targetListCmd   `cmd:"" help:"List the services' availability targets."`
+	Remove targetRemoveCmd `cmd:"" help:"Remove a service's availability target."`
+}
+
+type targetListCmd struct{}
+
+func (targetListCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	targets, err := app.Continuity.Targets(ctx)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, t := range targets {
+		policy := "excluded"
+		if t.PlannedPolicy == continuity.PlannedCounted {
+			policy = "counted"
+		}
+		rows = append(rows, []string{t.ServiceRef + " " + t.ServiceName, fmt.Sprintf("%g %%", t.Percent), t.Period, t.ServiceHours, t.TimeZone, policy})
+	}
+	printTable(app.Stdout, []string{"SERVICE", "TARGET", "PER", "SERVICE HOURS", "TIME ZONE", "PLANNED DOWNTIME"}, rows, 40)
+	if len(rows) == 0 {
+		fmt.Fprintln(app.Stdout, "No targets yet: servicebook target set CI-… --percent 99.9")
+	}
+	return nil
+}
+
+type targetRemoveCmd struct {
+	Service string `arg:"" help:"The service."`
+}
+
+func (c targetRemoveCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Continuity.RemoveTarget(cliContext(ctx), c.Service); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "%s no longer has an availability target.\n", c.Service)
+	return nil
 }
 
 type targetSetCmd struct {

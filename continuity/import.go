@@ -3,6 +3,7 @@ package continuity
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -31,6 +32,7 @@ type OutageImportResult struct {
 	File             string
 	DryRun           bool
 	Created, Updated int
+	Unchanged        int // rows that repeat what is recorded
 	Problems         []sheet.CellError
 }
 
@@ -93,8 +95,9 @@ func (s *Store) ImportOutages(ctx context.Context, path, zone string, dryRun boo
 		}
 	}
 	type pending struct {
-		rec OutageRecord
-		id  int64 // existing outage to update
+		rec       OutageRecord
+		row       int
+		serviceID int64
 	}
 	var plan []pending
 	first := map[string]int{}
@@ -163,55 +166,133 @@ func (s *Store) ImportOutages(ctx context.Context, path, zone string, dryRun boo
 			problem("", store.M(MsgDuplicateOutage, "Row", row))
 			continue
 		}
-		first[key] = rowNum
-		p := pending{rec: rec}
-		s.db.QueryRowContext(ctx, "SELECT id FROM outage WHERE service_id = ? AND starts_at = ?", svc.ID, rec.Start.UTC().Format(time.RFC3339)).Scan(&p.id)
-		if p.id != 0 {
-			res.Updated++
-		} else {
-			res.Created++
+		if err := s.checkOutage(rec); err != nil {
+			problem("start", store.Msg{Key: store.ErrorMessage(err)})
+			continue
 		}
-		plan = append(plan, p)
+		first[key] = rowNum
+		plan = append(plan, pending{rec: rec, row: rowNum, serviceID: svc.ID})
+	}
+	// Two rows of the file for one service that overlap would be counted
+	// twice: the outage count, MTRS and MTBF would all be wrong.
+	for i := range plan {
+		for j := i + 1; j < len(plan); j++ {
+			a, b := plan[i].rec, plan[j].rec
+			if a.ServiceRef == b.ServiceRef && overlaps(a, b) {
+				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: table.Name, Row: plan[j].row,
+					Column: m.Header(m.Columns["start"]), Reason: fmt.Sprintf("overlaps the outage of %s on row %d; record one outage", a.ServiceRef, plan[i].row)})
+			}
+		}
 	}
 	if len(res.Problems) > 0 {
 		return res, refused(res)
 	}
-	if dryRun {
-		return res, nil
-	}
-	err = s.db.Tx(store.WithSource(ctx, book.File), func(tx *sql.Tx) error {
+	// Whether an outage exists is decided in the write transaction, so two
+	// imports of one file at once cannot both create it. A dry run does all
+	// of it and rolls back.
+	err = s.db.LoggedTx(store.WithSource(ctx, book.File), func(tx *sql.Tx, log *store.ChangeWriter) error {
 		for _, p := range plan {
 			o := p.rec
-			if o.Investigation == "" {
-				o.Investigation = "open"
-				if o.Planned {
-					o.Investigation = "closed"
-				}
-			}
-			end := ""
-			if !o.End.IsZero() {
-				end = o.End.UTC().Format(time.RFC3339)
-			}
 			var cause any
 			if o.CauseRef != "" {
 				cause = byRef[o.CauseRef].ID
 			}
-			if p.id != 0 {
-				if _, err := tx.ExecContext(ctx, `UPDATE outage SET ends_at = ?, planned = ?, partial = ?, cause_ci_id = ?,
-					description = ?, investigation = ? WHERE id = ?`, end, o.Planned, o.Partial, cause, o.Description, o.Investigation, p.id); err != nil {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM outage WHERE service_id = ? AND starts_at = ?", p.serviceID,
+				o.Start.UTC().Format(time.RFC3339)).Scan(&id)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			if other, start, err := overlapping(ctx, tx, p.serviceID, id, o); err != nil || other != 0 {
+				if err != nil {
+					return err
+				}
+				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: table.Name, Row: p.row,
+					Column: m.Header(m.Columns["start"]), Reason: fmt.Sprintf("overlaps outage %d of %s from %s already recorded", other, o.ServiceRef, start)})
+				continue
+			}
+			if id == 0 {
+				if o.Investigation == "" {
+					o.Investigation = "open"
+					if o.Planned {
+						o.Investigation = "closed"
+					}
+				}
+				r, err := tx.ExecContext(ctx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
+					description, investigation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.serviceID, cause,
+					o.Start.UTC().Format(time.RFC3339), endText(o.End), o.Planned, o.Partial, o.Description, o.Investigation)
+				if err != nil {
+					return err
+				}
+				id, _ = r.LastInsertId()
+				res.Created++
+				if err := log.Add(ctx, "outage", id, "created", "", o.describe()); err != nil {
 					return err
 				}
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
-				description, investigation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, byRef[o.ServiceRef].ID, cause,
-				o.Start.UTC().Format(time.RFC3339), end, o.Planned, o.Partial, o.Description, o.Investigation); err != nil {
+			old, _, err := outageOf(ctx, tx, id)
+			if err != nil {
 				return err
 			}
+			// An import never undoes a later decision recorded here: an
+			// investigation moves forward only (open → investigating →
+			// closed), and a blank cell keeps what is recorded.
+			if o.Investigation == "" || investigationRank(o.Investigation) < investigationRank(old.Investigation) {
+				o.Investigation = old.Investigation
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outage SET ends_at = ?, planned = ?, partial = ?, cause_ci_id = ?,
+				description = ?, investigation = ? WHERE id = ?`, endText(o.End), o.Planned, o.Partial, cause, o.Description,
+				o.Investigation, id); err != nil {
+				return err
+			}
+			changed := false
+			if old.describe() != o.describe() {
+				changed = true
+				if err := log.Add(ctx, "outage", id, "changed", old.describe(), o.describe()); err != nil {
+					return err
+				}
+			}
+			if old.Investigation != o.Investigation {
+				changed = true
+				if err := log.Add(ctx, "outage", id, "investigation", old.Investigation, o.Investigation); err != nil {
+					return err
+				}
+			}
+			if changed {
+				res.Updated++
+			} else {
+				res.Unchanged++
+			}
+		}
+		if len(res.Problems) > 0 {
+			return refused(res)
+		}
+		if dryRun {
+			return errRehearsal
 		}
 		return nil
 	})
+	if errors.Is(err, errRehearsal) {
+		err = nil
+	}
 	return res, err
+}
+
+// errRehearsal rolls back a dry run after it did everything a real import
+// does, so that what it reports is what would happen.
+var errRehearsal = errors.New("dry run")
+
+// overlaps reports whether two outages share any time; an open outage
+// (no end) lasts until now.
+func overlaps(a, b OutageRecord) bool {
+	end := func(o OutageRecord) time.Time {
+		if o.End.IsZero() {
+			return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		return o.End
+	}
+	return a.Start.Before(end(b)) && b.Start.Before(end(a))
 }
 
 func refused(r OutageImportResult) error {

@@ -23,46 +23,6 @@ type Target struct {
 // Hours parses the target's service hours.
 func (t Target) Hours() (ServiceHours, error) { return ParseServiceHours(t.ServiceHours, t.TimeZone) }
 
-// SetTarget sets the availability target of a service.
-func (s *Store) SetTarget(ctx context.Context, serviceRef string, t Target) (Target, error) {
-	svc, err := s.cmdb.CI(ctx, serviceRef)
-	if err != nil {
-		return t, err
-	}
-	if !s.isService(ctx, svc) {
-		msg := store.M(MsgNotService, "Ref", svc.Ref, "Name", svc.Name)
-		return t, &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}
-	}
-	if t.Percent <= 0 || t.Percent > 100 {
-		return t, store.Errorf(store.EInvalid, "%g %% is not a target; use a percentage such as 99.9.", t.Percent)
-	}
-	if t.Period == "" {
-		t.Period = "month"
-	}
-	if t.Period != "month" && t.Period != "quarter" && t.Period != "year" {
-		return t, store.Errorf(store.EInvalid, "%q is not a period; use month, quarter or year.", t.Period)
-	}
-	if t.ServiceHours == "" {
-		t.ServiceHours = "7×24"
-	}
-	if t.TimeZone == "" {
-		t.TimeZone = "Asia/Shanghai"
-	}
-	if _, err := t.Hours(); err != nil {
-		return t, store.Errorf(store.EInvalid, "%v.", err)
-	}
-	policy := "excluded"
-	if t.PlannedPolicy == PlannedCounted {
-		policy = "counted"
-	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO availability_target (service_id, target_percent, period, service_hours, time_zone, planned_policy)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET target_percent = excluded.target_percent,
-		period = excluded.period, service_hours = excluded.service_hours, time_zone = excluded.time_zone,
-		planned_policy = excluded.planned_policy`, svc.ID, t.Percent, t.Period, t.ServiceHours, t.TimeZone, policy)
-	t.ServiceID, t.ServiceRef, t.ServiceName = svc.ID, svc.Ref, svc.Name
-	return t, store.MapError(err)
-}
-
 // Targets returns every service's target, by reference.
 func (s *Store) Targets(ctx context.Context) ([]Target, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT t.service_id, c.ref, c.name, t.target_percent, t.period, t.service_hours,
@@ -97,48 +57,6 @@ type OutageRecord struct {
 	Investigation string // open, investigating, closed
 	Cause         string
 	Actions       string
-}
-
-// AddOutage records an outage of a service. An unplanned outage starts
-// with its investigation open.
-func (s *Store) AddOutage(ctx context.Context, o OutageRecord) (OutageRecord, error) {
-	svc, err := s.cmdb.CI(ctx, o.ServiceRef)
-	if err != nil {
-		return o, err
-	}
-	var cause any
-	if o.CauseRef != "" {
-		c, err := s.cmdb.CI(ctx, o.CauseRef)
-		if err != nil {
-			return o, err
-		}
-		cause, o.CauseRef = c.ID, c.Ref
-	}
-	if o.Start.IsZero() {
-		return o, store.Errorf(store.EInvalid, "An outage needs a start time.")
-	}
-	if !o.End.IsZero() && !o.End.After(o.Start) {
-		return o, store.Errorf(store.EInvalid, "The outage ends (%s) before it starts (%s).", o.End.Format(time.RFC3339), o.Start.Format(time.RFC3339))
-	}
-	if o.Investigation == "" {
-		o.Investigation = "open"
-		if o.Planned {
-			o.Investigation = "closed" // planned work needs no investigation
-		}
-	}
-	end := ""
-	if !o.End.IsZero() {
-		end = o.End.UTC().Format(time.RFC3339)
-	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
-		description, investigation, cause, actions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		svc.ID, cause, o.Start.UTC().Format(time.RFC3339), end, o.Planned, o.Partial, o.Description, o.Investigation, o.Cause, o.Actions)
-	if err != nil {
-		return o, store.MapError(err)
-	}
-	o.ID, _ = res.LastInsertId()
-	o.ServiceRef, o.ServiceName = svc.Ref, svc.Name
-	return o, nil
 }
 
 // Outages returns the outages that overlap span, for one service (ref) or

@@ -162,6 +162,7 @@ const (
 // PlanStep is one recovery step.
 type PlanStep struct {
 	ID        int64
+	Number    int // its place in the plan, 1, 2, …: how people refer to it
 	Phase     Phase
 	Order     int
 	Who       string // a role of the call tree, or a name

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -99,9 +98,8 @@ func (s *Store) Plans(ctx context.Context) ([]PlanSummary, error) {
 // CreatePlan saves a new plan, version 0.1, for a service, and links the
 // CIs the service depends on (the person can change them).
 func (s *Store) CreatePlan(ctx context.Context, p Plan) (Plan, error) {
-	if p.Version == "" {
-		p.Version = "0.1"
-	}
+	p.Version = "0.1" // the store's to set: a new plan is a first draft
+	p.ApprovedAt, p.ApprovedBy = "", ""
 	if p.ReviewMonths == 0 {
 		p.ReviewMonths = 12
 	}
@@ -178,14 +176,15 @@ func (s *Store) isService(ctx context.Context, ci cmdb.CI) bool {
 	return err == nil && t.IsService
 }
 
-// SavePlan saves changes to a plan. A change to an approved plan opens the
-// next revision (1.0 → 1.1), recorded in the document control with change;
-// a stale RowVersion is refused with ECONFLICT.
+// SavePlan saves changes to a plan's fields and sections. The version is
+// the store's: a change to an approved plan N.0 keeps the approved content
+// and opens N.1, recorded in the document control with change; p.Version is
+// ignored. A stale RowVersion is refused with ECONFLICT.
 func (s *Store) SavePlan(ctx context.Context, p Plan, change string) (Plan, error) {
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		old, err := scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", p.ID))
 		if err != nil {
 			return store.Errorf(store.ENotFound, "There is no plan %s.", p.DocNumber)
@@ -193,38 +192,54 @@ func (s *Store) SavePlan(ctx context.Context, p Plan, change string) (Plan, erro
 		if old.RowVersion != p.RowVersion {
 			return store.Errorf(store.EConflict, "Plan %s was changed by someone else since you opened it (now version %s); reload it and apply your change again.", old.DocNumber, old.Version)
 		}
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
+		p.Version = old.Version
+		fields := planFieldChanges(old, p)
+		if len(fields) == 0 {
+			p = old
+			return nil
 		}
-		defer log.Close()
+		if strings.TrimSpace(change) == "" {
+			change = "changed: " + fieldNames(fields)
+		}
 		if old.Status() == Approved {
-			p.Version = nextMinor(old.Version)
-			if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date) VALUES (?, ?, ?, ?)",
-				p.ID, p.Version, change, log.At()[:10]); err != nil {
+			if err := s.keepApproved(ctx, tx, old); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE plan SET doc_number = ?, title = ?, owner = ?, approver = ?, classification = ?,
-			version = ?, review_months = ?, next_review = ?, scope = ?, invocation = ?, major_loss = ?, availability_invoked = ?,
-			recovery = ?, return_to_normal = ?, rto_minutes = ?, rpo_minutes = ?, mtpd_minutes = ?, min_service_level = ?,
-			updated_at = ?, row_version = row_version + 1 WHERE id = ?`,
-			p.DocNumber, p.Title, p.Owner, p.Approver, p.Classification, p.Version, p.ReviewMonths, p.NextReview, p.Scope,
+			review_months = ?, next_review = ?, scope = ?, invocation = ?, major_loss = ?, availability_invoked = ?,
+			recovery = ?, return_to_normal = ?, rto_minutes = ?, rpo_minutes = ?, mtpd_minutes = ?, min_service_level = ?
+			WHERE id = ?`,
+			strings.TrimSpace(p.DocNumber), p.Title, p.Owner, p.Approver, p.Classification, p.ReviewMonths, p.NextReview, p.Scope,
 			p.Invocation, p.MajorLoss, p.AvailabilityInvoked, p.Recovery, p.ReturnToNormal, minutes(p.RTO), minutes(p.RPO),
-			minutes(p.MTPD), p.MinServiceLevel, log.At(), p.ID); err != nil {
+			minutes(p.MTPD), p.MinServiceLevel, p.ID); err != nil {
+			if store.ErrorCode(store.MapError(err)) == store.EConflict {
+				return store.Errorf(store.EConflict, "A plan numbered %s already exists.", p.DocNumber)
+			}
 			return err
 		}
-		p.RowVersion++
-		for _, f := range planFieldChanges(old, p) {
+		for _, f := range fields {
 			if err := log.Add(ctx, "plan", p.ID, f[0], f[1], f[2]); err != nil {
 				return err
 			}
 		}
-		return nil
+		now, err := s.contentChanged(ctx, tx, log, p.ID, change)
+		p.Version, p.RowVersion = now.Version, now.RowVersion
+		return err
 	})
 	return p, err
 }
 
+func fieldNames(fields [][3]string) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f[0]
+	}
+	return strings.Join(names, ", ")
+}
+
+// planFieldChanges lists every field that differs, with its old and new
+// text, for the change log.
 func planFieldChanges(a, b Plan) [][3]string {
 	var out [][3]string
 	add := func(f, x, y string) {
@@ -232,10 +247,13 @@ func planFieldChanges(a, b Plan) [][3]string {
 			out = append(out, [3]string{f, x, y})
 		}
 	}
+	add("doc_number", a.DocNumber, strings.TrimSpace(b.DocNumber))
 	add("title", a.Title, b.Title)
 	add("owner", a.Owner, b.Owner)
 	add("approver", a.Approver, b.Approver)
-	add("version", a.Version, b.Version)
+	add("classification", a.Classification, b.Classification)
+	add("review_months", fmt.Sprint(a.ReviewMonths), fmt.Sprint(b.ReviewMonths))
+	add("next_review", a.NextReview, b.NextReview)
 	add("scope", a.Scope, b.Scope)
 	add("invocation", a.Invocation, b.Invocation)
 	add("major_loss", a.MajorLoss, b.MajorLoss)
@@ -249,228 +267,9 @@ func planFieldChanges(a, b Plan) [][3]string {
 	return out
 }
 
-// Approve approves the plan: a draft becomes 1.0, a revision of N.0 becomes
-// N+1.0; the approver and date are recorded in the plan and in its document
-// control. An unchanged approved plan cannot be approved again.
-func (s *Store) Approve(ctx context.Context, doc, approver string) (Plan, error) {
-	p, err := s.Plan(ctx, doc)
-	if err != nil {
-		return p, err
-	}
-	if strings.TrimSpace(approver) == "" {
-		return p, store.Errorf(store.EInvalid, "Name the approver.")
-	}
-	v, err := approvedVersion(p.Version)
-	if err != nil {
-		return p, store.Errorf(store.EInvalid, "%s: %v.", p.DocNumber, err)
-	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		day := log.At()[:10]
-		if _, err := tx.ExecContext(ctx, `UPDATE plan SET version = ?, approved_at = ?, approved_by = ?, approver = ?,
-			updated_at = ?, row_version = row_version + 1 WHERE id = ?`, v, day, approver, approver, log.At(), p.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date, approver) VALUES (?, ?, ?, ?, ?)",
-			p.ID, v, "approved", day, approver); err != nil {
-			return err
-		}
-		return log.Add(ctx, "plan", p.ID, "version", p.Version, v+" approved by "+approver)
-	})
-	if err != nil {
-		return p, err
-	}
-	return s.Plan(ctx, doc)
-}
-
-// Review records a review of the plan by reviewer: it clears the
-// needs-review flag (the only way to clear it), sets the next review date,
-// and, with an exercise id, records that exercise's review.
-func (s *Store) Review(ctx context.Context, doc, reviewer, notes string, exerciseID int64) (Plan, error) {
-	p, err := s.Plan(ctx, doc)
-	if err != nil {
-		return p, err
-	}
-	if strings.TrimSpace(reviewer) == "" {
-		return p, store.Errorf(store.EInvalid, "Name the reviewer.")
-	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		day := log.At()[:10]
-		var ex any
-		if exerciseID != 0 {
-			res, err := tx.ExecContext(ctx, `UPDATE exercise SET reviewed_at = ?, reviewed_by = ?, review_notes = ?
-				WHERE id = ? AND plan_id = ?`, day, reviewer, notes, exerciseID, p.ID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return store.Errorf(store.ENotFound, "Plan %s has no exercise %d.", p.DocNumber, exerciseID)
-			}
-			ex = exerciseID
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_review (plan_id, exercise_id, at, by, notes, cleared) VALUES (?, ?, ?, ?, ?, ?)",
-			p.ID, ex, day, reviewer, notes, p.NeedsReason); err != nil {
-			return err
-		}
-		next := s.db.Now().AddDate(0, p.ReviewMonths, 0).Format("2006-01-02")
-		if _, err := tx.ExecContext(ctx, `UPDATE plan SET needs_review = 0, needs_review_reason = '', next_review = ?,
-			row_version = row_version + 1 WHERE id = ?`, next, p.ID); err != nil {
-			return err
-		}
-		return log.Add(ctx, "plan", p.ID, "reviewed", p.NeedsReason, "reviewed by "+reviewer+"; next review "+next)
-	})
-	if err != nil {
-		return p, err
-	}
-	return s.Plan(ctx, doc)
-}
-
-// changeMatters says whether a CMDB change can affect a plan: status,
-// location, version, attributes and relations do; a new owner does not.
-func changeMatters(field string) bool {
-	switch {
-	case field == "status", field == "location", field == "version", field == "type", field == "deleted",
-		field == "relation", strings.HasPrefix(field, "relation group"), strings.HasPrefix(field, "attributes."):
-		return true
-	}
-	return false
-}
-
-// AssessChanges assesses every CMDB change since the last assessment
-// against every plan (ISO/IEC 20000: assess the impact of every change on
-// the plans): a change that matters to a CI the plan covers, or to one the
-// service depends on, flags the plan "needs review" with the change that
-// caused it. It reads the change log, so changes from any screen, command
-// or import are seen, whichever process made them.
-func (s *Store) AssessChanges(ctx context.Context) error {
-	var last int64
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM change_log").Scan(&last); err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT id, service_id, assessed_change_id, needs_review FROM plan WHERE assessed_change_id < ?", last)
-	if err != nil {
-		return err
-	}
-	type pending struct {
-		id, service, from int64
-		flagged           bool
-	}
-	var plans []pending
-	for rows.Next() {
-		var p pending
-		if err := rows.Scan(&p.id, &p.service, &p.from, &p.flagged); err != nil {
-			rows.Close()
-			return err
-		}
-		plans = append(plans, p)
-	}
-	rows.Close()
-	if len(plans) == 0 {
-		return nil
-	}
-	g, err := s.cmdb.Graph(ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range plans {
-		covered := map[int64]bool{}
-		for _, h := range g.Downstream([]int64{p.service}).Hits() {
-			covered[h.ID] = true
-		}
-		linked, err := s.db.QueryContext(ctx, "SELECT ci_id FROM plan_ci WHERE plan_id = ?", p.id)
-		if err != nil {
-			return err
-		}
-		for linked.Next() {
-			var id int64
-			linked.Scan(&id)
-			covered[id] = true
-		}
-		linked.Close()
-		reason, major := "", false
-		if !p.flagged {
-			changes, err := s.db.QueryContext(ctx, `SELECT l.entity_id, l.field, l.old_value, l.new_value, l.at, coalesce(c.ref, '')
-				FROM change_log l LEFT JOIN ci c ON c.id = l.entity_id
-				WHERE l.entity = 'ci' AND l.id > ? AND l.id <= ? ORDER BY l.id`, p.from, last)
-			if err != nil {
-				return err
-			}
-			for changes.Next() {
-				var id int64
-				var field, oldV, newV, at, ref string
-				changes.Scan(&id, &field, &oldV, &newV, &at, &ref)
-				if covered[id] && changeMatters(field) && reason == "" {
-					reason = fmt.Sprintf("%s %s: %s → %s (%s)", ref, field, orNone(oldV), orNone(newV), at[:10])
-				}
-				// A change to the service itself, or to how its CIs are
-				// connected, is a major change: the plan must be tested again.
-				if covered[id] && (id == p.service && changeMatters(field) || field == "relation" || field == "deleted") {
-					major = true
-				}
-			}
-			changes.Close()
-		}
-		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-			if reason == "" {
-				_, err := tx.ExecContext(ctx, "UPDATE plan SET assessed_change_id = ? WHERE id = ?", last, p.id)
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE plan SET assessed_change_id = ?, needs_review = 1, needs_review_reason = ?,
-				retest_required = max(retest_required, ?) WHERE id = ?`, last, reason, major, p.id); err != nil {
-				return err
-			}
-			log, err := s.db.NewChangeWriter(ctx, tx)
-			if err != nil {
-				return err
-			}
-			defer log.Close()
-			return log.Add(ctx, "plan", p.id, "needs_review", "", reason)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "—"
 	}
 	return s
-}
-
-// LinkedCIs returns the CIs the plan covers, with what the checks need.
-func (s *Store) LinkedCIs(ctx context.Context, planID int64) ([]LinkedCI, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.ref FROM plan_ci pc JOIN ci c ON c.id = pc.ci_id WHERE pc.plan_id = ? ORDER BY c.id`, planID)
-	if err != nil {
-		return nil, err
-	}
-	var refs []string
-	for rows.Next() {
-		var r string
-		rows.Scan(&r)
-		refs = append(refs, r)
-	}
-	rows.Close()
-	var out []LinkedCI
-	for _, r := range refs {
-		ci, err := s.cmdb.CI(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		l := LinkedCI{Ref: ci.Ref, Name: ci.Name, Status: ci.Status}
-		l.BackupIntervalMinutes, _ = strconv.Atoi(ci.Attributes["backup_interval_minutes"])
-		out = append(out, l)
-	}
-	return out, nil
 }

@@ -67,14 +67,22 @@ func TestPlanLifecycle(t *testing.T) {
 	}
 
 	// Steps: 30 + 180 + 60 min along the critical path = 4 h 30 > RTO 4 h.
-	a, _ := s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Activation, Who: "Incident manager", Action: "Declare the disaster", Duration: 30 * time.Minute})
-	b, _ := s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Recovery, Who: "DBA", Action: "Activate the Shanghai standby database", Duration: 3 * time.Hour, DependsOn: []int64{a.ID}})
-	s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Recovery, Action: "Switch DNS to Shanghai", Duration: 20 * time.Minute, DependsOn: []int64{a.ID}})
-	s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Reconstitution, Who: "Service desk", Action: "Tell customers", Duration: time.Hour, DependsOn: []int64{b.ID}})
-	if err := s.SetRole(ctx, p.DocNumber, "Incident manager", 1, continuity.Contact{Name: "陈静", Mobile: "13800000001"}, continuity.Contact{Name: "王建国", Mobile: "13800000002"}); err != nil {
-		t.Fatal(err)
+	ok := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	s.SetRole(ctx, p.DocNumber, "DBA", 2, continuity.Contact{Name: "张伟", Mobile: "13800000003"}, continuity.Contact{})
+	a, err := s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Activation, Who: "Incident manager", Action: "Declare the disaster", Duration: 30 * time.Minute})
+	ok(err)
+	b, err := s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Recovery, Who: "DBA", Action: "Activate the Shanghai standby database", Duration: 3 * time.Hour, DependsOn: []int64{a.ID}})
+	ok(err)
+	_, err = s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Recovery, Action: "Switch DNS to Shanghai", Duration: 20 * time.Minute, DependsOn: []int64{a.ID}})
+	ok(err)
+	_, err = s.AddStep(ctx, p.DocNumber, continuity.PlanStep{Phase: continuity.Reconstitution, Who: "Service desk", Action: "Tell customers", Duration: time.Hour, DependsOn: []int64{b.ID}})
+	ok(err)
+	ok(s.SetRole(ctx, p.DocNumber, "Incident manager", 1, continuity.Contact{Name: "陈静", Mobile: "13800000001"}, continuity.Contact{Name: "王建国", Mobile: "13800000002"}))
+	ok(s.SetRole(ctx, p.DocNumber, "DBA", 2, continuity.Contact{Name: "张伟", Mobile: "13800000003"}, continuity.Contact{}))
 	steps, _ := s.Steps(ctx, p.ID)
 	roles, _ := s.Roles(ctx, p.ID)
 	linked, _ = s.LinkedCIs(ctx, p.ID)
@@ -113,18 +121,26 @@ func TestPlanLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	act, _ := s.AddAction(ctx, p.DocNumber, continuity.Action{ExerciseID: ex.ID, Description: "Name an owner for the DNS switch", Owner: "王建国", Due: "2026-11-30"})
+	act, err := s.AddAction(ctx, p.DocNumber, continuity.Action{ExerciseID: ex.ID, Description: "Name an owner for the DNS switch", Owner: "王建国", Due: "2026-11-30"})
+	ok(err)
 	list, _ = s.Plans(ctx)
 	if list[0].UnreviewedExercises != 1 || list[0].OpenActions != 1 {
 		t.Errorf("summary: %d unreviewed exercises, %d open actions", list[0].UnreviewedExercises, list[0].OpenActions)
 	}
-	if _, err := s.Review(ctx, p.DocNumber, "", "", ex.ID); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.Review(ctx, p.DocNumber, continuity.ReviewRecord{Outcome: continuity.ReviewAdequate, ExerciseID: ex.ID}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("review without reviewer: %v", err)
 	}
-	p, err = s.Review(ctx, p.DocNumber, "王建国", "continuity.Exercise reviewed; firmware change assessed, no effect on the plan", ex.ID)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := s.Review(ctx, p.DocNumber, continuity.ReviewRecord{Reviewer: "王建国", ExerciseID: ex.ID}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("review without an outcome: %v", err)
 	}
+	reasons, err := s.OpenReasons(ctx, p.ID)
+	ok(err)
+	if len(reasons) != 1 || !strings.Contains(reasons[0].Reason, server.Ref+" version") {
+		t.Fatalf("reasons for review: %+v", reasons)
+	}
+	p, err = s.Review(ctx, p.DocNumber, continuity.ReviewRecord{Reviewer: "王建国", Outcome: continuity.ReviewAdequate,
+		Comment: "Exercise reviewed; firmware change assessed, no effect on the plan", ExerciseID: ex.ID, UpTo: reasons[len(reasons)-1].ID})
+	ok(err)
 	if p.NeedsReview {
 		t.Error("review did not clear the flag")
 	}
@@ -139,14 +155,27 @@ func TestPlanLifecycle(t *testing.T) {
 	}
 
 	// Approval: 0.1 → 1.0; a change opens 1.1; approval → 2.0; no re-approval.
-	p, err = s.Approve(ctx, p.DocNumber, "李总 CIO")
+	// The plan fails checks (its critical path is longer than its RTO): it
+	// is approved only with a reason, which the document control keeps.
+	approval := continuity.Approval{Approver: "李总 CIO", RowVersion: p.RowVersion}
+	if _, err := s.Approve(ctx, p.DocNumber, approval); store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "critical path") {
+		t.Errorf("approval of a plan failing its checks, without a reason: %v", err)
+	}
+	approval.Reason = "RTO to be renegotiated"
+	approval.RowVersion--
+	if _, err := s.Approve(ctx, p.DocNumber, approval); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("approval of text changed since it was read: %v", err)
+	}
+	approval.RowVersion++
+	p, err = s.Approve(ctx, p.DocNumber, approval)
 	if err != nil || p.Version != "1.0" || p.Status() != continuity.Approved || p.ApprovedBy != "李总 CIO" {
 		t.Fatalf("approve: %+v %v", p, err)
 	}
-	if _, err := s.Approve(ctx, p.DocNumber, "李总 CIO"); store.ErrorCode(err) != store.EInvalid {
+	if _, err := s.Approve(ctx, p.DocNumber, continuity.Approval{Approver: "李总 CIO", RowVersion: p.RowVersion, Reason: "x"}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("second approval of 1.0: %v", err)
 	}
 	p.RTO = 6 * time.Hour
+	p.Version = "9.0" // the version is the store's, never the caller's
 	p, err = s.SavePlan(ctx, p, "RTO agreed at 6 h after the exercise")
 	if err != nil || p.Version != "1.1" || p.Status() != continuity.Revised {
 		t.Fatalf("revise: %s %v", p.Version, err)
@@ -156,9 +185,16 @@ func TestPlanLifecycle(t *testing.T) {
 	if _, err := s.SavePlan(ctx, stale, "stale"); store.ErrorCode(err) != store.EConflict {
 		t.Errorf("stale save: %v", err)
 	}
-	p, _ = s.Approve(ctx, p.DocNumber, "李总 CIO")
+	p, err = s.Approve(ctx, p.DocNumber, continuity.Approval{Approver: "李总 CIO", RowVersion: p.RowVersion, Reason: "backup intervals under review"})
+	ok(err)
 	if p.Version != "2.0" {
 		t.Errorf("second approval gives %s, want 2.0", p.Version)
+	}
+	// What 1.0 said is kept: the RTO it was approved with.
+	v1, err := s.ApprovedContent(ctx, p.DocNumber, "1.0")
+	ok(err)
+	if v1.Plan.RTO != 4*time.Hour || len(v1.Steps) != 4 || len(v1.Roles) != 2 {
+		t.Errorf("approved 1.0 content: RTO %v, %d steps, %d roles", v1.Plan.RTO, len(v1.Steps), len(v1.Roles))
 	}
 	revs, _ := s.Revisions(ctx, p.ID)
 	var versions []string
@@ -327,7 +363,7 @@ func TestImportOutages(t *testing.T) {
 		t.Fatalf("import: %+v %v", res, err)
 	}
 	again, err := s.ImportOutages(ctx, good, "Asia/Shanghai", false, nil)
-	if err != nil || again.Created != 0 || again.Updated != 2 {
+	if err != nil || again.Created != 0 || again.Unchanged != 2 {
 		t.Errorf("re-import doubled: %+v %v", again, err)
 	}
 	recs, _ := s.Outages(ctx, "", continuity.Interval{Start: at(shanghai, 2026, 10, 1, 0, 0), End: at(shanghai, 2026, 11, 1, 0, 0)})

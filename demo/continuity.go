@@ -133,7 +133,12 @@ func Continuity(ctx context.Context, cm *cmdb.Store, cs *continuity.Store) error
 			return err
 		}
 		if ps.approve {
-			if _, err := cs.Approve(ctx, p.DocNumber, "李明 Li Ming (CIO)"); err != nil {
+			current, err := cs.Plan(ctx, p.DocNumber)
+			if err != nil {
+				return err
+			}
+			if _, err := cs.Approve(ctx, p.DocNumber, continuity.Approval{Approver: "李明 Li Ming (CIO)", RowVersion: current.RowVersion,
+				Reason: "已知问题将在下次修订中处理 Known issues are addressed in the next revision"}); err != nil {
 				return err
 			}
 		}
@@ -147,7 +152,8 @@ func Continuity(ctx context.Context, cm *cmdb.Store, cs *continuity.Store) error
 				return err
 			}
 			if ps.exercise.Outcome != continuity.Failed {
-				if _, err := cs.Review(ctx, p.DocNumber, "王建国 Wang Jianguo", "演练已评审 Exercise reviewed", ex.ID); err != nil {
+				if _, err := cs.Review(ctx, p.DocNumber, continuity.ReviewRecord{Reviewer: "王建国 Wang Jianguo", Outcome: continuity.ReviewAdequate,
+					Comment: "演练已评审 Exercise reviewed", ExerciseID: ex.ID}); err != nil {
 					return err
 				}
 			}

@@ -67,6 +67,28 @@ func (db *DB) NewChangeWriter(ctx context.Context, tx *sql.Tx) (*ChangeWriter, e
 	}, nil
 }
 
+// LoggedTx runs fn in one transaction with a change-log writer, so that a
+// record's change and its audit entry are written together or not at all.
+func (db *DB) LoggedTx(ctx context.Context, fn func(tx *sql.Tx, log *ChangeWriter) error) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		log, err := db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		return fn(tx, log)
+	})
+}
+
+// Querier is what reads and writes need of a database or a transaction, so
+// that one reader serves both: a screen reads through the database, a
+// write reads its own uncommitted state through its transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // Add records that field of entity id changed from old to new.
 func (w *ChangeWriter) Add(ctx context.Context, entity string, id int64, field, old, new string) error {
 	_, err := w.stmt.ExecContext(ctx, w.at, w.who, w.source, entity, id, field, old, new)

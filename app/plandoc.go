@@ -1,0 +1,197 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/continuity"
+)
+
+// documentView is the document control: every version with its change and
+// approval, approval of the current text, and the distribution list.
+func (s *plansScreen) documentView() fyne.CanvasObject {
+	revs, err := s.store().Revisions(s.ui.ctx, s.draft.ID)
+	if err != nil {
+		return widget.NewLabel(errText(err))
+	}
+	copies, _ := s.store().Distribution(s.ui.ctx, s.draft.ID)
+	revRows := make([][]string, len(revs))
+	for i, r := range revs {
+		revRows[i] = []string{r.Version, r.Date, r.Change, r.Reviewer, r.Approver}
+	}
+	copyRows := make([][]string, len(copies))
+	var selected *continuity.Copy
+	for i, c := range copies {
+		copyRows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued}
+		if c.CopyNo == s.selCopy {
+			selected = &copies[i]
+		}
+	}
+	revTable := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150}, func() [][]string { return revRows })
+	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued")}, []float32{60, 300, 300, 110}, func() [][]string { return copyRows })
+	s.approver = widget.NewEntry()
+	s.approver.SetPlaceHolder(tr("Approver"))
+	s.approver.SetText(s.draft.Approver)
+	s.approve = &widget.Button{Text: tr("Approve…"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: s.onApprove}
+	approveRow := container.NewBorder(nil, nil, widget.NewLabel(trf("Version {{.Version}}: {{.Status}}", map[string]any{"Version": s.draft.Version, "Status": statusText(s.draft)})),
+		s.approve, s.approver)
+	holder, location, issued := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	holder.SetPlaceHolder(tr("Holder"))
+	location.SetPlaceHolder(tr("Location, e.g. the off-site safe"))
+	issued.SetPlaceHolder(s.ui.store.DB.Now().Format("2006-01-02"))
+	if selected != nil {
+		holder.SetText(selected.Holder)
+		location.SetText(selected.Location)
+		issued.SetText(selected.Issued)
+	}
+	s.copyHolder = holder
+	read := func() continuity.Copy {
+		day := issued.Text
+		if day == "" {
+			day = s.ui.store.DB.Now().Format("2006-01-02")
+		}
+		return continuity.Copy{Holder: holder.Text, Location: location.Text, Issued: day}
+	}
+	s.addCopy = &widget.Button{Text: tr("Issue copy"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		if err := s.store().AddCopy(s.ui.ctx, s.draft.DocNumber, read()); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.selCopy = 0
+		s.ui.setStatus(trf("Copy of {{.Doc}} issued to {{.Holder}}", map[string]any{"Doc": s.draft.DocNumber, "Holder": holder.Text}))
+		s.ui.show(s.ui.current)
+	}}
+	s.saveCopy = &widget.Button{Text: tr("Save copy"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
+		if selected == nil {
+			return
+		}
+		c := read()
+		c.CopyNo = selected.CopyNo
+		if err := s.store().UpdateCopy(s.ui.ctx, s.draft.DocNumber, c); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.ui.show(s.ui.current)
+	}}
+	s.removeCopy = &widget.Button{Text: tr("Withdraw copy"), Icon: theme.DeleteIcon(), OnTapped: func() {
+		if selected == nil {
+			return
+		}
+		c := *selected
+		s.confirm(tr("Withdraw copy"), trf("Withdraw copy {{.Copy}} held by {{.Holder}}?", map[string]any{"Copy": c.CopyNo, "Holder": c.Holder}), func() {
+			if err := s.store().RemoveCopy(s.ui.ctx, s.draft.DocNumber, c.CopyNo); err != nil {
+				s.ui.showError(err)
+				return
+			}
+			s.selCopy = 0
+			s.ui.show(s.ui.current)
+		})
+	}}
+	if selected == nil {
+		s.saveCopy.Disable()
+		s.removeCopy.Disable()
+	}
+	copyTable.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(copies) && copies[id.Row].CopyNo != s.selCopy {
+			s.selCopy = copies[id.Row].CopyNo
+			s.ui.show(s.ui.current)
+		}
+	}
+	copyForm := container.NewBorder(nil, container.NewHBox(s.addCopy, s.saveCopy, s.removeCopy), nil, nil, container.NewGridWithColumns(3, holder, location, issued))
+	split := container.NewVSplit(revTable, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable))
+	return container.NewBorder(approveRow, nil, nil, nil, split)
+}
+
+// openItems lists what an approver should know before approving: failing
+// checks, changes not yet reviewed, a re-test required, no exercise held,
+// open actions.
+func (s *plansScreen) openItems() (lines []string, errors int) {
+	ctx := s.ui.ctx
+	steps, _ := s.store().Steps(ctx, s.draft.ID)
+	roles, _ := s.store().Roles(ctx, s.draft.ID)
+	linked, _ := s.store().LinkedCIs(ctx, s.draft.ID)
+	for _, f := range continuity.Check(s.draft, steps, roles, linked) {
+		mark := "⚠ "
+		if f.Severity == "error" {
+			mark = "✖ "
+			errors++
+		}
+		lines = append(lines, mark+msgText(f.Msg, f.Msg.String()))
+	}
+	if reasons, _ := s.store().OpenReasons(ctx, s.draft.ID); len(reasons) > 0 {
+		lines = append(lines, "⚠ "+trf("{{.Count}} changes not yet reviewed", map[string]any{"Count": len(reasons)}))
+	}
+	if s.draft.RetestRequired {
+		lines = append(lines, "⚠ "+tr("A re-test is required"))
+	}
+	exs, _ := s.store().Exercises(ctx, s.draft.ID)
+	held := false
+	for _, e := range exs {
+		held = held || e.Held != ""
+	}
+	if !held {
+		lines = append(lines, "⚠ "+tr("The plan has never been exercised"))
+	}
+	if acts, _ := s.store().Actions(ctx, s.draft.DocNumber, true); len(acts) > 0 {
+		lines = append(lines, "⚠ "+trf("{{.Count}} actions are open", map[string]any{"Count": len(acts)}))
+	}
+	return lines, errors
+}
+
+// onApprove asks before approving: it lists what is open, and when checks
+// fail it asks for the reason that goes into the document control. The
+// approval is of the text the approver has in front of them (its row
+// version); if someone changed it meanwhile, it is refused.
+func (s *plansScreen) onApprove() {
+	lines, errors := s.openItems()
+	s.approveSummary = lines
+	box := container.NewVBox(widget.NewLabel(trf("Approve {{.Doc}} version {{.Version}} as {{.Next}}, approved by {{.Approver}}?",
+		map[string]any{"Doc": s.draft.DocNumber, "Version": s.draft.Version, "Next": nextApproved(s.draft.Version), "Approver": s.approver.Text})))
+	for _, l := range lines {
+		w := widget.NewLabel(l)
+		w.Wrapping = fyne.TextWrapWord
+		box.Add(w)
+	}
+	if len(lines) == 0 {
+		box.Add(widget.NewLabel("✓ " + tr("Nothing is open.")))
+	}
+	s.approveReason = widget.NewMultiLineEntry()
+	s.approveReason.SetPlaceHolder(tr("Why it is approved as it is (required when checks fail)"))
+	s.approveReason.Wrapping = fyne.TextWrapWord
+	if errors > 0 {
+		box.Add(s.approveReason)
+	}
+	rowVersion := s.draft.RowVersion
+	d := dialog.NewCustomConfirm(tr("Approve plan"), tr("Approve"), tr("Cancel"), container.NewVScroll(box), func(ok bool) {
+		if !ok {
+			return
+		}
+		p, err := s.store().Approve(s.ui.ctx, s.draft.DocNumber, continuity.Approval{Approver: s.approver.Text, RowVersion: rowVersion, Reason: s.approveReason.Text})
+		if err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.draft = p
+		s.reload()
+		s.ui.setStatus(trf("{{.Doc}} approved as version {{.Version}}", map[string]any{"Doc": p.DocNumber, "Version": p.Version}))
+		s.ui.show(s.ui.current)
+	}, s.ui.win)
+	d.Resize(fyne.NewSize(620, 420))
+	s.approveDialog = d
+	d.Show()
+}
+
+// nextApproved is the version approval would give, for the question.
+func nextApproved(v string) string {
+	var major, minor int
+	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil || major < 1 {
+		return "1.0"
+	}
+	return fmt.Sprintf("%d.0", major+1)
+}

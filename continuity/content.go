@@ -1,0 +1,208 @@
+package continuity
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"servicebook/store"
+)
+
+// Content is what an approval covers: the plan's fields and sections, its
+// recovery steps, call tree and the CIs it covers. The distribution list is
+// document control (who holds which copy), not content: issuing a copy
+// does not change what was approved.
+type Content struct {
+	Plan  Plan
+	Steps []PlanStep
+	Roles []Role
+	CIs   []LinkedCI
+}
+
+// content reads a plan's content through q, so that a write can read its
+// own transaction's state.
+func (s *Store) content(ctx context.Context, q store.Querier, planID int64) (Content, error) {
+	p, err := scanPlan(q.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", planID))
+	if err != nil {
+		return Content{}, err
+	}
+	c := Content{Plan: p}
+	if c.Steps, err = steps(ctx, q, planID); err != nil {
+		return c, err
+	}
+	if c.Roles, err = roles(ctx, q, planID); err != nil {
+		return c, err
+	}
+	c.CIs, err = linkedCIs(ctx, q, planID)
+	return c, err
+}
+
+// ApprovedContent returns a plan's content as it was when version was
+// approved (the approved version, e.g. "1.0"). Returns ENOTFOUND when that
+// version was never approved.
+func (s *Store) ApprovedContent(ctx context.Context, doc, version string) (Content, error) {
+	var data string
+	err := s.db.QueryRowContext(ctx, `SELECT sn.content FROM plan_snapshot sn JOIN plan p ON p.id = sn.plan_id
+		WHERE p.doc_number = ? AND sn.version = ?`, strings.TrimSpace(doc), version).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Content{}, store.Errorf(store.ENotFound, "%s has no approved version %s.", doc, version)
+	}
+	if err != nil {
+		return Content{}, err
+	}
+	var c Content
+	return c, json.Unmarshal([]byte(data), &c)
+}
+
+// keepApproved stores the content of p's approved version, if it is not
+// kept yet, before anything changes it.
+func (s *Store) keepApproved(ctx context.Context, tx *sql.Tx, p Plan) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM plan_snapshot WHERE plan_id = ? AND version = ?", p.ID, p.Version).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	c, err := s.content(ctx, tx, p.ID)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO plan_snapshot (plan_id, version, approved_at, approved_by, content) VALUES (?, ?, ?, ?, ?)",
+		p.ID, p.Version, p.ApprovedAt, p.ApprovedBy, string(data))
+	return err
+}
+
+// contentChanged is called, inside the write's transaction, by every change
+// to a plan's content (fields, steps, call tree, linked CIs). An approved
+// plan N.0 keeps its approved content and becomes N.1, with a line in the
+// document control naming the change; any plan's row version moves on, so
+// that an approval of what someone read a moment ago fails if it changed.
+// It returns the plan as it is now.
+func (s *Store) contentChanged(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, planID int64, change string) (Plan, error) {
+	p, err := scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", planID))
+	if err != nil {
+		return p, err
+	}
+	if p.Status() == Approved {
+		if err := s.keepApproved(ctx, tx, p); err != nil {
+			return p, err
+		}
+		next := nextMinor(p.Version)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date) VALUES (?, ?, ?, ?)",
+			p.ID, next, change, log.At()[:10]); err != nil {
+			return p, err
+		}
+		if err := log.Add(ctx, "plan", p.ID, "version", p.Version, next+": "+change); err != nil {
+			return p, err
+		}
+		p.Version = next
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE plan SET version = ?, updated_at = ?, row_version = row_version + 1 WHERE id = ?",
+		p.Version, log.At(), p.ID); err != nil {
+		return p, err
+	}
+	p.RowVersion++
+	return p, nil
+}
+
+// planForWrite finds a plan by document number inside a write.
+func planForWrite(ctx context.Context, tx *sql.Tx, doc string) (Plan, error) {
+	p, err := scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.doc_number = ?",
+		strings.TrimSpace(doc)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, store.Errorf(store.ENotFound, "There is no plan %s.", doc)
+	}
+	return p, err
+}
+
+// Approval is one approval decision.
+type Approval struct {
+	Approver string
+	// RowVersion is the row version of the plan the approver read: the
+	// approval is of that text and fails (ECONFLICT) if it has changed.
+	RowVersion int64
+	// Reason is required when the executability checks find errors, and
+	// goes into the document control with the approval.
+	Reason string
+}
+
+// Approve approves the plan: a draft becomes 1.0, a revision of N.0 becomes
+// N+1.0; the approver and date are recorded in the plan and in its document
+// control, and the approved content is kept (ApprovedContent). An
+// unchanged approved plan cannot be approved again; a plan that changed
+// since the approver read it is refused with ECONFLICT; a plan whose checks
+// find errors is approved only with a reason.
+func (s *Store) Approve(ctx context.Context, doc string, a Approval) (Plan, error) {
+	if strings.TrimSpace(a.Approver) == "" {
+		return Plan{}, store.Errorf(store.EInvalid, "Name the approver.")
+	}
+	var approved Plan
+	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		p, err := planForWrite(ctx, tx, doc)
+		if err != nil {
+			return err
+		}
+		if a.RowVersion != p.RowVersion {
+			return store.Errorf(store.EConflict, "Plan %s changed since you read it (now %s, row version %d); read it again before approving.",
+				p.DocNumber, p.Version, p.RowVersion)
+		}
+		v, err := approvedVersion(p.Version)
+		if err != nil {
+			return store.Errorf(store.EInvalid, "%s: %v.", p.DocNumber, err)
+		}
+		c, err := s.content(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		var errs []string
+		for _, f := range Check(c.Plan, c.Steps, c.Roles, c.CIs) {
+			if f.Severity == "error" {
+				errs = append(errs, f.Msg.String())
+			}
+		}
+		change := "approved"
+		if len(errs) > 0 {
+			if strings.TrimSpace(a.Reason) == "" {
+				return store.Errorf(store.EInvalid, "%s fails %d executability check(s): %s. Give a reason to approve it as it is.",
+					p.DocNumber, len(errs), strings.Join(errs, "; "))
+			}
+			change = fmt.Sprintf("approved despite %d failing check(s) (%s): %s", len(errs), strings.Join(errs, "; "), strings.TrimSpace(a.Reason))
+		}
+		day := log.At()[:10]
+		if _, err := tx.ExecContext(ctx, `UPDATE plan SET version = ?, approved_at = ?, approved_by = ?, approver = ?,
+			updated_at = ?, row_version = row_version + 1 WHERE id = ?`, v, day, a.Approver, a.Approver, log.At(), p.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date, approver) VALUES (?, ?, ?, ?, ?)",
+			p.ID, v, change, day, a.Approver); err != nil {
+			return err
+		}
+		if err := log.Add(ctx, "plan", p.ID, "version", p.Version, fmt.Sprintf("%s approved by %s (row version %d)", v, a.Approver, p.RowVersion)); err != nil {
+			return err
+		}
+		if approved, err = scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", p.ID)); err != nil {
+			return err
+		}
+		return s.keepApproved(ctx, tx, approved)
+	})
+	return approved, err
+}
+
+// refuseFuture refuses a date of something that happened (an exercise
+// held, an outage) when it lies after today.
+func (s *Store) refuseFuture(what, day string) error {
+	if day == "" {
+		return nil
+	}
+	today := s.db.Now().Format(time.DateOnly)
+	if day > today {
+		return store.Errorf(store.EInvalid, "%s %s is in the future (today is %s); record it once it has happened.", what, day, today)
+	}
+	return nil
+}
