@@ -28,6 +28,7 @@ type availabilityScreen struct {
 	outages  []continuity.OutageRecord
 
 	periodEntry   *widget.Entry
+	toDate        *widget.Label // says the period has not ended, when it has not
 	table         *widget.Table
 	chart         fyne.CanvasObject
 	newOutage     outageForm
@@ -78,13 +79,24 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 		s.ui.show(s.ui.current)
 	}
 	show := &widget.Button{Text: tr("Show"), OnTapped: func() { s.periodEntry.OnSubmitted(s.periodEntry.Text) }}
-	top := container.NewBorder(nil, nil, widget.NewLabel(tr("Period (2026-10, 2026-Q4, 2026)")), show, s.periodEntry)
+	s.toDate = nil
+	var top fyne.CanvasObject = container.NewBorder(nil, nil, widget.NewLabel(tr("Period (2026-10, 2026-Q4, 2026)")), show, s.periodEntry)
+	if len(s.results) > 0 && s.results[0].ToDate {
+		// A figure for a period that has not ended counts the time so far.
+		s.toDate = widget.NewLabel("⏱ " + trf("To date: {{.Period}} has not ended; the figures count the time up to {{.Until}}.",
+			map[string]any{"Period": s.results[0].Period.Label, "Until": s.results[0].Until.In(s.results[0].Period.Start.Location()).Format("2006-01-02 15:04")}))
+		s.toDate.Importance = widget.WarningImportance
+		top = container.NewVBox(top, s.toDate)
+	}
 	rows := func() [][]string {
 		out := make([][]string, len(s.results))
 		for i, r := range s.results {
 			met := tr("met")
 			if !r.Met {
 				met = tr("MISSED")
+			}
+			if r.ToDate {
+				met += " " + tr("(to date)")
 			}
 			gaps := ""
 			if r.Uninvestigated > 0 {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -131,6 +132,15 @@ func TestAvailabilityScreen(t *testing.T) {
 	}
 	if missed == 0 {
 		t.Error("no service missed its target in the sample October")
+	}
+	// October has ended; this month has not, and the screen says so.
+	if a.toDate != nil {
+		t.Error("October is shown as to date")
+	}
+	a.period = time.Now().Format("2006-01")
+	ui.show(ui.current)
+	if a.toDate == nil || !strings.Contains(a.toDate.Text, "has not ended") {
+		t.Error("this month's availability does not say it is to date")
 	}
 	a.periodEntry.SetText("October")
 	a.periodEntry.OnSubmitted("October")

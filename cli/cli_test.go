@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // run runs the command line in-process against db and returns its exit
@@ -260,6 +262,15 @@ func TestContinuityStory(t *testing.T) {
 	if !strings.Contains(out, "99.640 %") || !strings.Contains(out, "MISSED") || !strings.Contains(out, "1 not investigated") ||
 		!regexp.MustCompile(`\s2\s+1\.33 h`).MatchString(out) {
 		t.Errorf("availability:\n%s", out)
+	}
+	// This month has not ended: its figures are to date, never counting the
+	// rest of the month as time the service was up; next year has not begun.
+	thisMonth := time.Now().Format("2006-01")
+	if out := mustRun(t, db, "availability", "--period", thisMonth); !strings.Contains(out, "met to date") || !strings.Contains(out, "To date: "+thisMonth+" has not ended") {
+		t.Errorf("availability of this month:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "availability", "--period", fmt.Sprint(time.Now().Year()+1)); code != 1 || !strings.Contains(errOut, "has not begun") {
+		t.Errorf("availability of next year: %d %s", code, errOut)
 	}
 	if code, _, errOut := run(t, db, "outage", "add", "--service", banking, "--start", "yesterday"); code != 1 || !strings.Contains(errOut, "not a time") {
 		t.Errorf("bad outage time: %d %s", code, errOut)

@@ -522,6 +522,9 @@ func (c availabilityCmd) Run(ctx context.Context, app *App) error {
 		if !r.Met {
 			met = "MISSED"
 		}
+		if r.ToDate {
+			met += " to date"
+		}
 		gap := ""
 		if r.Uninvestigated > 0 {
 			gap = fmt.Sprintf("%d not investigated", r.Uninvestigated)
@@ -531,6 +534,10 @@ func (c availabilityCmd) Run(ctx context.Context, app *App) error {
 			strconv.Itoa(r.Outages), hours(r.MTRS), hours(r.MTBF), fmt.Sprintf("%.3f %%", r.Derived), gap})
 	}
 	printTable(app.Stdout, []string{"SERVICE", "AGREED", "DOWN", "AVAILABILITY", "TARGET", "", "BUDGET LEFT", "OUTAGES", "MTRS", "MTBF", "FROM DEPENDENCIES", "GAPS"}, rows, 40)
+	if len(res) > 0 && res[0].ToDate {
+		fmt.Fprintf(app.Stdout, "To date: %s has not ended; every figure counts the time up to %s, not the rest of the period.\n",
+			c.Period, res[0].Until.In(res[0].Period.Start.Location()).Format("2006-01-02 15:04 MST"))
+	}
 	if len(rows) == 0 {
 		fmt.Fprintln(app.Stdout, "No service has an availability target yet: servicebook target set CI-… --percent 99.9")
 	}

@@ -39,16 +39,26 @@ type Result struct {
 	// ErrorBudget is the downtime the target still allows (negative when
 	// the target was missed).
 	ErrorBudget time.Duration
-	Outages     int           // unplanned outages that caused downtime
+	Outages     int           // unplanned outages that caused downtime; overlapping ones count once
 	MTRS        time.Duration // mean time to restore service
 	MTBF        time.Duration // mean time between failures (agreed time up, per outage)
+	// ToDate is set when the period has not ended: every figure counts the
+	// time up to now only, never the future as time the service was up.
+	ToDate bool
+	Until  time.Time // the end of the time counted: the period's end, or now
 }
 
 // Compute measures availability over span, for service hours, outages,
-// a planned-downtime policy and a target percentage. Open outages last
-// until now (or the end of span, whichever is first). Overlapping outages
-// are counted once; outage time outside the service hours does not count.
+// a planned-downtime policy and a target percentage. A span that has not
+// ended is measured up to now (ToDate): the future is not time the service
+// was up. Open outages last until now. Overlapping outages are counted
+// once, in the downtime and in the number of outages; outage time outside
+// the service hours does not count.
 func Compute(span Interval, hours ServiceHours, outages []Outage, policy PlannedPolicy, target float64, now time.Time) Result {
+	toDate := now.Before(span.End)
+	if toDate {
+		span.End = maxTime(now, span.Start)
+	}
 	windows := hours.Windows(span)
 	var unplanned, planned, partial []Interval
 	var unplannedOutages []Interval
@@ -86,8 +96,10 @@ func Compute(span Interval, hours ServiceHours, outages []Outage, policy Planned
 		Degraded: total(intersect(agreed, union(partial))),
 		Planned:  total(plannedInHours),
 		Target:   target,
+		ToDate:   toDate,
+		Until:    span.End,
 	}
-	for _, iv := range unplannedOutages {
+	for _, iv := range union(unplannedOutages) {
 		if total(intersect(agreed, []Interval{iv})) > 0 {
 			r.Outages++
 		}

@@ -131,6 +131,9 @@ func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]
 		if err != nil {
 			return nil, store.Errorf(store.EInvalid, "%v.", err)
 		}
+		if !p.Start.Before(s.db.Now()) {
+			return nil, store.Errorf(store.EInvalid, "%s has not begun: availability is measured over time that has passed.", period)
+		}
 		recs, err := s.Outages(ctx, t.ServiceRef, p.Interval)
 		if err != nil {
 			return nil, err
