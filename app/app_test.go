@@ -575,3 +575,30 @@ func TestExportFromTheWindowReimportsUnchanged(t *testing.T) {
 		t.Error("the check shows no result")
 	}
 }
+
+// TestImpactShowsRedundancyAlreadyLost: with one database node under
+// maintenance, the impact tab says its partner is a single point of
+// failure, and the partner's failure reaches the services.
+func TestImpactShowsRedundancyAlreadyLost(t *testing.T) {
+	ui := newTestUI(t)
+	found, _ := ui.store.CMDB.Search(ui.ctx, "bj-db-02", 1)
+	db2, err := ui.store.CMDB.CI(ui.ctx, found[0].Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db2.Status = cmdb.StatusMaintenance
+	if _, err := ui.store.CMDB.UpdateCI(ui.ctx, db2); err != nil {
+		t.Fatal(err)
+	}
+	c := ui.gotoCIs()
+	test.Type(c.search, "bj-db-01")
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	c.impactView()
+	if text := c.impactExposed.Text; !strings.Contains(text, "bj-db-02 is down, so") || !strings.Contains(text, "bj-db-01 is a single point of failure") {
+		t.Errorf("impact tab does not show the lost redundancy: %q", text)
+	}
+	rep, err := ui.store.CMDB.Impact(ui.ctx, []string{c.selected.Ref}, true, 0)
+	if err != nil || rep.TotalServices == 0 {
+		t.Errorf("bj-db-01 failing while bj-db-02 is in maintenance reaches %d services: %v", rep.TotalServices, err)
+	}
+}

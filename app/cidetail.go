@@ -261,6 +261,10 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 	holder := container.NewStack()
 	cost := widget.NewLabel("")
 	cost.Wrapping = fyne.TextWrapWord
+	exposed := widget.NewLabel("")
+	exposed.Wrapping = fyne.TextWrapWord
+	exposed.Importance = widget.WarningImportance
+	c.impactExposed = exposed
 	upstream, asGraph := true, false
 	// Others that fail at the same time, as in a site or power failure.
 	also := widget.NewEntry()
@@ -277,6 +281,10 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 			holder.Objects = []fyne.CanvasObject{impactTree(rep)}
 		}
 		holder.Refresh()
+		exposed.SetText("")
+		if err == nil && len(rep.Exposed) > 0 {
+			exposed.SetText(exposureText(rep.Exposed))
+		}
 		cost.SetText("")
 		if upstream && err == nil {
 			cost.SetText(c.changeCostText(rep))
@@ -304,7 +312,30 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 	c.impactAlso = also
 	controls := container.NewVBox(container.NewHBox(direction, widget.NewSeparator(), form),
 		container.NewBorder(nil, nil, nil, &widget.Button{Text: tr("Analyse"), OnTapped: func() { also.OnSubmitted(also.Text) }}, also))
-	return container.NewBorder(controls, cost, nil, nil, holder)
+	return container.NewBorder(container.NewVBox(controls, exposed), cost, nil, nil, holder)
+}
+
+// exposureText says which redundancy is lost already: members under
+// maintenance or retired, and the partners now single points of failure.
+func exposureText(exposed []cmdb.ExposedGroup) string {
+	names := func(cis []cmdb.CI) string {
+		var out []string
+		for _, c := range cis {
+			out = append(out, c.Ref+" "+c.Name)
+		}
+		return strings.Join(out, ", ")
+	}
+	lines := []string{"⚠ " + tr("Redundancy already lost (under maintenance or retired counts as down):")}
+	for _, e := range exposed {
+		if len(e.Left) == 1 {
+			lines = append(lines, trf("{{.Dependent}} ({{.Group}}): {{.Down}} is down, so {{.Left}} is a single point of failure",
+				map[string]any{"Dependent": e.Dependent.Ref + " " + e.Dependent.Name, "Group": e.Group, "Down": names(e.Down), "Left": names(e.Left)}))
+		} else {
+			lines = append(lines, trf("{{.Dependent}} ({{.Group}}): {{.Down}} down, {{.Count}} left",
+				map[string]any{"Dependent": e.Dependent.Ref + " " + e.Dependent.Name, "Group": e.Group, "Down": names(e.Down), "Count": len(e.Left)}))
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // changeCostText is the cost information a change request needs: the run

@@ -64,6 +64,8 @@ type ciScreen struct {
 	impactForm  *widget.RadioGroup // tree or graph
 	impactAlso  *widget.Entry      // more CIs failing at the same time
 	alsoFailing string
+	// impactExposed says which redundancy is already lost, for tests
+	impactExposed *widget.Label
 }
 
 func newCIScreen(ui *UI) *ciScreen {

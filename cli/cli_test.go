@@ -90,6 +90,12 @@ func TestNewUserStory(t *testing.T) {
 	if !strings.Contains(out, "status") || !strings.Contains(out, "maintenance") || !strings.Contains(out, "attributes.memory_gb") {
 		t.Errorf("diff:\n%s", out)
 	}
+	// With that host in maintenance, another host's failure shows the
+	// redundancy already lost in its HA cluster.
+	if out = mustRun(t, db, "impact", refOf(t, mustRun(t, db, "search", "bj-esx-02"), "bj-esx-02")); !strings.Contains(out, "Redundancy already lost") ||
+		!strings.Contains(out, "(under maintenance) down") {
+		t.Errorf("impact with a host in maintenance:\n%s", out)
+	}
 	out = mustRun(t, db, "ci", "history", dbNode)
 	if !regexp.MustCompile(`cli\s+status\s+in_service\s+maintenance`).MatchString(out) {
 		t.Errorf("history:\n%s", out)

@@ -77,6 +77,13 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 	default:
 		fmt.Fprintf(out, "What %s depends on:\n", strings.Join(names, ", "))
 	}
+	if len(rep.Exposed) > 0 {
+		fmt.Fprintf(out, "\nRedundancy already lost (CIs under maintenance or retired count as down):\n")
+		for _, e := range rep.Exposed {
+			fmt.Fprintf(out, "  %s %s, group %s: %s down; %s\n", e.Dependent.Ref, e.Dependent.Name, e.Group,
+				ciList(e.Down, true), exposureLeft(e.Left))
+		}
+	}
 	svcs := rep.Services()
 	what := "impacted"
 	if !upstream {
@@ -290,4 +297,27 @@ func (c exportCIsCmd) Run(ctx context.Context, app *App) error {
 	}
 	fmt.Fprintf(app.Stdout, "Exported %d CIs and %d relations to %s\n", len(cis), len(rels), strings.Join(paths, " and "))
 	return nil
+}
+
+// ciList names CIs with their status where it is not in service.
+func ciList(cis []cmdb.CI, status bool) string {
+	var parts []string
+	for _, c := range cis {
+		p := c.Ref + " " + c.Name
+		if status && c.Status != cmdb.StatusInService {
+			p += " (" + c.Status.Label() + ")"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func exposureLeft(left []cmdb.CI) string {
+	switch len(left) {
+	case 0:
+		return "no member left: it is down already"
+	case 1:
+		return ciList(left, false) + " is now a single point of failure"
+	}
+	return ciList(left, false) + " left"
 }

@@ -1,6 +1,7 @@
 package cmdb
 
 import (
+	"sort"
 	"sync"
 )
 
@@ -186,6 +187,8 @@ type Walk struct {
 	parent []int32  // node -> the node it was reached from
 	via    []arc    // node -> the arc it was reached over
 	extra  []int64  // starting CIs that have no relations at all
+	// exposed is redundancy already lost when the walk began
+	exposed []Exposure
 }
 
 // Len returns how many CIs the walk reached, the starting CIs included.
@@ -254,7 +257,25 @@ func (w *Walk) PathsTo(ids []int64) map[int64][]Hit {
 // A dependent whose dependencies form a redundancy group is impacted only
 // when every member of that group is down. Cycles are harmless: each CI is
 // reached once, at its smallest depth.
-func (g *Graph) Upstream(failed []int64) *Walk {
+func (g *Graph) Upstream(failed []int64) *Walk { return g.UpstreamOf(failed, nil) }
+
+// Exposure is redundancy already lost before the failure analysed: members
+// of a dependent's redundancy group that are down (under maintenance or
+// retired), and the members left, which have become single points of
+// failure for it.
+type Exposure struct {
+	DependentID int64
+	Group       string
+	Down, Left  []int64
+}
+
+// UpstreamOf is Upstream for a CMDB in which some CIs are not in service
+// (down maps their ids to their status). A retired CI carries no load: it
+// is neither impacted nor passes impact on. A CI under maintenance or
+// retired counts as a fallen member of its redundancy groups before
+// anything fails, so its partners fail the group alone; the walk reports
+// that exposure.
+func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	w := g.start(failed)
@@ -262,11 +283,34 @@ func (g *Graph) Upstream(failed []int64) *Walk {
 	// arcs rather than CIs is exact because every arc of a CI is visited
 	// exactly once, when the CI goes down.
 	fallen := make([]int32, len(g.slotSize))
+	var retired []bool
+	if len(down) > 0 {
+		retired = make([]bool, len(g.ids))
+		for id, st := range down {
+			n, ok := g.index[id]
+			if !ok {
+				continue
+			}
+			retired[n] = st == StatusRetired
+			if w.depth[n] != 0 {
+				continue // one of the CIs failing now: the walk counts it
+			}
+			for _, a := range g.neededBy[n] {
+				if a.group != 0 {
+					fallen[a.slot]++
+				}
+			}
+		}
+		w.exposed = g.exposures(down, fallen)
+	}
 	for head := 0; head < len(w.order); head++ {
 		n := w.order[head]
+		if retired != nil && retired[n] {
+			continue
+		}
 		depth := w.depth[n]
 		for _, a := range g.neededBy[n] {
-			if w.depth[a.node] != 0 {
+			if w.depth[a.node] != 0 || retired != nil && retired[a.node] {
 				continue
 			}
 			if a.group != 0 {
@@ -280,6 +324,47 @@ func (g *Graph) Upstream(failed []int64) *Walk {
 	}
 	return w
 }
+
+// exposures lists the redundancy groups that have lost members before the
+// walk: for each, the members down and those left.
+func (g *Graph) exposures(down map[int64]Status, fallen []int32) []Exposure {
+	var out []Exposure
+	seen := map[int32]bool{}
+	for id := range down {
+		n, ok := g.index[id]
+		if !ok {
+			continue
+		}
+		for _, a := range g.neededBy[n] {
+			if a.group == 0 || seen[a.slot] || fallen[a.slot] == 0 {
+				continue
+			}
+			seen[a.slot] = true
+			e := Exposure{DependentID: g.ids[a.node], Group: g.groups[a.group]}
+			for _, m := range g.needs[a.node] {
+				if m.group != a.group {
+					continue
+				}
+				if _, isDown := down[g.ids[m.node]]; isDown {
+					e.Down = append(e.Down, g.ids[m.node])
+				} else {
+					e.Left = append(e.Left, g.ids[m.node])
+				}
+			}
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].DependentID != out[j].DependentID {
+			return out[i].DependentID < out[j].DependentID
+		}
+		return out[i].Group < out[j].Group
+	})
+	return out
+}
+
+// Exposed returns the redundancy lost before the walk (see UpstreamOf).
+func (w *Walk) Exposed() []Exposure { return w.exposed }
 
 // Downstream returns everything the given CIs depend on, directly or
 // through others, each at its smallest depth. Redundancy does not matter

@@ -136,3 +136,41 @@ func TestGraphAddAndRemoveKeepIndexCurrent(t *testing.T) {
 		t.Errorf("after removing one of two relations: %v", ids)
 	}
 }
+
+// TestImpactKnowsWhatIsAlreadyDown: a cluster node under maintenance makes
+// its partner a single point of failure; a retired CI carries no load and
+// is not impacted.
+func TestImpactKnowsWhatIsAlreadyDown(t *testing.T) {
+	// 1 service -> 2 app -> 6 database, which runs on 7 or 8 (db-cluster);
+	// 2 also runs on 3 (a VM) hosted in 4; 5 is a retired old VM that 2 was
+	// once related to.
+	g := NewGraph([]Relation{
+		rel(1, DependsOn, 2, ""),
+		rel(2, DependsOn, 6, ""),
+		rel(6, RunsOn, 7, "db-cluster"),
+		rel(6, RunsOn, 8, "db-cluster"),
+		rel(2, RunsOn, 3, ""),
+		rel(3, HostedIn, 4, ""),
+		rel(2, RunsOn, 5, ""),
+		rel(9, DependsOn, 4, ""), // 9 is retired and still related to the host
+	})
+	down := map[int64]Status{8: StatusMaintenance, 5: StatusRetired, 9: StatusRetired}
+	if got, want := depths(g.UpstreamOf([]int64{7}, down)), map[int64]int{7: 0, 6: 1, 2: 2, 1: 3}; !reflect.DeepEqual(got, want) {
+		t.Errorf("node 7 fails while 8 is in maintenance: %v, want %v", got, want)
+	}
+	if got, want := depths(g.Upstream([]int64{7})), map[int64]int{7: 0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ignoring status, one node down impacts nothing: %v, want %v", got, want)
+	}
+	w := g.UpstreamOf([]int64{4}, down)
+	if got, want := depths(w), map[int64]int{4: 0, 3: 1, 2: 2, 1: 3}; !reflect.DeepEqual(got, want) {
+		t.Errorf("a retired CI is not impacted: %v, want %v", got, want)
+	}
+	if got := depths(g.UpstreamOf([]int64{5}, down)); !reflect.DeepEqual(got, map[int64]int{5: 0}) {
+		t.Errorf("a retired CI carries no load: %v", got)
+	}
+	exposed := w.Exposed()
+	if len(exposed) != 1 || exposed[0].DependentID != 6 || exposed[0].Group != "db-cluster" ||
+		!reflect.DeepEqual(exposed[0].Down, []int64{8}) || !reflect.DeepEqual(exposed[0].Left, []int64{7}) {
+		t.Errorf("exposures: %+v", exposed)
+	}
+}

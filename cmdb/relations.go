@@ -259,6 +259,17 @@ type ImpactReport struct {
 	// Total is how many CIs were reached besides the starting ones;
 	// TotalServices how many of them are services.
 	Total, TotalServices int
+	// Exposed is redundancy already lost before the failure analysed (an
+	// upstream analysis only): a group whose members are under maintenance
+	// or retired, and the members left, now single points of failure.
+	Exposed []ExposedGroup
+}
+
+// ExposedGroup is an Exposure with its CIs read back.
+type ExposedGroup struct {
+	Dependent  CI
+	Group      string
+	Down, Left []CI
 }
 
 // Services returns the impacted (or depended-on) services.
@@ -297,7 +308,11 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 	}
 	var walk *Walk
 	if upstream {
-		walk = g.Upstream(start)
+		down, err := s.outOfService(ctx)
+		if err != nil {
+			return rep, err
+		}
+		walk = g.UpstreamOf(start, down)
 	} else {
 		walk = g.Downstream(start)
 	}
@@ -338,6 +353,9 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 	if err != nil {
 		return rep, err
 	}
+	if err := s.readExposures(ctx, walk.Exposed(), &rep); err != nil {
+		return rep, err
+	}
 	for _, pass := range []bool{true, false} { // services first
 		for _, h := range chosen {
 			if services[h.ID] != pass {
@@ -356,6 +374,54 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 		}
 	}
 	return rep, nil
+}
+
+// outOfService returns the CIs that are not in service (under maintenance
+// or retired), which impact analysis treats as already down.
+func (s *Store) outOfService(ctx context.Context) (map[int64]Status, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, status FROM ci WHERE status IN ('maintenance', 'retired')")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Status{}
+	for rows.Next() {
+		var id int64
+		var st Status
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+// readExposures reads back the CIs of the redundancy already lost.
+func (s *Store) readExposures(ctx context.Context, exposed []Exposure, rep *ImpactReport) error {
+	if len(exposed) == 0 {
+		return nil
+	}
+	var ids []int64
+	for _, e := range exposed {
+		ids = append(ids, e.DependentID)
+		ids = append(ids, e.Down...)
+		ids = append(ids, e.Left...)
+	}
+	cis, err := s.CIsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range exposed {
+		g := ExposedGroup{Dependent: cis[e.DependentID], Group: e.Group}
+		for _, id := range e.Down {
+			g.Down = append(g.Down, cis[id])
+		}
+		for _, id := range e.Left {
+			g.Left = append(g.Left, cis[id])
+		}
+		rep.Exposed = append(rep.Exposed, g)
+	}
+	return nil
 }
 
 // serviceIDs returns the ids of every CI whose type is a service.
