@@ -47,15 +47,18 @@ func (s *Store) CreateFiscalYear(ctx context.Context, fy FiscalYear) (FiscalYear
 	if fy.Year < 1990 || fy.Year > 2200 || fy.StartMonth < 1 || fy.StartMonth > 12 || len(fy.Currency) != 3 {
 		return fy, store.Errorf(store.EInvalid, "A fiscal year needs a year (e.g. 2026), a start month 1–12 and a three-letter currency (e.g. CNY).")
 	}
-	res, err := s.db.ExecContext(ctx, "INSERT INTO fiscal_year (year, start_month, currency) VALUES (?, ?, ?)", fy.Year, fy.StartMonth, fy.Currency)
-	if err != nil {
-		if store.ErrorCode(store.MapError(err)) == store.EConflict {
-			return fy, store.Errorf(store.EConflict, "Fiscal year %d already exists.", fy.Year)
+	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO fiscal_year (year, start_month, currency) VALUES (?, ?, ?)", fy.Year, fy.StartMonth, fy.Currency)
+		if err != nil {
+			if store.ErrorCode(store.MapError(err)) == store.EConflict {
+				return store.Errorf(store.EConflict, "Fiscal year %d already exists.", fy.Year)
+			}
+			return err
 		}
-		return fy, err
-	}
-	fy.ID, _ = res.LastInsertId()
-	return fy, nil
+		fy.ID, _ = res.LastInsertId()
+		return log.Add(ctx, "fiscal_year", fy.ID, "created", "", fmt.Sprintf("%d from %s, %s", fy.Year, fy.MonthLabel(1), fy.Currency))
+	})
+	return fy, err
 }
 
 // FiscalYear returns the fiscal year with a number. Returns ENOTFOUND.
@@ -295,9 +298,24 @@ func (s *Store) SaveProfile(ctx context.Context, name, kind string, mapping map[
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO import_profile (name, kind, mapping) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, mapping = excluded.mapping`, strings.TrimSpace(name), kind, string(data))
-	return store.MapError(err)
+	return s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		var old string
+		if err := tx.QueryRowContext(ctx, "SELECT mapping FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_profile (name, kind, mapping) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, mapping = excluded.mapping`, strings.TrimSpace(name), kind, string(data)); err != nil {
+			return err
+		}
+		if old == string(data) {
+			return nil
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, "SELECT rowid FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&id); err != nil {
+			return err
+		}
+		return log.Add(ctx, "import_profile", id, strings.TrimSpace(name), old, string(data))
+	})
 }
 
 // Profile returns a saved column mapping. Returns ENOTFOUND.
