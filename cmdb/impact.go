@@ -301,8 +301,8 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 				}
 			}
 		}
-		w.exposed = g.exposures(down, fallen)
 	}
+	before := append([]int32(nil), fallen...)
 	for head := 0; head < len(w.order); head++ {
 		n := w.order[head]
 		if retired != nil && retired[n] {
@@ -322,19 +322,19 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 			w.reach(a.node, n, depth, a)
 		}
 	}
+	if len(down) > 0 {
+		w.exposed = g.exposures(down, before, w.order)
+	}
 	return w
 }
 
-// exposures lists the redundancy groups that have lost members before the
-// walk: for each, the members down and those left.
-func (g *Graph) exposures(down map[int64]Status, fallen []int32) []Exposure {
+// exposures lists the redundancy groups that had lost members before the
+// walk and that the failure analysed reaches: for each, the members down
+// and those left.
+func (g *Graph) exposures(down map[int64]Status, fallen []int32, reached []int32) []Exposure {
 	var out []Exposure
 	seen := map[int32]bool{}
-	for id := range down {
-		n, ok := g.index[id]
-		if !ok {
-			continue
-		}
+	for _, n := range reached {
 		for _, a := range g.neededBy[n] {
 			if a.group == 0 || seen[a.slot] || fallen[a.slot] == 0 {
 				continue

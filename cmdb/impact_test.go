@@ -168,7 +168,10 @@ func TestImpactKnowsWhatIsAlreadyDown(t *testing.T) {
 	if got := depths(g.UpstreamOf([]int64{5}, down)); !reflect.DeepEqual(got, map[int64]int{5: 0}) {
 		t.Errorf("a retired CI carries no load: %v", got)
 	}
-	exposed := w.Exposed()
+	if len(w.Exposed()) != 0 {
+		t.Errorf("the host's failure does not touch the database cluster, yet: %+v", w.Exposed())
+	}
+	exposed := g.UpstreamOf([]int64{7}, down).Exposed()
 	if len(exposed) != 1 || exposed[0].DependentID != 6 || exposed[0].Group != "db-cluster" ||
 		!reflect.DeepEqual(exposed[0].Down, []int64{8}) || !reflect.DeepEqual(exposed[0].Left, []int64{7}) {
 		t.Errorf("exposures: %+v", exposed)
