@@ -1,5 +1,5 @@
-// Command servicebook keeps an organisation's CMDB, continuity and capacity
-// plans and service budgets in one SQLite file. See README.md.
+// Command servicebook keeps an organisation's CMDB, continuity and
+// availability plans and service budgets in one SQLite file. See README.md.
 //
 // main.go is the only file that imports Fyne's app package (it needs cgo and
 // OpenGL); everything else builds and tests without a display.

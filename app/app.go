@@ -395,7 +395,7 @@ func (ui *UI) onBackup() {
 
 func (ui *UI) onAbout() {
 	dialog.ShowInformation(tr("About servicebook"),
-		trf("servicebook {{.Version}}\nCMDB, continuity, capacity and budgets for ISO/IEC 20000.\nDatabase: {{.Path}}",
+		trf("servicebook {{.Version}}\nCMDB, continuity and availability, and service budgets for ISO/IEC 20000.\nDatabase: {{.Path}}",
 			map[string]any{"Version": ui.store.Version, "Path": ui.store.Path}), ui.win)
 }
 

@@ -98,7 +98,7 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	var root cli
 	parser, err := kong.New(&root,
 		kong.Name("servicebook"),
-		kong.Description("servicebook keeps your CMDB, continuity and capacity plans and service budgets (ISO/IEC 20000) in one file.\nWith no command it opens the window."),
+		kong.Description("servicebook keeps your CMDB, continuity and availability plans and service budgets (ISO/IEC 20000) in one file.\nWith no command it opens the window."),
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
 		kong.Vars{"version": Version},

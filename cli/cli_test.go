@@ -269,6 +269,12 @@ func TestContinuityStory(t *testing.T) {
 		!regexp.MustCompile(`\s2\s+1\.33 h`).MatchString(out) {
 		t.Errorf("availability:\n%s", out)
 	}
+	// Deleting a service that plans, outages and budgets refer to is
+	// refused, naming them.
+	if code, _, errOut := run(t, db, "ci", "delete", banking, "--yes"); code != 1 || !strings.Contains(errOut, "plan SM-09001 (the service it covers)") ||
+		!strings.Contains(errOut, "rows of outage") || !strings.Contains(errOut, "budget line") {
+		t.Errorf("deleting a referenced service: %d %s", code, errOut)
+	}
 	// This month has not ended: its figures are to date, never counting the
 	// rest of the month as time the service was up; next year has not begun.
 	thisMonth := time.Now().Format("2006-01")

@@ -548,6 +548,15 @@ func (s *Store) DeleteCI(ctx context.Context, ref string) error {
 		if err != nil {
 			return err
 		}
+		// Relations go with the CI; other records that refer to it (plans,
+		// outages, budget lines …) are evidence: name them and refuse.
+		if refs, err := store.References(ctx, tx, "ci", ci.ID, "relation"); err != nil || len(refs) > 0 {
+			if err != nil {
+				return err
+			}
+			return store.Errorf(store.EConflict, "%s %s is still referred to by %s; change or remove those first, or retire the CI instead.",
+				ci.Ref, ci.Name, strings.Join(refs, "; "))
+		}
 		rels, err := queryRelations(ctx, tx, "WHERE r.from_id = ? OR r.to_id = ?", ci.ID, ci.ID)
 		if err != nil {
 			return err
