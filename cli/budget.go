@@ -15,6 +15,7 @@ type budgetCmd struct {
 	FY       budgetFYCmd       `cmd:"" name:"fy" help:"Fiscal years: new, list."`
 	Import   budgetImportCmd   `cmd:"" help:"Import budget lines from a finance spreadsheet (XLSX or CSV)."`
 	Lines    budgetLinesCmd    `cmd:"" help:"List a fiscal year's budget lines."`
+	Line     budgetLineCmd     `cmd:"" help:"One budget line: add, set amounts, approve, revise."`
 	Rule     budgetRuleCmd     `cmd:"" help:"Set how an indirect cost pool is allocated to services."`
 	Allocate budgetAllocateCmd `cmd:"" help:"Allocate the indirect cost pools and show the trace."`
 	Actuals  budgetActualsCmd  `cmd:"" help:"Actual spend: import, list, add."`
@@ -497,4 +498,160 @@ func closedText(fy budget.FiscalYear, years []budget.ServiceYear) string {
 		return "none yet"
 	}
 	return fy.MonthLabel(1) + " to " + fy.MonthLabel(closed)
+}
+
+type budgetLineCmd struct {
+	Add     budgetLineAddCmd     `cmd:"" help:"Add a budget line by hand: a service's direct cost or an indirect pool."`
+	Set     budgetLineSetCmd     `cmd:"" help:"Set a proposed line's amounts: a year amount phased evenly, or month by month."`
+	Approve budgetLineApproveCmd `cmd:"" help:"Approve a proposed line."`
+	Revise  budgetLineReviseCmd  `cmd:"" help:"Open a revision of an approved line (the approved line is kept)."`
+}
+
+// yearOrMonths reads the amounts of a line: --year phased evenly over the
+// twelve months, or --month N=AMOUNT for each month given.
+func yearOrMonths(fy budget.FiscalYear, year string, months []string) ([12]budget.Money, error) {
+	var out [12]budget.Money
+	d := budget.Decimals(fy.Currency)
+	if year != "" && len(months) > 0 {
+		return out, usageError{"give --year or --month, not both"}
+	}
+	if year != "" {
+		a, err := budget.ParseAmount(year, d)
+		if err != nil {
+			return out, store.Errorf(store.EInvalid, "--year %q is not an amount in %s; write it as finance does, e.g. 120,000.00.", year, fy.Currency)
+		}
+		return budget.Phase(a, nil)
+	}
+	for _, m := range months {
+		k, v, ok := strings.Cut(m, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(k))
+		if !ok || err != nil || n < 1 || n > 12 {
+			return out, usageError{fmt.Sprintf("--month %q: write it as FISCAL-MONTH=AMOUNT, e.g. 3=10,000.00", m)}
+		}
+		a, err := budget.ParseAmount(v, d)
+		if err != nil {
+			return out, store.Errorf(store.EInvalid, "--month %d: %q is not an amount in %s.", n, v, fy.Currency)
+		}
+		out[n-1] = a
+	}
+	return out, nil
+}
+
+type budgetLineAddCmd struct {
+	FY          int      `name:"fy" required:"" help:"Fiscal year."`
+	Service     string   `help:"The service (reference or name) whose direct cost this is."`
+	Pool        string   `help:"Or: the indirect cost pool."`
+	Category    string   `required:"" help:"assets, licences, resources, overheads, external, people, facilities (or 资产, 许可证, …)."`
+	Capex       bool     `help:"Capital expenditure (default: operating)."`
+	CostCentre  string   `help:"Cost centre."`
+	GL          string   `name:"gl" help:"GL account (text: leading zeros are kept)."`
+	Description string   `help:"What the line is for."`
+	Supplier    string   `help:"Supplier."`
+	Year        string   `help:"The year's amount, phased evenly over the months (e.g. 120,000.00)."`
+	Month       []string `help:"Or the amount of a fiscal month, as N=AMOUNT (repeat)." placeholder:"N=AMOUNT" sep:"none"`
+}
+
+func (c budgetLineAddCmd) Run(ctx context.Context, app *App) error {
+	fy, err := app.fiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	category, err := budget.ParseCategory(c.Category)
+	if err != nil {
+		return store.Errorf(store.EInvalid, "--category: %v", err)
+	}
+	amounts, err := yearOrMonths(fy, c.Year, c.Month)
+	if err != nil {
+		return err
+	}
+	l, err := app.Budget.AddLine(cliContext(ctx), fy, budget.Line{ServiceRef: c.Service, Pool: c.Pool, Category: category, Capex: c.Capex,
+		CostCentre: c.CostCentre, GLAccount: c.GL, Description: c.Description, Supplier: c.Supplier, Amounts: amounts})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Added line %d: %s %s for the year (proposed).\n", l.ID, fy.Currency, l.Total().Format(budget.Decimals(fy.Currency)))
+	return nil
+}
+
+type budgetLineSetCmd struct {
+	FY    int      `name:"fy" required:"" help:"Fiscal year."`
+	Line  int64    `arg:"" help:"Line number (budget lines lists them)."`
+	Year  string   `help:"The year's amount, phased evenly."`
+	Month []string `help:"The amount of a fiscal month, as N=AMOUNT (repeat); other months keep theirs." placeholder:"N=AMOUNT" sep:"none"`
+}
+
+func (c budgetLineSetCmd) Run(ctx context.Context, app *App) error {
+	fy, err := app.fiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	lines, err := app.Budget.Lines(ctx, fy)
+	if err != nil {
+		return err
+	}
+	var line *budget.Line
+	for i := range lines {
+		if lines[i].ID == c.Line {
+			line = &lines[i]
+		}
+	}
+	if line == nil {
+		return store.Errorf(store.ENotFound, "Fiscal year %d has no budget line %d.", fy.Year, c.Line)
+	}
+	amounts := line.Amounts
+	if c.Year != "" {
+		if amounts, err = yearOrMonths(fy, c.Year, nil); err != nil {
+			return err
+		}
+	}
+	given, err := yearOrMonths(fy, "", c.Month)
+	if err != nil {
+		return err
+	}
+	for _, m := range c.Month {
+		k, _, _ := strings.Cut(m, "=")
+		n, _ := strconv.Atoi(strings.TrimSpace(k))
+		amounts[n-1] = given[n-1]
+	}
+	if err := app.Budget.SetAmounts(cliContext(ctx), c.Line, amounts); err != nil {
+		return err
+	}
+	var total budget.Money
+	for _, a := range amounts {
+		total += a
+	}
+	fmt.Fprintf(app.Stdout, "Line %d: %s %s for the year.\n", c.Line, fy.Currency, total.Format(budget.Decimals(fy.Currency)))
+	return nil
+}
+
+type budgetLineApproveCmd struct {
+	Line int64  `arg:"" help:"Line number."`
+	By   string `required:"" help:"Approver."`
+}
+
+func (c budgetLineApproveCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Budget.ApproveLine(cliContext(ctx), c.Line, c.By); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Line %d approved by %s.\n", c.Line, c.By)
+	return nil
+}
+
+type budgetLineReviseCmd struct {
+	Line int64 `arg:"" help:"Line number of an approved line."`
+}
+
+func (c budgetLineReviseCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	id, err := app.Budget.Revise(cliContext(ctx), c.Line)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Line %d is the revision of line %d (proposed; the approved line is kept). Change it with: servicebook budget line set %d …\n", id, c.Line, id)
+	return nil
 }

@@ -319,8 +319,112 @@ func (c ciHistoryCmd) Run(ctx context.Context, app *App) error {
 }
 
 type typeCmd struct {
-	List typeListCmd `cmd:"" help:"List CI types and their attributes."`
-	Add  typeAddCmd  `cmd:"" help:"Define a new CI type."`
+	List   typeListCmd   `cmd:"" help:"List CI types and their attributes."`
+	Add    typeAddCmd    `cmd:"" help:"Define a new CI type."`
+	Edit   typeEditCmd   `cmd:"" help:"Change a CI type: names, service or not, attributes."`
+	Delete typeDeleteCmd `cmd:"" help:"Delete a CI type that no CI has."`
+}
+
+type typeEditCmd struct {
+	Key        string   `arg:"" help:"The type's key."`
+	Name       *string  `help:"English name."`
+	NameZh     *string  `name:"name-zh" help:"Chinese name."`
+	Service    *bool    `help:"CIs of this type are services (--service=false: they are not)."`
+	Attr       []string `help:"Add or replace an attribute: KEY:KIND[:required][:CHOICE|CHOICE…]." placeholder:"SPEC"`
+	RemoveAttr []string `help:"Remove an attribute by key (the values CIs hold stay in their history)." placeholder:"KEY"`
+}
+
+func (c typeEditCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	types, err := app.CMDB.Types(ctx)
+	if err != nil {
+		return err
+	}
+	var t cmdb.Type
+	for _, x := range types {
+		if x.Key == c.Key {
+			t = x
+		}
+	}
+	if t.ID == 0 {
+		return store.Errorf(store.ENotFound, "There is no CI type %q.", c.Key)
+	}
+	if c.Name != nil {
+		t.Name = *c.Name
+	}
+	if c.NameZh != nil {
+		t.NameZh = *c.NameZh
+	}
+	if c.Service != nil {
+		t.IsService = *c.Service
+	}
+	for _, key := range c.RemoveAttr {
+		kept := t.Attributes[:0]
+		for _, a := range t.Attributes {
+			if a.Key != key {
+				kept = append(kept, a)
+			}
+		}
+		if len(kept) == len(t.Attributes) {
+			return store.Errorf(store.ENotFound, "%s has no attribute %q.", t.Key, key)
+		}
+		t.Attributes = kept
+	}
+	for _, spec := range c.Attr {
+		a, err := parseAttrSpec(spec)
+		if err != nil {
+			return err
+		}
+		replaced := false
+		for i := range t.Attributes {
+			if t.Attributes[i].Key == a.Key {
+				t.Attributes[i], replaced = a, true
+			}
+		}
+		if !replaced {
+			t.Attributes = append(t.Attributes, a)
+		}
+	}
+	saved, err := app.CMDB.SaveType(cliContext(ctx), t)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Saved CI type %s (%s) with %d attribute(s).\n", saved.Key, saved.Name, len(saved.Attributes))
+	return nil
+}
+
+type typeDeleteCmd struct {
+	Key string `arg:"" help:"The type's key."`
+}
+
+func (c typeDeleteCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.CMDB.DeleteType(cliContext(ctx), c.Key); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Deleted CI type %s.\n", c.Key)
+	return nil
+}
+
+// parseAttrSpec reads KEY:KIND[:required][:CHOICE|CHOICE…].
+func parseAttrSpec(spec string) (cmdb.AttrDef, error) {
+	parts := strings.Split(spec, ":")
+	if len(parts) < 2 {
+		return cmdb.AttrDef{}, store.Errorf(store.EInvalid, "--attr %q: write it as KEY:KIND, e.g. runtime_minutes:number", spec)
+	}
+	a := cmdb.AttrDef{Key: parts[0], Name: strings.ReplaceAll(parts[0], "_", " "), Kind: cmdb.AttrKind(parts[1])}
+	for _, p := range parts[2:] {
+		if p == "required" {
+			a.Required = true
+		} else {
+			a.Choices = append(a.Choices, strings.Split(p, "|")...)
+		}
+	}
+	return a, nil
 }
 
 type typeListCmd struct{}
@@ -368,17 +472,9 @@ func (c typeAddCmd) Run(ctx context.Context, app *App) error {
 	}
 	t := cmdb.Type{Key: c.Key, Name: c.Name, NameZh: c.NameZh, IsService: c.Service}
 	for _, spec := range c.Attr {
-		parts := strings.Split(spec, ":")
-		if len(parts) < 2 {
-			return store.Errorf(store.EInvalid, "--attr %q: write it as KEY:KIND, e.g. runtime_minutes:number", spec)
-		}
-		a := cmdb.AttrDef{Key: parts[0], Name: strings.ReplaceAll(parts[0], "_", " "), Kind: cmdb.AttrKind(parts[1])}
-		for _, p := range parts[2:] {
-			if p == "required" {
-				a.Required = true
-			} else {
-				a.Choices = append(a.Choices, strings.Split(p, "|")...)
-			}
+		a, err := parseAttrSpec(spec)
+		if err != nil {
+			return err
 		}
 		t.Attributes = append(t.Attributes, a)
 	}

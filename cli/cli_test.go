@@ -84,6 +84,16 @@ func TestNewUserStory(t *testing.T) {
 		t.Errorf("dependencies of Internet banking:\n%s", out)
 	}
 
+	mustRun(t, db, "type", "add", "ups", "--name", "UPS", "--attr", "runtime_minutes:number")
+	if out := mustRun(t, db, "type", "edit", "ups", "--name-zh", "不间断电源", "--attr", "battery:text:required", "--remove-attr", "runtime_minutes"); !strings.Contains(out, "1 attribute(s)") {
+		t.Errorf("type edit: %s", out)
+	}
+	mustRun(t, db, "type", "delete", "ups")
+	if code, _, errOut := run(t, db, "type", "delete", "server"); code != 1 || !strings.Contains(errOut, "built-in") {
+		t.Errorf("deleting a built-in type: %d %s", code, errOut)
+	}
+	mustRun(t, db, "baseline", "take", "scratch")
+	mustRun(t, db, "baseline", "delete", "scratch", "--yes")
 	mustRun(t, db, "baseline", "take", "before-CHG-1042", "--note", "CAB")
 	mustRun(t, db, "ci", "set", dbNode, "--status", "维护中", "--attr", "内存(GB)=2048")
 	out = mustRun(t, db, "baseline", "diff", "before-CHG-1042")
@@ -398,6 +408,22 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	}
 	if out := mustRun(t, db, "budget", "change-cost", "--fy", "2026", refOf(t, mustRun(t, db, "search", "bj-san-01"), "bj-san-01")); !strings.Contains(out, "Internet banking") {
 		t.Errorf("change cost:\n%s", out)
+	}
+	// A line by hand, its amounts, approval and revision, from a script.
+	out = mustRun(t, db, "budget", "line", "add", "--fy", "2027", "--service", "网上银行", "--category", "外部服务", "--description", "渗透测试", "--year", "120,000")
+	line := regexp.MustCompile(`Added line (\d+): CNY 120,000.00`).FindStringSubmatch(out)
+	if line == nil {
+		t.Fatalf("line add: %s", out)
+	}
+	if out := mustRun(t, db, "budget", "line", "set", line[1], "--fy", "2027", "--month", "12=30,000"); !strings.Contains(out, "CNY 140,000.00") {
+		t.Errorf("line set: %s", out)
+	}
+	mustRun(t, db, "budget", "line", "approve", line[1], "--by", "李明")
+	if code, _, errOut := run(t, db, "budget", "line", "set", line[1], "--fy", "2027", "--year", "1"); code != 1 || !strings.Contains(errOut, "approved") {
+		t.Errorf("changing an approved line: %d %s", code, errOut)
+	}
+	if out := mustRun(t, db, "budget", "line", "revise", line[1]); !strings.Contains(out, "the approved line is kept") {
+		t.Errorf("revise: %s", out)
 	}
 	prof := filepath.Join(dir, "p.csv")
 	os.WriteFile(prof, []byte("业务,费用类,项目,1月\n网上银行,许可证,x,1\n"), 0o600)

@@ -114,9 +114,29 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 }
 
 type baselineCmd struct {
-	Take baselineTakeCmd `cmd:"" help:"Freeze the CMDB as it is now under a name."`
-	List baselineListCmd `cmd:"" help:"List baselines."`
-	Diff baselineDiffCmd `cmd:"" help:"Compare a baseline with today, or with another baseline."`
+	Take   baselineTakeCmd   `cmd:"" help:"Freeze the CMDB as it is now under a name."`
+	List   baselineListCmd   `cmd:"" help:"List baselines."`
+	Diff   baselineDiffCmd   `cmd:"" help:"Compare a baseline with today, or with another baseline."`
+	Delete baselineDeleteCmd `cmd:"" help:"Delete a baseline (the change log keeps when it was taken and what it held)."`
+}
+
+type baselineDeleteCmd struct {
+	Name string `arg:"" help:"The baseline's name."`
+	Yes  bool   `help:"Confirm the deletion."`
+}
+
+func (c baselineDeleteCmd) Run(ctx context.Context, app *App) error {
+	if !c.Yes {
+		return store.Errorf(store.EInvalid, "Deleting baseline %q cannot be undone; add --yes to confirm.", c.Name)
+	}
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.CMDB.DeleteBaseline(cliContext(ctx), c.Name); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Deleted baseline %s.\n", c.Name)
+	return nil
 }
 
 type baselineTakeCmd struct {

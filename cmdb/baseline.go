@@ -282,3 +282,26 @@ func (s *Store) DiffBaselines(ctx context.Context, from, to string) (Diff, error
 	d.FromName, d.ToName = from, to
 	return d, nil
 }
+
+// DeleteBaseline deletes a baseline and its frozen copy; the change log
+// keeps when it was taken and what it held. Returns ENOTFOUND.
+func (s *Store) DeleteBaseline(ctx context.Context, name string) error {
+	return s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		var id int64
+		var takenAt, takenBy string
+		var cis, rels int
+		err := tx.QueryRowContext(ctx, `SELECT id, taken_at, taken_by, (SELECT count(*) FROM baseline_ci WHERE baseline_id = b.id),
+			(SELECT count(*) FROM baseline_relation WHERE baseline_id = b.id) FROM baseline b WHERE name = ?`,
+			strings.TrimSpace(name)).Scan(&id, &takenAt, &takenBy, &cis, &rels)
+		if err == sql.ErrNoRows {
+			return store.Errorf(store.ENotFound, "There is no baseline named %q.", name)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM baseline WHERE id = ?", id); err != nil {
+			return err
+		}
+		return log.Add(ctx, "baseline", id, "deleted", fmt.Sprintf("%s: taken %s by %s, %d CIs, %d relations", name, takenAt, takenBy, cis, rels), "")
+	})
+}

@@ -737,3 +737,35 @@ func (s *Store) Counts(ctx context.Context) (byType map[string]int, byStatus map
 	}
 	return byType, byStatus, rows.Err()
 }
+
+// DeleteType deletes a CI type that no CI has. Built-in types stay.
+// Returns ENOTFOUND, or EINVALID naming how many CIs still have the type.
+func (s *Store) DeleteType(ctx context.Context, key string) error {
+	return s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		types, err := queryTypes(ctx, tx, "WHERE key = ?", strings.TrimSpace(key))
+		if err != nil {
+			return err
+		}
+		if len(types) == 0 {
+			return store.Errorf(store.ENotFound, "There is no CI type %q.", key)
+		}
+		t := types[0]
+		if t.Builtin {
+			return store.Errorf(store.EInvalid, "%s is a built-in type; it cannot be deleted.", t.Key)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM ci WHERE type_id = ?", t.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return store.Errorf(store.EInvalid, "%d CI(s) are of type %s; change their type or delete them first.", n, t.Key)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM ci_type WHERE id = ?", t.ID); err != nil {
+			return err
+		}
+		if err := bumpCIRev(ctx, tx); err != nil {
+			return err
+		}
+		return log.Add(ctx, "ci_type", t.ID, "deleted", fmt.Sprintf("%s (%s, %d attributes)", t.Key, t.Name, len(t.Attributes)), "")
+	})
+}

@@ -242,6 +242,8 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			return bs.SaveProfile(ctx, "finance", "budget", map[string]string{"service": "业务"})
 		}},
 		{method: "DeleteCI", source: "gui", do: func(ctx context.Context) error { return cm.DeleteCI(ctx, ci.Ref) }},
+		{method: "DeleteBaseline", source: "cli", do: func(ctx context.Context) error { return cm.DeleteBaseline(ctx, "before-test") }},
+		{method: "DeleteType", source: "gui", do: func(ctx context.Context) error { return cm.DeleteType(ctx, "ups") }},
 	}
 	_ = revID
 	covered := map[string]bool{}
