@@ -248,8 +248,23 @@ func TestBaselineTakeChangeCompare(t *testing.T) {
 	}
 	b.name = "before-CHG-1042"
 	test.Tap(b.take)
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("a second baseline with the same name was not refused with a message")
+	if text := dialogText(t, ui); !strings.Contains(text, `A baseline named "before-CHG-1042" already exists`) {
+		t.Errorf("a second baseline with the same name was not refused with a message naming it: %q", text)
+	}
+	ui.win.Canvas().Overlays().Top().Hide()
+	ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
+	// Deleting asks first, and names the baseline.
+	b.selected = "before-CHG-1042"
+	ui.show(ui.current)
+	b.selected = "before-CHG-1042"
+	b.remove.Enable()
+	test.Tap(b.remove)
+	if text := dialogText(t, ui); !strings.Contains(text, "Delete the baseline before-CHG-1042?") {
+		t.Errorf("deletion asks: %q", text)
+	}
+	tapDialog(t, ui, "Yes")
+	if len(b.list) != 0 {
+		t.Errorf("%d baselines after deleting the only one", len(b.list))
 	}
 }
 

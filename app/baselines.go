@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,9 +24,11 @@ type baselineScreen struct {
 	diff      *cmdb.Diff
 	comparing bool
 
-	take    *widget.Button
-	compare *widget.Button
-	table   *widget.Table
+	take     *widget.Button
+	compare  *widget.Button
+	remove   *widget.Button
+	table    *widget.Table
+	selected string // the baseline selected in the list
 }
 
 func (b *baselineScreen) title() string { return tr("Baselines") }
@@ -48,7 +51,7 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	note.SetText(b.note)
 	note.OnChanged = func(s string) { b.note = s }
 	b.take = &widget.Button{Text: tr("Take baseline"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: b.onTake}
-	takeRow := container.NewBorder(nil, nil, widget.NewLabel(tr("New baseline")), b.take, container.NewGridWithColumns(2, name, note))
+	takeRow := container.NewBorder(nil, nil, widget.NewLabel(tr("New baseline")), container.NewHBox(b.take), container.NewGridWithColumns(2, name, note))
 
 	rows := make([][]string, len(b.list))
 	for i, bl := range b.list {
@@ -57,6 +60,14 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	}
 	listTable := textTable([]string{tr("Name"), tr("Taken"), tr("By"), tr("CIs"), tr("Relations"), tr("Note")},
 		[]float32{220, 140, 100, 70, 80, 300}, func() [][]string { return rows })
+	b.remove = &widget.Button{Text: tr("Delete baseline"), Icon: theme.DeleteIcon(), OnTapped: b.onDelete}
+	b.remove.Disable()
+	listTable.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(b.list) {
+			b.selected = b.list[id.Row].Name
+			b.remove.Enable()
+		}
+	}
 
 	names := make([]string, len(b.list))
 	for i, bl := range b.list {
@@ -100,7 +111,7 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	b.table = textTable([]string{tr("Change"), tr("Reference"), tr("Name"), tr("Field"), tr("Before"), tr("After")},
 		[]float32{110, 110, 260, 180, 220, 220}, func() [][]string { return diffRows })
 	top := container.NewVBox(takeRow, widget.NewSeparator())
-	split := container.NewVSplit(listTable, container.NewBorder(container.NewVBox(compareRow, summary), nil, nil, nil, b.table))
+	split := container.NewVSplit(container.NewBorder(nil, container.NewHBox(b.remove), nil, nil, listTable), container.NewBorder(container.NewVBox(compareRow, summary), nil, nil, nil, b.table))
 	split.Offset = 0.3
 	return container.NewBorder(top, nil, nil, nil, split)
 }
@@ -164,4 +175,32 @@ func (b *baselineScreen) onCompare() {
 			b.ui.show(b.ui.current)
 		}
 	})
+}
+
+// onDelete deletes the selected baseline after asking; the change log keeps
+// when it was taken and what it held.
+func (b *baselineScreen) onDelete() {
+	name := b.selected
+	if name == "" {
+		return
+	}
+	dialog.ShowConfirm(tr("Delete baseline"), trf("Delete the baseline {{.Name}}? This cannot be undone; the change log keeps when it was taken.",
+		map[string]any{"Name": name}), func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := b.ui.store.CMDB.DeleteBaseline(b.ui.ctx, name); err != nil {
+			b.ui.showError(err)
+			return
+		}
+		if b.from == name {
+			b.from = ""
+		}
+		if b.to == name {
+			b.to = ""
+		}
+		b.selected, b.diff = "", nil
+		b.ui.setStatus(trf("Deleted baseline {{.Name}}", map[string]any{"Name": name}))
+		b.ui.show(b.ui.current)
+	}, b.ui.win)
 }

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,6 +22,7 @@ type typesScreen struct {
 	problems []string  // problems from the last save
 	list     *widget.List
 	save     *widget.Button
+	remove   *widget.Button
 	inputs   map[string]*widget.Entry
 }
 
@@ -140,7 +142,28 @@ func (s *typesScreen) form() fyne.CanvasObject {
 	problems.Importance = widget.DangerImportance
 	problems.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(head, widget.NewSeparator(), bold(tr("Attributes")), rows, container.NewHBox(addAttr), problems)
-	return container.NewBorder(nil, container.NewHBox(s.save), nil, nil, container.NewVScroll(body))
+	s.remove = &widget.Button{Text: tr("Delete type"), Icon: theme.DeleteIcon(), OnTapped: s.onDelete}
+	if d.ID == 0 || d.Builtin {
+		s.remove.Disable()
+	}
+	return container.NewBorder(nil, container.NewHBox(s.save, s.remove), nil, nil, container.NewVScroll(body))
+}
+
+// onDelete deletes a user-defined type that no CI has, after asking.
+func (s *typesScreen) onDelete() {
+	key := s.draft.Key
+	dialog.ShowConfirm(tr("Delete type"), trf("Delete the CI type {{.Key}}?", map[string]any{"Key": key}), func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := s.ui.store.CMDB.DeleteType(s.ui.ctx, key); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.selected = -2
+		s.ui.setStatus(trf("Deleted CI type {{.Key}}", map[string]any{"Key": key}))
+		s.ui.show(s.ui.current)
+	}, s.ui.win)
 }
 
 func splitChoices(v string) []string {
