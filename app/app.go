@@ -250,6 +250,7 @@ func (ui *UI) menu() *fyne.MainMenu {
 			fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
 			recent,
 			fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
+			fyne.NewMenuItem(tr("Restore…"), ui.onRestore),
 			fyne.NewMenuItem(tr("Export CIs…"), ui.onExport),
 			fyne.NewMenuItem(tr("Check database"), ui.onCheck),
 			fyne.NewMenuItemSeparator(),
@@ -391,6 +392,47 @@ func (ui *UI) onBackup() {
 	}, ui.win)
 	d.SetFileName("servicebook-backup-" + time.Now().Format("20060102-1504") + ".db")
 	d.Show()
+}
+
+// onRestore asks for a backup, checks it, and asks before it replaces the
+// open database with it.
+func (ui *UI) onRestore() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		ui.confirmRestore(path)
+	}, ui.win)
+}
+
+// confirmRestore checks the backup at path and asks before restoring it.
+func (ui *UI) confirmRestore(path string) {
+	if _, err := store.CheckBackup(ui.ctx, path); err != nil {
+		ui.showError(err)
+		return
+	}
+	dialog.ShowConfirm(tr("Restore"), trf("{{.Backup}} passes its integrity check. Replace {{.Path}} with it? The database as it is now is kept beside it.",
+		map[string]any{"Backup": path, "Path": ui.store.Path}), func(ok bool) {
+		if ok {
+			ui.restoreFrom(path)
+		}
+	}, ui.win)
+}
+
+// restoreFrom replaces the open database with the backup at path and
+// opens the restored database.
+func (ui *UI) restoreFrom(path string) {
+	target := ui.store.Path
+	ui.store.DB.Close()
+	kept, err := store.Restore(ui.ctx, target, path, time.Now())
+	ui.openDatabase(target)
+	if err != nil {
+		ui.showError(err)
+		return
+	}
+	ui.setStatus(trf("Restored from {{.Backup}}; the database as it was is kept as {{.Kept}}", map[string]any{"Backup": path, "Kept": kept}))
 }
 
 func (ui *UI) onAbout() {

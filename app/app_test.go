@@ -617,3 +617,34 @@ func TestImpactShowsRedundancyAlreadyLost(t *testing.T) {
 		t.Errorf("bj-db-01 failing while bj-db-02 is in maintenance reaches %d services: %v", rep.TotalServices, err)
 	}
 }
+
+// TestRestoreInTheWindow: File → Restore… checks the backup, asks, and
+// the window goes on with the restored database.
+func TestRestoreInTheWindow(t *testing.T) {
+	ui := newTestUI(t)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := ui.store.DB.Backup(ui.ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ui.store.CMDB.CreateCI(ui.ctx, cmdb.CI{TypeKey: "server", Name: "after-the-backup", Status: cmdb.StatusInService, Criticality: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ui.confirmRestore(backup)
+	if text := dialogText(t, ui); !strings.Contains(text, "passes its integrity check") {
+		t.Errorf("restore asks: %q", text)
+	}
+	tapDialog(t, ui, "Yes")
+	if found, _ := ui.store.CMDB.Search(ui.ctx, "after-the-backup", 1); len(found) != 0 {
+		t.Error("the window still shows the database as it was before the restore")
+	}
+	if !strings.Contains(ui.status.Text, "kept as") {
+		t.Errorf("status after restore: %q", ui.status.Text)
+	}
+	// A file that is not a backup is refused before anything is replaced.
+	notes := filepath.Join(t.TempDir(), "notes.db")
+	os.WriteFile(notes, []byte("hello"), 0o600)
+	ui.confirmRestore(notes)
+	if text := dialogText(t, ui); !strings.Contains(text, "not a servicebook backup") {
+		t.Errorf("restore from a text file: %q", text)
+	}
+}

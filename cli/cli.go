@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -87,6 +88,7 @@ type cli struct {
 	Availability availabilityCmd `cmd:"" help:"Availability per service for a period, against its target."`
 	Budget       budgetCmd       `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
 	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
+	Restore      restoreCmd      `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
 	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
 }
 
@@ -285,6 +287,47 @@ func (c backupCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Backed up %s to %s\n", app.DBPath, to)
+	return nil
+}
+
+type restoreCmd struct {
+	Backup string `arg:"" help:"The backup file to restore."`
+	Yes    bool   `help:"Confirm: the database is replaced by the backup (the database as it was is kept beside it)."`
+}
+
+func (c restoreCmd) Run(ctx context.Context, app *App) error {
+	target := app.DBPath
+	if target == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return err
+		}
+		target = p
+	}
+	if _, err := store.CheckBackup(ctx, c.Backup); err != nil {
+		return err
+	}
+	if !c.Yes {
+		return store.Errorf(store.EInvalid, "%s passes its checks. Restoring replaces %s with it; add --yes to do so.", c.Backup, target)
+	}
+	kept, err := store.Restore(ctx, target, c.Backup, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Restored %s from %s (integrity and references checked).\n", target, c.Backup)
+	if kept != "" {
+		fmt.Fprintf(app.Stdout, "The database as it was is kept as %s.\n", kept)
+	}
+	// Opening brings an older backup's schema up to date.
+	app.DBPath = target
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	_, total, err := app.CMDB.ListCIs(ctx, cmdb.Filter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "It holds %d CIs.\n", total)
 	return nil
 }
 

@@ -449,3 +449,30 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 		t.Errorf("unknown fiscal year: %d %s", code, errOut)
 	}
 }
+
+// TestRestoreFromTheCommandLine: a backup is checked, then restored only
+// with --yes, and the database as it was is kept.
+func TestRestoreFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	mustRun(t, db, "demo")
+	backup := filepath.Join(dir, "copy.db")
+	mustRun(t, db, "backup", "--to", backup)
+	mustRun(t, db, "ci", "add", "--type", "server", "--name", "after-the-backup")
+	if code, _, errOut := run(t, db, "restore", backup); code != 1 || !strings.Contains(errOut, "passes its checks") || !strings.Contains(errOut, "--yes") {
+		t.Errorf("restore without --yes: %d %s", code, errOut)
+	}
+	out := mustRun(t, db, "restore", backup, "--yes")
+	if !strings.Contains(out, "It holds 96 CIs") || !strings.Contains(out, "kept as "+db+".before-restore-") {
+		t.Errorf("restore: %s", out)
+	}
+	kept := regexp.MustCompile(`kept as (\S+)\.`).FindStringSubmatch(out)[1]
+	if out := mustRun(t, kept, "search", "after-the-backup"); !strings.Contains(out, "after-the-backup") {
+		t.Errorf("the database as it was lacks the CI added after the backup: %s", out)
+	}
+	notes := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notes, []byte("hello"), 0o600)
+	if code, _, errOut := run(t, db, "restore", notes, "--yes"); code != 1 || !strings.Contains(errOut, "not a servicebook backup") {
+		t.Errorf("restore from a text file: %d %s", code, errOut)
+	}
+}
