@@ -447,9 +447,18 @@ func NormalizeValue(def AttrDef, raw string, refExists func(string) bool) (strin
 }
 
 // ParseDate reads a date as people write it: 2026-03-01, 2026/3/1,
-// 2026年3月1日, or 2026-03-01T00:00:00Z.
+// 2026年3月1日, 2026-03-01T00:00:00Z, or as a spreadsheet stores a date
+// cell: a serial day number (46082 is 2026-03-01; a time of day after the
+// point is dropped). Serials are taken for the years 1954–2119 only, so
+// that a bare number is not read as a date by accident.
 func ParseDate(text string) (time.Time, error) {
 	t := strings.TrimSpace(text)
+	if f, err := strconv.ParseFloat(t, 64); err == nil {
+		if f < 20000 || f >= 80000 || strings.ContainsAny(t, "eE+-") {
+			return time.Time{}, store.M(MsgNotDate, "Value", text)
+		}
+		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f)), nil
+	}
 	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(t)
 	for _, layout := range []string{"2006-1-2", time.RFC3339, "2006-1-2 15:04:05", "2006-1-2 15:04"} {
 		if d, err := time.Parse(layout, t); err == nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -124,19 +125,29 @@ func ciWorkbook(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relat
 	if err != nil {
 		return err
 	}
-	header, keys := ciHeader(types)
-	ciRows := make([][]string, len(cis))
-	for i, c := range cis {
-		ciRows[i] = ciRow(c, keys)
-	}
-	relRows := make([][]string, len(rels))
-	for i, r := range rels {
-		relRows[i] = relationRow(r)
-	}
-	if err := streamSheet(f, "CIs", header, ciRows, headStyle, map[int]bool{5: true}); err != nil {
+	dateFormat := "yyyy-mm-dd"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
+	if err != nil {
 		return err
 	}
-	if err := streamSheet(f, "Relations", relationHeader, relRows, headStyle, nil); err != nil {
+	header, keys := ciHeader(types)
+	kinds := attrKinds(types)
+	ciRows := make([][]any, len(cis))
+	for i, c := range cis {
+		ciRows[i] = ciCells(c, keys, kinds, dateStyle)
+	}
+	relRows := make([][]any, len(rels))
+	for i, r := range rels {
+		row := relationRow(r)
+		relRows[i] = make([]any, len(row))
+		for j, v := range row {
+			relRows[i][j] = v
+		}
+	}
+	if err := streamSheet(f, "CIs", header, ciRows, headStyle); err != nil {
+		return err
+	}
+	if err := streamSheet(f, "Relations", relationHeader, relRows, headStyle); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -146,10 +157,56 @@ func ciWorkbook(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relat
 	return writeFileAtomically(path, buf.Bytes())
 }
 
+// attrKinds is the kind of each attribute key, as the types define it.
+func attrKinds(types []cmdb.Type) map[string]cmdb.AttrKind {
+	kinds := map[string]cmdb.AttrKind{}
+	for _, t := range types {
+		for _, a := range t.Attributes {
+			if _, seen := kinds[a.Key]; !seen {
+				kinds[a.Key] = a.Kind
+			}
+		}
+	}
+	return kinds
+}
+
+// ciCells is a CI's row as typed cells: criticality and number attributes
+// as numbers, dates as dates, yes/no as booleans, so that a spreadsheet can
+// sum, sort and filter them. The importer reads each back unchanged.
+func ciCells(c cmdb.CI, attrKeys []string, kinds map[string]cmdb.AttrKind, dateStyle int) []any {
+	cells := []any{c.Ref, c.TypeKey, c.Name, c.Description, c.Status.Label(), c.Criticality, c.Owner, c.Location, c.Version}
+	for _, k := range attrKeys {
+		v := c.Attributes[k]
+		var cell any = v
+		switch {
+		case v == "":
+			cell = nil // no cell at all, rather than an empty text
+		case kinds[k] == cmdb.AttrNumber:
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				cell = f
+			}
+		case kinds[k] == cmdb.AttrDate:
+			if d, err := time.Parse(time.DateOnly, v); err == nil {
+				cell = excelize.Cell{StyleID: dateStyle, Value: d}
+			}
+		case kinds[k] == cmdb.AttrBool:
+			switch v {
+			case "yes":
+				cell = true
+			case "no":
+				cell = false
+			}
+		}
+		cells = append(cells, cell)
+	}
+	return cells
+}
+
 // streamSheet writes a header and rows with the stream writer (100k rows in
-// about a second), freezes the header row and adds an autofilter. Columns
-// in numeric hold numbers, written as numbers so that Excel can sum them.
-func streamSheet(f *excelize.File, name string, header []string, rows [][]string, headStyle int, numeric map[int]bool) error {
+// about a second), freezes the header row, and makes the range a table so
+// that it has filter buttons: an autofilter set after a stream writer is
+// lost (the defined name is written, the sheet's filter is not).
+func streamSheet(f *excelize.File, name string, header []string, rows [][]any, headStyle int) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -174,27 +231,16 @@ func streamSheet(f *excelize.File, name string, header []string, rows [][]string
 		return err
 	}
 	for r, row := range rows {
-		cells := make([]any, len(row))
-		for i, v := range row {
-			if numeric[i] {
-				if n, err := strconv.Atoi(v); err == nil {
-					cells[i] = n
-					continue
-				}
-			}
-			cells[i] = v
-		}
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := sw.SetRow(cell, cells); err != nil {
+		if err := sw.SetRow(cell, row); err != nil {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	last, _ := excelize.CoordinatesToCellName(len(header), max(len(rows), 1)+1)
+	stripes := false
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: strings.ReplaceAll(name, " ", "_"), StyleName: "TableStyleLight1",
+		ShowRowStripes: &stripes}); err != nil {
+		return fmt.Errorf("filter on %s: %w", name, err)
 	}
-	last, _ := excelize.CoordinatesToCellName(len(header), len(rows)+1)
-	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("autofilter on %s: %w", name, err)
-	}
-	return nil
+	return sw.Flush()
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -54,6 +55,58 @@ func TestCIWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType("CIs", "F2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("criticality cell type = %v, want a number", typ)
+	}
+	// Typed attribute cells: numbers, dates and yes/no are what they are,
+	// so a spreadsheet sums, sorts and filters them.
+	col := func(header string) int {
+		for i, h := range rows[0] {
+			if h == header {
+				return i + 1
+			}
+		}
+		t.Fatalf("no column %q", header)
+		return 0
+	}
+	cellOf := func(header, ref string) string {
+		for r, row := range rows {
+			if len(row) > 0 && row[0] == ref {
+				name, _ := excelize.CoordinatesToCellName(col(header), r+1)
+				return name
+			}
+		}
+		t.Fatalf("no row %s", ref)
+		return ""
+	}
+	checked := map[string]int{}
+	for _, c := range cis {
+		for key, kind := range map[string]excelize.CellType{"warranty_end": excelize.CellTypeNumber, "cpu_cores": excelize.CellTypeNumber,
+			"recovery_site": excelize.CellTypeBool} {
+			if c.Attributes[key] == "" {
+				continue
+			}
+			checked[key]++
+			header := map[string]string{"warranty_end": "Warranty end", "cpu_cores": "CPU cores", "recovery_site": "Recovery site"}[key]
+			cell := cellOf(header, c.Ref)
+			typ, _ := f.GetCellType("CIs", cell)
+			if typ != kind && !(kind == excelize.CellTypeNumber && typ == excelize.CellTypeUnset) {
+				t.Errorf("%s %s (%s) is written as cell type %v, want %v", c.Ref, key, c.Attributes[key], typ, kind)
+			}
+			if key == "warranty_end" {
+				if v, _ := f.GetCellValue("CIs", cell); v != c.Attributes[key] {
+					t.Errorf("%s warranty end shows as %q, want %q", c.Ref, v, c.Attributes[key])
+				}
+			}
+		}
+	}
+	if len(checked) != 3 {
+		t.Errorf("the sample lacks a number, date or yes/no attribute to check: %v", checked)
+	}
+	// A real filter on both sheets (a table), not only a defined name.
+	for _, sheet := range []string{"CIs", "Relations"} {
+		tables, err := f.GetTables(sheet)
+		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:") {
+			t.Errorf("%s has no filter range: %+v %v", sheet, tables, err)
+		}
 	}
 	panes, _ := f.GetPanes("CIs")
 	if !panes.Freeze || panes.YSplit != 1 {
