@@ -347,6 +347,9 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 		}
 		lines = append(lines, verb+": "+trf("{{.Created}} outages to create, {{.Updated}} to update",
 			map[string]any{"Created": o.Created, "Updated": o.Updated}))
+		for _, col := range o.IgnoredColumns {
+			lines = append(lines, trf("Column {{.Col}} is not an outage field; it is not imported.", map[string]any{"Col": col}))
+		}
 		for _, p := range o.Problems {
 			lines = append(lines, "⚠ "+cellErrorText(p))
 		}

@@ -328,6 +328,9 @@ func (c outageImportCmd) Run(ctx context.Context, app *App) error {
 		verb = "Dry run, nothing written; would import"
 	}
 	fmt.Fprintf(app.Stdout, "%s %s: %d outages created, %d updated, %d unchanged.\n", verb, res.File, res.Created, res.Updated, res.Unchanged)
+	for _, col := range res.IgnoredColumns {
+		fmt.Fprintf(app.Stdout, "  Column %s is not an outage field; it was not imported.\n", col)
+	}
 	return nil
 }
 

@@ -256,9 +256,9 @@ func TestOutageRegisterEditsAndOverlaps(t *testing.T) {
 	}
 	// An import of the monitoring export never reopens a closed investigation.
 	path := filepath.Join(t.TempDir(), "monitoring.csv")
-	os.WriteFile(path, []byte("Service,Start,End,Investigation,Description\n"+svc+",2026-09-01 10:00,2026-09-01 12:30,open,payroll batch failed\n"), 0o600)
+	os.WriteFile(path, []byte("Service,Start,End,Investigation,Description,Ticket\n"+svc+",2026-09-01 10:00,2026-09-01 12:30,open,payroll batch failed,INC-42\n"), 0o600)
 	res, err := s.ImportOutages(ctx, path, "Asia/Shanghai", false, nil)
-	if err != nil || res.Created != 0 {
+	if err != nil || res.Created != 0 || len(res.IgnoredColumns) != 1 || res.IgnoredColumns[0] != "Ticket (1 cells)" {
 		t.Fatalf("%+v %v", res, err)
 	}
 	recs, _ := s.Outages(ctx, svc, continuity.Interval{Start: at(shanghai, 2026, 9, 1, 0, 0), End: at(shanghai, 2026, 9, 2, 0, 0)})

@@ -33,7 +33,10 @@ type OutageImportResult struct {
 	DryRun           bool
 	Created, Updated int
 	Unchanged        int // rows that repeat what is recorded
-	Problems         []sheet.CellError
+	// IgnoredColumns names the columns no field takes that hold something,
+	// with how many cells: nothing is left out without a word.
+	IgnoredColumns []string
+	Problems       []sheet.CellError
 }
 
 // Outage import messages.
@@ -101,6 +104,17 @@ func (s *Store) ImportOutages(ctx context.Context, path, zone string, dryRun boo
 	}
 	var plan []pending
 	first := map[string]int{}
+	for _, col := range m.Extra {
+		n := 0
+		for r := m.HeaderRow; r < len(table.Rows); r++ {
+			if col < len(table.Rows[r]) && strings.TrimSpace(table.Rows[r][col]) != "" {
+				n++
+			}
+		}
+		if n > 0 {
+			res.IgnoredColumns = append(res.IgnoredColumns, fmt.Sprintf("%s (%d cells)", m.Header(col), n))
+		}
+	}
 	for r := m.HeaderRow; r < len(table.Rows); r++ {
 		row, rowNum := table.Rows[r], r+1
 		if blankRow(row) {
