@@ -162,10 +162,36 @@ func TestImportWizardForBudgetLines(t *testing.T) {
 	if w.budgetRes == nil || w.budgetRes.Created != 1 || w.budgetRes.TotalRows != 1 || w.err != nil {
 		t.Fatalf("dry run: %+v %v", w.budgetRes, w.err)
 	}
+	if text := strings.Join(w.resultLines(), "\n"); !strings.Contains(text, "Money: 4,000.00 CNY in the file's lines, 4,000.00 CNY stored by the import") {
+		t.Errorf("the dry run does not put the file's money beside the money stored:\n%s", text)
+	}
 	test.Tap(w.importBtn)
 	lines, _ := ui.store.Budget.Lines(ui.ctx, ui.budget.fy)
 	if len(lines) != 12 || lines[11].Total() != 4000_00 {
 		t.Errorf("after import: %d lines", len(lines))
+	}
+
+	// A column of amounts no field takes refuses the file, naming what it
+	// would lose; left out on purpose, the import goes on and says so. The
+	// line is approved meanwhile: the change becomes a revision when asked.
+	if err := ui.store.Budget.ApproveLine(ui.ctx, lines[11].ID, "李明"); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, []byte("2026 追加预算\n服务,类别,项目,1月,2月,Q1预测\n网上银行,许可证,安全加固,\"¥6,000\",\"(1,000)\",9000\n"), 0o600)
+	test.Tap(w.previewBtn)
+	test.Tap(w.checkBtn)
+	if w.err == nil || !strings.Contains(strings.Join(w.resultLines(), "\n"), `column "Q1预测": the column holds 1 amounts totalling 9,000.00`) {
+		t.Errorf("an unknown column of amounts: %v\n%s", w.err, strings.Join(w.resultLines(), "\n"))
+	}
+	w.ignoreChecks.SetSelected([]string{"Q1预测"})
+	w.reviseCheck.SetChecked(true)
+	test.Tap(w.importBtn)
+	text := strings.Join(w.resultLines(), "\n")
+	if w.err != nil || !strings.Contains(text, `Column "Q1预测" left out as asked: 1 amounts totalling 9,000.00`) || !strings.Contains(text, "1 approved lines changed by the file") {
+		t.Errorf("import with the column left out and revisions: %v\n%s", w.err, text)
+	}
+	if after, _ := ui.store.Budget.Lines(ui.ctx, ui.budget.fy); len(after) != 13 || after[11].Total() != 4000_00 || after[12].Total() != 5000_00 {
+		t.Errorf("the approved line must stay and its revision carry the change: %d lines", len(after))
 	}
 }
 

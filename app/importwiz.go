@@ -37,6 +37,13 @@ type importScreen struct {
 	done      int
 	cancel    context.CancelFunc
 
+	// Budget and actuals: columns left out on purpose, duplicate month rows
+	// added up, changes to approved lines written as revisions.
+	ignore                map[string]bool
+	sumDuplicates, revise bool
+	ignoreChecks          *widget.CheckGroup
+	sumCheck, reviseCheck *widget.Check
+
 	kindSel                                    *widget.Select
 	profile                                    *widget.Entry
 	saveProfile, loadProfile                   *widget.Button
@@ -259,6 +266,41 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 			s.ui.show(s.ui.current)
 		}}
 		top.Add(container.NewBorder(nil, nil, nil, container.NewHBox(s.saveProfile, s.loadProfile), s.profile))
+		// A column of amounts that no field takes refuses the file; the
+		// person can leave one out on purpose, and the report says so.
+		if s.ignore == nil {
+			s.ignore = map[string]bool{}
+		}
+		var unmapped []string
+		mapped := map[string]bool{}
+		for _, h := range s.mapping {
+			mapped[h] = true
+		}
+		for _, h := range headers[1:] {
+			if !mapped[h] {
+				if _, _, isMonth := monthHeader(h); !isMonth {
+					unmapped = append(unmapped, h)
+				}
+			}
+		}
+		s.ignoreChecks = widget.NewCheckGroup(unmapped, func(chosen []string) {
+			s.ignore = map[string]bool{}
+			for _, h := range chosen {
+				s.ignore[h] = true
+			}
+		})
+		s.ignoreChecks.Horizontal = true
+		for h := range s.ignore {
+			s.ignoreChecks.Selected = append(s.ignoreChecks.Selected, h)
+		}
+		if len(unmapped) > 0 {
+			top.Add(container.NewBorder(nil, nil, widget.NewLabel(tr("Leave out on purpose:")), nil, s.ignoreChecks))
+		}
+		s.sumCheck = widget.NewCheck(tr("Add up rows for the same line and month"), func(v bool) { s.sumDuplicates = v })
+		s.sumCheck.SetChecked(s.sumDuplicates)
+		s.reviseCheck = widget.NewCheck(tr("Write changes to approved lines as new revisions"), func(v bool) { s.revise = v })
+		s.reviseCheck.SetChecked(s.revise)
+		top.Add(container.NewHBox(s.sumCheck, s.reviseCheck))
 	}
 	top.Add(widget.NewLabel(where))
 	return container.NewBorder(top, nil, nil, nil, grid)
@@ -322,6 +364,17 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.err == nil {
 		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
 	}
+	lines := s.resultLines()
+	list := widget.NewList(
+		func() int { return len(lines) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
+	return list
+}
+
+// resultLines is what the last dry run or import did, a line each, in the
+// window's language: counts, money, what was left out, every problem.
+func (s *importScreen) resultLines() []string {
 	r := s.result
 	var lines []string
 	if b := s.budgetRes; b != nil {
@@ -373,11 +426,7 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 	} else if s.err != nil {
 		lines = append(lines, errorText(s.err))
 	}
-	list := widget.NewList(
-		func() int { return len(lines) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
-	return list
+	return lines
 }
 
 // run checks (dryRun) or imports the file off the UI goroutine, reporting
@@ -396,15 +445,19 @@ func (s *importScreen) run(dryRun bool) {
 		s.ui.budget.reload()
 		fy := s.ui.budget.fy
 		actuals := s.kind == "actuals"
+		opts := budget.ImportOptions{DryRun: dryRun, Mapping: mapping, SumDuplicates: s.sumDuplicates, Revise: s.revise}
+		for h := range s.ignore {
+			opts.Ignore = append(opts.Ignore, h)
+		}
 		s.ui.background(func() func() {
 			var res budget.ImportResult
 			var err error
 			if fy.ID == 0 {
 				err = fmt.Errorf("%s", tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))
 			} else if actuals {
-				res, err = s.ui.store.Budget.ImportActuals(ctx, fy, path, budget.ImportOptions{DryRun: dryRun, Mapping: mapping})
+				res, err = s.ui.store.Budget.ImportActuals(ctx, fy, path, opts)
 			} else {
-				res, err = s.ui.store.Budget.Import(ctx, fy, path, budget.ImportOptions{DryRun: dryRun, Mapping: mapping})
+				res, err = s.ui.store.Budget.Import(ctx, fy, path, opts)
 			}
 			return func() {
 				cancel()
@@ -463,3 +516,10 @@ func (s *importScreen) onCancel() {
 }
 
 func errorText(err error) string { return errText(err) }
+
+// monthHeader says whether a header names a month, so that month columns
+// are not offered for leaving out.
+func monthHeader(h string) (int, int, bool) {
+	m, err := budget.ParseMonth(h)
+	return m.Number, m.Year, err == nil
+}
