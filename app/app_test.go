@@ -167,8 +167,8 @@ func TestStaleSaveIsRefusedAndExplained(t *testing.T) {
 	if got.Location == "Room 101" || got.Owner != "Someone Else" {
 		t.Errorf("stale save overwrote: %+v", got)
 	}
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("no dialog explains the conflict")
+	if text := dialogText(t, ui); !strings.Contains(text, `Someone Else`) {
+		t.Errorf("no dialog explains the conflict: %q", text)
 	}
 }
 
@@ -457,47 +457,50 @@ func TestScreenshots(t *testing.T) {
 		shots := []struct {
 			name  string
 			setup func()
+			want  []string // texts the screen must show, whatever the language
 		}{
-			{"dashboard", func() { ui.nav.Select(0) }},
+			{"dashboard", func() { ui.nav.Select(0) }, []string{"96", "CI-000095"}},
 			{"cis", func() {
 				c := ui.gotoCIs()
 				c.search.SetText("")
 				c.table.Select(widget.TableCellID{Row: 26, Col: 1}) // the core banking database
-			}},
-			{"relations", func() { ui.cis.tab = 1; ui.cis.refreshDetail() }},
-			{"impact", func() { ui.cis.tab = 3; ui.cis.refreshDetail() }},
-			{"impact-graph", func() { ui.cis.impactForm.SetSelected(ui.cis.impactForm.Options[1]) }},
+			}, []string{"CI-000027", "核心数据库 Core banking DB"}},
+			{"relations", func() { ui.cis.tab = 1; ui.cis.refreshDetail() }, []string{"bj-db-01"}},
+			{"impact", func() { ui.cis.tab = 3; ui.cis.refreshDetail() }, []string{"网上银行 Internet banking"}},
+			{"impact-graph", func() { ui.cis.impactForm.SetSelected(ui.cis.impactForm.Options[1]) }, []string{"CI-000027"}},
 			{"new-ci-problems", func() {
 				ui.cis.tab = 0
 				ui.cis.onNew()
 				ui.cis.onSave()
-			}},
-			{"types", func() { ui.nav.Select(3); ui.types.edit(3) }},
+			}, nil},
+			{"types", func() { ui.nav.Select(3); ui.types.edit(3) }, nil},
 			{"plans", func() {
 				if len(ui.plans.plans) == 0 {
-					demo.Continuity(context.Background(), ui.store.CMDB, ui.store.Continuity)
+					if err := demo.Continuity(context.Background(), ui.store.CMDB, ui.store.Continuity); err != nil {
+						t.Fatal(err)
+					}
 				}
 				ui.gotoScreen(ui.plans)
 				ui.plans.open("SM-02002")
-			}},
-			{"plan-steps", func() { ui.plans.tab = 1; ui.show(ui.current) }},
-			{"plan-checks", func() { ui.plans.tab = 3; ui.show(ui.current) }},
-			{"availability", func() { ui.gotoScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }},
+			}, []string{"SM-02002", "SM-02003", "SM-02004"}},
+			{"plan-steps", func() { ui.plans.tab = 1; ui.show(ui.current) }, []string{"SM-02002"}},
+			{"plan-checks", func() { ui.plans.tab = 3; ui.show(ui.current) }, []string{"SM-02002"}},
+			{"availability", func() { ui.gotoScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }, []string{"99.707 %"}},
 			{"budget", func() {
 				ui.gotoScreen(ui.budget)
 				ui.budget.tab, ui.budget.selected = 0, 1
 				ui.show(ui.current)
-			}},
-			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }},
-			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }},
-			{"budget-services", func() { ui.budget.chartTab = 1; ui.show(ui.current) }},
+			}, []string{"300,000.00"}},
+			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }, nil},
+			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }, []string{"19,920,000.00", "59,652.45"}},
+			{"budget-services", func() { ui.budget.chartTab = 1; ui.show(ui.current) }, nil},
 			{"budget-new-line", func() {
 				ui.budget.tab = budgetLinesTab
 				ui.show(ui.current)
 				test.Tap(ui.budget.addLine)
 				ui.budget.newLine.who.SetText("薪资发放")
 				ui.budget.newLine.annual.SetText("¥12,000")
-			}},
+			}, []string{"¥12,000"}},
 			{"import", func() {
 				ui.budget.newLine.dialog.Hide()
 				ui.budget.newLine = nil
@@ -507,26 +510,40 @@ func TestScreenshots(t *testing.T) {
 				ui.imports.path = path
 				ui.imports.onPreview()
 				ui.imports.run(true)
-			}},
+			}, []string{"设备清单.csv", "many"}},
 			{"baselines", func() {
 				ui.cis.onCancel()
 				ui.nav.Select(2)
 				if len(ui.baselines.list) == 0 {
 					ui.baselines.name = "before-CHG-1042"
 					ui.baselines.onTake()
-					ci, _ := ui.store.CMDB.CI(ui.ctx, "CI-000024")
+					ci, err := ui.store.CMDB.CI(ui.ctx, "CI-000024")
+					if err != nil {
+						t.Fatal(err)
+					}
 					ci.Status, ci.Owner = cmdb.StatusMaintenance, "张伟"
-					ui.store.CMDB.UpdateCI(ui.ctx, ci)
-					ui.store.CMDB.Relate(ui.ctx, "CI-000031", cmdb.RunsOn, "CI-000024", "db-cluster")
+					if _, err := ui.store.CMDB.UpdateCI(ui.ctx, ci); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := ui.store.CMDB.Relate(ui.ctx, "CI-000031", cmdb.RunsOn, "CI-000024", "db-cluster"); err != nil {
+						t.Fatal(err)
+					}
 				}
 				ui.baselines.onCompare()
-			}},
+			}, []string{"before-CHG-1042", "CI-000024"}},
 		}
 		for _, s := range shots {
 			s.setup()
 			img := ui.win.Canvas().Capture()
 			if blank(img) {
 				t.Errorf("%s/%s: the picture is blank", language, s.name)
+			}
+			// The screen shows what it is meant to, and in this language.
+			markup := test.RenderToMarkup(ui.win.Canvas())
+			for _, w := range append(s.want, ui.screens[ui.current].title()) {
+				if !strings.Contains(markup, w) {
+					t.Errorf("%s/%s does not show %q", language, s.name, w)
+				}
 			}
 			path := filepath.Join(dir, language+"-"+s.name+".png")
 			if err := writePNG(path, img); err != nil {
@@ -586,8 +603,8 @@ func TestExportFromTheWindowReimportsUnchanged(t *testing.T) {
 		t.Errorf("re-import of the window's export: %d unchanged, %d created, %d updated, %v", res.Unchanged, res.Created, res.Updated, err)
 	}
 	ui.onCheck()
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("the check shows no result")
+	if text := dialogText(t, ui); !strings.Contains(text, `No problems found`) {
+		t.Errorf("the check shows no result: %q", text)
 	}
 }
 

@@ -42,8 +42,8 @@ func TestBudgetScreenStory(t *testing.T) {
 	}
 	s.months[1].SetText("twelve")
 	test.Tap(s.save)
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("a bad amount gives no message")
+	if text := dialogText(t, ui); !strings.Contains(text, `twelve`) {
+		t.Errorf("a bad amount gives no message: %q", text)
 	}
 	ui.win.Canvas().Overlays().Top().Hide()
 	ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
@@ -77,8 +77,8 @@ func TestBudgetScreenStory(t *testing.T) {
 	ui.show(ui.current)
 	before := len(s.actuals)
 	test.Tap(s.actualSave)
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("recording with nothing chosen gives no message")
+	if text := dialogText(t, ui); !strings.Contains(text, "Not recorded: choose the Service or pool.") {
+		t.Errorf("recording with nothing chosen: %q", text)
 	} else {
 		ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
 	}
@@ -87,8 +87,8 @@ func TestBudgetScreenStory(t *testing.T) {
 	s.actualMonth.SetSelectedIndex(11)
 	s.actualAmount.SetText("(abc")
 	test.Tap(s.actualSave)
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("a bad amount gives no message")
+	if text := dialogText(t, ui); !strings.Contains(text, `(abc`) {
+		t.Errorf("a bad amount gives no message: %q", text)
 	} else {
 		ui.win.Canvas().Overlays().Remove(ui.win.Canvas().Overlays().Top())
 	}

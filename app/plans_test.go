@@ -144,8 +144,8 @@ func TestAvailabilityScreen(t *testing.T) {
 	}
 	a.periodEntry.SetText("October")
 	a.periodEntry.OnSubmitted("October")
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("a bad period gives no message")
+	if text := dialogText(t, ui); !strings.Contains(text, `"October" is not a period`) {
+		t.Errorf("a bad period gives no message: %q", text)
 	}
 }
 
@@ -183,8 +183,8 @@ func TestOutageRegisterInTheWindow(t *testing.T) {
 	a.outageID = a.outages[len(a.outages)-1].ID
 	a.investigation.SetText("")
 	test.Tap(a.investigate)
-	if ui.win.Canvas().Overlays().Top() == nil {
-		t.Error("closing an investigation without a cause gives no message")
+	if text := dialogText(t, ui); !strings.Contains(text, `Record the cause`) {
+		t.Errorf("closing an investigation without a cause gives no message: %q", text)
 	}
 	// Import: a refused file lists its problems; a good one is imported.
 	dir := t.TempDir()

@@ -248,11 +248,16 @@ func TestPlanRefusals(t *testing.T) {
 	if _, err := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Tabletop, Held: "yesterday"}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("bad date: %v", err)
 	}
-	e, _ := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Simulation, Held: "2026-11-01", Outcome: continuity.Failed})
+	e, err := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Simulation, Held: "2026-11-01", Outcome: continuity.Failed})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if p, _ := s.Plan(ctx, "SM-9"); !p.RetestRequired || e.ID == 0 {
 		t.Error("a failed exercise did not require a re-test")
 	}
-	s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Simulation, Held: "2026-11-20", Outcome: continuity.Passed})
+	if _, err := s.AddExercise(ctx, "SM-9", continuity.Exercise{Kind: continuity.Simulation, Held: "2026-11-20", Outcome: continuity.Passed}); err != nil {
+		t.Fatal(err)
+	}
 	if p, _ := s.Plan(ctx, "SM-9"); p.RetestRequired {
 		t.Error("a passed re-test left re-test required")
 	}
@@ -453,12 +458,21 @@ func TestLinkedCIsDistributionAndInvestigation(t *testing.T) {
 	if len(copies) != 1 || copies[0].CopyNo != 1 {
 		t.Errorf("distribution = %+v", copies)
 	}
-	o, _ := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: p.ServiceRef, Outage: continuity.Outage{Start: at(shanghai, 2026, 10, 1, 0, 0), End: at(shanghai, 2026, 10, 1, 1, 0)}})
+	o, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: p.ServiceRef, Outage: continuity.Outage{Start: at(shanghai, 2026, 10, 1, 0, 0), End: at(shanghai, 2026, 10, 1, 1, 0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Outage(ctx, o.ID); err != nil || !got.Start.Equal(at(shanghai, 2026, 10, 1, 0, 0)) || got.Investigation != "open" {
+		t.Fatalf("the outage was not written as recorded: %+v %v", got, err)
+	}
 	if err := s.Investigate(ctx, o.ID, "closed", "", ""); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("closing without a cause: %v", err)
 	}
 	if err := s.Investigate(ctx, o.ID, "closed", "SAN firmware bug", "firmware upgraded"); err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := s.Outage(ctx, o.ID); got.Investigation != "closed" || got.Cause != "SAN firmware bug" || got.Actions != "firmware upgraded" {
+		t.Errorf("investigation as written: %+v", got)
 	}
 	// A relation change inside the service's dependencies requires a re-test.
 	if _, err := cm.Relate(ctx, refOf(t, cm, "网银门户"), cmdb.DependsOn, refOf(t, cm, "bj-backup-01"), ""); err != nil {
