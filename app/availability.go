@@ -33,6 +33,8 @@ type availabilityScreen struct {
 	chart         fyne.CanvasObject
 	newOutage     outageForm
 	addOutage     *widget.Button
+	saveOutage    *widget.Button
+	removeOutage  *widget.Button
 	outageID      int64 // selected in the register
 	investigate   *widget.Button
 	investigation *widget.Entry
@@ -211,9 +213,16 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 	}
 	table := textTable([]string{tr("Service"), tr("Start"), tr("End"), tr("Kind"), tr("Cause"), tr("Investigation"), tr("Description")},
 		[]float32{200, 100, 100, 110, 90, 100, 300}, func() [][]string { return rows })
+	var selected *continuity.OutageRecord
+	for i := range s.outages {
+		if s.outages[i].ID == s.outageID {
+			selected = &s.outages[i]
+		}
+	}
 	table.OnSelected = func(id widget.TableCellID) {
-		if id.Row < len(s.outages) {
+		if id.Row < len(s.outages) && s.outages[id.Row].ID != s.outageID {
 			s.outageID = s.outages[id.Row].ID
+			s.ui.show(s.ui.current)
 		}
 	}
 	// Record an outage.
@@ -233,7 +242,28 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 	planned := widget.NewCheck(tr("planned"), nil)
 	s.newOutage = outageForm{service: svc, start: start, end: end, cause: cause, what: what, planned: planned, refs: refs}
 	s.addOutage = &widget.Button{Text: tr("Record outage"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddOutage}
-	addForm := container.NewBorder(nil, nil, container.NewHBox(svc, planned), s.addOutage, container.NewGridWithColumns(4, start, end, cause, what))
+	// The selected outage fills the form, to be corrected or removed.
+	s.saveOutage = &widget.Button{Text: tr("Save outage"), Icon: theme.DocumentSaveIcon(), OnTapped: s.onSaveOutage}
+	s.removeOutage = &widget.Button{Text: tr("Remove outage"), Icon: theme.DeleteIcon(), OnTapped: s.onRemoveOutage}
+	if selected != nil {
+		for label, ref := range refs {
+			if ref == selected.ServiceRef {
+				svc.SetSelected(label)
+			}
+		}
+		start.SetText(selected.Start.In(loc).Format("2006-01-02 15:04"))
+		if !selected.End.IsZero() {
+			end.SetText(selected.End.In(loc).Format("2006-01-02 15:04"))
+		}
+		cause.SetText(selected.CauseRef)
+		what.SetText(selected.Description)
+		planned.SetChecked(selected.Planned)
+	} else {
+		s.saveOutage.Disable()
+		s.removeOutage.Disable()
+	}
+	addForm := container.NewBorder(nil, nil, container.NewHBox(svc, planned), container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage),
+		container.NewGridWithColumns(4, start, end, cause, what))
 	// Investigation of the selected outage.
 	statuses := []string{investigationText("open"), investigationText("investigating"), investigationText("closed")}
 	status := widget.NewSelect(statuses, nil)
@@ -268,6 +298,59 @@ type outageForm struct {
 }
 
 func (s *availabilityScreen) onAddOutage() {
+	o, ok := s.formOutage()
+	if !ok {
+		return
+	}
+	if _, err := s.ui.store.Continuity.AddOutage(s.ui.ctx, o); err != nil {
+		s.ui.showError(err)
+		return
+	}
+	s.ui.show(s.ui.current)
+}
+
+// onSaveOutage corrects the selected outage from the form.
+func (s *availabilityScreen) onSaveOutage() {
+	o, ok := s.formOutage()
+	if !ok || s.outageID == 0 {
+		return
+	}
+	o.ID = s.outageID
+	for _, old := range s.outages {
+		if old.ID == o.ID {
+			o.Partial = old.Partial // the form does not show it; keep it
+		}
+	}
+	if err := s.ui.store.Continuity.UpdateOutage(s.ui.ctx, o); err != nil {
+		s.ui.showError(err)
+		return
+	}
+	s.ui.setStatus(trf("Outage {{.ID}} corrected", map[string]any{"ID": o.ID}))
+	s.ui.show(s.ui.current)
+}
+
+// onRemoveOutage deletes the selected outage after asking; the change log
+// keeps what it was.
+func (s *availabilityScreen) onRemoveOutage() {
+	id := s.outageID
+	if id == 0 {
+		return
+	}
+	dialog.ShowConfirm(tr("Remove outage"), trf("Delete outage {{.ID}}? The change log keeps what it recorded.", map[string]any{"ID": id}), func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := s.ui.store.Continuity.RemoveOutage(s.ui.ctx, id); err != nil {
+			s.ui.showError(err)
+			return
+		}
+		s.outageID = 0
+		s.ui.show(s.ui.current)
+	}, s.ui.win)
+}
+
+// formOutage reads the register's form.
+func (s *availabilityScreen) formOutage() (continuity.OutageRecord, bool) {
 	f := s.newOutage
 	zone := "Asia/Shanghai"
 	if len(s.results) > 0 {
@@ -284,15 +367,10 @@ func (s *availabilityScreen) onAddOutage() {
 	end, err2 := parse(f.end.Text)
 	if err1 != nil || err2 != nil || start.IsZero() {
 		s.ui.showError(fmt.Errorf("%s", trf(continuity.MsgNotTime, map[string]any{"Value": f.start.Text + " " + f.end.Text})))
-		return
+		return continuity.OutageRecord{}, false
 	}
-	_, err := s.ui.store.Continuity.AddOutage(s.ui.ctx, continuity.OutageRecord{ServiceRef: f.refs[f.service.Selected],
-		CauseRef: f.cause.Text, Description: f.what.Text, Outage: continuity.Outage{Start: start, End: end, Planned: f.planned.Checked}})
-	if err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.ui.show(s.ui.current)
+	return continuity.OutageRecord{ServiceRef: f.refs[f.service.Selected], CauseRef: strings.TrimSpace(f.cause.Text), Description: f.what.Text,
+		Outage: continuity.Outage{Start: start, End: end, Planned: f.planned.Checked}}, true
 }
 
 // onImport checks an outage file first and imports it only if the check

@@ -180,7 +180,20 @@ func TestOutageRegisterInTheWindow(t *testing.T) {
 	if len(a.outages) != before+1 {
 		t.Fatalf("%d outages after recording one, want %d", len(a.outages), before+1)
 	}
-	a.outageID = a.outages[len(a.outages)-1].ID
+	// Select it: the form shows it, to be corrected.
+	recorded := a.outages[len(a.outages)-1]
+	a.outageID = recorded.ID
+	ui.show(ui.current)
+	if a.newOutage.what.Text != "测试中断" || a.newOutage.start.Text != "2026-10-25 10:00" {
+		t.Fatalf("the form does not show the selected outage: %q %q", a.newOutage.what.Text, a.newOutage.start.Text)
+	}
+	a.newOutage.what.SetText("测试中断（已更正）")
+	a.newOutage.end.SetText("2026-10-25 10:45")
+	test.Tap(a.saveOutage)
+	if got, _ := ui.store.Continuity.Outage(ui.ctx, recorded.ID); got.Description != "测试中断（已更正）" || got.End.Sub(got.Start) != 45*time.Minute {
+		t.Errorf("after correcting: %+v", got)
+	}
+	a.outageID = recorded.ID
 	a.investigation.SetText("")
 	test.Tap(a.investigate)
 	if text := dialogText(t, ui); !strings.Contains(text, `Record the cause`) {
@@ -194,6 +207,18 @@ func TestOutageRegisterInTheWindow(t *testing.T) {
 	if len(a.lastImport) < 2 || !strings.Contains(strings.Join(a.lastImport, "\n"), "someday") {
 		t.Errorf("refused import lines: %q", a.lastImport)
 	}
+	// Remove the outage recorded above: asked first, then gone.
+	a.outageID = recorded.ID
+	ui.show(ui.current)
+	test.Tap(a.removeOutage)
+	if text := dialogText(t, ui); !strings.Contains(text, "Delete outage") {
+		t.Errorf("removal asks: %q", text)
+	}
+	tapDialog(t, ui, "Yes")
+	if _, err := ui.store.Continuity.Outage(ui.ctx, recorded.ID); err == nil {
+		t.Error("the outage is still there")
+	}
+	before--
 	good := dir + "/good.csv"
 	os.WriteFile(good, []byte("服务,开始时间,结束时间\n网上银行 Internet banking,2026-10-28 01:00,2026-10-28 01:20\n"), 0o600)
 	a.importFile(good)
