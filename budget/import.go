@@ -3,7 +3,6 @@ package budget
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -169,7 +168,7 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, opts
 // brought with the file's, each row in the change log.
 func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
 	d := Decimals(fy.Currency)
-	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		var before int
 		if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || '/' || pool || '/' || category) FROM actual WHERE fy_id = ? AND source = ?",
 			fy.ID, res.File).Scan(&before); err != nil {
@@ -232,18 +231,8 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File).Scan(&res.ImportedTotal); err != nil {
 			return err
 		}
-		if err := reconciled(*res); err != nil {
-			return err
-		}
-		if res.DryRun {
-			return errDryRun
-		}
-		return nil
+		return reconciled(*res)
 	})
-	if errors.Is(err, errDryRun) {
-		return nil
-	}
-	return err
 }
 func refusal(r ImportResult) error {
 	msg := store.M(cmdb.MsgRefused, "File", r.File, "Count", len(r.Problems))

@@ -10,18 +10,13 @@ import (
 	"servicebook/store"
 )
 
-// errDryRun rolls back a rehearsal: a dry run does everything a real
-// import does, in the same transaction, so that what it reports is exactly
-// what would happen, and then undoes it.
-var errDryRun = errors.New("dry run")
-
 // writeLines creates or updates the file's lines. Whether a line exists is
 // decided inside the write transaction, so that two imports of one file at
 // once cannot both create it. An approved line is never changed: the file's
 // change becomes a revision (opts.Revise) or refuses the import.
 func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
 	d := Decimals(fy.Currency)
-	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		w, err := newLineWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -88,18 +83,8 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 			}
 			res.ImportedTotal += stored
 		}
-		if err := reconciled(*res); err != nil {
-			return err
-		}
-		if res.DryRun {
-			return errDryRun
-		}
-		return nil
+		return reconciled(*res)
 	})
-	if errors.Is(err, errDryRun) {
-		return nil
-	}
-	return err
 }
 
 // storedLine is the version of a line the database holds now.

@@ -3,7 +3,6 @@ package continuity
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -204,7 +203,7 @@ func (s *Store) ImportOutages(ctx context.Context, path, zone string, dryRun boo
 	// Whether an outage exists is decided in the write transaction, so two
 	// imports of one file at once cannot both create it. A dry run does all
 	// of it and rolls back.
-	err = s.db.LoggedTx(store.WithSource(ctx, book.File), func(tx *sql.Tx, log *store.ChangeWriter) error {
+	err = s.db.LoggedTxOrRehearse(store.WithSource(ctx, book.File), dryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		for _, p := range plan {
 			o := p.rec
 			var cause any
@@ -282,20 +281,10 @@ func (s *Store) ImportOutages(ctx context.Context, path, zone string, dryRun boo
 		if len(res.Problems) > 0 {
 			return refused(res)
 		}
-		if dryRun {
-			return errRehearsal
-		}
 		return nil
 	})
-	if errors.Is(err, errRehearsal) {
-		err = nil
-	}
 	return res, err
 }
-
-// errRehearsal rolls back a dry run after it did everything a real import
-// does, so that what it reports is what would happen.
-var errRehearsal = errors.New("dry run")
 
 // overlaps reports whether two outages share any time; an open outage
 // (no end) lasts until now.

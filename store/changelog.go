@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -78,6 +79,29 @@ func (db *DB) LoggedTx(ctx context.Context, fn func(tx *sql.Tx, log *ChangeWrite
 		defer log.Close()
 		return fn(tx, log)
 	})
+}
+
+// errRehearsal rolls back a rehearsal's transaction.
+var errRehearsal = errors.New("rehearsal")
+
+// LoggedTxOrRehearse is LoggedTx for an import that can be a dry run: with
+// rehearse set, fn does everything the real write does, in the same
+// transaction, so that what it reports is exactly what would happen, and
+// then the transaction is rolled back.
+func (db *DB) LoggedTxOrRehearse(ctx context.Context, rehearse bool, fn func(tx *sql.Tx, log *ChangeWriter) error) error {
+	err := db.LoggedTx(ctx, func(tx *sql.Tx, log *ChangeWriter) error {
+		if err := fn(tx, log); err != nil {
+			return err
+		}
+		if rehearse {
+			return errRehearsal
+		}
+		return nil
+	})
+	if errors.Is(err, errRehearsal) {
+		return nil
+	}
+	return err
 }
 
 // Querier is what reads and writes need of a database or a transaction, so
