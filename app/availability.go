@@ -241,10 +241,10 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 	what.SetPlaceHolder(tr("Description"))
 	planned := widget.NewCheck(tr("planned"), nil)
 	s.newOutage = outageForm{service: svc, start: start, end: end, cause: cause, what: what, planned: planned, refs: refs}
-	s.addOutage = &widget.Button{Text: tr("Record outage"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddOutage}
+	s.addOutage = &widget.Button{Text: tr("Record"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddOutage}
 	// The selected outage fills the form, to be corrected or removed.
-	s.saveOutage = &widget.Button{Text: tr("Save outage"), Icon: theme.DocumentSaveIcon(), OnTapped: s.onSaveOutage}
-	s.removeOutage = &widget.Button{Text: tr("Remove outage"), Icon: theme.DeleteIcon(), OnTapped: s.onRemoveOutage}
+	s.saveOutage = &widget.Button{Text: tr("Save"), Icon: theme.DocumentSaveIcon(), OnTapped: s.onSaveOutage}
+	s.removeOutage = &widget.Button{Text: tr("Remove"), Icon: theme.DeleteIcon(), OnTapped: s.onRemoveOutage}
 	if selected != nil {
 		for label, ref := range refs {
 			if ref == selected.ServiceRef {
@@ -262,8 +262,10 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 		s.saveOutage.Disable()
 		s.removeOutage.Disable()
 	}
-	addForm := container.NewBorder(nil, nil, container.NewHBox(svc, planned), container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage),
-		container.NewGridWithColumns(4, start, end, cause, what))
+	// Two rows, so that the form fits the register's half of a 1024-wide window.
+	addForm := container.NewVBox(
+		container.NewBorder(nil, nil, container.NewHBox(svc, planned), nil, container.NewGridWithColumns(2, start, end)),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage), container.NewGridWithColumns(2, cause, what)))
 	// Investigation of the selected outage.
 	statuses := []string{investigationText("open"), investigationText("investigating"), investigationText("closed")}
 	status := widget.NewSelect(statuses, nil)
