@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
@@ -364,5 +367,107 @@ func TestPlanPartsInTheWindow(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("no %q entry from the window in the change log: %v", want, seen)
 		}
+	}
+}
+
+// TestExercisesAndActionsCorrectedInTheWindow: an exercise recorded with a
+// typo is corrected, an action is changed and a duplicate removed.
+func TestExercisesAndActionsCorrectedInTheWindow(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.gotoScreen(ui.plans)
+	s := ui.plans
+	s.open("SM-02004")
+	s.tab = 5
+	ui.show(ui.current)
+	ex, err := ui.store.Continuity.AddExercise(ui.ctx, "SM-02004", continuity.Exercise{Kind: continuity.Tabletop, Held: "2026-11-02", Outcome: continuity.Passed, Findings: "none foud"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.selExercise = ex.ID
+	ui.show(ui.current)
+	// The exercise form now holds the exercise; correct the findings.
+	var findings *widget.Entry
+	var save *widget.Button
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			if x.Text == "none foud" {
+				findings = x
+			}
+		case *widget.Button:
+			if x.Text == "Save exercise" {
+				save = x
+			}
+		}
+	})
+	if findings == nil || save == nil {
+		t.Fatal("the selected exercise is not in the form")
+	}
+	findings.SetText("none found")
+	test.Tap(save)
+	if got, _ := ui.store.Continuity.Exercise(ui.ctx, ex.ID); got.Findings != "none found" {
+		t.Errorf("findings after correcting: %q", got.Findings)
+	}
+	a, err := ui.store.Continuity.AddAction(ui.ctx, "SM-02004", continuity.Action{Description: "Print the plan twice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.selAction = a.ID
+	s.reload()
+	ui.show(ui.current)
+	var owner *widget.Entry
+	var saveAction *widget.Button
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Entry:
+			if x.PlaceHolder == "Owner" {
+				owner = x
+			}
+		case *widget.Button:
+			if x.Text == "Save action" {
+				saveAction = x
+			}
+		}
+	})
+	if owner == nil || saveAction == nil {
+		t.Fatal("the selected action is not in the form")
+	}
+	owner.SetText("赵敏")
+	test.Tap(saveAction)
+	if got, _ := ui.store.Continuity.Action(ui.ctx, a.ID); got.Owner != "赵敏" {
+		t.Errorf("owner after saving: %q", got.Owner)
+	}
+	// Its row's remove button asks, then deletes.
+	var remove *widget.Button
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		row, ok := o.(*fyne.Container)
+		if !ok || remove != nil {
+			return
+		}
+		mine := false
+		for _, c := range row.Objects {
+			if l, ok := c.(*widget.Label); ok && strings.HasPrefix(l.Text, fmt.Sprintf("#%d ", a.ID)) && strings.Contains(l.Text, a.Description) {
+				mine = true
+			}
+		}
+		if !mine {
+			return
+		}
+		walk(row, func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Icon != nil && b.Icon.Name() == theme.DeleteIcon().Name() {
+				remove = b
+			}
+		})
+	})
+	if remove == nil {
+		t.Fatal("the action's row has no remove button")
+	}
+	test.Tap(remove)
+	if text := dialogText(t, ui); !strings.Contains(text, "Print the plan twice") {
+		t.Errorf("removal asks: %q", text)
+	}
+	tapDialog(t, ui, "Yes")
+	if _, err := ui.store.Continuity.Action(ui.ctx, a.ID); err == nil {
+		t.Error("the action is still there")
 	}
 }
