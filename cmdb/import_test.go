@@ -1,8 +1,11 @@
 package cmdb
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -369,4 +372,54 @@ func TestRefusedImportKeepsReferenceNumbering(t *testing.T) {
 	if res.CreatedRefs[1] != "CI-000003" || next.Ref != "CI-000004" {
 		t.Errorf("refs %v then %s; want no gaps", res.CreatedRefs, next.Ref)
 	}
+}
+
+// TestDamagedWorkbookImportsNothing: a workbook whose sheet breaks halfway
+// used to import the rows before the break and report success; now the
+// rows already written in the transaction are rolled back.
+func TestDamagedWorkbookImportsNothing(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	rows := [][]any{{"Type", "Name"}}
+	for i := 0; i < 3000; i++ {
+		rows = append(rows, []any{"server", fmt.Sprintf("srv-%05d", i)})
+	}
+	path := writeWorkbook(t, t.TempDir(), "servers.xlsx", []string{"CIs"}, map[string][][]any{"CIs": rows})
+	data, _ := os.ReadFile(path)
+	// Cut the sheet's XML at row 2,000, keeping the zip itself sound.
+	broken := rezipSheet(t, data, func(b []byte) []byte {
+		i := strings.Index(string(b), `<row r="2000"`)
+		return b[:i+10]
+	})
+	os.WriteFile(path, broken, 0o600)
+	before, logBefore := countRows(t, s, "ci"), countRows(t, s, "change_log")
+	res, err := s.ImportFile(ctx, path, ImportOptions{})
+	if store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), `sheet "CIs" breaks after row 1999`) {
+		t.Fatalf("import of a damaged workbook: %d created, %v", res.Created, err)
+	}
+	if countRows(t, s, "ci") != before || countRows(t, s, "change_log") != logBefore {
+		t.Error("a damaged workbook wrote CIs")
+	}
+}
+
+func rezipSheet(t *testing.T, data []byte, change func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			body = change(body)
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(body)
+	}
+	zw.Close()
+	return out.Bytes()
 }

@@ -212,6 +212,19 @@ func streamXLSX(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Str
 	if total > uint64(lim.MaxUnzipped) {
 		return store.Errorf(store.EInvalid, "%s: unpacks to %d MB, more than the %d MB limit; is it really a spreadsheet?", name, total>>20, lim.MaxUnzipped>>20)
 	}
+	// The checksums and the sheets' XML are checked beside the read, on the
+	// other core: rows reach fn before the check ends, so callers write into
+	// a transaction that they commit only when this returns without error.
+	verified := make(chan error, 1)
+	go func() { verified <- verifyParts(name, zr) }()
+	err = readWorkbook(name, r, size, lim, fn)
+	if verr := <-verified; verr != nil {
+		return verr // the damage explains whatever the read made of it
+	}
+	return err
+}
+
+func readWorkbook(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Stream) error) error {
 	xf, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    lim.MaxUnzipped,
