@@ -41,7 +41,31 @@ func NewStore(ctx context.Context, db *store.DB) (*Store, error) {
 // DB returns the database the store works on.
 func (s *Store) DB() *store.DB { return s.db }
 
+// ensureBuiltinTypes adds the built-in types a database lacks. It writes
+// only when one is missing, so that opening a database for reading never
+// waits for another process's write lock.
 func (s *Store) ensureBuiltinTypes(ctx context.Context) error {
+	have := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, "SELECT key FROM ci_type WHERE builtin = 1")
+	if err != nil {
+		return store.MapError(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return err
+		}
+		have[k] = true
+	}
+	rows.Close()
+	missing := false
+	for _, t := range BuiltinTypes() {
+		missing = missing || !have[t.Key]
+	}
+	if !missing {
+		return nil
+	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, t := range BuiltinTypes() {
 			attrs, _ := json.Marshal(t.Attributes)

@@ -85,6 +85,9 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &m) {
 		return m.String()
 	}
+	if isBusy(err) {
+		return mapConstraint(err).(*Error).Message // no raw SQLite lock error reaches a person
+	}
 	return "Internal error: " + err.Error()
 }
 
@@ -97,6 +100,9 @@ func mapConstraint(err error) error {
 	}
 	msg := err.Error()
 	switch {
+	case isBusy(err):
+		return &Error{Code: EConflict, Message: "The database is busy: another servicebook has been writing to it (an import, perhaps) for more than " +
+			strings.TrimSuffix(busyTimeoutMS, "000") + " s. Nothing was changed; try again when it has finished."}
 	case strings.Contains(msg, "UNIQUE constraint failed"):
 		return &Error{Code: EConflict, Message: "That record already exists (" + afterColon(msg) + ")."}
 	case strings.Contains(msg, "FOREIGN KEY constraint failed"):

@@ -63,7 +63,9 @@ var loadMigrations = migrations
 // through a read-only connection without pragmas: opening in WAL mode would
 // already rewrite the header of somebody else's file.
 func inspect(ctx context.Context, abs string) (appID, version, tables int64, err error) {
-	u := url.URL{Scheme: "file", Path: abs, RawQuery: "mode=ro"}
+	// A file another servicebook is writing is locked for a moment, not
+	// foreign: wait for it as every other connection does.
+	u := url.URL{Scheme: "file", Path: abs, RawQuery: "mode=ro&_pragma=busy_timeout(" + busyTimeoutMS + ")"}
 	ro, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return 0, 0, 0, err
@@ -82,6 +84,9 @@ func inspect(ctx context.Context, abs string) (appID, version, tables int64, err
 // checkOwnership refuses files that servicebook must not touch.
 func checkOwnership(ctx context.Context, abs string) error {
 	appID, version, tables, err := inspect(ctx, abs)
+	if err != nil && isBusy(err) {
+		return busyError(abs)
+	}
 	if err != nil {
 		return Errorf(EInvalid, "%s is not a servicebook database: %v.", abs, sqliteReason(err))
 	}
@@ -144,6 +149,23 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // sqliteReason shortens the driver's message for a file that is not a
 // database to the words a person can act on.
+// busyTimeoutMS is how long a connection waits for another's write to end
+// before it gives up, in milliseconds.
+const busyTimeoutMS = "10000"
+
+// isBusy reports whether err is SQLite saying another connection holds
+// the lock it needs.
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_LOCKED")
+}
+
+// busyError says, in words, that another servicebook is writing the file.
+func busyError(path string) error {
+	return Errorf(EConflict, "%s is busy: another servicebook has been writing to it (an import, perhaps) for more than %s s. Try again when it has finished.",
+		path, strings.TrimSuffix(busyTimeoutMS, "000"))
+}
+
 func sqliteReason(err error) string {
 	msg := err.Error()
 	if strings.Contains(msg, "file is not a database") || strings.Contains(msg, "SQLITE_NOTADB") {

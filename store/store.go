@@ -104,7 +104,7 @@ func open(ctx context.Context, path string, create bool) (*DB, error) {
 // PRAGMA statement would reach only one of them.
 func dsn(abs string) string {
 	u := url.URL{Scheme: "file", Path: abs}
-	return u.String() + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+	return u.String() + "?_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
 }
 
