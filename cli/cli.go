@@ -355,6 +355,10 @@ func (checkCmd) Run(ctx context.Context, app *App) error {
 	for _, line := range rep.ForeignKeys {
 		fmt.Fprintln(app.Stdout, "reference: "+line)
 	}
-	return store.Errorf(store.EInvalid, "%s has %d problem(s); restore a backup or ask for help before changing it.",
-		app.DBPath, problems)
+	restore := "restore a backup with: servicebook restore BACKUP --yes"
+	if b := store.NewestBackup(app.DBPath); b != "" {
+		restore = "the newest backup beside it is " + b + "; restore it with: servicebook restore " + b + " --yes"
+	}
+	return store.Errorf(store.EInvalid, "%s is damaged: %d problem(s), listed above. Change nothing in it; %s (the damaged file is kept).",
+		app.DBPath, problems, restore)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -311,11 +312,24 @@ func (c exportCIsCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	// A CSV export writes a second file beside the one named: say so when
+	// it replaces one, rather than overwrite it without a word.
+	existed := map[string]bool{}
+	for _, p := range export.Paths(c.File) {
+		if _, err := os.Stat(p); err == nil {
+			existed[p] = true
+		}
+	}
 	paths, err := export.CIs(c.File, types, cis, rels)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Exported %d CIs and %d relations to %s\n", len(cis), len(rels), strings.Join(paths, " and "))
+	for _, p := range paths {
+		if existed[p] {
+			fmt.Fprintf(app.Stdout, "  %s replaced the earlier file of that name.\n", p)
+		}
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -141,5 +142,9 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return err
 	}
-	return f.SaveAs(path)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomically(path, buf.Bytes())
 }

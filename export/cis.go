@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"servicebook/cmdb"
+	"servicebook/internal/safefile"
 	"servicebook/store"
 )
 
@@ -54,6 +54,15 @@ func relationRow(r cmdb.Relation) []string {
 	return []string{r.FromRef, r.Kind.Label(), r.ToRef, r.Group}
 }
 
+// Paths returns the files CIs writes for path: path itself and, for a CSV,
+// the relations file beside it.
+func Paths(path string) []string {
+	if strings.ToLower(filepath.Ext(path)) == ".csv" {
+		return []string{path, strings.TrimSuffix(path, filepath.Ext(path)) + "-relations.csv"}
+	}
+	return []string{path}
+}
+
 // CIs writes CIs and their relations to path: an XLSX workbook with a
 // "CIs" and a "Relations" sheet, or, for a .csv path, a CSV of the CIs and a
 // second CSV beside it (NAME-relations.csv) of the relations. It returns the
@@ -72,7 +81,7 @@ func CIs(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) ([
 		if err := writeCSV(path, rows); err != nil {
 			return nil, err
 		}
-		relPath := strings.TrimSuffix(path, filepath.Ext(path)) + "-relations.csv"
+		relPath := Paths(path)[1]
 		relRows := [][]string{relationHeader}
 		for _, r := range rels {
 			relRows = append(relRows, relationRow(r))
@@ -95,22 +104,14 @@ func writeCSV(path string, rows [][]string) error {
 	return writeFileAtomically(path, buf.Bytes())
 }
 
-// writeFileAtomically writes through a temporary file and a rename, so that
-// a failed export never leaves a half-written file under the chosen name.
+// writeFileAtomically writes through a temporary file, synced, and a
+// rename (safefile), so that a failed export never destroys the previous
+// good one nor leaves a half-written file under the chosen name.
 func writeFileAtomically(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
-	if err != nil {
-		return store.Errorf(store.EInvalid, "Cannot write to %s: %v", filepath.Dir(path), err)
+	if err := safefile.WriteFile(path, data); err != nil {
+		return store.Errorf(store.EInvalid, "%v", err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return store.Errorf(store.EInvalid, "Cannot write %s: %v", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return store.Errorf(store.EInvalid, "Cannot write %s: %v", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 func ciWorkbook(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) error {

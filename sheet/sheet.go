@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
@@ -224,8 +225,31 @@ func streamXLSX(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Str
 	return err
 }
 
+// tmpPrefix names the private folders in which excelize keeps its copies
+// of large sheets while they are read.
+const tmpPrefix = "servicebook-read-"
+
+// privateTempDir makes a folder for one read's temporary files, and removes
+// those that reads killed earlier left behind (ours only, an hour old).
+func privateTempDir() (string, error) {
+	if old, err := filepath.Glob(filepath.Join(os.TempDir(), tmpPrefix+"*")); err == nil {
+		for _, d := range old {
+			if info, err := os.Stat(d); err == nil && info.IsDir() && time.Since(info.ModTime()) > time.Hour {
+				os.RemoveAll(d)
+			}
+		}
+	}
+	return os.MkdirTemp("", tmpPrefix+"*")
+}
+
 func readWorkbook(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Stream) error) error {
+	tmp, err := privateTempDir()
+	if err != nil {
+		return store.Errorf(store.EInvalid, "%s: cannot make a temporary folder to read it in: %v", name, err)
+	}
+	defer os.RemoveAll(tmp)
 	xf, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		TmpDir:            tmp,
 		RawCellValue:      true,
 		UnzipSizeLimit:    lim.MaxUnzipped,
 		UnzipXMLSizeLimit: min(lim.MaxUnzipped, 64<<20),

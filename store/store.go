@@ -170,12 +170,32 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return Errorf(EInvalid, "Cannot create the folder for %s: %v.", abs, err)
 	}
+	// The copy is made in a private folder beside the target (0700, so the
+	// file is readable by no one else while SQLite writes it with the
+	// umask's mode), made 0600, then renamed into place: a killed or
+	// disk-full backup leaves no partial file under the chosen name.
+	work, err := os.MkdirTemp(filepath.Dir(abs), ".backup-*")
+	if err != nil {
+		return Errorf(EInvalid, "Cannot write a backup in %s: %v.", filepath.Dir(abs), err)
+	}
+	defer os.RemoveAll(work)
+	tmp := filepath.Join(work, "backup.db")
 	// VACUUM INTO reads inside one transaction, so the copy is a snapshot even
 	// while another connection writes; it is also compacted.
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		return Errorf(EInvalid, "Backup to %s failed: %v; nothing was written there.", abs, sqliteReason(err))
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		return err
+	}
+	if f, err := os.Open(tmp); err == nil {
+		f.Sync()
+		f.Close()
+	}
+	if err := os.Link(tmp, abs); err != nil { // refuses, unlike a rename, to replace a file made meanwhile
 		return Errorf(EInvalid, "Backup to %s failed: %v.", abs, err)
 	}
-	return os.Chmod(abs, 0o600)
+	return nil
 }
 
 // CheckReport is what Check found.
@@ -189,27 +209,26 @@ func (r CheckReport) OK() bool {
 	return len(r.ForeignKeys) == 0 && len(r.Integrity) == 1 && r.Integrity[0] == "ok"
 }
 
-// Check runs SQLite's integrity_check and foreign_key_check.
+// Check runs SQLite's integrity_check and foreign_key_check. A file so
+// damaged that a check cannot run at all is reported as a problem of the
+// report, in SQLite's words, not as an error.
 func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
-	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	lines, err := db.pragmaLines(ctx, "PRAGMA integrity_check")
+	if err != nil && isCorrupt(err) {
+		rep.Integrity = []string{sqliteReason(err)}
+		return rep, nil
+	}
 	if err != nil {
 		return rep, err
 	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return rep, err
+	rep.Integrity = lines
+	rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		if isCorrupt(err) {
+			rep.Integrity = append(rep.Integrity, sqliteReason(err))
+			return rep, nil
 		}
-		rep.Integrity = append(rep.Integrity, line)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return rep, err
-	}
-	rows, err = db.QueryContext(ctx, "PRAGMA foreign_key_check")
-	if err != nil {
 		return rep, err
 	}
 	defer rows.Close()
@@ -220,8 +239,52 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
 			return rep, err
 		}
-		rep.ForeignKeys = append(rep.ForeignKeys,
-			fmt.Sprintf("%s row %d refers to a missing %s", table, rowid.Int64, parent))
+		rep.ForeignKeys = append(rep.ForeignKeys, fmt.Sprintf("%s row %d refers to a missing %s", table, rowid.Int64, parent))
 	}
 	return rep, rows.Err()
+}
+
+func (db *DB) pragmaLines(ctx context.Context, pragma string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, pragma)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return out, err
+		}
+		out = append(out, line)
+	}
+	return out, rows.Err()
+}
+
+// isCorrupt reports whether err is SQLite finding the file damaged.
+func isCorrupt(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "malformed") || strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "(11)")
+}
+
+// NewestBackup finds the newest backup kept beside the database at path:
+// those servicebook writes (NAME-backup-….db, ….before-….bak). "" when
+// there is none.
+func NewestBackup(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	stem := strings.TrimSuffix(abs, filepath.Ext(abs))
+	var newest string
+	var when time.Time
+	for _, pattern := range []string{stem + "-backup-*.db", abs + ".before-*.bak"} {
+		matches, _ := filepath.Glob(pattern)
+		for _, m := range matches {
+			if info, err := os.Stat(m); err == nil && info.ModTime().After(when) {
+				newest, when = m, info.ModTime()
+			}
+		}
+	}
+	return newest
 }
