@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"servicebook/sheet"
+	"servicebook/store"
 )
 
 // rowReader turns the rows of a finance spreadsheet into pending budget
@@ -205,6 +206,11 @@ func (r *rowReader) row(rowNum int, row []string) {
 	l := Line{Pool: cell("pool"), CostCentre: cell("cost_centre"), GLAccount: cell("gl_account"),
 		Description: cell("description"), Supplier: cell("supplier"), Version: "original", Status: "proposed"}
 	field := func(key, reason string) { r.problem(rowNum, r.m.Header(r.m.Columns[key]), reason) }
+	for _, key := range []string{"service", "pool", "cost_centre", "gl_account", "description", "supplier"} {
+		if m, ok := store.ControlChar(cell(key), false); !ok {
+			field(key, m.String())
+		}
+	}
 	var serviceID int64
 	switch svcText := cell("service"); {
 	case svcText != "" && l.Pool != "":

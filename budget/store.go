@@ -153,6 +153,10 @@ func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error
 	if l.Version == "" {
 		l.Version = "original"
 	}
+	if problems := store.CheckTexts(map[string]string{"pool": l.Pool, "cost_centre": l.CostCentre, "gl_account": l.GLAccount,
+		"description": l.Description, "supplier": l.Supplier}); len(problems) > 0 {
+		return l, store.Invalid(problems)
+	}
 	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
 			description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,

@@ -97,7 +97,7 @@ const (
 var Messages = []string{MsgNameRequired, MsgTooLong, MsgNotStatus, MsgNotKind, MsgCriticality, MsgNotAttribute,
 	MsgGivenTwice, MsgRequired, MsgNotNumber, MsgNotBool, MsgNotChoice, MsgNotRef, MsgRefMissing, MsgNotDate, MsgNotType,
 	MsgNoHeader, MsgTypeRequired, MsgRefNotHere, MsgDuplicateCI, MsgNotCriticality, MsgNoSuchName, MsgAmbiguousName,
-	MsgSelfRelation, MsgDuplicateRelation, MsgRefused, MsgCancelled}
+	MsgSelfRelation, MsgDuplicateRelation, MsgRefused, MsgCancelled, store.MsgControlChar}
 
 // asMsg keeps a Msg that came back as an error, or wraps another error.
 func asMsg(err error) store.Msg {
@@ -328,6 +328,10 @@ func Normalize(ci CI, t Type, refExists func(ref string) bool) (CI, error) {
 			add(field, store.M(MsgTooLong, "Len", n, "Max", maxTextLen))
 		}
 	}
+	// Control characters (ESC, BEL, NUL …) are refused from every source:
+	// printed, they drive the terminal; exported, they break the CSV.
+	problems = append(problems, store.CheckTexts(map[string]string{"name": ci.Name, "description": ci.Description,
+		"owner": ci.Owner, "location": ci.Location, "version": ci.Version}, "description")...)
 	ci.Owner = strings.TrimSpace(ci.Owner)
 	ci.Location = strings.TrimSpace(ci.Location)
 	ci.Version = strings.TrimSpace(ci.Version)
@@ -404,6 +408,9 @@ func NormalizeValue(def AttrDef, raw string, refExists func(string) bool) (strin
 	case AttrText:
 		if n := utf8.RuneCountInString(text); n > maxTextLen {
 			return "", store.M(MsgTooLong, "Len", n, "Max", maxTextLen)
+		}
+		if m, ok := store.ControlChar(text, true); !ok {
+			return "", m
 		}
 		return text, nil
 	case AttrNumber:

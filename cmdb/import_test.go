@@ -423,3 +423,28 @@ func rezipSheet(t *testing.T, data []byte, change func([]byte) []byte) []byte {
 	zw.Close()
 	return out.Bytes()
 }
+
+// TestControlCharactersAreRefused: an escape sequence in a name, from a
+// file or from a form, is refused with the field named; a tab is fine, and
+// a newline only in the description.
+func TestControlCharactersAreRefused(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "escape.csv")
+	os.WriteFile(path, []byte("Type,Name,Owner\nserver,\"evil\x1b[2Jname\",ok\nserver,bell,\"a\x07b\"\n"), 0o600)
+	res, err := s.ImportFile(ctx, path, ImportOptions{})
+	if store.ErrorCode(err) != store.EInvalid || len(res.Problems) != 2 ||
+		!strings.Contains(res.Problems[0].Error(), `row 2, column "Name": holds a control character (U+001B) at position 5`) ||
+		!strings.Contains(res.Problems[1].Error(), `row 3, column "Owner": holds a control character (U+0007)`) {
+		t.Errorf("%v %v", res.Problems, err)
+	}
+	if _, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: "nul\x00byte"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("a NUL in a name: %v", err)
+	}
+	if _, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: "tab\tname", Description: "two\nlines"}); err != nil {
+		t.Errorf("a tab in a name and a newline in a description: %v", err)
+	}
+	if _, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: "two\nlines"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("a newline in a name: %v", err)
+	}
+}

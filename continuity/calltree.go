@@ -17,6 +17,10 @@ func (s *Store) SetRole(ctx context.Context, doc, role string, escalation int, p
 	if role == "" {
 		return store.Errorf(store.EInvalid, "A role needs a name.")
 	}
+	if err := cleanTexts(map[string]string{"role": role, "primary": primary.Name + primary.Phone + primary.Mobile + primary.Email,
+		"alternate": alternate.Name + alternate.Phone + alternate.Mobile + alternate.Email}); err != nil {
+		return err
+	}
 	return s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		p, err := planForWrite(ctx, tx, doc)
 		if err != nil {

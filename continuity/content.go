@@ -206,3 +206,12 @@ func (s *Store) refuseFuture(what, day string) error {
 	}
 	return nil
 }
+
+// cleanTexts refuses control characters in the text fields of a record
+// (names → text; multi names the multi-line ones).
+func cleanTexts(fields map[string]string, multi ...string) error {
+	if problems := store.CheckTexts(fields, multi...); len(problems) > 0 {
+		return store.Invalid(problems)
+	}
+	return nil
+}

@@ -33,6 +33,10 @@ func (s *Store) validateExercise(e Exercise) error {
 	if e.Outcome != "" && e.Held == "" {
 		return store.Errorf(store.EInvalid, "An exercise has a result only once it was held: give the date it was held.")
 	}
+	if err := cleanTexts(map[string]string{"participants": e.Participants, "objectives": e.Objectives, "findings": e.Findings},
+		"objectives", "findings"); err != nil {
+		return err
+	}
 	return s.refuseFuture("The exercise was held on", e.Held)
 }
 
@@ -169,7 +173,7 @@ func validateAction(a Action) error {
 			return store.Errorf(store.EInvalid, "%q is not a date; write it as 2026-03-01.", a.Due)
 		}
 	}
-	return nil
+	return cleanTexts(map[string]string{"description": a.Description, "owner": a.Owner}, "description")
 }
 
 func (a Action) describe() string {

@@ -131,6 +131,11 @@ func (p Plan) Validate() error {
 			add("next_review", store.M(cmdb.MsgNotDate, "Value", p.NextReview))
 		}
 	}
+	problems = append(problems, store.CheckTexts(map[string]string{"doc_number": p.DocNumber, "title": p.Title, "owner": p.Owner,
+		"approver": p.Approver, "classification": p.Classification, "scope": p.Scope, "invocation": p.Invocation,
+		"major_loss": p.MajorLoss, "availability_invoked": p.AvailabilityInvoked, "recovery": p.Recovery,
+		"return_to_normal": p.ReturnToNormal, "min_service_level": p.MinServiceLevel},
+		"scope", "invocation", "major_loss", "availability_invoked", "recovery", "return_to_normal")...)
 	for name, d := range map[string]time.Duration{"rto": p.RTO, "rpo": p.RPO, "mtpd": p.MTPD} {
 		if d < 0 {
 			add(name, store.M(MsgNegative))

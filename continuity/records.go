@@ -37,7 +37,7 @@ func (c Copy) validate() error {
 			return store.Errorf(store.EInvalid, "%q is not a date; write it as 2026-03-01.", c.Issued)
 		}
 	}
-	return nil
+	return cleanTexts(map[string]string{"holder": c.Holder, "location": c.Location})
 }
 
 func (c Copy) describe() string {

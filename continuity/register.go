@@ -122,6 +122,9 @@ func (s *Store) checkOutage(o OutageRecord) error {
 	if !o.End.IsZero() && !o.End.After(o.Start) {
 		return store.Errorf(store.EInvalid, "The outage ends (%s) before it starts (%s).", o.End.Format(time.RFC3339), o.Start.Format(time.RFC3339))
 	}
+	if err := cleanTexts(map[string]string{"description": o.Description}, "description"); err != nil {
+		return err
+	}
 	now := s.db.Now()
 	if o.Start.After(now) {
 		return store.Errorf(store.EInvalid, "The outage starts in the future (%s); record it once it has begun.", o.Start.Format("2006-01-02 15:04"))

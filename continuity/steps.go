@@ -22,7 +22,7 @@ func (st PlanStep) validate() error {
 	if st.Duration < 0 {
 		return store.Errorf(store.EInvalid, "A step cannot take a negative time.")
 	}
-	return nil
+	return cleanTexts(map[string]string{"who": st.Who, "action": st.Action, "location": st.Location}, "action")
 }
 
 // describe is a step as the change log and the document control name it.

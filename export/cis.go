@@ -17,6 +17,7 @@ import (
 
 	"servicebook/cmdb"
 	"servicebook/internal/safefile"
+	"servicebook/sheet"
 	"servicebook/store"
 )
 
@@ -92,8 +93,16 @@ func CIs(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) ([
 }
 
 // writeCSV writes UTF-8 with a byte-order mark: without it, Excel on Chinese
-// Windows reads the file as GBK and shows Chinese as mojibake.
+// Windows reads the file as GBK and shows Chinese as mojibake. A value that
+// a spreadsheet would run as a formula (it begins with = + - @, a tab or a
+// carriage return) is written after a single quote, as OWASP advises for
+// CSV injection; the importer removes that quote again.
 func writeCSV(path string, rows [][]string) error {
+	for _, row := range rows {
+		for i, v := range row {
+			row[i] = sheet.NeutraliseFormula(v)
+		}
+	}
 	var buf bytes.Buffer
 	buf.Write([]byte{0xEF, 0xBB, 0xBF})
 	w := csv.NewWriter(&buf)

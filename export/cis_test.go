@@ -217,3 +217,48 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 		t.Errorf("re-import of the workbook: %+v %v %v", res, err, res.Problems)
 	}
 }
+
+// TestFormulaLikeValuesRunNothing: a CI named like a formula is written
+// after a quote in CSV and as a plain string in XLSX (the OWASP rule for
+// CSV injection), and both files re-import unchanged.
+func TestFormulaLikeValuesRunNothing(t *testing.T) {
+	s, _, _, _ := demoStore(t)
+	ctx := context.Background()
+	evil := `=HYPERLINK("http://example.invalid","click")`
+	if _, err := s.CreateCI(ctx, cmdb.CI{TypeKey: "server", Name: evil, Owner: "@admin", Status: cmdb.StatusInService, Criticality: 3}); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := s.Types(ctx)
+	cis, _, _ := s.ListCIs(ctx, cmdb.Filter{})
+	rels, _ := s.AllRelations(ctx)
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "cmdb.csv")
+	if _, err := CIs(csvPath, types, cis, rels); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(csvPath)
+	if !strings.Contains(string(data), `'=HYPERLINK(`) || !strings.Contains(string(data), ",'@admin,") {
+		t.Errorf("the CSV holds the formula as it is:\n%s", data)
+	}
+	xlsxPath := filepath.Join(dir, "cmdb.xlsx")
+	if _, err := CIs(xlsxPath, types, cis, rels); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := excelize.OpenFile(xlsxPath)
+	defer f.Close()
+	rows, _ := f.GetRows("CIs")
+	for r, row := range rows {
+		if len(row) > 2 && row[2] == evil {
+			cell, _ := excelize.CoordinatesToCellName(3, r+1)
+			if formula, _ := f.GetCellFormula("CIs", cell); formula != "" {
+				t.Errorf("the XLSX holds a formula: %q", formula)
+			}
+		}
+	}
+	for _, p := range []string{csvPath, xlsxPath} {
+		res, err := s.ImportFile(ctx, p, cmdb.ImportOptions{DryRun: true})
+		if err != nil || res.Unchanged != len(cis) || res.Created+res.Updated != 0 {
+			t.Errorf("%s re-imports: %d unchanged of %d, %d created, %d updated, %v", filepath.Base(p), res.Unchanged, len(cis), res.Created, res.Updated, err)
+		}
+	}
+}

@@ -72,6 +72,9 @@ func readCSV(name, text string, lim Limits, lazy bool) (Table, error) {
 		for len(t.Rows) < line-1 {
 			t.Rows = append(t.Rows, nil)
 		}
+		for i, v := range rec {
+			rec[i] = restoreFormulaText(v)
+		}
 		t.Rows = append(t.Rows, rec)
 	}
 	return t, nil
@@ -145,4 +148,22 @@ func countOutsideQuotes(line string, d rune) int {
 		}
 	}
 	return n
+}
+
+// NeutraliseFormula prefixes a value that a spreadsheet would take for a
+// formula (it begins with = + - @, a tab or a carriage return) with a single
+// quote, so that opening an exported CSV runs nothing.
+func NeutraliseFormula(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// restoreFormulaText undoes NeutraliseFormula on a CSV cell read back.
+func restoreFormulaText(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }
