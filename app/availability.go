@@ -397,10 +397,7 @@ func (s *availabilityScreen) importFile(path string) {
 		res, err := s.ui.store.Continuity.ImportOutages(s.ui.ctx, path, zone, false, nil)
 		return func() {
 			if err != nil {
-				lines := []string{errText(err)}
-				for _, p := range res.Problems {
-					lines = append(lines, cellErrorText(p))
-				}
+				lines := append([]string{errText(err)}, problemLines(res.Problems)...)
 				s.lastImport = lines
 				s.ui.showError(fmt.Errorf("%s", strings.Join(lines, "\n")))
 				return

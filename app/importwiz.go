@@ -389,9 +389,7 @@ func (s *importScreen) resultLines() []string {
 			}
 			lines = append(lines, text)
 		}
-		for _, p := range b.Problems {
-			lines = append(lines, "⚠ "+cellErrorText(p))
-		}
+		lines = append(lines, problemLines(b.Problems)...)
 	}
 	if o := s.outages; o != nil {
 		verb := tr("Imported")
@@ -403,9 +401,7 @@ func (s *importScreen) resultLines() []string {
 		for _, col := range o.IgnoredColumns {
 			lines = append(lines, trf("Column {{.Col}} is not an outage field; it is not imported.", map[string]any{"Col": col}))
 		}
-		for _, p := range o.Problems {
-			lines = append(lines, "⚠ "+cellErrorText(p))
-		}
+		lines = append(lines, problemLines(o.Problems)...)
 	}
 	if r != nil {
 		verb := tr("Imported")
@@ -417,9 +413,7 @@ func (s *importScreen) resultLines() []string {
 		for _, col := range r.IgnoredColumns {
 			lines = append(lines, trf("Column {{.Col}} is not a CI field or attribute; it is ignored.", map[string]any{"Col": col}))
 		}
-		for _, p := range r.Problems {
-			lines = append(lines, "⚠ "+cellErrorText(p))
-		}
+		lines = append(lines, problemLines(r.Problems)...)
 	}
 	if s.err != nil && (r == nil || len(r.Problems) == 0) {
 		lines = append(lines, "⚠ "+errorText(s.err))
@@ -522,4 +516,18 @@ func errorText(err error) string { return errText(err) }
 func monthHeader(h string) (int, int, bool) {
 	m, err := budget.ParseMonth(h)
 	return m.Number, m.Year, err == nil
+}
+
+// problemLines lists the first hundred problems of an import and counts the
+// rest.
+func problemLines(problems []sheet.CellError) []string {
+	shown, more := sheet.FirstProblems(problems)
+	var lines []string
+	for _, p := range shown {
+		lines = append(lines, "⚠ "+cellErrorText(p))
+	}
+	if more > 0 {
+		lines = append(lines, trf("… and {{.Count}} more problems, not listed; mend the ones above first.", map[string]any{"Count": more}))
+	}
+	return lines
 }

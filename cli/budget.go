@@ -269,9 +269,7 @@ func (f importFlags) options(ctx context.Context, app *App, kind string) (budget
 // printBudgetImport prints every problem, or what the import did: counts,
 // the file's money beside the money imported, and what was left out.
 func printBudgetImport(app *App, res budget.ImportResult, err error, actuals bool) error {
-	for _, p := range res.Problems {
-		fmt.Fprintln(app.Stderr, p.Error())
-	}
+	printProblems(app, res.Problems)
 	if err != nil {
 		return err
 	}

@@ -270,9 +270,7 @@ func (c importCIsCmd) Run(ctx context.Context, app *App) error {
 	}
 	res, err := app.CMDB.ImportFile(ctx, c.File, cmdb.ImportOptions{DryRun: c.DryRun, Mapping: mapping})
 	out := app.Stdout
-	for _, p := range res.Problems {
-		fmt.Fprintln(app.Stderr, p.Error())
-	}
+	printProblems(app, res.Problems)
 	if err != nil {
 		return err
 	}

@@ -96,3 +96,22 @@ func TestManyProcessesOnOneFile(t *testing.T) {
 		t.Errorf("the backup taken during the import: %s", out)
 	}
 }
+
+// TestThousandsOfBadRowsGetAPage: the first hundred problems are listed,
+// the rest counted.
+func TestThousandsOfBadRowsGetAPage(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	var b strings.Builder
+	b.WriteString("Type,Name,Criticality\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "server,bad-%d,urgent\n", i)
+	}
+	path := filepath.Join(dir, "bad.csv")
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	code, _, errOut := run(t, db, "--create", "import", "cis", path)
+	lines := strings.Count(errOut, "\n")
+	if code != 1 || lines > 105 || !strings.Contains(errOut, "… and 2900 more problems") {
+		t.Errorf("exit %d, %d lines of problems:\n%s", code, lines, errOut[max(0, len(errOut)-400):])
+	}
+}

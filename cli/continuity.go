@@ -317,9 +317,7 @@ func (c outageImportCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	res, err := app.Continuity.ImportOutages(ctx, c.File, c.TZ, c.DryRun, mapping)
-	for _, p := range res.Problems {
-		fmt.Fprintln(app.Stderr, p.Error())
-	}
+	printProblems(app, res.Problems)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"servicebook/sheet"
 	"strings"
 
 	"golang.org/x/text/width"
@@ -89,5 +90,18 @@ func printTable(w io.Writer, header []string, rows [][]string, maxWidth int) {
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// printProblems lists an import's problems, the first hundred of them, and
+// counts the rest: a file with two million bad rows gets a page, not two
+// million lines.
+func printProblems(app *App, problems []sheet.CellError) {
+	shown, more := sheet.FirstProblems(problems)
+	for _, p := range shown {
+		fmt.Fprintln(app.Stderr, p.Error())
+	}
+	if more > 0 {
+		fmt.Fprintf(app.Stderr, "… and %d more problems of the same file, not listed; mend the ones above first.\n", more)
 	}
 }

@@ -338,6 +338,18 @@ func streamSheet(xf *excelize.File, file, sheetName string, rowsLeft *int, maxRo
 	return fnErr
 }
 
+// ShownProblems is how many problems of one import are listed; the rest
+// are counted. A hostile file can hold millions of bad rows.
+const ShownProblems = 100
+
+// FirstProblems returns the problems to list and how many are not listed.
+func FirstProblems(all []CellError) ([]CellError, int) {
+	if len(all) <= ShownProblems {
+		return all, 0
+	}
+	return all[:ShownProblems], len(all) - ShownProblems
+}
+
 // CellError names the place of a problem in an imported file the way a
 // person looks for it: file, sheet, row number as Excel shows it, and the
 // column's header.
