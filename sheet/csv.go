@@ -19,6 +19,22 @@ import (
 // ("Unicode text" from Excel), or GB18030/GBK, which is what Excel on
 // Chinese Windows writes by default.
 func ParseCSV(name string, data []byte, lim Limits) (Table, error) {
+	// A line far longer than any row (a bomb of one endless line) is
+	// refused before the text is decoded and copied about.
+	if lim.MaxCellBytes > 0 {
+		maxLine, line, start := 16*lim.MaxCellBytes, 1, 0
+		for start < len(data) {
+			end := bytes.IndexByte(data[start:], '\n')
+			if end < 0 {
+				end = len(data) - start
+			}
+			if end > maxLine {
+				return Table{}, store.Errorf(store.EInvalid, "%s: line %d is longer than %d MB; is it really a spreadsheet?", name, line, maxLine>>20)
+			}
+			start += end + 1
+			line++
+		}
+	}
 	text, err := decodeText(data)
 	if err != nil {
 		return Table{}, store.Errorf(store.EInvalid, "%s: %v", name, err)
@@ -73,6 +89,10 @@ func readCSV(name, text string, lim Limits, lazy bool) (Table, error) {
 			t.Rows = append(t.Rows, nil)
 		}
 		for i, v := range rec {
+			if lim.MaxCellBytes > 0 && len(v) > lim.MaxCellBytes {
+				line, _ := r.FieldPos(i)
+				return Table{}, store.Errorf(store.EInvalid, "%s: row %d, column %d holds more than %d KB of text (the limit)", name, line, i+1, lim.MaxCellBytes>>10)
+			}
 			rec[i] = restoreFormulaText(v)
 		}
 		t.Rows = append(t.Rows, rec)

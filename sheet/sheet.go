@@ -41,14 +41,26 @@ type Limits struct {
 	MaxFileBytes int64 // size of the file on disk
 	MaxUnzipped  int64 // total uncompressed size of an XLSX's parts
 	MaxRows      int   // rows over all sheets
+	// MaxSharedStrings bounds the shared-strings part, which the reader
+	// holds in memory whole.
+	MaxSharedStrings int64
+	// MaxRatio is how much a large part (over 32 MB unpacked) may expand:
+	// spreadsheet XML packs about 10:1; a bomb packs a thousand to one.
+	MaxRatio int64
+	// MaxCellBytes bounds one cell's text (Excel's own limit is 32,767
+	// characters) and one CSV line.
+	MaxCellBytes int
 }
 
 // DefaultLimits fit every real finance or CMDB spreadsheet we have seen with
 // room to spare, and stop a zip bomb long before it fills memory.
 var DefaultLimits = Limits{
-	MaxFileBytes: 256 << 20,
-	MaxUnzipped:  2 << 30,
-	MaxRows:      2_000_000,
+	MaxFileBytes:     256 << 20,
+	MaxUnzipped:      2 << 30,
+	MaxRows:          2_000_000,
+	MaxSharedStrings: 128 << 20,
+	MaxRatio:         200,
+	MaxCellBytes:     256 << 10,
 }
 
 var (
@@ -133,7 +145,10 @@ func stream(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Stream)
 	if size > lim.MaxFileBytes {
 		return store.Errorf(store.EInvalid, "%s: is %d MB; the limit is %d MB", name, size>>20, lim.MaxFileBytes>>20)
 	}
-	data, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+	// Read into a buffer of the file's size: io.ReadAll would grow one to
+	// twice that.
+	data := make([]byte, size)
+	_, err := io.ReadFull(io.NewSectionReader(r, 0, size), data)
 	if err != nil {
 		return store.Errorf(store.EInvalid, "%s: cannot read: %v", name, err)
 	}
@@ -213,12 +228,28 @@ func streamXLSX(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Str
 	if total > uint64(lim.MaxUnzipped) {
 		return store.Errorf(store.EInvalid, "%s: unpacks to %d MB, more than the %d MB limit; is it really a spreadsheet?", name, total>>20, lim.MaxUnzipped>>20)
 	}
+	for _, f := range zr.File {
+		switch {
+		case f.Name == "xl/sharedStrings.xml" && lim.MaxSharedStrings > 0 && f.UncompressedSize64 > uint64(lim.MaxSharedStrings):
+			return store.Errorf(store.EInvalid, "%s: its shared text unpacks to %d MB, more than the %d MB limit", name, f.UncompressedSize64>>20, lim.MaxSharedStrings>>20)
+		case lim.MaxRatio > 0 && f.UncompressedSize64 > 32<<20 && f.UncompressedSize64 > uint64(lim.MaxRatio)*max(f.CompressedSize64, 1):
+			return store.Errorf(store.EInvalid, "%s: part %s unpacks %d times its packed size (the limit is %d); it looks like a zip bomb, not a spreadsheet",
+				name, f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1), lim.MaxRatio)
+		}
+	}
 	// The checksums and the sheets' XML are checked beside the read, on the
 	// other core: rows reach fn before the check ends, so callers write into
 	// a transaction that they commit only when this returns without error.
 	verified := make(chan error, 1)
-	go func() { verified <- verifyParts(name, zr) }()
-	err = readWorkbook(name, r, size, lim, fn)
+	damaged := make(chan struct{}) // closed when the check fails: the read stops
+	go func() {
+		err := verifyParts(name, zr, lim.MaxCellBytes)
+		if err != nil {
+			close(damaged)
+		}
+		verified <- err
+	}()
+	err = readWorkbook(name, r, size, lim, fn, damaged)
 	if verr := <-verified; verr != nil {
 		return verr // the damage explains whatever the read made of it
 	}
@@ -242,7 +273,7 @@ func privateTempDir() (string, error) {
 	return os.MkdirTemp("", tmpPrefix+"*")
 }
 
-func readWorkbook(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Stream) error) error {
+func readWorkbook(name string, r io.ReaderAt, size int64, lim Limits, fn func(*Stream) error, damaged <-chan struct{}) error {
 	tmp, err := privateTempDir()
 	if err != nil {
 		return store.Errorf(store.EInvalid, "%s: cannot make a temporary folder to read it in: %v", name, err)
@@ -260,7 +291,7 @@ func readWorkbook(name string, r io.ReaderAt, size int64, lim Limits, fn func(*S
 	defer xf.Close()
 	rowsLeft := lim.MaxRows
 	for _, sheetName := range xf.GetSheetList() {
-		if err := streamSheet(xf, name, sheetName, &rowsLeft, lim.MaxRows, fn); err != nil {
+		if err := streamSheet(xf, name, sheetName, &rowsLeft, lim.MaxRows, fn, damaged); err != nil {
 			return err
 		}
 	}
@@ -269,7 +300,7 @@ func readWorkbook(name string, r io.ReaderAt, size int64, lim Limits, fn func(*S
 
 // streamSheet reads one sheet in a goroutine, in batches so that the hand
 // over costs nothing next to the parsing, and gives fn a Stream over them.
-func streamSheet(xf *excelize.File, file, sheetName string, rowsLeft *int, maxRows int, fn func(*Stream) error) error {
+func streamSheet(xf *excelize.File, file, sheetName string, rowsLeft *int, maxRows int, fn func(*Stream) error, damaged <-chan struct{}) error {
 	rows, err := xf.Rows(sheetName)
 	if err != nil {
 		return store.Errorf(store.EInvalid, "%s: sheet %q cannot be read (%v)", file, sheetName, err)
@@ -284,6 +315,11 @@ func streamSheet(xf *excelize.File, file, sheetName string, rowsLeft *int, maxRo
 		batch := make([][]string, 0, batchSize)
 		n := 0
 		for rows.Next() {
+			select {
+			case <-damaged:
+				return // the check found the file damaged: reading on is waste
+			default:
+			}
 			if *rowsLeft <= 0 {
 				readErr = store.Errorf(store.EInvalid, "%s: has more than %d rows; split it into smaller files", file, maxRows)
 				return

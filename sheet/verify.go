@@ -18,7 +18,7 @@ import (
 // halfway (the rows after the break were silently missing). A damaged file
 // is refused whole, naming the sheet and the row where reading stopped.
 // Inflating and scanning a 100k-row sheet takes about a tenth of a second.
-func verifyParts(name string, zr *zip.Reader) error {
+func verifyParts(name string, zr *zip.Reader, maxText int) error {
 	sheets := sheetNames(zr)
 	for _, f := range zr.File {
 		rc, err := f.Open()
@@ -27,7 +27,7 @@ func verifyParts(name string, zr *zip.Reader) error {
 		}
 		checkThis := strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml") || f.Name == "xl/sharedStrings.xml"
 		if checkThis {
-			err = checkXML(rc)
+			err = checkXMLText(rc, maxText)
 		}
 		if err == nil {
 			_, err = io.Copy(io.Discard, rc) // the rest, for the checksum
@@ -40,6 +40,9 @@ func verifyParts(name string, zr *zip.Reader) error {
 			where := "part " + f.Name
 			if s, ok := sheets[f.Name]; ok {
 				where = "sheet \"" + s + "\""
+			}
+			if br.TooLong {
+				return store.Errorf(store.EInvalid, "%s: %s holds %s after row %d; nothing was imported", name, where, br.Reason, br.Row)
 			}
 			if br.Row > 0 {
 				return store.Errorf(store.EInvalid, "%s: is damaged: %s breaks after row %d (%s); nothing was imported", name, where, br.Row, br.Reason)

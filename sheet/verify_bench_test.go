@@ -19,7 +19,7 @@ func BenchmarkVerifyParts100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := verifyParts("bench.xlsx", &zr.Reader); err != nil {
+		if err := verifyParts("bench.xlsx", &zr.Reader, DefaultLimits.MaxCellBytes); err != nil {
 			b.Fatal(err)
 		}
 		zr.Close()

@@ -12,8 +12,9 @@ import (
 // xmlBreak is where a part of a workbook stops being well-formed XML: the
 // last <row r="N"> begun before it, and why.
 type xmlBreak struct {
-	Row    int
-	Reason string
+	Row     int
+	Reason  string
+	TooLong bool // a limit, not damage
 }
 
 func (b *xmlBreak) Error() string { return b.Reason }
@@ -27,7 +28,11 @@ func (b *xmlBreak) Error() string { return b.Reason }
 // encoding/xml), not a validating parser: entities and names are not
 // checked beyond their first character. Returns an *xmlBreak, or the
 // reader's own error.
-func checkXML(r io.Reader) error {
+func checkXML(r io.Reader) error { return checkXMLText(r, 0) }
+
+// checkXMLText is checkXML that also refuses a run of text (a cell, or
+// padding between tags) longer than maxText bytes; 0 is no limit.
+func checkXMLText(r io.Reader, maxText int) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var stack []string
 	var names []string // element names, interned: a sheet has a handful
@@ -39,11 +44,19 @@ func checkXML(r io.Reader) error {
 	for {
 		// Text up to the next tag.
 		text, err := br.ReadSlice('<')
+		run := len(text)
 		for err == bufio.ErrBufferFull {
 			if rootDone && len(bytes.TrimSpace(text)) > 0 {
 				return fail("text after the end of the document")
 			}
+			if maxText > 0 && run > maxText {
+				return &xmlBreak{Row: row, Reason: fmt.Sprintf("a cell or text of more than %d KB (the limit)", maxText>>10), TooLong: true}
+			}
 			text, err = br.ReadSlice('<')
+			run += len(text)
+		}
+		if maxText > 0 && run > maxText {
+			return &xmlBreak{Row: row, Reason: fmt.Sprintf("a cell or text of more than %d KB (the limit)", maxText>>10), TooLong: true}
 		}
 		if rootDone && len(bytes.TrimSpace(bytes.TrimSuffix(text, []byte("<")))) > 0 {
 			return fail("text after the end of the document")
