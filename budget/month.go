@@ -197,3 +197,6 @@ func IsTotalRow(label string) bool {
 	}
 	return false
 }
+
+// Label names the fiscal year for a message: "fiscal year 2026".
+func (fy FiscalYear) Label() string { return fmt.Sprintf("fiscal year %d", fy.Year) }

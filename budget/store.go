@@ -162,6 +162,10 @@ func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error
 			description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,
 			l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version)
 		if err != nil {
+			if store.ErrorCode(store.MapError(err)) == store.EConflict {
+				return store.Errorf(store.EConflict, "%s already has this line (%s); change its amounts, or give the new one its own description.",
+					fy.Label(), describe(l))
+			}
 			return err
 		}
 		l.ID, _ = res.LastInsertId()
