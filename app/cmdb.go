@@ -64,6 +64,7 @@ type ciScreen struct {
 	impactForm  *widget.RadioGroup // tree or graph
 	impactAlso  *widget.Entry      // more CIs failing at the same time
 	alsoFailing string
+	saving      bool // a save is on its way (perhaps waiting for another process)
 	// impactExposed says which redundancy is already lost, for tests
 	impactExposed *widget.Label
 }
@@ -340,17 +341,42 @@ func (c *ciScreen) onCancel() {
 }
 
 func (c *ciScreen) onSave() {
-	if !c.editing {
+	if !c.editing || c.saving {
 		return
 	}
 	s := c.ui.store.CMDB
-	var saved cmdb.CI
-	var err error
-	if c.selected == nil {
-		saved, err = s.CreateCI(c.ui.ctx, c.draft)
-	} else {
-		saved, err = s.UpdateCI(c.ui.ctx, c.draft)
+	draft, creating := c.draft, c.selected == nil
+	// The write runs off the UI goroutine: when another servicebook holds
+	// the file's write lock (an import), it waits, and the window says so
+	// instead of freezing. The form is kept as typed and the Save button
+	// is off until the answer comes.
+	c.saving = true
+	if c.save != nil {
+		c.save.Disable()
 	}
+	c.ui.setStatus(tr("Saving… (if another servicebook is writing to this file, this waits for it, up to 10 s)"))
+	c.ui.background(func() func() {
+		var saved cmdb.CI
+		var err error
+		if creating {
+			saved, err = s.CreateCI(c.ui.ctx, draft)
+		} else {
+			saved, err = s.UpdateCI(c.ui.ctx, draft)
+		}
+		return func() {
+			c.saving = false
+			if c.save != nil {
+				c.save.Enable()
+			}
+			c.afterSave(saved, err)
+		}
+	})
+}
+
+// afterSave shows what a save came to: the saved CI, the fields to
+// correct, someone else's values, or why it was not saved (the form keeps
+// what was typed).
+func (c *ciScreen) afterSave(saved cmdb.CI, err error) {
 	var conflict *cmdb.ConflictError
 	var invalid *store.Error
 	switch {
@@ -366,6 +392,7 @@ func (c *ciScreen) onSave() {
 		c.ui.setStatus(tr("Not saved: please correct the fields marked below."))
 		return
 	case err != nil:
+		c.ui.setStatus(tr("Not saved."))
 		c.ui.showError(err)
 		return
 	}
