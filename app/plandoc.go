@@ -150,7 +150,6 @@ func (s *plansScreen) openItems() (lines []string, errors int) {
 // version); if someone changed it meanwhile, it is refused.
 func (s *plansScreen) onApprove() {
 	lines, errors := s.openItems()
-	s.approveSummary = lines
 	box := container.NewVBox(widget.NewLabel(trf("Approve {{.Doc}} version {{.Version}} as {{.Next}}, approved by {{.Approver}}?",
 		map[string]any{"Doc": s.draft.DocNumber, "Version": s.draft.Version, "Next": nextApproved(s.draft.Version), "Approver": s.approver.Text})))
 	for _, l := range lines {
@@ -183,7 +182,6 @@ func (s *plansScreen) onApprove() {
 		s.ui.show(s.ui.current)
 	}, s.ui.win)
 	d.Resize(fyne.NewSize(620, 420))
-	s.approveDialog = d
 	d.Show()
 }
 

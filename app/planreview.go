@@ -78,7 +78,6 @@ func (s *plansScreen) onReview(exerciseID int64) {
 		s.ui.show(s.ui.current)
 	}, s.ui.win)
 	d.Resize(fyne.NewSize(620, 460))
-	s.reviewDialog = d
 	d.Show()
 }
 

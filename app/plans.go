@@ -48,12 +48,9 @@ type plansScreen struct {
 	addStep, saveStep, removeStep *widget.Button
 	setRole, removeRole           *widget.Button
 	saveCopy, removeCopy          *widget.Button
-	confirmDialog                 dialog.Dialog
-	reviewDialog, approveDialog   dialog.Dialog
 	reviewWho, reviewComment      *widget.Entry
 	reviewOutcome                 *widget.Select
 	approveReason                 *widget.Entry
-	approveSummary                []string
 	// the New plan dialog
 	newService *widget.Select
 	newRefs    map[string]string

@@ -163,7 +163,6 @@ func (s *plansScreen) confirm(title, question string, yes func()) {
 			yes()
 		}
 	}, s.ui.win)
-	s.confirmDialog = d
 	d.Show()
 }
 
