@@ -394,6 +394,27 @@ func (ui *UI) onBackup() {
 	d.Show()
 }
 
+// write runs a write off the UI goroutine and then done with its error, on
+// the UI goroutine. When another servicebook holds the file's write lock
+// (an import), the write waits for it, up to 10 s: the window says so
+// instead of freezing, and button is off until the answer comes. What the
+// person typed stays in the form whatever the answer.
+func (ui *UI) write(button *widget.Button, work func() error, done func(error)) {
+	if button != nil {
+		button.Disable()
+	}
+	ui.setStatus(tr("Saving… (if another servicebook is writing to this file, this waits for it, up to 10 s)"))
+	ui.background(func() func() {
+		err := work()
+		return func() {
+			if button != nil {
+				button.Enable()
+			}
+			done(err)
+		}
+	})
+}
+
 // onRestore asks for a backup, checks it, and asks before it replaces the
 // open database with it.
 func (ui *UI) onRestore() {

@@ -386,12 +386,15 @@ func (s *budgetScreen) onSave() {
 		}
 		amounts[i] = a
 	}
-	if err := s.store().SetAmounts(s.ui.ctx, l.ID, amounts); err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": l.ID}))
-	s.ui.show(s.ui.current)
+	s.ui.write(s.save, func() error { return s.store().SetAmounts(s.ui.ctx, l.ID, amounts) }, func(err error) {
+		if err != nil {
+			s.ui.setStatus(tr("Not saved."))
+			s.ui.showError(err)
+			return
+		}
+		s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": l.ID}))
+		s.ui.show(s.ui.current)
+	})
 }
 
 func (s *budgetScreen) allocationView() fyne.CanvasObject {

@@ -346,30 +346,18 @@ func (c *ciScreen) onSave() {
 	}
 	s := c.ui.store.CMDB
 	draft, creating := c.draft, c.selected == nil
-	// The write runs off the UI goroutine: when another servicebook holds
-	// the file's write lock (an import), it waits, and the window says so
-	// instead of freezing. The form is kept as typed and the Save button
-	// is off until the answer comes.
 	c.saving = true
-	if c.save != nil {
-		c.save.Disable()
-	}
-	c.ui.setStatus(tr("Saving… (if another servicebook is writing to this file, this waits for it, up to 10 s)"))
-	c.ui.background(func() func() {
-		var saved cmdb.CI
-		var err error
+	var saved cmdb.CI
+	c.ui.write(c.save, func() (err error) {
 		if creating {
 			saved, err = s.CreateCI(c.ui.ctx, draft)
 		} else {
 			saved, err = s.UpdateCI(c.ui.ctx, draft)
 		}
-		return func() {
-			c.saving = false
-			if c.save != nil {
-				c.save.Enable()
-			}
-			c.afterSave(saved, err)
-		}
+		return err
+	}, func(err error) {
+		c.saving = false
+		c.afterSave(saved, err)
 	})
 }
 

@@ -317,38 +317,32 @@ func (s *plansScreen) onSave(change string) {
 			return
 		}
 	}
-	// Off the UI goroutine, like every save: another servicebook's import
-	// may hold the write lock for a while (see ciScreen.onSave).
+	// Off the UI goroutine, like every save (UI.write): another
+	// servicebook's import may hold the write lock for a while.
 	draft := s.draft
-	if s.save != nil {
-		s.save.Disable()
-	}
-	s.ui.setStatus(tr("Saving… (if another servicebook is writing to this file, this waits for it, up to 10 s)"))
-	s.ui.background(func() func() {
-		saved, err := s.store().SavePlan(s.ui.ctx, draft, change)
-		return func() {
-			if s.save != nil {
-				s.save.Enable()
-			}
-			if err != nil {
-				if e, ok := err.(*store.Error); ok && len(e.Fields) > 0 {
-					s.problems = map[string]string{}
-					for _, f := range e.Fields {
-						s.problems[f.Field] = msgText(f.Msg, f.Message)
-					}
-					s.ui.setStatus(tr("Not saved: please correct the fields marked below."))
-					s.ui.show(s.ui.current)
-					return
+	var saved continuity.Plan
+	s.ui.write(s.save, func() (err error) {
+		saved, err = s.store().SavePlan(s.ui.ctx, draft, change)
+		return err
+	}, func(err error) {
+		if err != nil {
+			if e, ok := err.(*store.Error); ok && len(e.Fields) > 0 {
+				s.problems = map[string]string{}
+				for _, f := range e.Fields {
+					s.problems[f.Field] = msgText(f.Msg, f.Message)
 				}
-				s.ui.setStatus(tr("Not saved."))
-				s.ui.showError(err)
+				s.ui.setStatus(tr("Not saved: please correct the fields marked below."))
+				s.ui.show(s.ui.current)
 				return
 			}
-			s.draft, s.problems = saved, nil
-			s.ui.setStatus(trf("Saved {{.Doc}}, version {{.Version}}", map[string]any{"Doc": saved.DocNumber, "Version": saved.Version}))
-			s.reload()
-			s.ui.show(s.ui.current)
+			s.ui.setStatus(tr("Not saved."))
+			s.ui.showError(err)
+			return
 		}
+		s.draft, s.problems = saved, nil
+		s.ui.setStatus(trf("Saved {{.Doc}}, version {{.Version}}", map[string]any{"Doc": saved.DocNumber, "Version": saved.Version}))
+		s.reload()
+		s.ui.show(s.ui.current)
 	})
 }
 
