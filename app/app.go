@@ -415,6 +415,19 @@ func (ui *UI) write(button *widget.Button, work func() error, done func(error)) 
 	})
 }
 
+// save is write for the common case: on failure the window says "Not
+// saved." and why; on success then runs (on the UI goroutine).
+func (ui *UI) save(button *widget.Button, work func() error, then func()) {
+	ui.write(button, work, func(err error) {
+		if err != nil {
+			ui.setStatus(tr("Not saved."))
+			ui.showError(err)
+			return
+		}
+		then()
+	})
+}
+
 // onRestore asks for a backup, checks it, and asks before it replaces the
 // open database with it.
 func (ui *UI) onRestore() {

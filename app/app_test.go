@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"image"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -665,48 +663,5 @@ func TestRestoreInTheWindow(t *testing.T) {
 	ui.confirmRestore(notes)
 	if text := dialogText(t, ui); !strings.Contains(text, "not a servicebook backup") {
 		t.Errorf("restore from a text file: %q", text)
-	}
-}
-
-// TestSaveWaitsForAnotherProcesssWrite: while another connection (another
-// servicebook, importing) holds the file's write lock, a save says it is
-// waiting, waits, and then saves; the form keeps what was typed.
-func TestSaveWaitsForAnotherProcesssWrite(t *testing.T) {
-	ui := newTestUI(t)
-	c := ui.gotoCIs()
-	test.Type(c.search, "bj-db-01")
-	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
-	entryOf(t, c, "location").SetText("机房 B-12")
-	other, err := sql.Open("sqlite", "file:"+ui.store.Path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec("INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('x', 'other', 'import.xlsx', 'ci', 0, 'lock')"); err != nil {
-		t.Fatal(err)
-	}
-	released := make(chan struct{})
-	go func() {
-		time.Sleep(400 * time.Millisecond)
-		tx.Commit()
-		close(released)
-	}()
-	var said string
-	ui.background = func(work func() func()) {
-		said = ui.status.Text // what the window shows while the write waits
-		work()()
-	}
-	c.onSave()
-	<-released
-	if !strings.Contains(said, "Saving…") {
-		t.Errorf("while waiting the window said %q", said)
-	}
-	got, _ := ui.store.CMDB.CI(ui.ctx, c.selected.Ref)
-	if got.Location != "机房 B-12" || !strings.Contains(ui.status.Text, "Saved") {
-		t.Errorf("after the other write ended: location %q, status %q", got.Location, ui.status.Text)
 	}
 }

@@ -277,12 +277,11 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 			s.ui.showError(fmt.Errorf("%s", tr("Select an outage in the register first.")))
 			return
 		}
-		st := []string{"open", "investigating", "closed"}[status.SelectedIndex()]
-		if err := s.ui.store.Continuity.Investigate(s.ui.ctx, s.outageID, st, found.Text, ""); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
+		id, st, text := s.outageID, []string{"open", "investigating", "closed"}[status.SelectedIndex()], found.Text
+		s.ui.save(s.investigate, func() error { return s.ui.store.Continuity.Investigate(s.ui.ctx, id, st, text, "") }, func() {
+			s.ui.setStatus(trf("Outage {{.ID}}: investigation {{.Status}}", map[string]any{"ID": id, "Status": investigationText(st)}))
+			s.ui.show(s.ui.current)
+		})
 	}}
 	s.investigation = found
 	investigate := container.NewBorder(nil, nil, status, s.investigate, found)
@@ -304,11 +303,14 @@ func (s *availabilityScreen) onAddOutage() {
 	if !ok {
 		return
 	}
-	if _, err := s.ui.store.Continuity.AddOutage(s.ui.ctx, o); err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.ui.show(s.ui.current)
+	var added continuity.OutageRecord
+	s.ui.save(s.addOutage, func() (err error) {
+		added, err = s.ui.store.Continuity.AddOutage(s.ui.ctx, o)
+		return err
+	}, func() {
+		s.ui.setStatus(trf("Outage {{.ID}} recorded", map[string]any{"ID": added.ID}))
+		s.ui.show(s.ui.current)
+	})
 }
 
 // onSaveOutage corrects the selected outage from the form.
@@ -323,12 +325,10 @@ func (s *availabilityScreen) onSaveOutage() {
 			o.Partial = old.Partial // the form does not show it; keep it
 		}
 	}
-	if err := s.ui.store.Continuity.UpdateOutage(s.ui.ctx, o); err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.ui.setStatus(trf("Outage {{.ID}} corrected", map[string]any{"ID": o.ID}))
-	s.ui.show(s.ui.current)
+	s.ui.save(s.saveOutage, func() error { return s.ui.store.Continuity.UpdateOutage(s.ui.ctx, o) }, func() {
+		s.ui.setStatus(trf("Outage {{.ID}} corrected", map[string]any{"ID": o.ID}))
+		s.ui.show(s.ui.current)
+	})
 }
 
 // onRemoveOutage deletes the selected outage after asking; the change log
@@ -342,12 +342,11 @@ func (s *availabilityScreen) onRemoveOutage() {
 		if !ok {
 			return
 		}
-		if err := s.ui.store.Continuity.RemoveOutage(s.ui.ctx, id); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.outageID = 0
-		s.ui.show(s.ui.current)
+		s.ui.save(s.removeOutage, func() error { return s.ui.store.Continuity.RemoveOutage(s.ui.ctx, id) }, func() {
+			s.outageID = 0
+			s.ui.setStatus(trf("Outage {{.ID}} removed", map[string]any{"ID": id}))
+			s.ui.show(s.ui.current)
+		})
 	}, s.ui.win)
 }
 

@@ -142,15 +142,17 @@ func diffTableRows(d cmdb.Diff) [][]string {
 }
 
 func (b *baselineScreen) onTake() {
-	bl, err := b.ui.store.CMDB.TakeBaseline(b.ui.ctx, b.name, b.note)
-	if err != nil {
-		b.ui.showError(err)
-		return
-	}
-	b.ui.setStatus(trf("Baseline {{.Name}} taken: {{.CIs}} CIs, {{.Relations}} relations",
-		map[string]any{"Name": bl.Name, "CIs": bl.CICount, "Relations": bl.RelationCount}))
-	b.name, b.note, b.from = "", "", bl.Name
-	b.ui.show(b.ui.current)
+	name, note := b.name, b.note
+	var bl cmdb.Baseline
+	b.ui.save(b.take, func() (err error) {
+		bl, err = b.ui.store.CMDB.TakeBaseline(b.ui.ctx, name, note)
+		return err
+	}, func() {
+		b.ui.setStatus(trf("Baseline {{.Name}} taken: {{.CIs}} CIs, {{.Relations}} relations",
+			map[string]any{"Name": bl.Name, "CIs": bl.CICount, "Relations": bl.RelationCount}))
+		b.name, b.note, b.from = "", "", bl.Name
+		b.ui.show(b.ui.current)
+	})
 }
 
 // onCompare compares off the UI goroutine: on a 100k-CI CMDB it takes
@@ -189,18 +191,16 @@ func (b *baselineScreen) onDelete() {
 		if !ok {
 			return
 		}
-		if err := b.ui.store.CMDB.DeleteBaseline(b.ui.ctx, name); err != nil {
-			b.ui.showError(err)
-			return
-		}
-		if b.from == name {
-			b.from = ""
-		}
-		if b.to == name {
-			b.to = ""
-		}
-		b.selected, b.diff = "", nil
-		b.ui.setStatus(trf("Deleted baseline {{.Name}}", map[string]any{"Name": name}))
-		b.ui.show(b.ui.current)
+		b.ui.save(b.remove, func() error { return b.ui.store.CMDB.DeleteBaseline(b.ui.ctx, name) }, func() {
+			if b.from == name {
+				b.from = ""
+			}
+			if b.to == name {
+				b.to = ""
+			}
+			b.selected, b.diff = "", nil
+			b.ui.setStatus(trf("Deleted baseline {{.Name}}", map[string]any{"Name": name}))
+			b.ui.show(b.ui.current)
+		})
 	}, b.ui.win)
 }

@@ -303,15 +303,22 @@ func (s *budgetScreen) saveNewLine() {
 	} else {
 		l.ServiceRef = who
 	}
-	saved, err := s.store().AddLine(s.ui.ctx, s.fy, l)
-	if err != nil {
-		s.onNewLine() // the form first, so that the message is read on top of it
-		s.ui.showError(err)
-		return
-	}
-	s.newLine, s.selectID = nil, saved.ID
-	s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": saved.ID}))
-	s.ui.show(s.ui.current)
+	fy := s.fy
+	var saved budget.Line
+	s.ui.write(nil, func() (err error) {
+		saved, err = s.store().AddLine(s.ui.ctx, fy, l)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.ui.setStatus(tr("Not saved."))
+			s.onNewLine() // the form first, so that the message is read on top of it
+			s.ui.showError(err)
+			return
+		}
+		s.newLine, s.selectID = nil, saved.ID
+		s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": saved.ID}))
+		s.ui.show(s.ui.current)
+	})
 }
 
 func categoryText(c budget.Category) string { return tr(string(c)) }
@@ -346,20 +353,22 @@ func (s *budgetScreen) lineEditor() fyne.CanvasObject {
 	s.approver = widget.NewEntry()
 	s.approver.SetPlaceHolder(tr("Approver"))
 	s.approve = &widget.Button{Text: tr("Approve"), Icon: theme.ConfirmIcon(), OnTapped: func() {
-		if err := s.store().ApproveLine(s.ui.ctx, l.ID, s.approver.Text); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
+		approver := s.approver.Text
+		s.ui.save(s.approve, func() error { return s.store().ApproveLine(s.ui.ctx, l.ID, approver) }, func() {
+			s.ui.setStatus(trf("Line {{.ID}} approved", map[string]any{"ID": l.ID}))
+			s.ui.show(s.ui.current)
+		})
 	}}
 	s.revise = &widget.Button{Text: tr("Revise"), OnTapped: func() {
-		id, err := s.store().Revise(s.ui.ctx, l.ID)
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.selectID = id
-		s.ui.show(s.ui.current)
+		var id int64
+		s.ui.save(s.revise, func() (err error) {
+			id, err = s.store().Revise(s.ui.ctx, l.ID)
+			return err
+		}, func() {
+			s.selectID = id
+			s.ui.setStatus(trf("Line {{.ID}} revised as line {{.New}}; the approved line is kept", map[string]any{"ID": l.ID, "New": id}))
+			s.ui.show(s.ui.current)
+		})
 	}}
 	var actions *fyne.Container
 	if l.Status == "approved" {
@@ -452,13 +461,11 @@ func (s *budgetScreen) onSetRule() {
 		shares[strings.TrimSpace(name)] = v
 	}
 	method := []string{"even", "percent", "driver"}[s.ruleMethod.SelectedIndex()]
-	if _, err := s.store().SetRule(s.ui.ctx, s.fy, budget.Rule{Pool: s.rulePool.Selected, Method: method,
-		Driver: strings.TrimSpace(s.ruleDriver.Text), Shares: shares}); err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.ui.setStatus(trf("Pool {{.Pool}} is now allocated by {{.Method}}", map[string]any{"Pool": s.rulePool.Selected, "Method": tr(method)}))
-	s.ui.show(s.ui.current)
+	fy, rule := s.fy, budget.Rule{Pool: s.rulePool.Selected, Method: method, Driver: strings.TrimSpace(s.ruleDriver.Text), Shares: shares}
+	s.ui.save(nil, func() error { _, err := s.store().SetRule(s.ui.ctx, fy, rule); return err }, func() {
+		s.ui.setStatus(trf("Pool {{.Pool}} is now allocated by {{.Method}}", map[string]any{"Pool": rule.Pool, "Method": tr(method)}))
+		s.ui.show(s.ui.current)
+	})
 }
 
 func (s *budgetScreen) varianceView() fyne.CanvasObject {
@@ -708,13 +715,11 @@ func (s *budgetScreen) onRecordActual() {
 		s.ui.showError(fmt.Errorf("%s", trf("Amount: {{.Value}} is not an amount", map[string]any{"Value": s.actualAmount.Text})))
 		return
 	}
-	who := s.actualKeys[s.actualWho.SelectedIndex()]
-	if err := s.store().AddActual(s.ui.ctx, s.fy, who, budget.Categories[s.actualCategory.SelectedIndex()],
-		s.actualMonth.SelectedIndex()+1, amount); err != nil {
-		s.ui.showError(err)
-		return
-	}
-	s.ui.setStatus(trf("Recorded {{.Amount}} for {{.Who}}, {{.Month}}", map[string]any{
-		"Amount": s.money(amount), "Who": s.actualWho.Selected, "Month": s.actualMonth.Selected}))
-	s.ui.show(s.ui.current)
+	fy, who, category, month := s.fy, s.actualKeys[s.actualWho.SelectedIndex()], budget.Categories[s.actualCategory.SelectedIndex()], s.actualMonth.SelectedIndex()+1
+	said := trf("Recorded {{.Amount}} for {{.Who}}, {{.Month}}", map[string]any{
+		"Amount": s.money(amount), "Who": s.actualWho.Selected, "Month": s.actualMonth.Selected})
+	s.ui.save(nil, func() error { return s.store().AddActual(s.ui.ctx, fy, who, category, month, amount) }, func() {
+		s.ui.setStatus(said)
+		s.ui.show(s.ui.current)
+	})
 }

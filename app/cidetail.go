@@ -185,13 +185,12 @@ func (c *ciScreen) relationsView() fyne.CanvasObject {
 		if r.Group != "" {
 			text += "   [" + trf("redundancy group {{.Group}}", map[string]any{"Group": r.Group}) + "]"
 		}
-		remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
-			if err := c.ui.store.CMDB.Unrelate(c.ui.ctx, r.FromRef, r.Kind, r.ToRef); err != nil {
-				c.ui.showError(err)
-				return
-			}
-			c.ui.setStatus(tr("Relation removed"))
-			c.refreshDetail()
+		var remove *widget.Button
+		remove = &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
+			c.ui.save(remove, func() error { return c.ui.store.CMDB.Unrelate(c.ui.ctx, r.FromRef, r.Kind, r.ToRef) }, func() {
+				c.ui.setStatus(tr("Relation removed"))
+				c.refreshDetail()
+			})
 		}}
 		label := widget.NewLabel(text)
 		label.Truncation = fyne.TextTruncateEllipsis
@@ -210,14 +209,13 @@ func (c *ciScreen) relationsView() fyne.CanvasObject {
 	target.SetPlaceHolder(tr("CI reference, e.g. CI-000012"))
 	group := widget.NewEntry()
 	group.SetPlaceHolder(tr("redundancy group (optional)"))
-	add := &widget.Button{Text: tr("Add relation"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		kind := cmdb.Kinds[kindSel.SelectedIndex()]
-		if _, err := c.ui.store.CMDB.Relate(c.ui.ctx, ci.Ref, kind, target.Text, group.Text); err != nil {
-			c.ui.showError(err)
-			return
-		}
-		c.ui.setStatus(tr("Relation added"))
-		c.refreshDetail()
+	var add *widget.Button
+	add = &widget.Button{Text: tr("Add relation"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		kind, to, grp := cmdb.Kinds[kindSel.SelectedIndex()], target.Text, group.Text
+		c.ui.save(add, func() error { _, err := c.ui.store.CMDB.Relate(c.ui.ctx, ci.Ref, kind, to, grp); return err }, func() {
+			c.ui.setStatus(tr("Relation added"))
+			c.refreshDetail()
+		})
 	}}
 	adder := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(ci.Ref), kindSel), add,
 		container.NewGridWithColumns(2, target, group))

@@ -438,13 +438,11 @@ func (c *ciScreen) onDelete() {
 		if !ok {
 			return
 		}
-		if err := c.ui.store.CMDB.DeleteCI(c.ui.ctx, ci.Ref); err != nil {
-			c.ui.showError(err)
-			return
-		}
-		c.editing, c.selected = false, nil
-		c.ui.setStatus(trf("Deleted {{.Ref}}", map[string]any{"Ref": ci.Ref}))
-		c.reload()
-		c.refreshDetail()
+		c.ui.save(nil, func() error { return c.ui.store.CMDB.DeleteCI(c.ui.ctx, ci.Ref) }, func() {
+			c.editing, c.selected = false, nil
+			c.ui.setStatus(trf("Deleted {{.Ref}}", map[string]any{"Ref": ci.Ref}))
+			c.reload()
+			c.refreshDetail()
+		})
 	}, c.ui.win)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -250,11 +251,10 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 		s.profile = widget.NewEntry()
 		s.profile.SetPlaceHolder(tr("Profile"))
 		s.saveProfile = &widget.Button{Text: tr("Save mapping"), OnTapped: func() {
-			if err := s.ui.store.Budget.SaveProfile(s.ui.ctx, s.profile.Text, s.kind, s.mapping); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.ui.setStatus(tr("Save mapping") + ": " + s.profile.Text)
+			name, kind, mapping := s.profile.Text, s.kind, maps.Clone(s.mapping)
+			s.ui.save(s.saveProfile, func() error { return s.ui.store.Budget.SaveProfile(s.ui.ctx, name, kind, mapping) }, func() {
+				s.ui.setStatus(tr("Save mapping") + ": " + name)
+			})
 		}}
 		s.loadProfile = &widget.Button{Text: tr("Load mapping"), OnTapped: func() {
 			m, err := s.ui.store.Budget.Profile(s.ui.ctx, s.profile.Text)

@@ -59,25 +59,23 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 		return continuity.Copy{Holder: holder.Text, Location: location.Text, Issued: day}
 	}
 	s.addCopy = &widget.Button{Text: tr("Issue copy"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		if err := s.store().AddCopy(s.ui.ctx, s.draft.DocNumber, read()); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.selCopy = 0
-		s.ui.setStatus(trf("Copy of {{.Doc}} issued to {{.Holder}}", map[string]any{"Doc": s.draft.DocNumber, "Holder": holder.Text}))
-		s.ui.show(s.ui.current)
+		doc, c := s.draft.DocNumber, read()
+		s.ui.save(s.addCopy, func() error { return s.store().AddCopy(s.ui.ctx, doc, c) }, func() {
+			s.selCopy = 0
+			s.ui.setStatus(trf("Copy of {{.Doc}} issued to {{.Holder}}", map[string]any{"Doc": doc, "Holder": c.Holder}))
+			s.ui.show(s.ui.current)
+		})
 	}}
 	s.saveCopy = &widget.Button{Text: tr("Save copy"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
 		if selected == nil {
 			return
 		}
-		c := read()
+		doc, c := s.draft.DocNumber, read()
 		c.CopyNo = selected.CopyNo
-		if err := s.store().UpdateCopy(s.ui.ctx, s.draft.DocNumber, c); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.ui.show(s.ui.current)
+		s.ui.save(s.saveCopy, func() error { return s.store().UpdateCopy(s.ui.ctx, doc, c) }, func() {
+			s.ui.setStatus(trf("Copy {{.Copy}} saved", map[string]any{"Copy": c.CopyNo}))
+			s.ui.show(s.ui.current)
+		})
 	}}
 	s.removeCopy = &widget.Button{Text: tr("Withdraw copy"), Icon: theme.DeleteIcon(), OnTapped: func() {
 		if selected == nil {
@@ -85,12 +83,12 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 		}
 		c := *selected
 		s.confirm(tr("Withdraw copy"), trf("Withdraw copy {{.Copy}} held by {{.Holder}}?", map[string]any{"Copy": c.CopyNo, "Holder": c.Holder}), func() {
-			if err := s.store().RemoveCopy(s.ui.ctx, s.draft.DocNumber, c.CopyNo); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.selCopy = 0
-			s.ui.show(s.ui.current)
+			doc := s.draft.DocNumber
+			s.ui.save(s.removeCopy, func() error { return s.store().RemoveCopy(s.ui.ctx, doc, c.CopyNo) }, func() {
+				s.selCopy = 0
+				s.ui.setStatus(trf("Copy {{.Copy}} withdrawn", map[string]any{"Copy": c.CopyNo}))
+				s.ui.show(s.ui.current)
+			})
 		})
 	}}
 	if selected == nil {
@@ -171,15 +169,17 @@ func (s *plansScreen) onApprove() {
 		if !ok {
 			return
 		}
-		p, err := s.store().Approve(s.ui.ctx, s.draft.DocNumber, continuity.Approval{Approver: s.approver.Text, RowVersion: rowVersion, Reason: s.approveReason.Text})
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.draft = p
-		s.reload()
-		s.ui.setStatus(trf("{{.Doc}} approved as version {{.Version}}", map[string]any{"Doc": p.DocNumber, "Version": p.Version}))
-		s.ui.show(s.ui.current)
+		doc, approval := s.draft.DocNumber, continuity.Approval{Approver: s.approver.Text, RowVersion: rowVersion, Reason: s.approveReason.Text}
+		var p continuity.Plan
+		s.ui.save(nil, func() (err error) {
+			p, err = s.store().Approve(s.ui.ctx, doc, approval)
+			return err
+		}, func() {
+			s.draft = p
+			s.reload()
+			s.ui.setStatus(trf("{{.Doc}} approved as version {{.Version}}", map[string]any{"Doc": p.DocNumber, "Version": p.Version}))
+			s.ui.show(s.ui.current)
+		})
 	}, s.ui.win)
 	d.Resize(fyne.NewSize(620, 420))
 	d.Show()

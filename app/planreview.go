@@ -66,16 +66,16 @@ func (s *plansScreen) onReview(exerciseID int64) {
 		if i := s.reviewOutcome.SelectedIndex(); i >= 0 {
 			outcome = continuity.ReviewOutcomes[i]
 		}
-		p, err := s.store().Review(s.ui.ctx, s.draft.DocNumber, continuity.ReviewRecord{Reviewer: s.reviewWho.Text, Outcome: outcome,
-			Comment: s.reviewComment.Text, ExerciseID: exerciseID, UpTo: upTo})
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.draft = p
-		s.reload()
-		s.ui.setStatus(trf("Review of {{.Doc}} recorded; next review {{.Date}}", map[string]any{"Doc": p.DocNumber, "Date": p.NextReview}))
-		s.ui.show(s.ui.current)
+		doc, record := s.draft.DocNumber, continuity.ReviewRecord{Reviewer: s.reviewWho.Text, Outcome: outcome,
+			Comment: s.reviewComment.Text, ExerciseID: exerciseID, UpTo: upTo}
+		var p continuity.Plan
+		s.ui.save(nil, func() (err error) {
+			p, err = s.store().Review(s.ui.ctx, doc, record)
+			return err
+		}, func() {
+			s.draft = p
+			s.afterRecordChange(trf("Review of {{.Doc}} recorded; next review {{.Date}}", map[string]any{"Doc": p.DocNumber, "Date": p.NextReview}))
+		})
 	}, s.ui.win)
 	d.Resize(fyne.NewSize(620, 460))
 	d.Show()
@@ -110,13 +110,10 @@ func (s *plansScreen) exercisesView() fyne.CanvasObject {
 		buttons.Add(&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
 			s.confirm(tr("Remove exercise"), trf("Delete exercise {{.ID}} ({{.Kind}} {{.Held}})? The change log keeps what it recorded.",
 				map[string]any{"ID": e.ID, "Kind": kindText(e.Kind), "Held": e.Held}), func() {
-				if err := s.store().RemoveExercise(s.ui.ctx, e.ID); err != nil {
-					s.ui.showError(err)
-					return
-				}
-				s.selExercise = 0
-				s.reload()
-				s.ui.show(s.ui.current)
+				s.ui.save(nil, func() error { return s.store().RemoveExercise(s.ui.ctx, e.ID) }, func() {
+					s.selExercise = 0
+					s.afterRecordChange(trf("Exercise {{.ID}} removed", map[string]any{"ID": e.ID}))
+				})
 			})
 		}})
 		l := widget.NewLabel(text)
@@ -151,24 +148,19 @@ func (s *plansScreen) exercisesView() fyne.CanvasObject {
 	var exButton *widget.Button
 	if selEx == nil {
 		exButton = &widget.Button{Text: tr("Record exercise"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-			if _, err := s.store().AddExercise(s.ui.ctx, s.draft.DocNumber, read()); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.reload()
-			s.ui.show(s.ui.current)
+			doc, e := s.draft.DocNumber, read()
+			s.ui.save(exButton, func() error { _, err := s.store().AddExercise(s.ui.ctx, doc, e); return err }, func() {
+				s.afterRecordChange(tr("Exercise recorded"))
+			})
 		}}
 	} else {
 		exButton = &widget.Button{Text: tr("Save exercise"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
 			e := read()
 			e.ID, e.Planned, e.Participants, e.Objectives = selEx.ID, selEx.Planned, selEx.Participants, selEx.Objectives
-			if err := s.store().UpdateExercise(s.ui.ctx, e); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.selExercise = 0
-			s.reload()
-			s.ui.show(s.ui.current)
+			s.ui.save(exButton, func() error { return s.store().UpdateExercise(s.ui.ctx, e) }, func() {
+				s.selExercise = 0
+				s.afterRecordChange(trf("Exercise {{.ID}} saved", map[string]any{"ID": e.ID}))
+			})
 		}}
 	}
 	box.Add(container.NewBorder(nil, nil, container.NewHBox(kind, outcome), exButton, container.NewGridWithColumns(2, held, findings)))
@@ -194,12 +186,10 @@ func (s *plansScreen) actionsBox(acts []continuity.Action) fyne.CanvasObject {
 			how.SetPlaceHolder(tr("How it was verified"))
 			right.Add(container.NewGridWrap(fyne.NewSize(220, how.MinSize().Height), how))
 			right.Add(&widget.Button{Text: tr("Close"), OnTapped: func() {
-				if err := s.store().CloseAction(s.ui.ctx, a.ID, how.Text); err != nil {
-					s.ui.showError(err)
-					return
-				}
-				s.reload()
-				s.ui.show(s.ui.current)
+				verified := how.Text
+				s.ui.save(nil, func() error { return s.store().CloseAction(s.ui.ctx, a.ID, verified) }, func() {
+					s.afterRecordChange(trf("Action {{.ID}} closed", map[string]any{"ID": a.ID}))
+				})
 			}})
 		} else {
 			right.Add(widget.NewLabel(trf("closed {{.Date}}: {{.How}}", map[string]any{"Date": a.ClosedAt, "How": a.Verification})))
@@ -211,13 +201,10 @@ func (s *plansScreen) actionsBox(acts []continuity.Action) fyne.CanvasObject {
 		right.Add(&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
 			s.confirm(tr("Remove action"), trf("Delete action {{.ID}} ({{.Action}})? The change log keeps what it said.",
 				map[string]any{"ID": a.ID, "Action": a.Description}), func() {
-				if err := s.store().RemoveAction(s.ui.ctx, a.ID); err != nil {
-					s.ui.showError(err)
-					return
-				}
-				s.selAction = 0
-				s.reload()
-				s.ui.show(s.ui.current)
+				s.ui.save(nil, func() error { return s.store().RemoveAction(s.ui.ctx, a.ID) }, func() {
+					s.selAction = 0
+					s.afterRecordChange(trf("Action {{.ID}} removed", map[string]any{"ID": a.ID}))
+				})
 			})
 		}})
 		l := widget.NewLabel(text)
@@ -231,27 +218,31 @@ func (s *plansScreen) actionsBox(acts []continuity.Action) fyne.CanvasObject {
 	var button *widget.Button
 	if sel == nil {
 		button = &widget.Button{Text: tr("Add action"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-			if _, err := s.store().AddAction(s.ui.ctx, s.draft.DocNumber, continuity.Action{Description: desc.Text, Owner: owner.Text, Due: due.Text}); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.reload()
-			s.ui.show(s.ui.current)
+			doc, a := s.draft.DocNumber, continuity.Action{Description: desc.Text, Owner: owner.Text, Due: due.Text}
+			s.ui.save(button, func() error { _, err := s.store().AddAction(s.ui.ctx, doc, a); return err }, func() {
+				s.afterRecordChange(tr("Action added"))
+			})
 		}}
 	} else {
 		desc.SetText(sel.Description)
 		owner.SetText(sel.Owner)
 		due.SetText(sel.Due)
 		button = &widget.Button{Text: tr("Save action"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
-			if err := s.store().UpdateAction(s.ui.ctx, continuity.Action{ID: sel.ID, Description: desc.Text, Owner: owner.Text, Due: due.Text}); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.selAction = 0
-			s.reload()
-			s.ui.show(s.ui.current)
+			a := continuity.Action{ID: sel.ID, Description: desc.Text, Owner: owner.Text, Due: due.Text}
+			s.ui.save(button, func() error { return s.store().UpdateAction(s.ui.ctx, a) }, func() {
+				s.selAction = 0
+				s.afterRecordChange(trf("Action {{.ID}} saved", map[string]any{"ID": a.ID}))
+			})
 		}}
 	}
 	box.Add(container.NewBorder(nil, nil, nil, button, container.NewGridWithColumns(3, desc, owner, due)))
 	return box
+}
+
+// afterRecordChange shows the plan's records as they now are and says what
+// changed.
+func (s *plansScreen) afterRecordChange(said string) {
+	s.reload()
+	s.ui.setStatus(said)
+	s.ui.show(s.ui.current)
 }

@@ -83,13 +83,15 @@ func (s *plansScreen) stepsView() fyne.CanvasObject {
 		if !ok {
 			return
 		}
-		added, err := s.store().AddStep(s.ui.ctx, s.draft.DocNumber, st)
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.selStep = added.ID
-		s.afterContentChange(tr("Step added"))
+		doc := s.draft.DocNumber
+		var added continuity.PlanStep
+		s.ui.save(s.addStep, func() (err error) {
+			added, err = s.store().AddStep(s.ui.ctx, doc, st)
+			return err
+		}, func() {
+			s.selStep = added.ID
+			s.afterContentChange(tr("Step added"))
+		})
 	}}
 	s.saveStep = &widget.Button{Text: tr("Save step"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
 		st, ok := read()
@@ -100,11 +102,10 @@ func (s *plansScreen) stepsView() fyne.CanvasObject {
 		if st.Phase != selected.Phase {
 			st.Order = 0
 		}
-		if err := s.store().UpdateStep(s.ui.ctx, s.draft.DocNumber, st); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.afterContentChange(trf("Step {{.Number}} saved", map[string]any{"Number": selected.Number}))
+		doc, number := s.draft.DocNumber, selected.Number
+		s.ui.save(s.saveStep, func() error { return s.store().UpdateStep(s.ui.ctx, doc, st) }, func() {
+			s.afterContentChange(trf("Step {{.Number}} saved", map[string]any{"Number": number}))
+		})
 	}}
 	s.removeStep = &widget.Button{Text: tr("Remove step"), Icon: theme.DeleteIcon(), OnTapped: func() {
 		if selected == nil {
@@ -113,12 +114,11 @@ func (s *plansScreen) stepsView() fyne.CanvasObject {
 		st := *selected
 		s.confirm(tr("Remove step"), trf("Remove step {{.Number}} ({{.Action}})? Steps that wait for it no longer will.",
 			map[string]any{"Number": st.Number, "Action": st.Action}), func() {
-			if err := s.store().RemoveStep(s.ui.ctx, s.draft.DocNumber, st.ID); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.selStep = 0
-			s.afterContentChange(trf("Step {{.Number}} removed", map[string]any{"Number": st.Number}))
+			doc := s.draft.DocNumber
+			s.ui.save(s.removeStep, func() error { return s.store().RemoveStep(s.ui.ctx, doc, st.ID) }, func() {
+				s.selStep = 0
+				s.afterContentChange(trf("Step {{.Number}} removed", map[string]any{"Number": st.Number}))
+			})
 		})
 	}}
 	clearBtn := &widget.Button{Text: tr("New"), Icon: theme.ContentClearIcon(), OnTapped: func() {
@@ -221,15 +221,13 @@ func (s *plansScreen) rolesView() fyne.CanvasObject {
 	}
 	s.roleInputs = map[string]*widget.Entry{"role": role, "primary": primary, "mobile": mobile, "alternate": alternate, "alt_mobile": altMobile}
 	s.setRole = &widget.Button{Text: tr("Save role"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
-		err := s.store().SetRole(s.ui.ctx, s.draft.DocNumber, role.Text, order,
-			continuity.Contact{Name: primary.Text, Mobile: mobile.Text, Phone: phone.Text, Email: email.Text},
-			continuity.Contact{Name: alternate.Text, Mobile: altMobile.Text, Phone: altPhone.Text, Email: altEmail.Text})
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.selRole = strings.TrimSpace(role.Text)
-		s.afterContentChange(trf("Role {{.Role}} saved", map[string]any{"Role": s.selRole}))
+		doc, name := s.draft.DocNumber, role.Text
+		first := continuity.Contact{Name: primary.Text, Mobile: mobile.Text, Phone: phone.Text, Email: email.Text}
+		second := continuity.Contact{Name: alternate.Text, Mobile: altMobile.Text, Phone: altPhone.Text, Email: altEmail.Text}
+		s.ui.save(s.setRole, func() error { return s.store().SetRole(s.ui.ctx, doc, name, order, first, second) }, func() {
+			s.selRole = strings.TrimSpace(name)
+			s.afterContentChange(trf("Role {{.Role}} saved", map[string]any{"Role": s.selRole}))
+		})
 	}}
 	s.removeRole = &widget.Button{Text: tr("Remove role"), Icon: theme.DeleteIcon(), OnTapped: func() {
 		if selected == nil {
@@ -237,12 +235,11 @@ func (s *plansScreen) rolesView() fyne.CanvasObject {
 		}
 		r := selected.Role
 		s.confirm(tr("Remove role"), trf("Remove {{.Role}} from the call tree?", map[string]any{"Role": r}), func() {
-			if err := s.store().RemoveRole(s.ui.ctx, s.draft.DocNumber, r); err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.selRole = ""
-			s.afterContentChange(trf("Role {{.Role}} removed", map[string]any{"Role": r}))
+			doc := s.draft.DocNumber
+			s.ui.save(s.removeRole, func() error { return s.store().RemoveRole(s.ui.ctx, doc, r) }, func() {
+				s.selRole = ""
+				s.afterContentChange(trf("Role {{.Role}} removed", map[string]any{"Role": r}))
+			})
 		})
 	}}
 	if selected == nil {

@@ -156,13 +156,11 @@ func (s *typesScreen) onDelete() {
 		if !ok {
 			return
 		}
-		if err := s.ui.store.CMDB.DeleteType(s.ui.ctx, key); err != nil {
-			s.ui.showError(err)
-			return
-		}
-		s.selected = -2
-		s.ui.setStatus(trf("Deleted CI type {{.Key}}", map[string]any{"Key": key}))
-		s.ui.show(s.ui.current)
+		s.ui.save(s.remove, func() error { return s.ui.store.CMDB.DeleteType(s.ui.ctx, key) }, func() {
+			s.selected = -2
+			s.ui.setStatus(trf("Deleted CI type {{.Key}}", map[string]any{"Key": key}))
+			s.ui.show(s.ui.current)
+		})
 	}, s.ui.win)
 }
 
@@ -181,8 +179,19 @@ func bold(text string) *widget.Label {
 }
 
 func (s *typesScreen) onSave() {
-	saved, err := s.ui.store.CMDB.SaveType(s.ui.ctx, s.draft)
+	draft := s.draft
+	var saved cmdb.Type
+	s.ui.write(s.save, func() (err error) {
+		saved, err = s.ui.store.CMDB.SaveType(s.ui.ctx, draft)
+		return err
+	}, func(err error) { s.afterSave(saved, err) })
+}
+
+// afterSave shows what saving the type came to: the fields to correct, or
+// the saved type selected.
+func (s *typesScreen) afterSave(saved cmdb.Type, err error) {
 	if err != nil {
+		s.ui.setStatus(tr("Not saved."))
 		var lines []string
 		if e, ok := err.(*store.Error); ok && len(e.Fields) > 0 {
 			for _, p := range e.Fields {
