@@ -28,7 +28,8 @@ import (
 // ID is the application id: preferences and the desktop entry use it.
 const ID = "org.servicebook.app"
 
-// Preference keys.
+// The keys an earlier servicebook kept in Fyne's preferences; loadSettings
+// reads them once, when there is no settings file yet.
 const (
 	prefLanguage = "language"
 	prefTheme    = "theme"
@@ -48,6 +49,9 @@ type Store struct {
 	SampleData bool   // the database was just created with the sample organisation
 	Version    string // shown in Help > About
 	Explicit   bool   // named on the command line: do not switch to the last database
+	// SettingsPath is the window's settings file (DefaultSettingsPath);
+	// empty keeps settings for this run only.
+	SettingsPath string
 }
 
 // screen is one section of the window, listed in the navigation.
@@ -66,6 +70,7 @@ type UI struct {
 	app     fyne.App
 	win     fyne.Window
 	store   Store
+	prefs   settings
 	ctx     context.Context
 	theme   *appTheme
 	screens []screen
@@ -98,6 +103,8 @@ func New(a fyne.App, s Store) *UI {
 		s.Budget = budget.NewStore(s.DB, s.CMDB)
 	}
 	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
+	var settingsErr error
+	ui.prefs, settingsErr = loadSettings(s.SettingsPath, a.Preferences())
 	ui.background = func(work func() func()) {
 		go func() {
 			apply := work()
@@ -106,40 +113,52 @@ func New(a fyne.App, s Store) *UI {
 	}
 	ui.applyThemePreference()
 	a.Settings().SetTheme(ui.theme)
-	setLanguage(a.Preferences().StringWithFallback(prefLanguage, systemLanguage()))
+	if ui.prefs.Language == "" {
+		ui.prefs.Language = systemLanguage()
+	}
+	setLanguage(ui.prefs.Language)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.win = a.NewWindow("servicebook")
 	ui.makeScreens()
 	ui.content = container.NewStack()
 	ui.status = widget.NewLabel("")
 	ui.build()
-	ui.win.Resize(fyne.NewSize(
-		float32(a.Preferences().FloatWithFallback(prefWidth, 1200)),
-		float32(a.Preferences().FloatWithFallback(prefHeight, 760))))
+	ui.win.Resize(fyne.NewSize(ui.prefs.Width, ui.prefs.Height))
 	ui.win.SetCloseIntercept(ui.onClose)
 	ui.addShortcuts()
 	// Without --db the command line opened the default database; the person
 	// expects the one they used last.
-	if last := a.Preferences().String(prefLastDB); !s.Explicit && !s.SampleData && last != "" && last != s.Path {
+	if last := ui.prefs.LastDB; !s.Explicit && !s.SampleData && last != "" && last != s.Path {
 		if _, err := os.Stat(last); err == nil {
 			ui.openDatabase(last)
 		}
 	}
 	ui.remember(ui.store.Path)
+	if settingsErr != nil {
+		ui.setStatus(trf("Your settings file {{.Path}} could not be read ({{.Err}}); the defaults are used, and the file is written again with them.",
+			map[string]any{"Path": s.SettingsPath, "Err": settingsErr.Error()}))
+	}
 	return ui
+}
+
+// saveSettings writes the settings file; a failure is said on the status
+// line, since the window works on without it.
+func (ui *UI) saveSettings() {
+	if err := ui.prefs.save(ui.store.SettingsPath); err != nil {
+		ui.setStatus(trf("Settings not saved: {{.Err}}", map[string]any{"Err": err.Error()}))
+	}
 }
 
 // remember records path as the last database and at the top of Recent.
 func (ui *UI) remember(path string) {
-	prefs := ui.app.Preferences()
-	prefs.SetString(prefLastDB, path)
 	recent := []string{path}
-	for _, p := range prefs.StringList(prefRecent) {
+	for _, p := range ui.prefs.Recent {
 		if p != path && len(recent) < 6 {
 			recent = append(recent, p)
 		}
 	}
-	prefs.SetStringList(prefRecent, recent)
+	ui.prefs.LastDB, ui.prefs.Recent = path, recent
+	ui.saveSettings()
 }
 
 // makeScreens creates the screens, in navigation order, for the open database.
@@ -223,7 +242,7 @@ func (ui *UI) menu() *fyne.MainMenu {
 	}
 	themeItem := func(label, value string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, func() { ui.setThemePreference(value) })
-		it.Checked = ui.app.Preferences().StringWithFallback(prefTheme, "system") == value
+		it.Checked = ui.prefs.Theme == value
 		return it
 	}
 	language := fyne.NewMenuItem(tr("Language"), nil)
@@ -232,7 +251,7 @@ func (ui *UI) menu() *fyne.MainMenu {
 	th.ChildMenu = fyne.NewMenu("", themeItem(tr("Light"), "light"), themeItem(tr("Dark"), "dark"), themeItem(tr("System"), "system"))
 	recent := fyne.NewMenuItem(tr("Recent"), nil)
 	var recentItems []*fyne.MenuItem
-	for _, p := range ui.app.Preferences().StringList(prefRecent) {
+	for _, p := range ui.prefs.Recent {
 		p := p
 		recentItems = append(recentItems, fyne.NewMenuItem(p, func() { ui.openDatabase(p) }))
 	}
@@ -263,14 +282,15 @@ func (ui *UI) menu() *fyne.MainMenu {
 // SetLanguage switches the window to language (English or Chinese) at once.
 // Unsaved edits survive: screens keep them in their state and rebuild.
 func (ui *UI) SetLanguage(language string) {
-	ui.app.Preferences().SetString(prefLanguage, language)
+	ui.prefs.Language = language
+	ui.saveSettings()
 	setLanguage(language)
 	ui.build()
 }
 
 func (ui *UI) applyThemePreference() {
 	var v *fyne.ThemeVariant
-	switch ui.app.Preferences().StringWithFallback(prefTheme, "system") {
+	switch ui.prefs.Theme {
 	case "light":
 		light := theme.VariantLight
 		v = &light
@@ -282,7 +302,8 @@ func (ui *UI) applyThemePreference() {
 }
 
 func (ui *UI) setThemePreference(value string) {
-	ui.app.Preferences().SetString(prefTheme, value)
+	ui.prefs.Theme = value
+	ui.saveSettings()
 	ui.applyThemePreference()
 	// A new theme value makes Fyne repaint everything with it.
 	t := *ui.theme
@@ -312,8 +333,8 @@ func (ui *UI) addShortcuts() {
 
 func (ui *UI) onClose() {
 	size := ui.win.Canvas().Size()
-	ui.app.Preferences().SetFloat(prefWidth, float64(size.Width))
-	ui.app.Preferences().SetFloat(prefHeight, float64(size.Height))
+	ui.prefs.Width, ui.prefs.Height = size.Width, size.Height
+	ui.saveSettings()
 	if ui.cis.dirty() {
 		dialog.ShowConfirm(tr("Unsaved changes"), tr("The CI you are editing has unsaved changes. Quit anyway?"),
 			func(quit bool) {
@@ -342,7 +363,7 @@ func (ui *UI) openDatabase(path string) {
 	if ui.store.DB != nil {
 		ui.store.DB.Close()
 	}
-	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit}
+	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit, SettingsPath: ui.store.SettingsPath}
 	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()

@@ -35,7 +35,7 @@ func newTestUI(t *testing.T) *UI {
 	if err := demo.Organisation(context.Background(), cm); err != nil {
 		t.Fatal(err)
 	}
-	ui := New(a, Store{Path: db.Path, DB: db, CMDB: cm, Version: "test"})
+	ui := New(a, Store{Path: db.Path, DB: db, CMDB: cm, Version: "test", SettingsPath: filepath.Join(t.TempDir(), "settings.json")})
 	// Work that runs in the background in the window runs in line here, so
 	// that tests need no waiting.
 	ui.background = func(work func() func()) { work()() }
@@ -573,20 +573,21 @@ func TestOpenAnotherDatabaseIsRememberedAndReopened(t *testing.T) {
 	if ui.store.Path != other || ui.cis.total != 0 {
 		t.Fatalf("after opening: path %s, %d CIs", ui.store.Path, ui.cis.total)
 	}
-	if recent := ui.app.Preferences().StringList(prefRecent); len(recent) < 2 || recent[0] != other {
-		t.Errorf("recent = %v", recent)
+	saved, err := loadSettings(ui.store.SettingsPath, nil)
+	if err != nil || len(saved.Recent) < 2 || saved.Recent[0] != other || saved.LastDB != other {
+		t.Errorf("settings file after opening: %+v, %v", saved, err)
 	}
 	// The next start without --db, on the default database, switches to it.
 	db := store.MustOpen(t)
 	cm, _ := cmdb.NewStore(context.Background(), db)
-	again := New(ui.app, Store{Path: db.Path, DB: db, CMDB: cm})
+	again := New(ui.app, Store{Path: db.Path, DB: db, CMDB: cm, SettingsPath: ui.store.SettingsPath})
 	if again.store.Path != other {
 		t.Errorf("reopened %s, want the last database %s", again.store.Path, other)
 	}
 	// Named on the command line, the database is kept.
 	db2 := store.MustOpen(t)
 	cm2, _ := cmdb.NewStore(context.Background(), db2)
-	named := New(ui.app, Store{Path: db2.Path, DB: db2, CMDB: cm2, Explicit: true})
+	named := New(ui.app, Store{Path: db2.Path, DB: db2, CMDB: cm2, Explicit: true, SettingsPath: ui.store.SettingsPath})
 	if named.store.Path != db2.Path {
 		t.Errorf("--db database replaced by %s", named.store.Path)
 	}
