@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -294,17 +295,32 @@ func durationText(d time.Duration) string {
 	if d%(24*time.Hour) == 0 {
 		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	// time.Duration's own 2h30m0s, without the zero parts: 2h30m, 30m,
+	// 4h. (Trimming "0m" off the text turned 30m into 3.)
+	text := d.String()
+	if strings.HasSuffix(text, "m0s") {
+		text = strings.TrimSuffix(text, "0s")
+	}
+	if strings.HasSuffix(text, "h0m") {
+		text = strings.TrimSuffix(text, "0m")
+	}
+	return text
 }
 
+// parseDurationText reads what durationText writes, and what people type:
+// 30m, 4h, 2h30m, 3d. Whole days are counted up to a hundred years, so a
+// slip of the keyboard cannot wrap round into a negative duration.
 func parseDurationText(v string) (time.Duration, error) {
 	v = strings.TrimSpace(strings.ToLower(v))
 	if v == "" {
 		return 0, nil
 	}
-	if strings.HasSuffix(v, "d") {
-		n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
-		return time.Duration(n) * 24 * time.Hour, err
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 36500 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	return time.ParseDuration(v)
 }

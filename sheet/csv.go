@@ -172,9 +172,11 @@ func countOutsideQuotes(line string, d rune) int {
 
 // NeutraliseFormula prefixes a value that a spreadsheet would take for a
 // formula (it begins with = + - @, a tab or a carriage return) with a single
-// quote, so that opening an exported CSV runs nothing.
+// quote, so that opening an exported CSV runs nothing. A value that already
+// begins with quotes before such a character gets one more, so that
+// restoreFormulaText gives back exactly what was stored.
 func NeutraliseFormula(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if looksLikeFormula(v) {
 		return "'" + v
 	}
 	return v
@@ -182,8 +184,15 @@ func NeutraliseFormula(v string) string {
 
 // restoreFormulaText undoes NeutraliseFormula on a CSV cell read back.
 func restoreFormulaText(v string) string {
-	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+	if strings.HasPrefix(v, "'") && looksLikeFormula(v) {
 		return v[1:]
 	}
 	return v
+}
+
+// looksLikeFormula: after any leading single quotes, v begins with a
+// character a spreadsheet starts a formula with.
+func looksLikeFormula(v string) bool {
+	core := strings.TrimLeft(v, "'")
+	return core != "" && strings.ContainsRune("=+-@\t\r", rune(core[0]))
 }
