@@ -88,6 +88,9 @@ func ErrorMessage(err error) string {
 	if isBusy(err) {
 		return mapConstraint(err).(*Error).Message // no raw SQLite lock error reaches a person
 	}
+	if isDiskFull(err) {
+		return "The disk is full: nothing was changed. Free some space and try again."
+	}
 	if isCorrupt(err) {
 		return "The database file is damaged (" + sqliteReason(err) + "). Run servicebook check to see what is wrong, and restore the newest backup (servicebook restore BACKUP --yes)."
 	}

@@ -166,10 +166,19 @@ func busyError(path string) error {
 		path, strings.TrimSuffix(busyTimeoutMS, "000"))
 }
 
+// isDiskFull: SQLite (SQLITE_FULL) or the system (ENOSPC) ran out of room.
+func isDiskFull(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "no space left on device")
+}
+
 func sqliteReason(err error) string {
 	msg := err.Error()
 	if strings.Contains(msg, "file is not a database") || strings.Contains(msg, "SQLITE_NOTADB") {
 		return "the file is not an SQLite database"
+	}
+	if isDiskFull(err) {
+		return "the disk is full"
 	}
 	return msg
 }
