@@ -178,6 +178,7 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	a.DB, a.CMDB, a.DBPath = db, cm, db.Path
+	db.OnWait = func(message string) { fmt.Fprintln(a.Stderr, "servicebook: "+message) }
 	a.Continuity = continuity.NewStore(db, cm)
 	a.Budget = budget.NewStore(db, cm)
 	if db.BackupPath != "" {

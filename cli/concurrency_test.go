@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestCLIChild is not a test: run as a child process by the tests below
@@ -113,5 +115,32 @@ func TestThousandsOfBadRowsGetAPage(t *testing.T) {
 	lines := strings.Count(errOut, "\n")
 	if code != 1 || lines > 105 || !strings.Contains(errOut, "… and 2900 more problems") {
 		t.Errorf("exit %d, %d lines of problems:\n%s", code, lines, errOut[max(0, len(errOut)-400):])
+	}
+}
+
+// TestWriterSaysItIsWaiting: a command that must wait for another process's
+// write says so, with the bound, and then does its work.
+func TestWriterSaysItIsWaiting(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shared.db")
+	mustRun(t, db, "--create", "demo")
+	other, err := sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('x', 'other', 'import.xlsx', 'ci', 0, 'lock')"); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(2 * time.Second)
+		tx.Commit()
+	}()
+	code, out, errOut := run(t, db, "ci", "set", "CI-000001", "--owner", "运维二组")
+	if code != 0 || !strings.Contains(errOut, "another servicebook is writing to") || !strings.Contains(errOut, "up to 10 s") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 }

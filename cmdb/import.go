@@ -610,7 +610,7 @@ type importWriter struct {
 }
 
 func (s *Store) beginImport(ctx context.Context, progress func(done, total int)) (*importWriter, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.db.BeginWrite(ctx)
 	if err != nil {
 		return nil, store.MapError(err)
 	}

@@ -37,6 +37,34 @@ type DB struct {
 	Created bool
 	// BackupPath is where Open copied the file before migrating it, if it did.
 	BackupPath string
+	// OnWait, if set, is told once in plain words when a write has to wait
+	// for another process's write (the command line prints it), so that a
+	// wait of up to the busy timeout is never a silent hang.
+	OnWait func(message string)
+}
+
+// waitNoticeAfter is how long a write waits for the lock before OnWait is
+// told: short waits (another process's single save) pass unremarked.
+const waitNoticeAfter = 700 * time.Millisecond
+
+// BeginWrite starts a write transaction (BEGIN IMMEDIATE: the write lock
+// is taken at once, so a transaction never fails half-way for want of it),
+// telling OnWait when it has to wait for another process.
+func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
+	if db.OnWait == nil {
+		return db.BeginTx(ctx, nil)
+	}
+	told := make(chan struct{})
+	notice := time.AfterFunc(waitNoticeAfter, func() {
+		defer close(told)
+		db.OnWait("another servicebook is writing to " + db.Path + " (an import, perhaps); waiting for it, up to " +
+			strings.TrimSuffix(busyTimeoutMS, "000") + " s…")
+	})
+	tx, err := db.BeginTx(ctx, nil)
+	if !notice.Stop() {
+		<-told // the notice is out before anything else is said
+	}
+	return tx, err
 }
 
 // DefaultPath returns the default database location: servicebook.db in the
@@ -146,7 +174,7 @@ func osUser() string {
 // nil. Any error rolls everything back, so the database is never left
 // half-written.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := db.BeginWrite(ctx)
 	if err != nil {
 		return mapConstraint(err)
 	}
