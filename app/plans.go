@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -251,8 +250,8 @@ func (s *plansScreen) planForm() fyne.CanvasObject {
 		return item
 	}
 	dur := func(key string, d *time.Duration) *widget.FormItem {
-		return entry(key, durationText(*d), false, func(v string) {
-			if parsed, err := parseDurationText(v); err == nil {
+		return entry(key, continuity.FormatDuration(*d), false, func(v string) {
+			if parsed, err := continuity.ParseDuration(v); err == nil {
 				*d = parsed
 			}
 		})
@@ -287,47 +286,9 @@ func (s *plansScreen) planForm() fyne.CanvasObject {
 		container.NewVScroll(container.NewGridWithColumns(2, left, right)))
 }
 
-// durationText writes a duration as the form reads it back: 4h, 30m, 2h30m, 3d.
-func durationText(d time.Duration) string {
-	if d == 0 {
-		return ""
-	}
-	if d%(24*time.Hour) == 0 {
-		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-	}
-	// time.Duration's own 2h30m0s, without the zero parts: 2h30m, 30m,
-	// 4h. (Trimming "0m" off the text turned 30m into 3.)
-	text := d.String()
-	if strings.HasSuffix(text, "m0s") {
-		text = strings.TrimSuffix(text, "0s")
-	}
-	if strings.HasSuffix(text, "h0m") {
-		text = strings.TrimSuffix(text, "0m")
-	}
-	return text
-}
-
-// parseDurationText reads what durationText writes, and what people type:
-// 30m, 4h, 2h30m, 3d. Whole days are counted up to a hundred years, so a
-// slip of the keyboard cannot wrap round into a negative duration.
-func parseDurationText(v string) (time.Duration, error) {
-	v = strings.TrimSpace(strings.ToLower(v))
-	if v == "" {
-		return 0, nil
-	}
-	if days, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 || n > 36500 {
-			return 0, fmt.Errorf("%q is not a number of days", v)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(v)
-}
-
 func (s *plansScreen) onSave(change string) {
 	for key, bad := range map[string]string{"rto": s.inputs["rto"].Text, "rpo": s.inputs["rpo"].Text, "mtpd": s.inputs["mtpd"].Text} {
-		if _, err := parseDurationText(bad); err != nil {
+		if _, err := continuity.ParseDuration(bad); err != nil {
 			s.problems = map[string]string{key: trf("{{.Value}} is not a duration; write 30m, 4h or 3d", map[string]any{"Value": bad})}
 			s.ui.show(s.ui.current)
 			return

@@ -61,7 +61,7 @@ func (s *plansScreen) stepsView() fyne.CanvasObject {
 	}
 	s.stepInputs = map[string]*widget.Entry{"who": who, "action": action, "takes": takes, "after": after}
 	read := func() (continuity.PlanStep, bool) {
-		d, err := parseDurationText(strings.NewReplacer("min", "m", " ", "").Replace(takes.Text))
+		d, err := continuity.ParseDuration(strings.NewReplacer("min", "m", " ", "").Replace(takes.Text))
 		if err != nil {
 			s.ui.showError(fmt.Errorf("%s", trf("{{.Value}} is not a duration; write 30m, 4h or 3d", map[string]any{"Value": takes.Text})))
 			return continuity.PlanStep{}, false
