@@ -476,3 +476,28 @@ func TestRestoreFromTheCommandLine(t *testing.T) {
 		t.Errorf("restore from a text file: %d %s", code, errOut)
 	}
 }
+
+// TestExportBinder: the binder of one plan is printed, the same --as-of
+// gives the same bytes, and a plan that does not exist is named.
+func TestExportBinder(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "binder.db")
+	mustRun(t, db, "--create", "demo")
+	dir := t.TempDir()
+	one, two := filepath.Join(dir, "one.pdf"), filepath.Join(dir, "two.pdf")
+	for _, out := range []string{one, two} {
+		if got := mustRun(t, db, "export", "binder", "--plan", "SM-02003", "--lang", "zh", "--as-of", "2026-11-24 09:00", out); !strings.Contains(got, "Printed 1 plan(s)") {
+			t.Errorf("export binder said %q", got)
+		}
+	}
+	a, _ := os.ReadFile(one)
+	b, _ := os.ReadFile(two)
+	if len(a) < 1000 || !bytes.Equal(a, b) || !bytes.HasPrefix(a, []byte("%PDF-")) {
+		t.Errorf("two binders of SM-02003 at the same time: %d and %d bytes, equal %v", len(a), len(b), bytes.Equal(a, b))
+	}
+	if code, _, errOut := run(t, db, "export", "binder", "--plan", "SM-09999", filepath.Join(dir, "x.pdf")); code != 1 || !strings.Contains(errOut, "There is no plan SM-09999") {
+		t.Errorf("an unknown plan: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.pdf")); err == nil {
+		t.Error("a refused binder left a file")
+	}
+}

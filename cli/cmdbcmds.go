@@ -287,7 +287,8 @@ func (c importCIsCmd) Run(ctx context.Context, app *App) error {
 }
 
 type exportCmd struct {
-	CIs exportCIsCmd `cmd:"" name:"cis" help:"Export every CI and relation to XLSX (two sheets) or CSV (two files)."`
+	CIs    exportCIsCmd    `cmd:"" name:"cis" help:"Export every CI and relation to XLSX (two sheets) or CSV (two files)."`
+	Binder exportBinderCmd `cmd:"" help:"Print continuity plans as a PDF binder for the off-site safe: cover, document control, BIA figures, sections, recovery steps with the critical path, call tree."`
 }
 
 type exportCIsCmd struct {

@@ -15,6 +15,8 @@ fail() { say "$*"; exit 1; }
 # go-gl and GLFW) compiles against.
 packages=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
           libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
+# test.sh adds what only the tests need (it sets test_packages).
+packages+=(${test_packages[@]+"${test_packages[@]}"})
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -1,0 +1,285 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"servicebook/continuity"
+)
+
+// BinderPlan is one plan with everything its chapter of the binder prints.
+type BinderPlan struct {
+	Plan         continuity.Plan
+	Steps        []continuity.PlanStep
+	Roles        []continuity.Role
+	Revisions    []continuity.Revision
+	Distribution []continuity.Copy
+	CriticalPath time.Duration
+	Critical     map[int64]bool // steps on the critical path
+	PathProblem  string         // why the critical path could not be worked out
+}
+
+// LoadBinder reads the plans named by docs (all plans when none) with
+// their steps, call trees, document control and distribution.
+func LoadBinder(ctx context.Context, cs *continuity.Store, docs []string) ([]BinderPlan, error) {
+	if len(docs) == 0 {
+		all, err := cs.Plans(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range all {
+			docs = append(docs, p.DocNumber)
+		}
+	}
+	out := make([]BinderPlan, 0, len(docs))
+	for _, doc := range docs {
+		p, err := cs.Plan(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
+		b := BinderPlan{Plan: p, Critical: map[int64]bool{}}
+		if b.Steps, err = cs.Steps(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if b.Roles, err = cs.Roles(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if b.Revisions, err = cs.Revisions(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if b.Distribution, err = cs.Distribution(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		steps := make([]continuity.Step, len(b.Steps))
+		for i, s := range b.Steps {
+			steps[i] = continuity.Step{ID: s.ID, Duration: s.Duration, DependsOn: s.DependsOn}
+		}
+		total, path, err := continuity.CriticalPath(steps)
+		if err != nil {
+			b.PathProblem = err.Error()
+		}
+		b.CriticalPath = total
+		for _, id := range path {
+			b.Critical[id] = true
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Binder writes the continuity binder for plans to path as a PDF: a cover,
+// then per plan its document control, BIA figures, sections, recovery steps
+// with the critical path, and call tree. The file is written safely (a
+// crash leaves the previous file).
+func Binder(path string, plans []BinderPlan, opt PDFOptions) error {
+	data, err := BinderBytes(plans, opt)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomically(path, data)
+}
+
+// BinderBytes is Binder into memory.
+func BinderBytes(plans []BinderPlan, opt PDFOptions) ([]byte, error) {
+	d := newPDF(opt)
+	d.SetTitle(d.t("Service continuity binder", "服务连续性计划手册"), true)
+	d.classification = d.t("Internal use", "内部使用")
+	if len(plans) > 0 && plans[0].Plan.Classification != "" {
+		d.classification = plans[0].Plan.Classification
+	}
+	d.cover = true
+	d.AddPage()
+	d.binderCover(plans)
+	d.cover = false
+	for _, b := range plans {
+		d.planChapter(b)
+	}
+	var buf bytes.Buffer
+	if err := d.Output(&buf); err != nil {
+		return nil, fmt.Errorf("cannot write the binder: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (d *pdfDoc) binderCover(plans []BinderPlan) {
+	w, _ := d.GetPageSize()
+	d.SetFont(fontName, "", 10)
+	d.SetTextColor(90, 90, 90)
+	d.CellFormat(0, 6, d.classification, "", 1, "R", false, 0, "")
+	d.SetTextColor(0, 0, 0)
+	d.SetY(60)
+	d.SetFont(fontName, "B", 13)
+	d.MultiCell(0, 7, d.opt.Org, "", "C", false)
+	d.Ln(6)
+	d.SetFont(fontName, "B", 26)
+	d.MultiCell(0, 12, d.t("Service continuity binder", "服务连续性计划手册"), "", "C", false)
+	d.Ln(4)
+	d.SetFont(fontName, "", 11)
+	d.MultiCell(0, 6, d.t("For use when the normal site is unavailable. Keep with the off-site copies.",
+		"供正常场所不可用时使用。请与异地存放的副本一同保管。"), "", "C", false)
+	d.Ln(10)
+	d.SetDrawColor(120, 120, 120)
+	d.Line(40, d.GetY(), w-40, d.GetY())
+	d.Ln(8)
+	d.Bookmark(d.t("Cover", "封面"), 0, -1)
+	d.SetFont(fontName, "", 10)
+	d.fields([][2]string{
+		{d.t("As of", "截至"), d.opt.AsOf.Format("2006-01-02 15:04 MST")},
+		{d.t("Plans", "计划数"), strconv.Itoa(len(plans))},
+	})
+	rows := make([][]string, len(plans))
+	for i, b := range plans {
+		rows[i] = []string{b.Plan.DocNumber, b.Plan.Title, b.Plan.Version, d.statusText(b.Plan)}
+	}
+	d.table([]string{d.t("Document", "文件编号"), d.t("Plan", "计划"), d.t("Version", "版本"), d.t("Status", "状态")},
+		[]float64{18, 52, 10, 20}, "LLRL", rows, nil)
+}
+
+func (d *pdfDoc) statusText(p continuity.Plan) string {
+	switch p.Status() {
+	case continuity.Draft:
+		return d.t("draft — for reference only", "草案——仅供参考")
+	case continuity.Revised:
+		return d.t("revised, awaiting approval", "已修订，待批准")
+	}
+	return d.t("approved", "已批准")
+}
+
+func (d *pdfDoc) planChapter(b BinderPlan) {
+	p := b.Plan
+	d.docNumber = p.DocNumber + "  " + d.t("version", "版本") + " " + p.Version
+	d.title = p.DocNumber + "  " + p.Title
+	d.classification = p.Classification
+	d.draft = p.IsDraft()
+	d.AddPage()
+	d.heading(p.DocNumber+"  "+p.Title, 0)
+
+	d.heading(d.t("Document control", "文件控制"), 1)
+	d.fields([][2]string{
+		{d.t("Document number", "文件编号"), p.DocNumber},
+		{d.t("Version", "版本"), p.Version + "  (" + d.statusText(p) + ")"},
+		{d.t("Service", "服务"), p.ServiceRef + "  " + p.ServiceName},
+		{d.t("Owner", "负责人"), p.Owner},
+		{d.t("Approver", "批准人"), p.Approver},
+		{d.t("Approved", "批准"), strings.TrimSpace(p.ApprovedAt + "  " + p.ApprovedBy)},
+		{d.t("Next review", "下次评审"), p.NextReview},
+		{d.t("Classification", "密级"), p.Classification},
+	})
+	revs := make([][]string, len(b.Revisions))
+	for i, r := range b.Revisions {
+		revs[i] = []string{r.Version, r.Date, r.Change, r.Reviewer, r.Approver}
+	}
+	d.heading(d.t("Change history", "修订记录"), 2)
+	d.table([]string{d.t("Version", "版本"), d.t("Date", "日期"), d.t("Change", "修订内容"), d.t("Reviewer", "审核人"), d.t("Approver", "批准人")},
+		[]float64{10, 14, 44, 16, 16}, "LLLLL", revs, nil)
+	copies := make([][]string, len(b.Distribution))
+	for i, c := range b.Distribution {
+		copies[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued}
+	}
+	d.heading(d.t("Distribution", "分发清单"), 2)
+	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期")},
+		[]float64{10, 34, 40, 16}, "RLLL", copies, nil)
+
+	d.heading(d.t("Business impact figures", "业务影响分析指标"), 1)
+	d.fields([][2]string{
+		{d.t("Recovery time objective (RTO)", "恢复时间目标（RTO）"), durationWords(p.RTO)},
+		{d.t("Recovery point objective (RPO)", "恢复点目标（RPO）"), durationWords(p.RPO)},
+		{d.t("Maximum tolerable period of disruption (MTPD)", "最长可容忍中断时间（MTPD）"), durationWords(p.MTPD)},
+		{d.t("Minimum service level", "最低服务水平"), p.MinServiceLevel},
+	})
+	for _, s := range []struct{ en, zh, text string }{
+		{"Scope and assumptions", "范围与假设", p.Scope},
+		{"Invocation criteria", "启动条件", p.Invocation},
+		{"Procedures on major loss of service", "重大服务中断处置程序", p.MajorLoss},
+		{"Availability while the plan is invoked", "计划启动期间的可用性", p.AvailabilityInvoked},
+		{"Recovery requirements", "恢复要求", p.Recovery},
+		{"Return to normal working", "恢复正常运行", p.ReturnToNormal},
+	} {
+		d.heading(d.t(s.en, s.zh), 1)
+		d.paragraph(s.text)
+	}
+	d.recoverySteps(b)
+	d.callTree(b)
+	d.draft = false
+}
+
+func (d *pdfDoc) recoverySteps(b BinderPlan) {
+	d.heading(d.t("Recovery steps", "恢复步骤"), 1)
+	number := map[int64]int{}
+	for _, s := range b.Steps {
+		number[s.ID] = s.Number
+	}
+	rows := make([][]string, len(b.Steps))
+	for i, s := range b.Steps {
+		var deps []string
+		for _, id := range s.DependsOn {
+			deps = append(deps, strconv.Itoa(number[id]))
+		}
+		mark := ""
+		if b.Critical[s.ID] {
+			mark = "●"
+		}
+		rows[i] = []string{strconv.Itoa(s.Number), d.phaseText(s.Phase), s.Who, s.Action, s.Location, durationWords(s.Duration), strings.Join(deps, ", "), mark}
+	}
+	d.table([]string{"#", d.t("Phase", "阶段"), d.t("Who", "执行人"), d.t("Action", "操作"), d.t("Where", "地点"),
+		d.t("Takes", "用时"), d.t("After", "前置"), d.t("Critical", "关键")},
+		[]float64{4.5, 11, 14, 33, 13, 9, 7, 7}, "RLLLLRLC", rows, func(i int) bool { return b.Critical[b.Steps[i].ID] })
+	d.SetFont(fontName, "", 10)
+	switch {
+	case b.PathProblem != "":
+		d.paragraph(d.t("The critical path cannot be worked out: ", "无法计算关键路径：") + b.PathProblem)
+	case len(b.Steps) > 0:
+		verdict := d.t("within the RTO", "在 RTO 之内")
+		if b.Plan.RTO > 0 && b.CriticalPath > b.Plan.RTO {
+			verdict = d.t("LONGER THAN THE RTO", "超过 RTO")
+		}
+		d.paragraph(fmt.Sprintf(d.t("Critical path (● above): %s against an RTO of %s — %s.", "关键路径（上表 ● 标记）：%s，RTO 为 %s——%s。"),
+			durationWords(b.CriticalPath), durationWords(b.Plan.RTO), verdict))
+	}
+}
+
+func (d *pdfDoc) phaseText(p continuity.Phase) string {
+	switch p {
+	case continuity.Activation:
+		return d.t("activation", "启动")
+	case continuity.Recovery:
+		return d.t("recovery", "恢复")
+	case continuity.Reconstitution:
+		return d.t("return to normal", "恢复正常")
+	}
+	return string(p)
+}
+
+func (d *pdfDoc) callTree(b BinderPlan) {
+	d.heading(d.t("Call tree", "联络树"), 1)
+	contact := func(c *continuity.Contact) string {
+		if c == nil {
+			return "—"
+		}
+		var parts []string
+		for _, v := range []string{c.Name, c.Organisation, c.Mobile, c.Phone, c.Email} {
+			if strings.TrimSpace(v) != "" {
+				parts = append(parts, v)
+			}
+		}
+		return strings.Join(parts, "\n")
+	}
+	rows := make([][]string, len(b.Roles))
+	for i, r := range b.Roles {
+		rows[i] = []string{strconv.Itoa(r.Escalation), r.Role, contact(r.Primary), contact(r.Alternate)}
+	}
+	d.table([]string{"#", d.t("Role", "角色"), d.t("Call first", "首选联系人"), d.t("If not reached", "备选联系人")},
+		[]float64{5, 25, 35, 35}, "RLLL", rows, nil)
+}
+
+// durationWords writes a duration as the forms do (4h, 30m, 3d); none is "—".
+func durationWords(v time.Duration) string {
+	if v <= 0 {
+		return "—"
+	}
+	return continuity.FormatDuration(v)
+}

@@ -1,0 +1,145 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"servicebook/cmdb"
+	"servicebook/continuity"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+// samplePlans loads the sample organisation's three plans: two approved,
+// SM-02004 a draft.
+func samplePlans(t *testing.T) []BinderPlan {
+	t.Helper()
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, err := cmdb.NewStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Organisation(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	cs := continuity.NewStore(db, cm)
+	if err := demo.Continuity(ctx, cm, cs); err != nil {
+		t.Fatal(err)
+	}
+	plans, err := LoadBinder(ctx, cs, nil)
+	if err != nil || len(plans) != 3 {
+		t.Fatalf("%d plans, %v", len(plans), err)
+	}
+	return plans
+}
+
+// tool runs a poppler or qpdf command; the test script installs them.
+func tool(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Fatalf("%s is needed to read the PDF back: apt-get install poppler-utils qpdf (scripts/test.sh does)", name)
+	}
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+func pageCount(t *testing.T, pdf string) int {
+	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(tool(t, "pdfinfo", pdf))
+	if m == nil {
+		t.Fatalf("pdfinfo gives no page count for %s", pdf)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// pageText is the text of page n of pdf in the order it was written
+// (-raw: the rotated watermark stays one word), without white space, which
+// pdftotext spaces as it likes.
+func pageText(t *testing.T, pdf string, n int) string {
+	text := tool(t, "pdftotext", "-raw", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), pdf, "-")
+	return strings.Join(strings.Fields(text), "")
+}
+
+// TestBinderReadsBackInBothLanguages: the binder, read back with
+// pdftotext, holds the plans' Chinese and English text, a "Page N of M"
+// footer with the document number on every page, DRAFT across every page
+// of the draft plan and only there, and passes qpdf --check.
+func TestBinderReadsBackInBothLanguages(t *testing.T) {
+	plans := samplePlans(t)
+	asOf := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	for _, lang := range []struct {
+		code, title, page, draft string
+	}{
+		{"en", "Service continuity binder", "Page %d of %d", "DRAFT"},
+		{"zh", "服务连续性计划手册", "第 %d 页 / 共 %d 页", "草案"},
+	} {
+		path := filepath.Join(t.TempDir(), "binder-"+lang.code+".pdf")
+		if err := Binder(path, plans, PDFOptions{Lang: lang.code, AsOf: asOf, Org: "示例银行 Example Bank"}); err != nil {
+			t.Fatal(err)
+		}
+		tool(t, "qpdf", "--check", path)
+		pages := pageCount(t, path)
+		if pages < 5 {
+			t.Fatalf("%s: %d pages for three plans", lang.code, pages)
+		}
+		all := tool(t, "pdftotext", "-layout", path, "-")
+		for _, want := range []string{lang.title, "示例银行 Example Bank", "2026-11-24 09:00", "SM-02002", "网上银行服务连续性计划", "Internet banking continuity plan",
+			"Incident manager", "138 0000 0001", "宣布灾难并启动计划", "内部使用"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: the binder does not say %q", lang.code, want)
+			}
+		}
+		for n := 1; n <= pages; n++ {
+			text := pageText(t, path, n)
+			footer := strings.ReplaceAll(fmt.Sprintf(lang.page, n, pages), " ", "")
+			if !strings.Contains(text, footer) {
+				t.Errorf("%s page %d has no footer %q:\n%s", lang.code, n, footer, text)
+			}
+			onDraft := strings.Contains(text, "SM-02004")
+			if n > 1 && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
+				t.Errorf("%s page %d has no document number and version in its footer", lang.code, n)
+			}
+			if marked := strings.Contains(text, lang.draft); n > 1 && marked != onDraft {
+				t.Errorf("%s page %d: draft plan %v, watermark %v", lang.code, n, onDraft, marked)
+			}
+		}
+	}
+}
+
+// TestBinderIsDeterministic: the same plans and the same "as of" give the
+// same bytes, so two packs can be compared by their hashes.
+func TestBinderIsDeterministic(t *testing.T) {
+	plans := samplePlans(t)
+	opt := PDFOptions{Lang: "zh", AsOf: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), Paper: "letter"}
+	first, err := BinderBytes(plans, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := BinderBytes(samplePlans(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Errorf("two binders of the same plans differ (%d and %d bytes)", len(first), len(second))
+	}
+	path := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(path, first, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tool(t, "pdfinfo", path), "612 x 792 pts (letter)") {
+		t.Error("--paper letter did not print on Letter paper")
+	}
+}

@@ -1,0 +1,264 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"servicebook/assets"
+)
+
+// PDFOptions are what every printed document shares.
+type PDFOptions struct {
+	Lang   string    // "en" or "zh"
+	Paper  string    // "a4" (default) or "letter"
+	AsOf   time.Time // printed on the cover and used as the file's dates, so that the same data gives the same bytes
+	Org    string    // the organisation, on the cover
+	Author string
+}
+
+// fontName is the embedded face. It holds Latin and CJK, so Chinese prints
+// on a machine without Chinese fonts. It has no bold face: bold is the same
+// face registered under the bold style, which fpdf needs for "B".
+const fontName = "wqy"
+
+// pdfDoc is an fpdf document with servicebook's page furniture: the
+// classification in the header, "Page N of M" and the document number in
+// the footer, and a diagonal DRAFT across pages of unapproved documents.
+type pdfDoc struct {
+	*fpdf.Fpdf
+	opt            PDFOptions
+	classification string // printed top right of every page
+	docNumber      string // printed in the footer of the pages to come; changes per plan
+	pageDoc        string // docNumber as it was when this page began: fpdf writes a page's footer when the next page starts
+	draft          bool   // a DRAFT watermark on the pages now being added
+	title          string // top left of every page but the cover
+	cover          bool   // the page now being added is the cover
+}
+
+// newPDF starts a document. Its dates are opt.AsOf, its catalogue sorted:
+// the same content gives byte-identical files.
+func newPDF(opt PDFOptions) *pdfDoc {
+	size := "A4"
+	if strings.EqualFold(opt.Paper, "letter") {
+		size = "Letter"
+	}
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: size})
+	f.AddUTF8FontFromBytes(fontName, "", assets.Font)
+	f.AddUTF8FontFromBytes(fontName, "B", assets.Font)
+	f.SetCreationDate(opt.AsOf)
+	f.SetModificationDate(opt.AsOf)
+	f.SetCatalogSort(true)
+	f.SetCompression(true)
+	f.SetAuthor(opt.Author, true)
+	f.SetCreator("servicebook", true)
+	f.SetMargins(18, 20, 18)
+	f.SetAutoPageBreak(true, 20)
+	f.AliasNbPages("{nb}")
+	d := &pdfDoc{Fpdf: f, opt: opt}
+	f.SetHeaderFunc(d.header)
+	f.SetFooterFunc(d.footer)
+	return d
+}
+
+// t is the label in the document's language.
+func (d *pdfDoc) t(en, zh string) string {
+	if d.opt.Lang == "zh" {
+		return zh
+	}
+	return en
+}
+
+func (d *pdfDoc) header() {
+	d.pageDoc = d.docNumber
+	if d.draft {
+		d.watermark()
+	}
+	if d.cover {
+		return
+	}
+	d.SetFont(fontName, "", 8)
+	d.SetTextColor(90, 90, 90)
+	w, _ := d.GetPageSize()
+	left, _, right, _ := d.GetMargins()
+	d.SetXY(left, 10)
+	d.CellFormat((w-left-right)/2, 5, d.title, "", 0, "L", false, 0, "")
+	d.CellFormat((w-left-right)/2, 5, d.classification, "", 1, "R", false, 0, "")
+	d.SetDrawColor(180, 180, 180)
+	d.Line(left, 15.5, w-right, 15.5)
+	d.SetTextColor(0, 0, 0)
+	d.SetY(20)
+}
+
+func (d *pdfDoc) footer() {
+	w, h := d.GetPageSize()
+	left, _, right, _ := d.GetMargins()
+	d.SetFont(fontName, "", 8)
+	d.SetTextColor(90, 90, 90)
+	d.SetXY(left, h-13)
+	page := fmt.Sprintf("Page %d of {nb}", d.PageNo())
+	if d.opt.Lang == "zh" {
+		page = fmt.Sprintf("第 %d 页 / 共 {nb} 页", d.PageNo())
+	}
+	d.CellFormat((w-left-right)/2, 5, d.pageDoc, "", 0, "L", false, 0, "")
+	d.CellFormat((w-left-right)/2, 5, page, "", 0, "R", false, 0, "")
+	d.SetTextColor(0, 0, 0)
+}
+
+// watermark writes DRAFT / 草案 across the page, light, under the text
+// that follows.
+func (d *pdfDoc) watermark() {
+	w, h := d.GetPageSize()
+	d.SetFont(fontName, "B", 72)
+	d.SetTextColor(235, 200, 200)
+	text := d.t("DRAFT", "草案")
+	tw := d.GetStringWidth(text)
+	d.TransformBegin()
+	d.TransformRotate(45, w/2, h/2)
+	d.Text(w/2-tw/2, h/2+10, text)
+	d.TransformEnd()
+	d.SetTextColor(0, 0, 0)
+}
+
+// heading writes a section title and bookmarks it at level.
+func (d *pdfDoc) heading(text string, level int) {
+	size := []float64{16, 12.5, 11}[min(level, 2)]
+	if d.GetY()+size > d.pageBottom()-20 {
+		d.AddPage()
+	}
+	d.Bookmark(text, level, -1)
+	d.SetFont(fontName, "B", size)
+	d.Ln(2)
+	d.MultiCell(0, size*0.5, text, "", "L", false)
+	d.Ln(1.5)
+	d.SetFont(fontName, "", 10)
+}
+
+// paragraph writes text, wrapped; empty text prints a dash so a blank
+// field is seen to be blank.
+func (d *pdfDoc) paragraph(text string) {
+	d.SetFont(fontName, "", 10)
+	if strings.TrimSpace(text) == "" {
+		text = "—"
+	}
+	d.MultiCell(0, 5, text, "", "L", false)
+	d.Ln(2)
+}
+
+func (d *pdfDoc) pageBottom() float64 {
+	_, h := d.GetPageSize()
+	_, _, _, bottom := d.GetMargins()
+	return h - bottom
+}
+
+func (d *pdfDoc) contentWidth() float64 {
+	w, _ := d.GetPageSize()
+	left, _, right, _ := d.GetMargins()
+	return w - left - right
+}
+
+// table writes rows under a header with the given column widths (in parts
+// of the content width) and alignments ("L", "R", "C"); cells wrap, the
+// header repeats on every page the table runs onto, and bold marks rows
+// for which bold returns true.
+func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][]string, bold func(int) bool) {
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	cw := make([]float64, len(widths))
+	for i, w := range widths {
+		cw[i] = d.contentWidth() * w / total
+	}
+	const lineH = 4.6
+	drawRow := func(cells []string, head, strong bool) {
+		style := ""
+		if head || strong {
+			style = "B"
+		}
+		d.SetFont(fontName, style, 9)
+		lines := make([][]string, len(cells))
+		height := 1
+		for i, c := range cells {
+			lines[i] = d.SplitText(c, cw[i]-2)
+			if len(lines[i]) == 0 {
+				lines[i] = []string{""}
+			}
+			height = max(height, len(lines[i]))
+		}
+		h := float64(height)*lineH + 1.6
+		if d.GetY()+h > d.pageBottom() {
+			d.AddPage()
+			if !head {
+				drawRowHeader(d, header, cw, lineH)
+			}
+		}
+		x, y := d.GetX(), d.GetY()
+		for i := range cells {
+			if head {
+				d.SetFillColor(230, 235, 242)
+				d.Rect(x, y, cw[i], h, "FD")
+			} else {
+				d.Rect(x, y, cw[i], h, "D")
+			}
+			for j, line := range lines[i] {
+				d.SetXY(x+1, y+0.8+float64(j)*lineH)
+				a := "L"
+				if i < len(align) && !head {
+					a = string(align[i])
+				}
+				d.CellFormat(cw[i]-2, lineH, line, "", 0, a, false, 0, "")
+			}
+			x += cw[i]
+		}
+		d.SetXY(d.lMargin(), y+h)
+	}
+	d.SetDrawColor(170, 170, 170)
+	drawRow(header, true, false)
+	for i, r := range rows {
+		drawRow(r, false, bold != nil && bold(i))
+	}
+	d.Ln(3)
+	d.SetFont(fontName, "", 10)
+}
+
+func drawRowHeader(d *pdfDoc, header []string, cw []float64, lineH float64) {
+	d.SetFont(fontName, "B", 9)
+	d.SetFillColor(230, 235, 242)
+	x, y := d.GetX(), d.GetY()
+	h := lineH + 1.6
+	for i, c := range header {
+		d.Rect(x, y, cw[i], h, "FD")
+		d.SetXY(x+1, y+0.8)
+		d.CellFormat(cw[i]-2, lineH, c, "", 0, "L", false, 0, "")
+		x += cw[i]
+	}
+	d.SetXY(d.lMargin(), y+h)
+}
+
+func (d *pdfDoc) lMargin() float64 {
+	left, _, _, _ := d.GetMargins()
+	return left
+}
+
+// fields writes label: value pairs in two columns.
+func (d *pdfDoc) fields(pairs [][2]string) {
+	labelW := d.contentWidth() * 0.3
+	for _, p := range pairs {
+		value := p[1]
+		if strings.TrimSpace(value) == "" {
+			value = "—"
+		}
+		d.SetFont(fontName, "B", 9.5)
+		y := d.GetY()
+		d.MultiCell(labelW, 5, p[0], "", "L", false)
+		after := d.GetY()
+		d.SetXY(d.lMargin()+labelW, y)
+		d.SetFont(fontName, "", 9.5)
+		d.MultiCell(0, 5, value, "", "L", false)
+		d.SetY(max(after, d.GetY()) + 0.5)
+	}
+	d.Ln(2)
+}
