@@ -24,6 +24,7 @@ type plansScreen struct {
 	draft    continuity.Plan
 	tab      int
 	problems map[string]string
+	print    *widget.Button // "Print…": the open plan as a PDF
 	// inputs of the current view, for tests
 	inputs     map[string]*widget.Entry
 	save       *widget.Button
@@ -227,7 +228,8 @@ func (s *plansScreen) editor() fyne.CanvasObject {
 		tabs.SelectIndex(s.tab)
 	}
 	tabs.OnSelected = func(*container.TabItem) { s.tab = tabs.SelectedIndex() }
-	return container.NewBorder(container.NewVBox(bold(heading), banner), nil, nil, nil, tabs)
+	top := container.NewBorder(nil, nil, nil, s.printButton(), bold(heading))
+	return container.NewBorder(container.NewVBox(top, banner), nil, nil, nil, tabs)
 }
 
 func (s *plansScreen) planForm() fyne.CanvasObject {

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -469,5 +471,32 @@ func TestExercisesAndActionsCorrectedInTheWindow(t *testing.T) {
 	tapDialog(t, ui, "Yes")
 	if _, err := ui.store.Continuity.Action(ui.ctx, a.ID); err == nil {
 		t.Error("the action is still there")
+	}
+}
+
+// TestPrintPlanFromTheWindow: "Print…" in the plan editor writes the open
+// plan's binder as a PDF, in the window's language, and says where.
+func TestPrintPlanFromTheWindow(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.SetLanguage(Chinese)
+	ui.gotoScreen(ui.plans)
+	s := ui.plans
+	s.open("SM-02004")
+	ui.show(ui.current)
+	path := filepath.Join(t.TempDir(), "SM-02004.pdf")
+	s.printTo(path, false)
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("no PDF at %s: %v", path, err)
+	}
+	if !strings.Contains(ui.status.Text, path) || !s.print.Visible() || s.print.Disabled() {
+		t.Errorf("after printing: status %q, button disabled %v", ui.status.Text, s.print.Disabled())
+	}
+	// The same plan printed in English differs: the language follows the window.
+	ui.SetLanguage(English)
+	english := filepath.Join(t.TempDir(), "en.pdf")
+	s.printTo(english, false)
+	if other, _ := os.ReadFile(english); bytes.Equal(other, data) || len(other) == 0 {
+		t.Error("the English print is the same as the Chinese one")
 	}
 }
