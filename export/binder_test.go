@@ -21,7 +21,7 @@ import (
 
 // samplePlans loads the sample organisation's three plans: two approved,
 // SM-02004 a draft.
-func samplePlans(t *testing.T) []BinderPlan {
+func samplePlans(t testing.TB) []BinderPlan {
 	t.Helper()
 	ctx := context.Background()
 	db := store.MustOpen(t)

@@ -11,7 +11,7 @@ pattern="${1:-.}"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # Fast benchmarks run 20 rounds; the slow ones (seconds each) fewer.
-fast='Impact|GraphLoad|Search|ShortIndex|ScrollCIs|Availability|Allocate'
+fast='Impact|GraphLoad|Search|ShortIndex|ScrollCIs|Availability|Allocate|Binder|VerifyParts'
 slow='Baseline|Import100k|Scaled|OpenWindow'
 for set in "$fast:20x" "$slow:3x"; do
     names=${set%:*} rounds=${set##*:}
@@ -20,7 +20,7 @@ for set in "$fast:20x" "$slow:3x"; do
         printf '%s\n' "${names//|/$'\n'}" | grep -qE "$pattern" || continue
         names="$pattern"
     fi
-    go test ./cmdb ./demo ./app ./continuity ./budget -run '^$' -bench "$names" -benchtime "$rounds" -timeout 60m | tee -a "$out" >&2
+    go test ./cmdb ./demo ./app ./continuity ./budget ./export ./sheet -run '^$' -bench "$names" -benchtime "$rounds" -timeout 60m | tee -a "$out" >&2
 done
 
 echo
