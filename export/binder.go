@@ -83,8 +83,31 @@ func Binder(path string, plans []BinderPlan, opt PDFOptions) error {
 	return writeFileAtomically(path, data)
 }
 
-// BinderBytes is Binder into memory.
+// BinderBytes is Binder into memory. It lays the binder out twice: the
+// first time to learn the page each plan and section starts on, the second
+// with the table of contents after the cover, its page numbers shifted by
+// the pages the contents take.
 func BinderBytes(plans []BinderPlan, opt PDFOptions) ([]byte, error) {
+	first := layoutBinder(plans, opt, nil, 0)
+	if err := first.Error(); err != nil {
+		return nil, fmt.Errorf("cannot lay out the binder: %w", err)
+	}
+	// The contents' own length does not depend on the numbers in it.
+	scratch := newPDF(opt)
+	scratch.AddPage()
+	scratch.tableOfContents(first.contents, 0)
+	shift := scratch.PageNo()
+	d := layoutBinder(plans, opt, first.contents, shift)
+	var buf bytes.Buffer
+	if err := d.Output(&buf); err != nil {
+		return nil, fmt.Errorf("cannot write the binder: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// layoutBinder writes the binder; with contents, a table of contents
+// follows the cover, every page number in it moved on by shift.
+func layoutBinder(plans []BinderPlan, opt PDFOptions, contents []tocEntry, shift int) *pdfDoc {
 	d := newPDF(opt)
 	d.SetTitle(d.t("Service continuity binder", "服务连续性计划手册"), true)
 	d.classification = d.t("Internal use", "内部使用")
@@ -95,14 +118,15 @@ func BinderBytes(plans []BinderPlan, opt PDFOptions) ([]byte, error) {
 	d.AddPage()
 	d.binderCover(plans)
 	d.cover = false
+	if contents != nil {
+		d.title = d.t("Service continuity binder", "服务连续性计划手册")
+		d.AddPage()
+		d.tableOfContents(contents, shift)
+	}
 	for _, b := range plans {
 		d.planChapter(b)
 	}
-	var buf bytes.Buffer
-	if err := d.Output(&buf); err != nil {
-		return nil, fmt.Errorf("cannot write the binder: %w", err)
-	}
-	return buf.Bytes(), nil
+	return d
 }
 
 func (d *pdfDoc) binderCover(plans []BinderPlan) {

@@ -102,6 +102,7 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 				t.Errorf("%s: the binder does not say %q", lang.code, want)
 			}
 		}
+		checkContents(t, path, pages)
 		for n := 1; n <= pages; n++ {
 			text := pageText(t, path, n)
 			footer := strings.ReplaceAll(fmt.Sprintf(lang.page, n, pages), " ", "")
@@ -109,13 +110,36 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 				t.Errorf("%s page %d has no footer %q:\n%s", lang.code, n, footer, text)
 			}
 			onDraft := strings.Contains(text, "SM-02004")
-			if n > 1 && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
+			if n > 2 && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
 				t.Errorf("%s page %d has no document number and version in its footer", lang.code, n)
 			}
-			if marked := strings.Contains(text, lang.draft); n > 1 && marked != onDraft {
+			if marked := strings.Contains(text, lang.draft); n > 2 && marked != onDraft {
 				t.Errorf("%s page %d: draft plan %v, watermark %v", lang.code, n, onDraft, marked)
 			}
 		}
+	}
+}
+
+// checkContents reads the table of contents on page 2 and checks that
+// every entry's heading is on the page the entry gives.
+func checkContents(t *testing.T, path string, pages int) {
+	t.Helper()
+	entry := regexp.MustCompile(`^\s*(\S.*?)\s*(?:\.\s*){3,}(\d+)\s*$`)
+	n := 0
+	for _, line := range strings.Split(tool(t, "pdftotext", "-layout", "-f", "2", "-l", "2", path, "-"), "\n") {
+		m := entry.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		n++
+		page, _ := strconv.Atoi(m[2])
+		heading := strings.Join(strings.Fields(m[1]), "")
+		if page < 3 || page > pages || !strings.Contains(pageText(t, path, page), heading) {
+			t.Errorf("contents: %q on page %d, but that page does not have it", m[1], page)
+		}
+	}
+	if n < 3*11 {
+		t.Errorf("the contents list %d entries; three plans of 11 sections each have %d", n, 3*11)
 	}
 }
 

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +37,15 @@ type pdfDoc struct {
 	draft          bool   // a DRAFT watermark on the pages now being added
 	title          string // top left of every page but the cover
 	cover          bool   // the page now being added is the cover
+	contents       []tocEntry
+}
+
+// tocEntry is one line of the table of contents: a heading and the page
+// it starts on.
+type tocEntry struct {
+	level int
+	text  string
+	page  int
 }
 
 // newPDF starts a document. Its dates are opt.AsOf, its catalogue sorted:
@@ -129,6 +139,9 @@ func (d *pdfDoc) heading(text string, level int) {
 		d.AddPage()
 	}
 	d.Bookmark(text, level, -1)
+	if level <= 1 {
+		d.contents = append(d.contents, tocEntry{level: level, text: text, page: d.PageNo()})
+	}
 	d.SetFont(fontName, "B", size)
 	d.Ln(2)
 	d.MultiCell(0, size*0.5, text, "", "L", false)
@@ -261,4 +274,42 @@ func (d *pdfDoc) fields(pairs [][2]string) {
 		d.SetY(max(after, d.GetY()) + 0.5)
 	}
 	d.Ln(2)
+}
+
+// tableOfContents writes the contents with each entry's page, offset by
+// shift (the pages the contents itself will take when they are counted
+// before it is written), dotted leaders between heading and number.
+func (d *pdfDoc) tableOfContents(entries []tocEntry, shift int) {
+	d.heading(d.t("Contents", "目录"), 0)
+	width := d.contentWidth()
+	for _, e := range entries {
+		indent := 0.0
+		style, size := "B", 10.5
+		if e.level > 0 {
+			indent, style, size = 8, "", 9.5
+		}
+		if d.GetY()+6 > d.pageBottom() {
+			d.AddPage()
+		}
+		d.SetFont(fontName, style, size)
+		number := strconv.Itoa(e.page + shift)
+		numberW := d.GetStringWidth(number) + 1
+		text := e.text
+		for d.GetStringWidth(text) > width-indent-numberW-12 && len([]rune(text)) > 4 {
+			r := []rune(text)
+			text = string(r[:len(r)-2]) + "…"
+		}
+		x, y := d.lMargin()+indent, d.GetY()
+		d.SetXY(x, y)
+		d.CellFormat(d.GetStringWidth(text)+1, 6, text, "", 0, "L", false, 0, "")
+		dotsFrom := d.GetX() + 1
+		dotsTo := d.lMargin() + width - numberW - 1
+		d.SetTextColor(150, 150, 150)
+		for dx := dotsFrom; dx < dotsTo-1; dx += 1.6 {
+			d.Text(dx, y+4.2, ".")
+		}
+		d.SetTextColor(0, 0, 0)
+		d.SetXY(d.lMargin()+width-numberW, y)
+		d.CellFormat(numberW, 6, number, "", 1, "R", false, 0, "")
+	}
 }
