@@ -126,6 +126,7 @@ func layoutBinder(plans []BinderPlan, opt PDFOptions, contents []tocEntry, shift
 	for _, b := range plans {
 		d.planChapter(b)
 	}
+	d.walletCards(plans)
 	return d
 }
 

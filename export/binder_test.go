@@ -103,6 +103,20 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 			}
 		}
 		checkContents(t, path, pages)
+		// The wallet cards, last: every number of every call tree whole.
+		cards := pageText(t, path, pages)
+		if !strings.Contains(cards, strings.ReplaceAll(map[string]string{"en": "Wallet cards", "zh": "随身联络卡"}[lang.code], " ", "")) {
+			t.Errorf("%s: the last page is not the wallet cards:\n%s", lang.code, cards)
+		}
+		for _, b := range plans {
+			for _, r := range b.Roles {
+				for _, c := range []*continuity.Contact{r.Primary, r.Alternate} {
+					if c != nil && c.Mobile != "" && !strings.Contains(cards, strings.ReplaceAll(c.Mobile, " ", "")) {
+						t.Errorf("%s: %s's card lacks %s's number %s", lang.code, b.Plan.DocNumber, c.Name, c.Mobile)
+					}
+				}
+			}
+		}
 		for n := 1; n <= pages; n++ {
 			text := pageText(t, path, n)
 			footer := strings.ReplaceAll(fmt.Sprintf(lang.page, n, pages), " ", "")
@@ -110,10 +124,10 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 				t.Errorf("%s page %d has no footer %q:\n%s", lang.code, n, footer, text)
 			}
 			onDraft := strings.Contains(text, "SM-02004")
-			if n > 2 && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
+			if n > 2 && n < pages && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
 				t.Errorf("%s page %d has no document number and version in its footer", lang.code, n)
 			}
-			if marked := strings.Contains(text, lang.draft); n > 2 && marked != onDraft {
+			if marked := strings.Contains(text, lang.draft); n > 2 && n < pages && marked != onDraft {
 				t.Errorf("%s page %d: draft plan %v, watermark %v", lang.code, n, onDraft, marked)
 			}
 		}
