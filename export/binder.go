@@ -21,6 +21,10 @@ type BinderPlan struct {
 	CriticalPath time.Duration
 	Critical     map[int64]bool // steps on the critical path
 	PathProblem  string         // why the critical path could not be worked out
+	// For a revision in progress (N.x): the last approved version and what
+	// differs from it.
+	ApprovedVersion string
+	Changes         []continuity.Change
 }
 
 // LoadBinder reads the plans named by docs (all plans when none) with
@@ -52,6 +56,9 @@ func LoadBinder(ctx context.Context, cs *continuity.Store, docs []string) ([]Bin
 			return nil, err
 		}
 		if b.Distribution, err = cs.Distribution(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if b.ApprovedVersion, b.Changes, err = cs.SinceApproval(ctx, doc); err != nil {
 			return nil, err
 		}
 		steps := make([]continuity.Step, len(b.Steps))
@@ -209,6 +216,8 @@ func (d *pdfDoc) planChapter(b BinderPlan) {
 	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期")},
 		[]float64{10, 34, 40, 16}, "RLLL", copies, nil)
 
+	d.changesSinceApproval(b)
+
 	d.heading(d.t("Business impact figures", "业务影响分析指标"), 1)
 	d.fields([][2]string{
 		{d.t("Recovery time objective (RTO)", "恢复时间目标（RTO）"), durationWords(p.RTO)},
@@ -307,4 +316,33 @@ func durationWords(v time.Duration) string {
 		return "—"
 	}
 	return continuity.FormatDuration(v)
+}
+
+// changesSinceApproval prints, for a revision in progress, what differs
+// from the last approved version: the reader of an N.x binder sees what
+// the approver has not yet approved.
+func (d *pdfDoc) changesSinceApproval(b BinderPlan) {
+	if b.ApprovedVersion == "" {
+		return
+	}
+	d.heading(fmt.Sprintf(d.t("Changes since the approved version %s", "自批准版本 %s 以来的变更"), b.ApprovedVersion), 1)
+	if len(b.Changes) == 0 {
+		d.paragraph(d.t("None: the content is as approved.", "无：内容与批准版本相同。"))
+		return
+	}
+	parts := map[string][2]string{"plan": {"Plan", "计划"}, "step": {"Step", "步骤"}, "role": {"Call tree", "联络树"}, "ci": {"Linked CI", "关联配置项"}}
+	kinds := map[string][2]string{"added": {"added", "新增"}, "removed": {"removed", "删除"}, "changed": {"changed", "修改"}}
+	pick := func(m map[string][2]string, k string) string {
+		if v, ok := m[k]; ok {
+			return d.t(v[0], v[1])
+		}
+		return k
+	}
+	rows := make([][]string, len(b.Changes))
+	for i, c := range b.Changes {
+		rows[i] = []string{pick(parts, c.Part), c.Item, pick(kinds, c.Kind), c.Old, c.New}
+	}
+	d.table([]string{d.t("Part", "部分"), d.t("Item", "项目"), d.t("Change", "变更"),
+		fmt.Sprintf(d.t("Approved %s", "批准版本 %s"), b.ApprovedVersion), fmt.Sprintf(d.t("Now %s", "当前 %s"), b.Plan.Version)},
+		[]float64{11, 13, 12, 32, 32}, "LLLLL", rows, nil)
 }

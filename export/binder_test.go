@@ -19,9 +19,9 @@ import (
 	"servicebook/store"
 )
 
-// samplePlans loads the sample organisation's three plans: two approved,
-// SM-02004 a draft.
-func samplePlans(t testing.TB) []BinderPlan {
+// sampleContinuity is the sample organisation with its three plans: two
+// approved, SM-02004 a draft.
+func sampleContinuity(t testing.TB) *continuity.Store {
 	t.Helper()
 	ctx := context.Background()
 	db := store.MustOpen(t)
@@ -36,7 +36,13 @@ func samplePlans(t testing.TB) []BinderPlan {
 	if err := demo.Continuity(ctx, cm, cs); err != nil {
 		t.Fatal(err)
 	}
-	plans, err := LoadBinder(ctx, cs, nil)
+	return cs
+}
+
+// samplePlans loads the sample's three plans for the binder.
+func samplePlans(t testing.TB) []BinderPlan {
+	t.Helper()
+	plans, err := LoadBinder(context.Background(), sampleContinuity(t), nil)
 	if err != nil || len(plans) != 3 {
 		t.Fatalf("%d plans, %v", len(plans), err)
 	}
@@ -179,5 +185,34 @@ func TestBinderIsDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(tool(t, "pdfinfo", path), "612 x 792 pts (letter)") {
 		t.Error("--paper letter did not print on Letter paper")
+	}
+}
+
+// TestBinderShowsChangesSinceApproval: a plan revised after approval (1.1)
+// prints what differs from 1.0, old and new side by side.
+func TestBinderShowsChangesSinceApproval(t *testing.T) {
+	ctx := context.Background()
+	cs := sampleContinuity(t)
+	p, err := cs.Plan(ctx, "SM-02003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.RTO = 3 * time.Hour
+	if _, err := cs.SavePlan(ctx, p, "RTO agreed again"); err != nil {
+		t.Fatal(err)
+	}
+	plans, err := LoadBinder(ctx, cs, []string{"SM-02003"})
+	if err != nil || plans[0].ApprovedVersion != "1.0" || len(plans[0].Changes) != 1 {
+		t.Fatalf("loaded: %+v, %v", plans[0].Changes, err)
+	}
+	path := filepath.Join(t.TempDir(), "revised.pdf")
+	if err := Binder(path, plans, PDFOptions{Lang: "en", AsOf: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(tool(t, "pdftotext", "-raw", path, "-")), " ")
+	for _, want := range []string{"Changes since the approved version 1.0", "Approved 1.0 Now 1.1", "Plan RTO changed 2h 3h"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the revised plan's binder does not say %q", want)
+		}
 	}
 }
