@@ -44,9 +44,9 @@ func TestSinceApprovalListsEveryChange(t *testing.T) {
 		got[c.Part+" "+c.Item+" "+c.Kind] = c.Old + " → " + c.New
 	}
 	want := map[string]string{
-		"plan RTO changed":    " → 4h",
-		"step step 1 changed": "recovery · Payroll lead · Run payroll at the recovery site ·  · 1h → recovery · Payroll lead · Run payroll at the Shanghai site ·  · 1h",
-		"step step 2 added":   " → reconstitution ·  · Return to Beijing ·  · 30m",
+		"plan RTO changed":          " → 4h",
+		"step step 1 changed":       "recovery · Payroll lead · Run payroll at the recovery site ·  · 1h → recovery · Payroll lead · Run payroll at the Shanghai site ·  · 1h",
+		"step step 2 added":         " → reconstitution ·  · Return to Beijing ·  · 30m",
 		"role Payroll lead changed": "1 · 赵敏 / 钱进 → 1 · 孙丽 138 0000 0009 / 钱进",
 	}
 	for k, w := range want {
