@@ -102,7 +102,11 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 		}
 	}
 	copyForm := container.NewBorder(nil, container.NewHBox(s.addCopy, s.saveCopy, s.removeCopy), nil, nil, container.NewGridWithColumns(3, holder, location, issued))
-	split := container.NewVSplit(revTable, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable))
+	var history fyne.CanvasObject = revTable
+	if changes := s.changesView(); changes != nil {
+		history = container.NewVSplit(revTable, changes)
+	}
+	split := container.NewVSplit(history, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable))
 	return container.NewBorder(approveRow, nil, nil, nil, split)
 }
 
@@ -193,3 +197,30 @@ func nextApproved(v string) string {
 	}
 	return fmt.Sprintf("%d.0", major+1)
 }
+
+// changesView shows, for a revision in progress, what differs from the
+// last approved version — what the approver is asked to approve. Nil for a
+// draft or an approved plan.
+func (s *plansScreen) changesView() fyne.CanvasObject {
+	approved, changes, err := s.store().SinceApproval(s.ui.ctx, s.draft.DocNumber)
+	if err != nil {
+		return widget.NewLabel(errText(err))
+	}
+	if approved == "" {
+		return nil
+	}
+	rows := make([][]string, len(changes))
+	for i, c := range changes {
+		rows[i] = []string{tr(changePart[c.Part]), c.Item, tr(c.Kind), c.Old, c.New}
+	}
+	title := bold(trf("Changes since the approved version {{.Version}}", map[string]any{"Version": approved}))
+	if len(changes) == 0 {
+		return container.NewVBox(title, widget.NewLabel(tr("None: the content is as approved.")))
+	}
+	s.changesTable = textTable([]string{tr("Part"), tr("Item"), tr("Change"), trf("Approved {{.Version}}", map[string]any{"Version": approved}),
+		trf("Now {{.Version}}", map[string]any{"Version": s.draft.Version})}, []float32{90, 130, 80, 330, 330}, func() [][]string { return rows })
+	return container.NewBorder(title, nil, nil, nil, s.changesTable)
+}
+
+// changePart names the parts of a plan continuity.Change reports.
+var changePart = map[string]string{"plan": "Plan", "step": "Step", "role": "Call tree", "ci": "Linked CI"}

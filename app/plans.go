@@ -25,6 +25,8 @@ type plansScreen struct {
 	tab      int
 	problems map[string]string
 	print    *widget.Button // "Print…": the open plan as a PDF
+	// changesTable lists a revision's changes since approval, for tests.
+	changesTable *widget.Table
 	// inputs of the current view, for tests
 	inputs     map[string]*widget.Entry
 	save       *widget.Button

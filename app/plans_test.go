@@ -500,3 +500,39 @@ func TestPrintPlanFromTheWindow(t *testing.T) {
 		t.Error("the English print is the same as the Chinese one")
 	}
 }
+
+// TestDocumentControlShowsChangesSinceApproval: a plan changed after
+// approval shows, in its Document control tab, what differs from the
+// approved version, old beside new.
+func TestDocumentControlShowsChangesSinceApproval(t *testing.T) {
+	ui := newContinuityUI(t)
+	p, err := ui.store.Continuity.Plan(ui.ctx, "SM-02003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.RTO = 3 * time.Hour
+	if _, err := ui.store.Continuity.SavePlan(ui.ctx, p, "RTO agreed again"); err != nil {
+		t.Fatal(err)
+	}
+	ui.gotoScreen(ui.plans)
+	s := ui.plans
+	s.open("SM-02003")
+	s.tab = 4
+	ui.show(ui.current)
+	if s.changesTable == nil {
+		t.Fatal("no changes shown for a revised plan")
+	}
+	rows, _ := s.changesTable.Length()
+	if rows != 1 {
+		t.Fatalf("%d rows in the changes table, want the RTO only", rows)
+	}
+	var cells []string
+	for col := range 5 {
+		l := s.changesTable.CreateCell()
+		s.changesTable.UpdateCell(widget.TableCellID{Row: 0, Col: col}, l)
+		cells = append(cells, l.(*widget.Label).Text)
+	}
+	if strings.Join(cells, "|") != "Plan|RTO|changed|2h|3h" {
+		t.Errorf("the change reads %q", strings.Join(cells, "|"))
+	}
+}
