@@ -21,6 +21,10 @@ type BinderPlan struct {
 	CriticalPath time.Duration
 	Critical     map[int64]bool // steps on the critical path
 	PathProblem  string         // why the critical path could not be worked out
+	LinkedCIs    []continuity.LinkedCI
+	Findings     []continuity.Finding // the executability checks
+	Exercises    []continuity.Exercise
+	OpenActions  []continuity.Action
 	// For a revision in progress (N.x): the last approved version and what
 	// differs from it.
 	ApprovedVersion string
@@ -58,6 +62,16 @@ func LoadBinder(ctx context.Context, cs *continuity.Store, docs []string) ([]Bin
 		if b.Distribution, err = cs.Distribution(ctx, p.ID); err != nil {
 			return nil, err
 		}
+		if b.LinkedCIs, err = cs.LinkedCIs(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if b.Exercises, err = cs.Exercises(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		if b.OpenActions, err = cs.Actions(ctx, doc, true); err != nil {
+			return nil, err
+		}
+		b.Findings = continuity.Check(p, b.Steps, b.Roles, b.LinkedCIs)
 		if b.ApprovedVersion, b.Changes, err = cs.SinceApproval(ctx, doc); err != nil {
 			return nil, err
 		}
@@ -238,7 +252,64 @@ func (d *pdfDoc) planChapter(b BinderPlan) {
 	}
 	d.recoverySteps(b)
 	d.callTree(b)
+	d.checksAndRecords(b)
 	d.draft = false
+}
+
+// checksAndRecords prints the executability checks, the CIs the plan
+// covers, the last exercises and the open actions.
+func (d *pdfDoc) checksAndRecords(b BinderPlan) {
+	d.heading(d.t("Executability checks", "可执行性检查"), 1)
+	if len(b.Findings) == 0 {
+		d.paragraph(d.t("No problems found.", "未发现问题。"))
+	} else {
+		rows := make([][]string, len(b.Findings))
+		for i, f := range b.Findings {
+			sev := d.t("warning", "警告")
+			if f.Severity == "error" {
+				sev = d.t("error", "错误")
+			}
+			rows[i] = []string{sev, d.msg(f.Msg)}
+		}
+		d.table([]string{d.t("Severity", "级别"), d.t("Finding", "问题")}, []float64{12, 88}, "LL", rows,
+			func(i int) bool { return b.Findings[i].Severity == "error" })
+	}
+
+	d.heading(d.t("Configuration items covered", "涵盖的配置项"), 1)
+	cis := make([][]string, len(b.LinkedCIs))
+	for i, c := range b.LinkedCIs {
+		backup := "—"
+		if c.BackupIntervalMinutes > 0 {
+			backup = continuity.FormatDuration(time.Duration(c.BackupIntervalMinutes) * time.Minute)
+		}
+		label := c.Status.Label()
+		if label != "" {
+			label = strings.ToUpper(label[:1]) + label[1:]
+		}
+		cis[i] = []string{c.Ref, c.Name, d.word(label), backup}
+	}
+	d.table([]string{d.t("Reference", "编号"), d.t("Name", "名称"), d.t("Status", "状态"), d.t("Backed up every", "备份间隔")},
+		[]float64{16, 52, 16, 16}, "LLLR", cis, nil)
+
+	d.heading(d.t("Exercises", "演练"), 1)
+	exs := b.Exercises
+	if len(exs) > 5 {
+		exs = exs[len(exs)-5:] // the last five; the register has them all
+	}
+	exRows := make([][]string, len(exs))
+	for i, e := range exs {
+		exRows[i] = []string{e.Held, d.word(strings.ReplaceAll(string(e.Kind), "_", " ")), d.word(strings.ReplaceAll(string(e.Outcome), "_", " ")), e.Findings}
+	}
+	d.table([]string{d.t("Held", "日期"), d.t("Kind", "类型"), d.t("Outcome", "结果"), d.t("Findings", "发现")},
+		[]float64{14, 14, 18, 54}, "LLLL", exRows, nil)
+
+	d.heading(d.t("Open actions", "未关闭的措施"), 1)
+	acts := make([][]string, len(b.OpenActions))
+	for i, a := range b.OpenActions {
+		acts[i] = []string{"#" + strconv.FormatInt(a.ID, 10), a.Description, a.Owner, a.Due}
+	}
+	d.table([]string{"#", d.t("Action", "措施"), d.t("Owner", "负责人"), d.t("Due", "到期")},
+		[]float64{7, 59, 20, 14}, "RLLL", acts, nil)
 }
 
 func (d *pdfDoc) recoverySteps(b BinderPlan) {

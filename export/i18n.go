@@ -1,0 +1,50 @@
+package export
+
+import (
+	"encoding/json"
+	"sync"
+
+	"servicebook/assets"
+	"servicebook/store"
+)
+
+// chinese is the window's Chinese translation table, shared with the
+// printed pages so that a check's message reads the same on screen and on
+// paper.
+var chinese = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	data, err := assets.Translations.ReadFile("translations/zh_Hans.json")
+	if err == nil {
+		var raw map[string]any
+		if json.Unmarshal(data, &raw) == nil {
+			for k, v := range raw {
+				if s, ok := v.(string); ok {
+					out[k] = s
+				}
+			}
+		}
+	}
+	return out
+})
+
+// msg is m in the document's language: a template without a Chinese
+// translation prints in English rather than not at all.
+func (d *pdfDoc) msg(m store.Msg) string {
+	if d.opt.Lang == "zh" {
+		if zh, ok := chinese()[m.Key]; ok {
+			return store.Msg{Key: zh, Args: m.Args}.String()
+		}
+	}
+	return m.String()
+}
+
+// word is a label of the window's (an outcome, a status) in the document's
+// language; without a translation it prints as it is.
+func (d *pdfDoc) word(english string) string {
+	if d.opt.Lang == "zh" {
+		if zh, ok := chinese()[english]; ok {
+			return zh
+		}
+	}
+	return english
+}
