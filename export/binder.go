@@ -147,6 +147,7 @@ func layoutBinder(plans []BinderPlan, opt PDFOptions, contents []tocEntry, shift
 	for _, b := range plans {
 		d.planChapter(b)
 	}
+	d.contactDirectory(plans)
 	d.walletCards(plans)
 	return d
 }
@@ -159,14 +160,14 @@ func (d *pdfDoc) binderCover(plans []BinderPlan) {
 	d.SetTextColor(0, 0, 0)
 	d.SetY(60)
 	d.SetFont(fontName, "B", 13)
-	d.MultiCell(0, 7, d.opt.Org, "", "C", false)
+	d.multiline(0, 7, d.opt.Org, "C")
 	d.Ln(6)
 	d.SetFont(fontName, "B", 26)
-	d.MultiCell(0, 12, d.t("Service continuity binder", "服务连续性计划手册"), "", "C", false)
+	d.multiline(0, 12, d.t("Service continuity binder", "服务连续性计划手册"), "C")
 	d.Ln(4)
 	d.SetFont(fontName, "", 11)
-	d.MultiCell(0, 6, d.t("For use when the normal site is unavailable. Keep with the off-site copies.",
-		"供正常场所不可用时使用。请与异地存放的副本一同保管。"), "", "C", false)
+	d.multiline(0, 6, d.t("For use when the normal site is unavailable. Keep with the off-site copies.",
+		"供正常场所不可用时使用。请与异地存放的副本一同保管。"), "C")
 	d.Ln(10)
 	d.SetDrawColor(120, 120, 120)
 	d.Line(40, d.GetY(), w-40, d.GetY())

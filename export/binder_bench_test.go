@@ -14,7 +14,9 @@ import (
 
 // benchPlans is 20 plans of 60 steps and 12 call-tree roles each, made
 // from the sample plans: about the binder of a mid-sized organisation.
-func benchPlans(b *testing.B) []BinderPlan {
+func benchPlans(b *testing.B) []BinderPlan { return benchPlansFor(b) }
+
+func benchPlansFor(b testing.TB) []BinderPlan {
 	sample := samplePlans(b)
 	var out []BinderPlan
 	for i := range 20 {

@@ -115,6 +115,17 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 			}
 		}
 		contentsEnd := checkContents(t, path, pages)
+		// The contact directory: everyone once, in the reader's order
+		// (pinyin in Chinese: Chen, Liu, Wang, Zhang, Zhao).
+		directory := pageText(t, path, pages-1)
+		last := -1
+		for _, name := range []string{"陈静", "刘洋", "王建国", "张伟", "赵强"} {
+			at := strings.Index(directory, name)
+			if at < 0 || at < last || strings.Count(directory, name) != 1 {
+				t.Errorf("%s: the contact directory has %s at %d (previous at %d, %d times)", lang.code, name, at, last, strings.Count(directory, name))
+			}
+			last = at
+		}
 		// The wallet cards, last: every number of every call tree whole.
 		cards := pageText(t, path, pages)
 		if !strings.Contains(cards, strings.ReplaceAll(map[string]string{"en": "Wallet cards", "zh": "随身联络卡"}[lang.code], " ", "")) {
@@ -135,11 +146,14 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 			if !strings.Contains(text, footer) {
 				t.Errorf("%s page %d has no footer %q:\n%s", lang.code, n, footer, text)
 			}
-			onDraft := strings.Contains(text, "SM-02004")
-			if n > contentsEnd && n < pages && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
+			// The appendices after the plans carry no document number.
+			appendix := strings.Contains(text, "Contactdirectory") || strings.Contains(text, "联系人名录") ||
+				strings.Contains(text, "Walletcards") || strings.Contains(text, "随身联络卡")
+			onDraft := strings.Contains(text, "SM-02004") && !appendix
+			if n > contentsEnd && !appendix && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
 				t.Errorf("%s page %d has no document number and version in its footer", lang.code, n)
 			}
-			if marked := strings.Contains(text, lang.draft); n > contentsEnd && n < pages && marked != onDraft {
+			if marked := strings.Contains(text, lang.draft); n > contentsEnd && !appendix && marked != onDraft {
 				t.Errorf("%s page %d: draft plan %v, watermark %v", lang.code, n, onDraft, marked)
 			}
 		}

@@ -144,7 +144,7 @@ func (d *pdfDoc) heading(text string, level int) {
 	}
 	d.SetFont(fontName, "B", size)
 	d.Ln(2)
-	d.MultiCell(0, size*0.5, text, "", "L", false)
+	d.multiline(0, size*0.5, text, "L")
 	d.Ln(1.5)
 	d.SetFont(fontName, "", 10)
 }
@@ -156,7 +156,7 @@ func (d *pdfDoc) paragraph(text string) {
 	if strings.TrimSpace(text) == "" {
 		text = "—"
 	}
-	d.MultiCell(0, 5, text, "", "L", false)
+	d.multiline(0, 5, text, "L")
 	d.Ln(2)
 }
 
@@ -186,30 +186,35 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 		cw[i] = d.contentWidth() * w / total
 	}
 	const lineH = 4.6
-	drawRow := func(cells []string, head, strong bool) {
-		style := ""
-		if head || strong {
-			style = "B"
-		}
-		d.SetFont(fontName, style, 9)
-		lines := make([][]string, len(cells))
+	// drawLines draws one row from its cells' wrapped lines. A row taller
+	// than what is left of a fresh page goes on over the next pages, its
+	// lines split between them (a contact with many roles, a long step).
+	var drawLines func(lines [][]string, head bool)
+	drawLines = func(lines [][]string, head bool) {
 		height := 1
-		for i, c := range cells {
-			lines[i] = d.SplitText(c, cw[i]-2)
-			if len(lines[i]) == 0 {
-				lines[i] = []string{""}
-			}
-			height = max(height, len(lines[i]))
+		for _, l := range lines {
+			height = max(height, len(l))
 		}
-		h := float64(height)*lineH + 1.6
-		if d.GetY()+h > d.pageBottom() {
+		room := func() int { return int((d.pageBottom() - d.GetY() - 1.6) / lineH) }
+		if d.GetY()+float64(height)*lineH+1.6 > d.pageBottom() {
 			d.AddPage()
 			if !head {
 				drawRowHeader(d, header, cw, lineH)
 			}
 		}
+		if fit := room(); height > fit && fit > 0 {
+			first, rest := make([][]string, len(lines)), make([][]string, len(lines))
+			for i, l := range lines {
+				n := min(len(l), fit)
+				first[i], rest[i] = l[:n], l[n:]
+			}
+			drawLines(first, head)
+			drawLines(rest, head)
+			return
+		}
+		h := float64(height)*lineH + 1.6
 		x, y := d.GetX(), d.GetY()
-		for i := range cells {
+		for i := range lines {
 			if head {
 				d.SetFillColor(230, 235, 242)
 				d.Rect(x, y, cw[i], h, "FD")
@@ -227,6 +232,18 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 			x += cw[i]
 		}
 		d.SetXY(d.lMargin(), y+h)
+	}
+	drawRow := func(cells []string, head, strong bool) {
+		style := ""
+		if head || strong {
+			style = "B"
+		}
+		d.SetFont(fontName, style, 9)
+		lines := make([][]string, len(cells))
+		for i, c := range cells {
+			lines[i] = d.wrap(c, cw[i]-2)
+		}
+		drawLines(lines, head)
 	}
 	d.SetDrawColor(170, 170, 170)
 	drawRow(header, true, false)
@@ -266,11 +283,11 @@ func (d *pdfDoc) fields(pairs [][2]string) {
 		}
 		d.SetFont(fontName, "B", 9.5)
 		y := d.GetY()
-		d.MultiCell(labelW, 5, p[0], "", "L", false)
+		d.multiline(labelW, 5, p[0], "L")
 		after := d.GetY()
 		d.SetXY(d.lMargin()+labelW, y)
 		d.SetFont(fontName, "", 9.5)
-		d.MultiCell(0, 5, value, "", "L", false)
+		d.multiline(0, 5, value, "L")
 		d.SetY(max(after, d.GetY()) + 0.5)
 	}
 	d.Ln(2)
@@ -311,5 +328,62 @@ func (d *pdfDoc) tableOfContents(entries []tocEntry, shift int) {
 		d.SetTextColor(0, 0, 0)
 		d.SetXY(d.lMargin()+width-numberW, y)
 		d.CellFormat(numberW, 6, number, "", 1, "R", false, 0, "")
+	}
+}
+
+// wrap splits text into lines no wider than width in the current font:
+// at a space where there is one, else between characters (Chinese has no
+// spaces), and at every newline. No character is ever lost: fpdf's own
+// SplitText drops the character where it breaks a word without spaces
+// ("（备选）" became "（备" and "）"), which on a call card would cut a
+// phone number.
+func (d *pdfDoc) wrap(text string, width float64) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		runes := []rune(para)
+		if len(runes) == 0 {
+			out = append(out, "")
+			continue
+		}
+		for len(runes) > 0 {
+			n, w := 0, 0.0
+			for n < len(runes) {
+				w += d.GetStringWidth(string(runes[n]))
+				if w > width && n > 0 {
+					break
+				}
+				n++
+			}
+			line, rest := runes[:n], runes[n:]
+			if len(rest) > 0 {
+				// Break at the last space if the line has one: words stay whole.
+				for i := n; i > 0; i-- {
+					if i < len(runes) && runes[i] == ' ' {
+						line, rest = runes[:i], runes[i+1:]
+						break
+					}
+				}
+			}
+			out = append(out, string(line))
+			runes = rest
+		}
+	}
+	return out
+}
+
+// multiline writes text wrapped to width w (0: to the right margin), one
+// line of height h after another from the current x, aligned L, C or R.
+// It stands in for fpdf's MultiCell, which drops the character at each
+// break inside a run of Chinese (王建国 printed as 王建).
+func (d *pdfDoc) multiline(w, h float64, text, align string) {
+	x := d.GetX()
+	if w == 0 {
+		pageW, _ := d.GetPageSize()
+		_, _, right, _ := d.GetMargins()
+		w = pageW - right - x
+	}
+	for _, line := range d.wrap(text, w-2*d.GetCellMargin()) {
+		d.SetX(x)
+		d.CellFormat(w, h, line, "", 1, align, false, 0, "")
 	}
 }

@@ -50,7 +50,7 @@ func (d *pdfDoc) walletCard(b BinderPlan, x, y float64) {
 	width := cardW - 2*pad
 	line := func(text string, style string, size float64, h float64, maxLines int) {
 		d.SetFont(fontName, style, size)
-		lines := d.SplitText(text, width)
+		lines := d.wrap(text, width)
 		if len(lines) > maxLines {
 			lines = lines[:maxLines]
 			last := []rune(lines[maxLines-1])
