@@ -45,7 +45,7 @@ func (s *plansScreen) printTo(path string, show bool) {
 	s.print.Disable()
 	s.ui.setStatus(trf("Printing {{.Doc}}…", map[string]any{"Doc": doc}))
 	s.ui.background(func() func() {
-		plans, err := export.LoadBinder(s.ui.ctx, s.store(), []string{doc})
+		plans, err := export.LoadBinder(s.ui.ctx, s.store(), s.ui.store.CMDB, []string{doc})
 		if err == nil {
 			err = export.Binder(path, plans, opt)
 		}

@@ -56,7 +56,7 @@ func (c exportBinderCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	plans, err := export.LoadBinder(ctx, app.Continuity, c.Plan)
+	plans, err := export.LoadBinder(ctx, app.Continuity, app.CMDB, c.Plan)
 	if err != nil {
 		return err
 	}

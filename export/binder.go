@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"servicebook/cmdb"
 	"servicebook/continuity"
 )
 
@@ -22,6 +23,7 @@ type BinderPlan struct {
 	Critical     map[int64]bool // steps on the critical path
 	PathProblem  string         // why the critical path could not be worked out
 	LinkedCIs    []continuity.LinkedCI
+	Extract      []ExtractCI          // the linked CIs in full, for the CMDB appendix
 	Findings     []continuity.Finding // the executability checks
 	Exercises    []continuity.Exercise
 	OpenActions  []continuity.Action
@@ -32,8 +34,9 @@ type BinderPlan struct {
 }
 
 // LoadBinder reads the plans named by docs (all plans when none) with
-// their steps, call trees, document control and distribution.
-func LoadBinder(ctx context.Context, cs *continuity.Store, docs []string) ([]BinderPlan, error) {
+// their steps, call trees, document control and distribution, and the CIs
+// they cover from cm for the CMDB appendix.
+func LoadBinder(ctx context.Context, cs *continuity.Store, cm *cmdb.Store, docs []string) ([]BinderPlan, error) {
 	if len(docs) == 0 {
 		all, err := cs.Plans(ctx)
 		if err != nil {
@@ -63,6 +66,13 @@ func LoadBinder(ctx context.Context, cs *continuity.Store, docs []string) ([]Bin
 			return nil, err
 		}
 		if b.LinkedCIs, err = cs.LinkedCIs(ctx, p.ID); err != nil {
+			return nil, err
+		}
+		refs := make([]string, len(b.LinkedCIs))
+		for i, c := range b.LinkedCIs {
+			refs[i] = c.Ref
+		}
+		if b.Extract, err = loadExtract(ctx, cm, refs); err != nil {
 			return nil, err
 		}
 		if b.Exercises, err = cs.Exercises(ctx, p.ID); err != nil {
@@ -147,6 +157,7 @@ func layoutBinder(plans []BinderPlan, opt PDFOptions, contents []tocEntry, shift
 	for _, b := range plans {
 		d.planChapter(b)
 	}
+	d.cmdbAppendix(plans)
 	d.contactDirectory(plans)
 	d.walletCards(plans)
 	return d

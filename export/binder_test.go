@@ -21,7 +21,7 @@ import (
 
 // sampleContinuity is the sample organisation with its three plans: two
 // approved, SM-02004 a draft.
-func sampleContinuity(t testing.TB) *continuity.Store {
+func sampleContinuity(t testing.TB) (*continuity.Store, *cmdb.Store) {
 	t.Helper()
 	ctx := context.Background()
 	db := store.MustOpen(t)
@@ -36,13 +36,14 @@ func sampleContinuity(t testing.TB) *continuity.Store {
 	if err := demo.Continuity(ctx, cm, cs); err != nil {
 		t.Fatal(err)
 	}
-	return cs
+	return cs, cm
 }
 
 // samplePlans loads the sample's three plans for the binder.
 func samplePlans(t testing.TB) []BinderPlan {
 	t.Helper()
-	plans, err := LoadBinder(context.Background(), sampleContinuity(t), nil)
+	cs, cm := sampleContinuity(t)
+	plans, err := LoadBinder(context.Background(), cs, cm, nil)
 	if err != nil || len(plans) != 3 {
 		t.Fatalf("%d plans, %v", len(plans), err)
 	}
@@ -91,9 +92,11 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 		sections                 []string
 	}{
 		{"en", "Service continuity binder", "Page %d of %d", "DRAFT",
-			[]string{"Executability checks", "more than the RTO", "Configuration items covered", "Open actions", "Deploy the new certificate", "In service"}},
+			[]string{"Executability checks", "more than the RTO", "Configuration items covered", "Open actions", "Deploy the new certificate", "In service",
+				"CMDB extract", "bj-db-01", "runs on"}},
 		{"zh", "服务连续性计划手册", "第 %d 页 / 共 %d 页", "草案",
-			[]string{"可执行性检查", "超过了 RTO", "涵盖的配置项", "未关闭的措施", "模拟演练", "运行中"}},
+			[]string{"可执行性检查", "超过了 RTO", "涵盖的配置项", "未关闭的措施", "模拟演练", "运行中",
+				"配置管理数据库摘录", "bj-db-01"}},
 	} {
 		path := filepath.Join(t.TempDir(), "binder-"+lang.code+".pdf")
 		if err := Binder(path, plans, PDFOptions{Lang: lang.code, AsOf: asOf, Org: "示例银行 Example Bank"}); err != nil {
@@ -148,6 +151,7 @@ func TestBinderReadsBackInBothLanguages(t *testing.T) {
 			}
 			// The appendices after the plans carry no document number.
 			appendix := strings.Contains(text, "Contactdirectory") || strings.Contains(text, "联系人名录") ||
+				strings.Contains(text, "CMDBextract") || strings.Contains(text, "配置管理数据库摘录") ||
 				strings.Contains(text, "Walletcards") || strings.Contains(text, "随身联络卡")
 			onDraft := strings.Contains(text, "SM-02004") && !appendix
 			if n > contentsEnd && !appendix && !regexp.MustCompile(`SM-0200[234](version|版本)[0-9.]+`).MatchString(text) {
@@ -218,7 +222,7 @@ func TestBinderIsDeterministic(t *testing.T) {
 // prints what differs from 1.0, old and new side by side.
 func TestBinderShowsChangesSinceApproval(t *testing.T) {
 	ctx := context.Background()
-	cs := sampleContinuity(t)
+	cs, cm := sampleContinuity(t)
 	p, err := cs.Plan(ctx, "SM-02003")
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +231,7 @@ func TestBinderShowsChangesSinceApproval(t *testing.T) {
 	if _, err := cs.SavePlan(ctx, p, "RTO agreed again"); err != nil {
 		t.Fatal(err)
 	}
-	plans, err := LoadBinder(ctx, cs, []string{"SM-02003"})
+	plans, err := LoadBinder(ctx, cs, cm, []string{"SM-02003"})
 	if err != nil || plans[0].ApprovedVersion != "1.0" || len(plans[0].Changes) != 1 {
 		t.Fatalf("loaded: %+v, %v", plans[0].Changes, err)
 	}
