@@ -241,7 +241,7 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 		d.SetFont(fontName, style, 9)
 		lines := make([][]string, len(cells))
 		for i, c := range cells {
-			lines[i] = d.wrap(c, cw[i]-2)
+			lines[i] = d.wrap(c, cw[i]-2-2*d.GetCellMargin()) // CellFormat indents by its cell margin
 		}
 		drawLines(lines, head)
 	}

@@ -19,11 +19,18 @@ for lang in en zh; do
     "$work/servicebook" --db "$work/sample.db" export binder --lang "$lang" --org "示例银行 Example Bank" \
         --as-of "2026-11-24 09:00" "$work/binder-$lang.pdf" >/dev/null
     pages=$(pdfinfo "$work/binder-$lang.pdf" | awk '/^Pages:/ {print $2}')
-    pdftoppm -png -r 60 -f 1 -l 3 "$work/binder-$lang.pdf" "$work/$lang"
-    pdftoppm -png -r 60 -f "$pages" -l "$pages" "$work/binder-$lang.pdf" "$work/$lang-last"
-    mv "$work/$lang-1.png" docs/binder/$lang-cover.png 2>/dev/null || mv "$work/$lang-01.png" docs/binder/$lang-cover.png
-    mv "$work/$lang-2.png" docs/binder/$lang-contents.png 2>/dev/null || mv "$work/$lang-02.png" docs/binder/$lang-contents.png
-    mv "$work/$lang-3.png" docs/binder/$lang-plan.png 2>/dev/null || mv "$work/$lang-03.png" docs/binder/$lang-plan.png
-    mv "$work"/$lang-last-*.png docs/binder/$lang-wallet-cards.png
+    # The first plan begins on the first page after the contents (the
+    # pages with dotted leaders).
+    plan=3
+    while pdftotext -f "$plan" -l "$plan" "$work/binder-$lang.pdf" - | grep -q '\. \. \. \.\|\.\.\.\.\.'; do
+        plan=$((plan + 1))
+    done
+    page() { # page N NAME: page N of the binder as docs/binder/LANG-NAME.png
+        pdftoppm -png -r 60 -singlefile -f "$1" -l "$1" "$work/binder-$lang.pdf" "docs/binder/$lang-$2"
+    }
+    page 1 cover
+    page 2 contents
+    page "$plan" plan
+    page "$pages" wallet-cards
 done
 ls docs/binder
