@@ -151,6 +151,9 @@ func (ui *UI) saveSettings() {
 
 // remember records path as the last database and at the top of Recent.
 func (ui *UI) remember(path string) {
+	if ui.prefs.LastDB == path && len(ui.prefs.Recent) > 0 && ui.prefs.Recent[0] == path {
+		return // as it was: no write at every start
+	}
 	recent := []string{path}
 	for _, p := range ui.prefs.Recent {
 		if p != path && len(recent) < 6 {

@@ -26,6 +26,8 @@ type settings struct {
 	Recent   []string `json:"recent,omitempty"`
 }
 
+func defaultSettings() settings { return settings{Theme: "system", Width: 1200, Height: 760} }
+
 // DefaultSettingsPath is settings.json beside the default database, in the
 // user's configuration folder.
 func DefaultSettingsPath() string {
@@ -41,7 +43,7 @@ func DefaultSettingsPath() string {
 // loses their language or Recent list on upgrade. A damaged file gives the
 // defaults and says so; it is replaced at the next save.
 func loadSettings(path string, legacy fyne.Preferences) (settings, error) {
-	s := settings{Theme: "system", Width: 1200, Height: 760}
+	s := defaultSettings()
 	if path == "" {
 		return s, nil
 	}
@@ -61,10 +63,10 @@ func loadSettings(path string, legacy fyne.Preferences) (settings, error) {
 		return s, err
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
-		return settings{Theme: "system", Width: 1200, Height: 760}, err
+		return defaultSettings(), err
 	}
 	if s.Width < 400 || s.Height < 300 {
-		s.Width, s.Height = 1200, 760
+		s.Width, s.Height = defaultSettings().Width, defaultSettings().Height
 	}
 	return s, nil
 }

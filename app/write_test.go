@@ -1,40 +1,15 @@
 package app
 
 import (
-	"database/sql"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-)
 
-// holdWriteLock takes the database file's write lock from a second
-// connection, as another servicebook's import would, and lets it go after
-// d; the returned channel closes then.
-func holdWriteLock(t *testing.T, ui *UI, d time.Duration) <-chan struct{} {
-	t.Helper()
-	other, err := sql.Open("sqlite", "file:"+ui.store.Path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec("INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('x', 'other', 'import.xlsx', 'ci', 0, 'lock')"); err != nil {
-		t.Fatal(err)
-	}
-	released := make(chan struct{})
-	go func() {
-		time.Sleep(d)
-		tx.Commit()
-		close(released)
-	}()
-	return released
-}
+	"servicebook/store"
+)
 
 // sayWhileWriting makes the test UI's background work note what the window
 // said while the work ran, so a test can see a save went through UI.write.
@@ -56,7 +31,7 @@ func TestSaveWaitsForAnotherProcesssWrite(t *testing.T) {
 	test.Type(c.search, "bj-db-01")
 	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
 	entryOf(t, c, "location").SetText("机房 B-12")
-	released := holdWriteLock(t, ui, 400*time.Millisecond)
+	released := store.HoldWriteLock(t, ui.store.Path, 400*time.Millisecond)
 	said := sayWhileWriting(ui)
 	c.onSave()
 	<-released
@@ -121,7 +96,7 @@ func TestEveryScreenWaitsForAnotherProcesssWrite(t *testing.T) {
 	}
 	for _, w := range writes {
 		*said = nil
-		released := holdWriteLock(t, ui, 300*time.Millisecond)
+		released := store.HoldWriteLock(t, ui.store.Path, 300*time.Millisecond)
 		w.do()
 		<-released
 		if len(*said) != 1 || !strings.Contains((*said)[0], "Saving…") {

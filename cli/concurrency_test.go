@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"servicebook/store"
 )
 
 // TestCLIChild is not a test: run as a child process by the tests below
@@ -123,22 +124,7 @@ func TestThousandsOfBadRowsGetAPage(t *testing.T) {
 func TestWriterSaysItIsWaiting(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "shared.db")
 	mustRun(t, db, "--create", "demo")
-	other, err := sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec("INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('x', 'other', 'import.xlsx', 'ci', 0, 'lock')"); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		time.Sleep(2 * time.Second)
-		tx.Commit()
-	}()
+	store.HoldWriteLock(t, db, 2*time.Second)
 	code, out, errOut := run(t, db, "ci", "set", "CI-000001", "--owner", "运维二组")
 	if code != 0 || !strings.Contains(errOut, "another servicebook is writing to") || !strings.Contains(errOut, "up to 10 s") {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)

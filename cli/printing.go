@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"servicebook/export"
+	"servicebook/internal/clocale"
 	"servicebook/store"
 )
 
@@ -23,13 +23,8 @@ func (f printFlags) options(now time.Time) (export.PDFOptions, error) {
 	opt := export.PDFOptions{Lang: f.Lang, Paper: f.Paper, AsOf: now, Org: f.Org}
 	if opt.Lang == "auto" {
 		opt.Lang = "en"
-		for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-			if v := os.Getenv(name); v != "" {
-				if strings.HasPrefix(v, "zh") {
-					opt.Lang = "zh"
-				}
-				break
-			}
+		if strings.HasPrefix(clocale.Messages(), "zh") {
+			opt.Lang = "zh"
 		}
 	}
 	if f.AsOf != "" {

@@ -141,10 +141,7 @@ func BinderBytes(plans []BinderPlan, opt PDFOptions) ([]byte, error) {
 func layoutBinder(plans []BinderPlan, opt PDFOptions, contents []tocEntry, shift int) *pdfDoc {
 	d := newPDF(opt)
 	d.SetTitle(d.t("Service continuity binder", "服务连续性计划手册"), true)
-	d.classification = d.t("Internal use", "内部使用")
-	if len(plans) > 0 && plans[0].Plan.Classification != "" {
-		d.classification = plans[0].Plan.Classification
-	}
+	d.classification = d.binderClassification(plans)
 	d.cover = true
 	d.AddPage()
 	d.binderCover(plans)
@@ -294,11 +291,7 @@ func (d *pdfDoc) checksAndRecords(b BinderPlan) {
 		if c.BackupIntervalMinutes > 0 {
 			backup = continuity.FormatDuration(time.Duration(c.BackupIntervalMinutes) * time.Minute)
 		}
-		label := c.Status.Label()
-		if label != "" {
-			label = strings.ToUpper(label[:1]) + label[1:]
-		}
-		cis[i] = []string{c.Ref, c.Name, d.word(label), backup}
+		cis[i] = []string{c.Ref, c.Name, d.status(c.Status), backup}
 	}
 	d.table([]string{d.t("Reference", "编号"), d.t("Name", "名称"), d.t("Status", "状态"), d.t("Backed up every", "备份间隔")},
 		[]float64{16, 52, 16, 16}, "LLLR", cis, nil)
@@ -428,4 +421,23 @@ func (d *pdfDoc) changesSinceApproval(b BinderPlan) {
 	d.table([]string{d.t("Part", "部分"), d.t("Item", "项目"), d.t("Change", "变更"),
 		fmt.Sprintf(d.t("Approved %s", "批准版本 %s"), b.ApprovedVersion), fmt.Sprintf(d.t("Now %s", "当前 %s"), b.Plan.Version)},
 		[]float64{11, 13, 12, 32, 32}, "LLLLL", rows, nil)
+}
+
+// binderClassification is what the binder's own pages (cover, contents,
+// appendices) are marked: the first plan's classification.
+func (d *pdfDoc) binderClassification(plans []BinderPlan) string {
+	if len(plans) > 0 && plans[0].Plan.Classification != "" {
+		return plans[0].Plan.Classification
+	}
+	return d.t("Internal use", "内部使用")
+}
+
+// appendix starts an appendix on a new page: no plan's document number or
+// DRAFT mark, the binder's classification, title as running head and as a
+// contents entry.
+func (d *pdfDoc) appendix(plans []BinderPlan, title string) {
+	d.docNumber, d.draft = "", false
+	d.title, d.classification = title, d.binderClassification(plans)
+	d.AddPage()
+	d.heading(title, 0)
 }

@@ -51,10 +51,7 @@ func (d *pdfDoc) contactDirectory(plans []BinderPlan) {
 	col := collate.New(language.SimplifiedChinese)
 	sort.SliceStable(keys, func(i, j int) bool { return col.CompareString(keys[i], keys[j]) < 0 })
 
-	d.docNumber, d.draft = "", false
-	d.title = d.t("Contact directory", "联系人名录")
-	d.AddPage()
-	d.heading(d.t("Contact directory", "联系人名录"), 0)
+	d.appendix(plans, d.t("Contact directory", "联系人名录"))
 	rows := make([][]string, len(keys))
 	for i, k := range keys {
 		e := byKey[k]

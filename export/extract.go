@@ -51,10 +51,7 @@ func (d *pdfDoc) cmdbAppendix(plans []BinderPlan) {
 		return
 	}
 	sort.Slice(cis, func(i, j int) bool { return cis[i].CI.Ref < cis[j].CI.Ref })
-	d.docNumber, d.draft = "", false
-	d.title = d.t("CMDB extract", "配置管理数据库摘录")
-	d.AddPage()
-	d.heading(d.t("CMDB extract", "配置管理数据库摘录"), 0)
+	d.appendix(plans, d.t("CMDB extract", "配置管理数据库摘录"))
 	rows := make([][]string, len(cis))
 	for i, e := range cis {
 		c := e.CI
@@ -82,11 +79,7 @@ func (d *pdfDoc) cmdbAppendix(plans []BinderPlan) {
 			}
 			rels = append(rels, line)
 		}
-		label := c.Status.Label()
-		if label != "" {
-			label = strings.ToUpper(label[:1]) + label[1:]
-		}
-		rows[i] = []string{c.Ref + "\n" + c.Name, c.TypeKey + "\n" + d.word(label), strings.Join(facts, "\n"), strings.Join(rels, "\n")}
+		rows[i] = []string{c.Ref + "\n" + c.Name, c.TypeKey + "\n" + d.status(c.Status), strings.Join(facts, "\n"), strings.Join(rels, "\n")}
 	}
 	d.table([]string{d.t("CI", "配置项"), d.t("Type, status", "类型、状态"), d.t("Details", "详情"), d.t("Relations", "关系")},
 		[]float64{24, 14, 30, 32}, "LLLL", rows, nil)

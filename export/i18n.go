@@ -2,9 +2,11 @@ package export
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 
 	"servicebook/assets"
+	"servicebook/cmdb"
 	"servicebook/store"
 )
 
@@ -47,4 +49,14 @@ func (d *pdfDoc) word(english string) string {
 		}
 	}
 	return english
+}
+
+// status is a CI status as the window shows it ("In service"), in the
+// document's language.
+func (d *pdfDoc) status(s cmdb.Status) string {
+	label := s.Label()
+	if label != "" {
+		label = strings.ToUpper(label[:1]) + label[1:]
+	}
+	return d.word(label)
 }

@@ -189,8 +189,10 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 	// drawLines draws one row from its cells' wrapped lines. A row taller
 	// than what is left of a fresh page goes on over the next pages, its
 	// lines split between them (a contact with many roles, a long step).
-	var drawLines func(lines [][]string, head bool)
-	drawLines = func(lines [][]string, head bool) {
+	var headerLines [][]string
+	var drawLines func(lines [][]string, head bool, style string)
+	drawLines = func(lines [][]string, head bool, style string) {
+		d.SetFont(fontName, style, 9)
 		height := 1
 		for _, l := range lines {
 			height = max(height, len(l))
@@ -199,7 +201,8 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 		if d.GetY()+float64(height)*lineH+1.6 > d.pageBottom() {
 			d.AddPage()
 			if !head {
-				drawRowHeader(d, header, cw, lineH)
+				drawLines(headerLines, true, "B") // the header again on the new page
+				d.SetFont(fontName, style, 9)
 			}
 		}
 		if fit := room(); height > fit && fit > 0 {
@@ -208,8 +211,8 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 				n := min(len(l), fit)
 				first[i], rest[i] = l[:n], l[n:]
 			}
-			drawLines(first, head)
-			drawLines(rest, head)
+			drawLines(first, head, style)
+			drawLines(rest, head, style)
 			return
 		}
 		h := float64(height)*lineH + 1.6
@@ -233,39 +236,27 @@ func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][
 		}
 		d.SetXY(d.lMargin(), y+h)
 	}
-	drawRow := func(cells []string, head, strong bool) {
-		style := ""
-		if head || strong {
-			style = "B"
-		}
+	// wrapCells wraps each cell to its column in the given style.
+	wrapCells := func(cells []string, style string) [][]string {
 		d.SetFont(fontName, style, 9)
 		lines := make([][]string, len(cells))
 		for i, c := range cells {
 			lines[i] = d.wrap(c, cw[i]-2-2*d.GetCellMargin()) // CellFormat indents by its cell margin
 		}
-		drawLines(lines, head)
+		return lines
 	}
 	d.SetDrawColor(170, 170, 170)
-	drawRow(header, true, false)
+	headerLines = wrapCells(header, "B")
+	drawLines(headerLines, true, "B")
 	for i, r := range rows {
-		drawRow(r, false, bold != nil && bold(i))
+		style := ""
+		if bold != nil && bold(i) {
+			style = "B"
+		}
+		drawLines(wrapCells(r, style), false, style)
 	}
 	d.Ln(3)
 	d.SetFont(fontName, "", 10)
-}
-
-func drawRowHeader(d *pdfDoc, header []string, cw []float64, lineH float64) {
-	d.SetFont(fontName, "B", 9)
-	d.SetFillColor(230, 235, 242)
-	x, y := d.GetX(), d.GetY()
-	h := lineH + 1.6
-	for i, c := range header {
-		d.Rect(x, y, cw[i], h, "FD")
-		d.SetXY(x+1, y+0.8)
-		d.CellFormat(cw[i]-2, lineH, c, "", 0, "L", false, 0, "")
-		x += cw[i]
-	}
-	d.SetXY(d.lMargin(), y+h)
 }
 
 func (d *pdfDoc) lMargin() float64 {

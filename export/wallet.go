@@ -17,14 +17,7 @@ const (
 
 // walletCards prints one card per plan, as many to a page as fit.
 func (d *pdfDoc) walletCards(plans []BinderPlan) {
-	d.docNumber, d.draft = "", false
-	d.title = d.t("Wallet cards", "随身联络卡")
-	d.classification = d.t("Internal use", "内部使用")
-	if len(plans) > 0 && plans[0].Plan.Classification != "" {
-		d.classification = plans[0].Plan.Classification
-	}
-	d.AddPage()
-	d.heading(d.t("Wallet cards", "随身联络卡"), 0)
+	d.appendix(plans, d.t("Wallet cards", "随身联络卡"))
 	d.paragraph(d.t("Cut along the marks; keep the card with you.", "沿裁切线剪下，随身携带。"))
 	top := d.GetY() + 2
 	cols := int((d.contentWidth() + cardGap) / (cardW + cardGap))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,4 +21,30 @@ func MustOpen(tb testing.TB) *DB {
 	db.User = "tester"
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+// HoldWriteLock takes the write lock of the database file at path from a
+// connection of its own, as another servicebook's import would, and lets
+// it go after d; the returned channel closes then.
+func HoldWriteLock(tb testing.TB, path string, d time.Duration) <-chan struct{} {
+	tb.Helper()
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { other.Close() })
+	tx, err := other.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('x', 'other', 'import.xlsx', 'ci', 0, 'lock')"); err != nil {
+		tb.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(d)
+		tx.Commit()
+		close(released)
+	}()
+	return released
 }

@@ -23,18 +23,35 @@ func init() {
 	if os.Getenv("LANGUAGE") != "" {
 		return
 	}
-	// The first of these that is set is the locale for messages, as
-	// gettext and Fyne read it.
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := os.Getenv(name)
-		if v == "" {
-			continue
-		}
-		if IsC(v) {
-			os.Setenv("LANGUAGE", "en")
-		}
-		return
+	if IsC(localeVariable()) {
+		os.Setenv("LANGUAGE", "en")
 	}
+}
+
+// localeVariable is the first of LC_ALL, LC_MESSAGES and LANG that is set:
+// the locale for messages, as gettext and Fyne read it.
+func localeVariable() string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Messages is the language messages are read in: LANGUAGE's first choice
+// when set (gettext puts it first, and init sets it for the C locale),
+// else the locale variable's, e.g. "zh_CN.UTF-8".
+func Messages() string {
+	if v := os.Getenv("LANGUAGE"); v != "" {
+		for i := 0; i < len(v); i++ {
+			if v[i] == ':' {
+				return v[:i]
+			}
+		}
+		return v
+	}
+	return localeVariable()
 }
 
 // IsC reports whether a locale name is the C (POSIX) locale in any
