@@ -28,13 +28,13 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 	copyRows := make([][]string, len(copies))
 	var selected *continuity.Copy
 	for i, c := range copies {
-		copyRows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued}
+		copyRows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
 		if c.CopyNo == s.selCopy {
 			selected = &copies[i]
 		}
 	}
 	revTable := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150}, func() [][]string { return revRows })
-	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued")}, []float32{60, 300, 300, 110}, func() [][]string { return copyRows })
+	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued"), tr("Version")}, []float32{60, 280, 280, 110, 70}, func() [][]string { return copyRows })
 	s.approver = widget.NewEntry()
 	s.approver.SetPlaceHolder(tr("Approver"))
 	s.approver.SetText(s.draft.Approver)

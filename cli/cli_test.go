@@ -500,4 +500,15 @@ func TestExportBinder(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "x.pdf")); err == nil {
 		t.Error("a refused binder left a file")
 	}
+	// A controlled copy: every plan's register records the issue, and the
+	// plan shows it.
+	got := mustRun(t, db, "export", "binder", "--copy-for", "王建国", "--as-of", "2026-11-24 09:00", filepath.Join(dir, "copy.pdf"))
+	for _, doc := range []string{"SM-02002", "SM-02003", "SM-02004"} {
+		if !strings.Contains(got, doc+": copy ") || !strings.Contains(got, "recorded as issued to 王建国 on 2026-11-24") {
+			t.Errorf("export binder --copy-for said %q", got)
+		}
+	}
+	if show := mustRun(t, db, "plan", "show", "SM-02002"); !regexp.MustCompile(`王建国\s.*2026-11-24\s+1\.0`).MatchString(show) {
+		t.Errorf("the distribution list after the issue:\n%s", show)
+	}
 }

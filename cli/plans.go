@@ -183,9 +183,9 @@ func (c planShowCmd) Run(ctx context.Context, app *App) error {
 	fmt.Fprintln(out, "\nDistribution:")
 	rows = nil
 	for _, c := range copies {
-		rows = append(rows, []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued})
+		rows = append(rows, []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version})
 	}
-	printTable(out, []string{"COPY", "HOLDER", "LOCATION", "ISSUED"}, rows, 50)
+	printTable(out, []string{"COPY", "HOLDER", "LOCATION", "ISSUED", "VERSION"}, rows, 50)
 	if len(copies) == 0 {
 		fmt.Fprintln(out, "  no copies issued")
 	}

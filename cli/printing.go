@@ -38,7 +38,8 @@ func (f printFlags) options(now time.Time) (export.PDFOptions, error) {
 }
 
 type exportBinderCmd struct {
-	Plan []string `help:"A plan's document number (repeat for several); all plans when left out."`
+	Plan    []string `help:"A plan's document number (repeat for several); all plans when left out."`
+	CopyFor string   `name:"copy-for" placeholder:"HOLDER" help:"Print a controlled copy for this holder: the issue is recorded on each plan's distribution list (the holder's copy, or a new one) and the copy number printed."`
 	printFlags
 	File string `arg:"" type:"path" help:"OUT.pdf"`
 }
@@ -51,16 +52,37 @@ func (c exportBinderCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	plans, err := export.LoadBinder(ctx, app.Continuity, app.CMDB, c.Plan)
+	plans, err := loadBinderFor(ctx, app, c.Plan, c.CopyFor, &opt)
 	if err != nil {
 		return err
-	}
-	if len(plans) == 0 {
-		return store.Errorf(store.EInvalid, "There are no continuity plans to print.")
 	}
 	if err := export.Binder(c.File, plans, opt); err != nil {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Printed %d plan(s) to %s\n", len(plans), c.File)
 	return nil
+}
+
+// loadBinderFor reads the plans to print; for a holder, it first records
+// the issue of their copy on each plan's distribution list, so the binder
+// prints the register as it now stands.
+func loadBinderFor(ctx context.Context, app *App, docs []string, holder string, opt *export.PDFOptions) ([]export.BinderPlan, error) {
+	if holder = strings.TrimSpace(holder); holder != "" {
+		copies, err := app.Continuity.IssueCopies(cliContext(ctx), docs, holder, opt.AsOf.Format(time.DateOnly))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range copies {
+			fmt.Fprintf(app.Stdout, "%s: copy %d of version %s recorded as issued to %s on %s.\n", c.DocNumber, c.CopyNo, c.Version, c.Holder, c.Issued)
+		}
+		opt.CopyFor = holder
+	}
+	plans, err := export.LoadBinder(ctx, app.Continuity, app.CMDB, docs)
+	if err != nil {
+		return nil, err
+	}
+	if len(plans) == 0 {
+		return nil, store.Errorf(store.EInvalid, "There are no continuity plans to print.")
+	}
+	return plans, nil
 }

@@ -457,3 +457,33 @@ func TestListFiltersAndSorts(t *testing.T) {
 		t.Errorf("bad sort column: %v", err)
 	}
 }
+
+// TestRelationsOfMatchesRelations: the batched read gives each CI exactly
+// the relations the one-CI read gives, also when the CIs fall in several
+// chunks and a relation joins CIs of two chunks.
+func TestRelationsOfMatchesRelations(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	cis := demoChain(t, s)
+	var ids []int64
+	byID := map[int64]CI{}
+	for _, c := range cis {
+		ids = append(ids, c.ID)
+		byID[c.ID] = c
+	}
+	for _, chunk := range []int{1, 3, 400} {
+		got, err := s.relationsOf(ctx, ids, chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, c := range byID {
+			want, err := s.Relations(ctx, c.Ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got[id], want) {
+				t.Errorf("chunk %d, %s: %+v, want %+v", chunk, c.Name, got[id], want)
+			}
+		}
+	}
+}

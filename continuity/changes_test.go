@@ -64,3 +64,60 @@ func TestSinceApprovalListsEveryChange(t *testing.T) {
 		t.Errorf("%d changes (%d CIs linked), want %d:\n%s", len(changes), linked, len(want)+1, fmt.Sprint(changes))
 	}
 }
+
+// TestIssueCopyKeepsTheRegisterTrue: issuing a copy to a holder on the list
+// updates that holder's line with the date and the version now current;
+// a holder not on the list gets the next copy number; issuing the same
+// copy again changes nothing and logs nothing.
+func TestIssueCopyKeepsTheRegisterTrue(t *testing.T) {
+	ctx := context.Background()
+	s, cm, p, _ := approvedPlan(t)
+	if err := s.AddCopy(ctx, p.DocNumber, continuity.Copy{Holder: "王建国", Location: "上海异地保险柜", Issued: "2026-01-05"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := issueOne(ctx, s, p.DocNumber, " 王建国 ", "2026-11-24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CopyNo != 1 || got.Location != "上海异地保险柜" || got.Issued != "2026-11-24" || got.Version != p.Version {
+		t.Errorf("re-issued copy = %+v, want copy 1 at 上海异地保险柜, 2026-11-24, version %s", got, p.Version)
+	}
+	other, err := issueOne(ctx, s, p.DocNumber, "Off-site safe", "2026-11-24")
+	if err != nil || other.CopyNo != 2 {
+		t.Fatalf("new holder: %+v %v", other, err)
+	}
+	before, _ := cm.DB().RecentChanges(ctx, 1)
+	if _, err := issueOne(ctx, s, p.DocNumber, "off-site safe", "2026-11-24"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := cm.DB().RecentChanges(ctx, 1); after[0].ID != before[0].ID {
+		t.Errorf("the same issue again logged %+v", after[0])
+	}
+	list, _ := s.Distribution(ctx, p.ID)
+	if len(list) != 2 || list[1].Holder != "Off-site safe" || list[1].Version != p.Version {
+		t.Errorf("distribution = %+v", list)
+	}
+	if _, err := issueOne(ctx, s, p.DocNumber, "王建国", "24/11/2026"); err == nil {
+		t.Error("a date that is not a date was accepted")
+	}
+	// Every plan when none is named.
+	all, err := s.IssueCopies(ctx, nil, "Off-site safe", "2026-11-24")
+	if err != nil || len(all) != 1 || all[0].CopyNo != 2 {
+		t.Errorf("issue of every plan: %+v %v", all, err)
+	}
+	// One plan that does not exist: no plan's register changes.
+	if _, err := s.IssueCopies(ctx, []string{p.DocNumber, "SM-NONE"}, "New holder", "2026-11-25"); err == nil {
+		t.Error("a plan that does not exist was accepted")
+	}
+	if again, _ := s.Distribution(ctx, p.ID); len(again) != 2 {
+		t.Errorf("a refused issue changed the register: %+v", again)
+	}
+}
+
+func issueOne(ctx context.Context, s *continuity.Store, doc, holder, date string) (continuity.Copy, error) {
+	copies, err := s.IssueCopies(ctx, []string{doc}, holder, date)
+	if err != nil {
+		return continuity.Copy{}, err
+	}
+	return copies[0].Copy, nil
+}

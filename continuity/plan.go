@@ -202,6 +202,9 @@ type Revision struct {
 type Copy struct {
 	CopyNo                   int
 	Holder, Location, Issued string
+	// Version is the plan's version the copy was issued at; a holder whose
+	// copy is older than the plan holds an out-of-date plan.
+	Version string
 }
 
 // ExerciseKind is how a plan is tested.

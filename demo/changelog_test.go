@@ -22,7 +22,7 @@ import (
 var readOnly = map[string]bool{
 	// cmdb
 	"AllRelations": true, "Baselines": true, "CI": true, "CIsByID": true, "Counts": true, "DB": true,
-	"DiffBaselines": true, "Graph": true, "History": true, "Impact": true, "ListCIs": true, "Relations": true,
+	"DiffBaselines": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
 	"Search": true, "Types": true,
 	// continuity
 	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "Distribution": true,
@@ -138,6 +138,10 @@ func TestEveryWriteIsLogged(t *testing.T) {
 		{method: "AddCopy", source: "gui", do: func(ctx context.Context) error { return cs.AddCopy(ctx, "SM-LOG", continuity.Copy{Holder: "safe"}) }},
 		{method: "UpdateCopy", source: "gui", do: func(ctx context.Context) error {
 			return cs.UpdateCopy(ctx, "SM-LOG", continuity.Copy{CopyNo: 1, Holder: "off-site safe"})
+		}},
+		{method: "IssueCopies", source: "cli", do: func(ctx context.Context) error {
+			_, err := cs.IssueCopies(ctx, []string{"SM-LOG"}, "王建国", "2026-11-24")
+			return err
 		}},
 		{method: "RemoveCopy", source: "gui", do: func(ctx context.Context) error { return cs.RemoveCopy(ctx, "SM-LOG", 1) }},
 		{method: "Approve", source: "gui", do: func(ctx context.Context) error {

@@ -23,7 +23,8 @@ type BinderPlan struct {
 	Critical     map[int64]bool // steps on the critical path
 	PathProblem  string         // why the critical path could not be worked out
 	LinkedCIs    []continuity.LinkedCI
-	Extract      []ExtractCI          // the linked CIs in full, for the CMDB appendix
+	Tree         []TreeCI             // the service and everything it depends on
+	Extract      []ExtractCI          // the linked CIs and the tree in full, for the CMDB appendix
 	Findings     []continuity.Finding // the executability checks
 	Exercises    []continuity.Exercise
 	OpenActions  []continuity.Action
@@ -45,6 +46,18 @@ func LoadBinder(ctx context.Context, cs *continuity.Store, cm *cmdb.Store, docs 
 		for _, p := range all {
 			docs = append(docs, p.DocNumber)
 		}
+	}
+	graph, err := cm.Graph(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typeList, err := cm.Types(ctx)
+	if err != nil {
+		return nil, err
+	}
+	types := make(map[string]cmdb.Type, len(typeList))
+	for _, t := range typeList {
+		types[t.Key] = t
 	}
 	out := make([]BinderPlan, 0, len(docs))
 	for _, doc := range docs {
@@ -68,11 +81,7 @@ func LoadBinder(ctx context.Context, cs *continuity.Store, cm *cmdb.Store, docs 
 		if b.LinkedCIs, err = cs.LinkedCIs(ctx, p.ID); err != nil {
 			return nil, err
 		}
-		refs := make([]string, len(b.LinkedCIs))
-		for i, c := range b.LinkedCIs {
-			refs[i] = c.Ref
-		}
-		if b.Extract, err = loadExtract(ctx, cm, refs); err != nil {
+		if b.Tree, b.Extract, err = loadCIs(ctx, cm, graph, types, p.ServiceID, b.LinkedCIs); err != nil {
 			return nil, err
 		}
 		if b.Exercises, err = cs.Exercises(ctx, p.ID); err != nil {
@@ -182,16 +191,41 @@ func (d *pdfDoc) binderCover(plans []BinderPlan) {
 	d.Ln(8)
 	d.Bookmark(d.t("Cover", "封面"), 0, -1)
 	d.SetFont(fontName, "", 10)
+	holder := d.t("Uncontrolled copy: not on any distribution list. Check that the version is current before use.",
+		"非受控副本：未列入任何分发清单。使用前请核对版本是否最新。")
+	if d.opt.CopyFor != "" {
+		holder = fmt.Sprintf(d.t("Controlled copy for %s (copy numbers below, from each plan's distribution list)",
+			"受控副本，持有人：%s（副本号见下表，取自各计划的分发清单）"), d.opt.CopyFor)
+	}
 	d.fields([][2]string{
 		{d.t("As of", "截至"), d.opt.AsOf.Format("2006-01-02 15:04 MST")},
 		{d.t("Plans", "计划数"), strconv.Itoa(len(plans))},
+		{d.t("Copy", "副本"), holder},
 	})
 	rows := make([][]string, len(plans))
 	for i, b := range plans {
-		rows[i] = []string{b.Plan.DocNumber, b.Plan.Title, b.Plan.Version, d.statusText(b.Plan)}
+		copyNo := "—"
+		if c, ok := b.copyFor(d.opt.CopyFor); ok {
+			copyNo = strconv.Itoa(c.CopyNo)
+		}
+		rows[i] = []string{b.Plan.DocNumber, b.Plan.Title, b.Plan.Version, d.statusText(b.Plan), copyNo}
 	}
-	d.table([]string{d.t("Document", "文件编号"), d.t("Plan", "计划"), d.t("Version", "版本"), d.t("Status", "状态")},
-		[]float64{18, 52, 10, 20}, "LLRL", rows, nil)
+	d.table([]string{d.t("Document", "文件编号"), d.t("Plan", "计划"), d.t("Version", "版本"), d.t("Status", "状态"), d.t("Copy", "副本号")},
+		[]float64{17, 47, 10, 18, 8}, "LLRLR", rows, nil)
+}
+
+// copyFor finds holder's line on the plan's distribution list.
+func (b BinderPlan) copyFor(holder string) (continuity.Copy, bool) {
+	holder = strings.TrimSpace(holder)
+	if holder == "" {
+		return continuity.Copy{}, false
+	}
+	for _, c := range b.Distribution {
+		if strings.EqualFold(strings.TrimSpace(c.Holder), holder) {
+			return c, true
+		}
+	}
+	return continuity.Copy{}, false
 }
 
 func (d *pdfDoc) statusText(p continuity.Plan) string {
@@ -207,6 +241,9 @@ func (d *pdfDoc) statusText(p continuity.Plan) string {
 func (d *pdfDoc) planChapter(b BinderPlan) {
 	p := b.Plan
 	d.docNumber = p.DocNumber + "  " + d.t("version", "版本") + " " + p.Version
+	if c, ok := b.copyFor(d.opt.CopyFor); ok {
+		d.docNumber += "  " + fmt.Sprintf(d.t("copy %d, %s", "副本 %d，%s"), c.CopyNo, c.Holder)
+	}
 	d.title = p.DocNumber + "  " + p.Title
 	d.classification = p.Classification
 	d.draft = p.IsDraft()
@@ -233,11 +270,11 @@ func (d *pdfDoc) planChapter(b BinderPlan) {
 		[]float64{10, 14, 44, 16, 16}, "LLLLL", revs, nil)
 	copies := make([][]string, len(b.Distribution))
 	for i, c := range b.Distribution {
-		copies[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued}
+		copies[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
 	}
 	d.heading(d.t("Distribution", "分发清单"), 2)
-	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期")},
-		[]float64{10, 34, 40, 16}, "RLLL", copies, nil)
+	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期"), d.t("Version", "版本")},
+		[]float64{10, 32, 34, 14, 10}, "RLLLL", copies, nil)
 
 	d.changesSinceApproval(b)
 
@@ -266,7 +303,8 @@ func (d *pdfDoc) planChapter(b BinderPlan) {
 }
 
 // checksAndRecords prints the executability checks, the CIs the plan
-// covers, the last exercises and the open actions.
+// covers and the service's dependency tree, the last exercises and the
+// open actions.
 func (d *pdfDoc) checksAndRecords(b BinderPlan) {
 	d.heading(d.t("Executability checks", "可执行性检查"), 1)
 	if len(b.Findings) == 0 {
@@ -295,6 +333,7 @@ func (d *pdfDoc) checksAndRecords(b BinderPlan) {
 	}
 	d.table([]string{d.t("Reference", "编号"), d.t("Name", "名称"), d.t("Status", "状态"), d.t("Backed up every", "备份间隔")},
 		[]float64{16, 52, 16, 16}, "LLLR", cis, nil)
+	d.dependencyTreeSection(b)
 
 	d.heading(d.t("Exercises", "演练"), 1)
 	exs := b.Exercises

@@ -246,3 +246,68 @@ func TestBinderShowsChangesSinceApproval(t *testing.T) {
 		}
 	}
 }
+
+// TestBinderPrintsTheDependencyTreeAndTheCopyHolder: each plan prints its
+// service's dependency tree (every CI the service needs, each under the CI
+// that needs it, in the CMDB appendix too); a binder printed for a holder
+// says whose copy it is and which copy number, from the distribution list
+// that the issue has just updated; one printed for nobody says it is
+// uncontrolled.
+func TestBinderPrintsTheDependencyTreeAndTheCopyHolder(t *testing.T) {
+	ctx := context.Background()
+	cs, cm := sampleContinuity(t)
+	issued, err := cs.IssueCopies(ctx, []string{"SM-02002"}, "王建国", "2026-11-24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := LoadBinder(ctx, cs, cm, []string{"SM-02002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := plans[0]
+	down, err := cm.Impact(ctx, []string{b.Plan.ServiceRef}, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Tree) != down.Total+1 || b.Tree[0].CI.Ref != b.Plan.ServiceRef {
+		t.Fatalf("tree of %d lines from %s; the service depends on %d CIs", len(b.Tree), b.Tree[0].CI.Ref, down.Total)
+	}
+	inExtract := map[string]bool{}
+	for _, e := range b.Extract {
+		inExtract[e.CI.Ref] = true
+	}
+	for i, line := range b.Tree[1:] {
+		above := b.Tree[:i+1]
+		parent := -1
+		for j := len(above) - 1; j >= 0; j-- {
+			if above[j].Depth == line.Depth-1 {
+				parent = j
+				break
+			}
+		}
+		if parent < 0 || line.Kind == "" {
+			t.Errorf("%s at depth %d has no CI above it that needs it", line.CI.Ref, line.Depth)
+		}
+		if !inExtract[line.CI.Ref] {
+			t.Errorf("%s is in the tree but not in the CMDB extract", line.CI.Ref)
+		}
+	}
+	for _, opt := range []struct {
+		copyFor string
+		want    []string
+	}{
+		{"王建国", []string{"Controlled copy for 王建国", fmt.Sprintf("copy %d, 王建国", issued[0].CopyNo)}},
+		{"", []string{"Uncontrolled copy"}},
+	} {
+		path := filepath.Join(t.TempDir(), "tree.pdf")
+		if err := Binder(path, plans, PDFOptions{Lang: "en", AsOf: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), CopyFor: opt.copyFor}); err != nil {
+			t.Fatal(err)
+		}
+		text := tool(t, "pdftotext", "-layout", path, "-")
+		for _, want := range append(opt.want, "Dependency tree of the service", "└ "+b.Tree[1].CI.Ref, b.Tree[len(b.Tree)-1].CI.Ref, "2026-11-24 1.0") {
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+				t.Errorf("copy for %q: the binder does not say %q", opt.copyFor, want)
+			}
+		}
+	}
+}

@@ -18,6 +18,10 @@ type PDFOptions struct {
 	AsOf   time.Time // printed on the cover and used as the file's dates, so that the same data gives the same bytes
 	Org    string    // the organisation, on the cover
 	Author string
+	// CopyFor is the holder the binder is printed for: each plan's copy
+	// number is taken from its distribution list. Empty: an uncontrolled
+	// copy, which the cover says.
+	CopyFor string
 }
 
 // fontName is the embedded face. It holds Latin and CJK, so Chinese prints
@@ -177,6 +181,15 @@ func (d *pdfDoc) contentWidth() float64 {
 // header repeats on every page the table runs onto, and bold marks rows
 // for which bold returns true.
 func (d *pdfDoc) table(header []string, widths []float64, align string, rows [][]string, bold func(int) bool) {
+	if len(rows) == 0 {
+		// An empty register says so: a header alone reads as a printing fault.
+		// The words go in the second column, the first being a number or
+		// a date in most tables.
+		none := make([]string, len(header))
+		none[0] = "—"
+		none[min(1, len(none)-1)] = d.t("None recorded.", "无记录。")
+		rows, bold = [][]string{none}, nil
+	}
 	total := 0.0
 	for _, w := range widths {
 		total += w
