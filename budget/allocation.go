@@ -520,3 +520,51 @@ func (s *Store) Actuals(ctx context.Context, fy FiscalYear) ([]ActualRow, error)
 	}
 	return out, store.MapError(rows.Err())
 }
+
+// RuleShare is one service's share of a pool, as its rule gives it.
+type RuleShare struct {
+	ServiceRef, ServiceName string
+	Share                   float64 // percent for percent, the driver's value for driver, 1 for even
+}
+
+// PoolRule is a pool's rule with its shares, by service reference.
+type PoolRule struct {
+	Pool, Method, Driver string
+	Shares               []RuleShare
+}
+
+// Rules returns every pool's allocation rule in fy, by pool, each share as
+// it was entered (the store keeps percentages in basis points and driver
+// values in thousandths).
+func (s *Store) Rules(ctx context.Context, fy FiscalYear) ([]PoolRule, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.pool, r.method, r.driver, c.ref, c.name, sh.value FROM allocation_rule r
+		JOIN allocation_share sh ON sh.rule_id = r.id JOIN ci c ON c.id = sh.service_id
+		WHERE r.fy_id = ? ORDER BY r.pool, c.ref`, fy.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PoolRule
+	for rows.Next() {
+		var r PoolRule
+		var sh RuleShare
+		var value int64
+		if err := rows.Scan(&r.Pool, &r.Method, &r.Driver, &sh.ServiceRef, &sh.ServiceName, &value); err != nil {
+			return nil, err
+		}
+		switch r.Method {
+		case "percent":
+			sh.Share = float64(value) / 100
+		case "driver":
+			sh.Share = float64(value) / 1000
+		default:
+			sh.Share = float64(value)
+		}
+		if len(out) == 0 || out[len(out)-1].Pool != r.Pool {
+			out = append(out, r)
+		}
+		last := &out[len(out)-1]
+		last.Shares = append(last.Shares, sh)
+	}
+	return out, rows.Err()
+}

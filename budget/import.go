@@ -41,6 +41,16 @@ type ImportOptions struct {
 	// Revise writes a change to an approved line as a new revision, as
 	// editing does, instead of refusing the file.
 	Revise bool
+	// Sheet, when set, is the sheet to import (by name, case and spaces
+	// ignored): a workbook such as the full export holds both a budget and
+	// its actuals, laid out alike. Other sheets are listed as not read.
+	Sheet string
+	// WholeYear (actuals only) says the file holds the year's complete
+	// actuals, from whatever sources, as the full export writes them: a
+	// file that matches what is stored changes nothing; one that differs
+	// replaces every actual of the year. Without it, an import replaces
+	// only what an earlier import of the same file brought.
+	WholeYear bool
 }
 
 // ImportResult says what a budget import did or would do.
@@ -49,10 +59,11 @@ type ImportResult struct {
 	DryRun           bool
 	Layout           string // "wide": a column per month; "long": a row per line and month
 	Created, Updated int
-	Revised          int // approved lines the file changed, written as new revisions
-	Unchanged        int // approved lines the file repeats as they are
-	TotalRows        int // total and subtotal rows, checked against the lines and left out
-	Summed           int // rows added to an earlier row for the same line and month
+	Revised          int  // approved lines the file changed, written as new revisions
+	Unchanged        int  // approved lines the file repeats as they are; for actuals, rows of a whole-year file that match
+	WholeYear        bool // actuals: the file replaced (or matched) the whole year's actuals
+	TotalRows        int  // total and subtotal rows, checked against the lines and left out
+	Summed           int  // rows added to an earlier row for the same line and month
 	// FileTotal is the money in the file's lines; ImportedTotal is what
 	// the database holds for them after the import (or would, in a dry
 	// run). An import whose two totals differ is refused.
@@ -94,7 +105,7 @@ func (s *Store) ImportActuals(ctx context.Context, fy FiscalYear, path string, o
 func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, opts ImportOptions, actuals bool) (ImportResult, error) {
 	file := filepath.Base(path)
 	ctx = store.WithSource(ctx, file)
-	res := ImportResult{File: file, DryRun: opts.DryRun, Currency: fy.Currency}
+	res := ImportResult{File: file, DryRun: opts.DryRun, Currency: fy.Currency, WholeYear: actuals && opts.WholeYear}
 	services, err := s.serviceIndex(ctx)
 	if err != nil {
 		return res, err
@@ -105,6 +116,12 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, opts
 	// other core; nothing is written before every row has been checked.
 	err = sheet.StreamFile(path, sheet.DefaultLimits, func(in *sheet.Stream) error {
 		if found {
+			if nonEmptyRows(in) > 0 {
+				res.SheetsNotRead = append(res.SheetsNotRead, in.Name)
+			}
+			return nil
+		}
+		if opts.Sheet != "" && !sameSheet(in.Name, opts.Sheet) {
 			if nonEmptyRows(in) > 0 {
 				res.SheetsNotRead = append(res.SheetsNotRead, in.Name)
 			}
@@ -151,8 +168,13 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, opts
 		return res, err
 	}
 	if !found {
+		reason := "no sheet has a header row with a Category column (类别) and month or amount columns"
+		if opts.Sheet != "" {
+			reason = fmt.Sprintf("no sheet %q with a header row with a Category column (类别) and month or amount columns; the sheets are: %s",
+				opts.Sheet, strings.Join(res.SheetsNotRead, ", "))
+		}
 		res.SheetsNotRead = nil
-		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: "no sheet has a header row with a Category column (类别) and month or amount columns"})
+		res.Problems = append(res.Problems, sheet.CellError{File: file, Reason: reason})
 		return res, refusal(res)
 	}
 	if len(res.Problems) > 0 {
@@ -165,17 +187,29 @@ func (s *Store) importFile(ctx context.Context, fy FiscalYear, path string, opts
 }
 
 // writeActuals replaces the actuals an earlier import of the same file
-// brought with the file's, each row in the change log.
+// brought (or, for a whole-year file, every actual of the year) with the
+// file's, each row in the change log.
 func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
 	d := Decimals(fy.Currency)
+	scope, args := "fy_id = ? AND source = ?", []any{fy.ID, res.File}
+	if res.WholeYear {
+		scope, args = "fy_id = ?", []any{fy.ID}
+	}
 	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		if res.WholeYear {
+			same, err := sameActuals(ctx, tx, fy, r)
+			if err != nil || same {
+				res.Unchanged, res.ImportedTotal = len(r.order), res.FileTotal
+				return err
+			}
+		}
 		var before int
-		if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || '/' || pool || '/' || category) FROM actual WHERE fy_id = ? AND source = ?",
-			fy.ID, res.File).Scan(&before); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT coalesce(service_id, 0) || '/' || pool || '/' || category) FROM actual WHERE "+scope,
+			args...).Scan(&before); err != nil {
 			return err
 		}
 		res.Created, res.Updated = max(0, len(r.order)-before), min(before, len(r.order))
-		old, err := tx.QueryContext(ctx, "SELECT id, month, amount FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File)
+		old, err := tx.QueryContext(ctx, "SELECT id, month, amount FROM actual WHERE "+scope, args...)
 		if err != nil {
 			return err
 		}
@@ -199,7 +233,7 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM actual WHERE "+scope, args...); err != nil {
 			return err
 		}
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source)
@@ -228,12 +262,52 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 				}
 			}
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM actual WHERE fy_id = ? AND source = ?", fy.ID, res.File).Scan(&res.ImportedTotal); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM actual WHERE "+scope, args...).Scan(&res.ImportedTotal); err != nil {
 			return err
 		}
 		return reconciled(*res)
 	})
 }
+
+// sameActuals reports whether the file's actuals are, service or pool,
+// category and month, what the year holds.
+func sameActuals(ctx context.Context, tx *sql.Tx, fy FiscalYear, r *rowReader) (bool, error) {
+	type key struct {
+		service  int64
+		pool     string
+		category string
+		month    int
+	}
+	file := map[key]Money{}
+	for _, k := range r.order {
+		p := r.lines[k]
+		for i, a := range p.line.Amounts {
+			if a != 0 {
+				file[key{p.serviceID, p.line.Pool, string(p.line.Category), i + 1}] += a
+			}
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT coalesce(service_id, 0), pool, category, month, sum(amount) FROM actual
+		WHERE fy_id = ? GROUP BY 1, 2, 3, 4 HAVING sum(amount) <> 0`, fy.ID)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	stored := 0
+	for rows.Next() {
+		var k key
+		var sum Money
+		if err := rows.Scan(&k.service, &k.pool, &k.category, &k.month, &sum); err != nil {
+			return false, err
+		}
+		stored++
+		if file[k] != sum {
+			return false, nil
+		}
+	}
+	return stored == len(file), rows.Err()
+}
+
 func refusal(r ImportResult) error {
 	msg := store.M(cmdb.MsgRefused, "File", r.File, "Count", len(r.Problems))
 	return &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}
@@ -246,4 +320,11 @@ func blankCells(row []string) bool {
 		}
 	}
 	return true
+}
+
+// sameSheet compares sheet names as a person types them: case and spaces
+// do not matter ("budget 2026" is "Budget 2026").
+func sameSheet(a, b string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	return norm(a) == norm(b)
 }

@@ -7,6 +7,8 @@ const (
 	MsgLinesDone    = "{{.Created}} lines new, {{.Updated}} updated, {{.Unchanged}} unchanged"
 	MsgRevised      = "{{.Count}} approved lines changed by the file, each written as a new revision; the approved versions are kept"
 	MsgActualsDone  = "{{.Created}} lines of actuals new, {{.Updated}} replaced"
+	MsgActualsSame  = "the file holds the year's actuals as they are stored: {{.Count}} rows unchanged, nothing written"
+	MsgActualsYear  = "every actual of the fiscal year was replaced by the file's"
 	MsgMoney        = "Money: {{.File}} {{.Currency}} in the file's lines, {{.Stored}} {{.Currency}} stored by the import"
 	MsgTotalRows    = "{{.Count}} total rows checked against the lines above them and left out"
 	MsgSummed       = "{{.Count}} rows added to an earlier row for the same line and month, as asked"
@@ -18,7 +20,7 @@ const (
 
 // Messages lists every message template of this package, so that the
 // window's translation check can find them.
-var Messages = []string{MsgLinesDone, MsgRevised, MsgActualsDone, MsgMoney, MsgTotalRows, MsgSummed, MsgLeftOut, MsgLeftOutText, MsgNotAField, MsgSheetNotRead}
+var Messages = []string{MsgLinesDone, MsgRevised, MsgActualsDone, MsgActualsSame, MsgActualsYear, MsgMoney, MsgTotalRows, MsgSummed, MsgLeftOut, MsgLeftOutText, MsgNotAField, MsgSheetNotRead}
 
 // Report says what the import did (or, in a dry run, would do), one
 // message a line: counts, the money in the file beside the money imported,
@@ -27,9 +29,15 @@ var Messages = []string{MsgLinesDone, MsgRevised, MsgActualsDone, MsgMoney, MsgT
 func (r ImportResult) Report(actuals bool) []store.Msg {
 	d := Decimals(r.Currency)
 	var out []store.Msg
-	if actuals {
+	switch {
+	case actuals && r.WholeYear && r.Created+r.Updated == 0:
+		out = append(out, store.M(MsgActualsSame, "Count", r.Unchanged))
+	case actuals:
 		out = append(out, store.M(MsgActualsDone, "Created", r.Created, "Updated", r.Updated))
-	} else {
+		if r.WholeYear {
+			out = append(out, store.M(MsgActualsYear))
+		}
+	default:
 		out = append(out, store.M(MsgLinesDone, "Created", r.Created, "Updated", r.Updated, "Unchanged", r.Unchanged))
 		if r.Revised > 0 {
 			out = append(out, store.M(MsgRevised, "Count", r.Revised))

@@ -214,8 +214,9 @@ func (c budgetActualsAddCmd) Run(ctx context.Context, app *App) error {
 }
 
 type budgetActualsImportCmd struct {
-	File string `arg:"" type:"path" help:"XLSX or CSV, laid out like a budget (a column per month, or Month and Amount columns)."`
-	FY   int    `name:"fy" required:"" help:"Fiscal year."`
+	File      string `arg:"" type:"path" help:"XLSX or CSV, laid out like a budget (a column per month, or Month and Amount columns)."`
+	FY        int    `name:"fy" required:"" help:"Fiscal year."`
+	WholeYear bool   `name:"whole-year" help:"The file holds the year's complete actuals (as export workbook writes them): if it matches what is stored nothing changes, otherwise it replaces every actual of the year. Without it, only what an earlier import of the same file brought is replaced."`
 	importFlags
 }
 
@@ -228,6 +229,7 @@ func (c budgetActualsImportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	opts.WholeYear = c.WholeYear
 	res, err := app.Budget.ImportActuals(ctx, fy, c.File, opts)
 	return printBudgetImport(app, res, err, true)
 }
@@ -241,6 +243,7 @@ type importFlags struct {
 	Ignore        []string `help:"Leave out this column on purpose (by its header; repeat for more). Otherwise a column of amounts that no field takes refuses the file." placeholder:"HEADER" sep:"none"`
 	SumDuplicates bool     `help:"Add up rows for the same line and month (a row per month layout) instead of refusing them."`
 	Revise        bool     `help:"Write a change to an approved line as a new revision (the approved line is kept) instead of refusing the file."`
+	Sheet         string   `help:"Import this sheet of the workbook (e.g. \"Actuals 2026\" of a full export); otherwise the first sheet laid out as a budget."`
 }
 
 func (f importFlags) options(ctx context.Context, app *App, kind string) (budget.ImportOptions, error) {
@@ -263,7 +266,7 @@ func (f importFlags) options(ctx context.Context, app *App, kind string) (budget
 			return budget.ImportOptions{}, err
 		}
 	}
-	return budget.ImportOptions{DryRun: f.DryRun, Mapping: mapping, Ignore: f.Ignore, SumDuplicates: f.SumDuplicates, Revise: f.Revise}, nil
+	return budget.ImportOptions{DryRun: f.DryRun, Mapping: mapping, Ignore: f.Ignore, SumDuplicates: f.SumDuplicates, Revise: f.Revise, Sheet: f.Sheet}, nil
 }
 
 // printBudgetImport prints every problem, or what the import did: counts,

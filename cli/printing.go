@@ -86,3 +86,47 @@ func loadBinderFor(ctx context.Context, app *App, docs []string, holder string, 
 	}
 	return plans, nil
 }
+
+type exportWorkbookCmd struct {
+	Lang string `enum:"auto,en,zh" default:"auto" help:"Language of the headers and words: en, zh, or auto (from LANG)."`
+	AsOf string `name:"as-of" help:"The date and time stored in the file and used for figures to date, e.g. 2026-11-24 09:00 (default: now). The same data and time give the same bytes."`
+	TZ   string `name:"tz" default:"Asia/Shanghai" help:"Time zone outage times are written in (give the same to outage import)."`
+	File string `arg:"" type:"path" help:"OUT.xlsx"`
+}
+
+func (c exportWorkbookCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	opt, err := app.workbookOptions(ctx, printFlags{Lang: c.Lang, AsOf: c.AsOf}, c.TZ)
+	if err != nil {
+		return err
+	}
+	if err := export.Workbook(ctx, c.File, app.sources(), opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Wrote every record to %s (change log position %d).\n", c.File, opt.ChangeLogPosition)
+	return nil
+}
+
+func (app *App) sources() export.Sources {
+	return export.Sources{CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget}
+}
+
+// workbookOptions are the workbook's choices from the printing flags and
+// a time zone, with the change-log position it is written at.
+func (app *App) workbookOptions(ctx context.Context, flags printFlags, zone string) (export.WorkbookOptions, error) {
+	pdf, err := flags.options(app.DB.Now())
+	if err != nil {
+		return export.WorkbookOptions{}, err
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return export.WorkbookOptions{}, store.Errorf(store.EInvalid, "%q is not a time zone; use a name such as Asia/Shanghai.", zone)
+	}
+	position, err := app.DB.ChangeLogPosition(ctx)
+	if err != nil {
+		return export.WorkbookOptions{}, err
+	}
+	return export.WorkbookOptions{Lang: pdf.Lang, AsOf: pdf.AsOf, Zone: loc, Version: Version, ChangeLogPosition: position}, nil
+}

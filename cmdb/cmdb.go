@@ -37,6 +37,11 @@ var Statuses = []Status{StatusPlanned, StatusInService, StatusMaintenance, Statu
 // Label returns the status in English words.
 func (s Status) Label() string { return statusWords[s][0] }
 
+// LabelZh returns the status in Chinese, as ParseStatus reads it back.
+func (s Status) LabelZh() string { return statusZh[s] }
+
+var statusZh = map[Status]string{StatusPlanned: "计划中", StatusInService: "运行中", StatusMaintenance: "维护中", StatusRetired: "已退役"}
+
 // statusWords holds, per status, the English label first and then every
 // spelling a person may type or find in a spreadsheet, Chinese included.
 var statusWords = map[Status][]string{
@@ -144,11 +149,17 @@ var kindWords = map[Kind][]string{
 	ConnectsTo: {"connects to", "connects_to", "连接", "连接到"},
 	PartOf:     {"part of", "part_of", "属于", "组成部分"},
 	BackedUpBy: {"backed up by", "backed_up_by", "backup", "备份于", "备份到"},
-	SuppliedBy: {"supplied by", "supplied_by", "供应商", "由…提供", "提供方"},
+	SuppliedBy: {"supplied by", "supplied_by", "供应商", "由…提供", "提供方", "供应方"},
 }
 
 // Label returns the kind in English words.
 func (k Kind) Label() string { return kindWords[k][0] }
+
+// LabelZh returns the kind in Chinese, as ParseKind reads it back.
+func (k Kind) LabelZh() string { return kindZh[k] }
+
+var kindZh = map[Kind]string{DependsOn: "依赖于", RunsOn: "运行于", HostedIn: "托管于", ConnectsTo: "连接到", PartOf: "属于",
+	BackedUpBy: "备份于", SuppliedBy: "供应方"}
 
 // ParseKind reads a relation kind in English or Chinese.
 func ParseKind(text string) (Kind, error) {

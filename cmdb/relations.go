@@ -526,6 +526,49 @@ func (w *relationWriter) regroup(ctx context.Context, tx *sql.Tx, r Relation, gr
 	return w.log.Add(ctx, "ci", r.ToID, field, r.Group, group)
 }
 
+// EachRelation calls fn with every relation, in id order, without holding
+// them all: for writing the 490k relations of a large CMDB out as they are
+// read. The references come from one read of the CIs' references rather
+// than from two joins per relation, which costs three times as much.
+// A write during the walk waits (SQLite) or is not seen; fn must not
+// write.
+func (s *Store) EachRelation(ctx context.Context, fn func(Relation) error) error {
+	refs := map[int64]string{}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, ref FROM ci")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			rows.Close()
+			return err
+		}
+		refs[id] = ref
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = s.db.QueryContext(ctx, "SELECT id, from_id, kind, to_id, redundancy_group FROM relation ORDER BY id")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Relation
+		if err := rows.Scan(&r.ID, &r.FromID, &r.Kind, &r.ToID, &r.Group); err != nil {
+			return err
+		}
+		r.FromRef, r.ToRef = refs[r.FromID], refs[r.ToID]
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // AllRelations returns every relation, for exports and baselines.
 func (s *Store) AllRelations(ctx context.Context) ([]Relation, error) {
 	return queryRelations(ctx, s.db.DB, "")

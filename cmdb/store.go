@@ -707,6 +707,27 @@ func (s *Store) queryCIs(ctx context.Context, query string, args ...any) ([]CI, 
 	return out, rows.Err()
 }
 
+// EachCI calls fn with every CI in reference order, without holding them
+// all: for writing 100k CIs out as they are read, in one pass rather than
+// pages that each count and skip. fn must not write.
+func (s *Store) EachCI(ctx context.Context, fn func(CI) error) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+ciColumns+ciFrom+"ORDER BY ci.id")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCI(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // CIsByID returns the CIs with the given ids, keyed by id. Ids that no
 // longer exist are absent.
 func (s *Store) CIsByID(ctx context.Context, ids []int64) (map[int64]CI, error) {

@@ -487,3 +487,55 @@ func TestRelationsOfMatchesRelations(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseLabelsReadBack: every status and relation kind written in
+// Chinese (as the Chinese workbook writes them) parses back to itself.
+func TestChineseLabelsReadBack(t *testing.T) {
+	for s := range statusWords {
+		if got, err := ParseStatus(s.LabelZh()); err != nil || got != s || s.LabelZh() == "" {
+			t.Errorf("status %s in Chinese %q reads back as %s, %v", s, s.LabelZh(), got, err)
+		}
+	}
+	for _, k := range Kinds {
+		if got, err := ParseKind(k.LabelZh()); err != nil || got != k || k.LabelZh() == "" {
+			t.Errorf("kind %s in Chinese %q reads back as %s, %v", k, k.LabelZh(), got, err)
+		}
+	}
+}
+
+// TestEachRelationIsAllRelations: the streamed walk gives exactly what the
+// joined query gives.
+func TestEachRelationIsAllRelations(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	demoChain(t, s)
+	want, err := s.AllRelations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Relation
+	if err := s.EachRelation(ctx, func(r Relation) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("EachRelation = %+v\nAllRelations = %+v", got, want)
+	}
+}
+
+// TestEachCIIsListCIs: the streamed walk gives every CI, as the list does.
+func TestEachCIIsListCIs(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	demoChain(t, s)
+	want, _, err := s.ListCIs(ctx, Filter{Sort: "ref"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []CI
+	if err := s.EachCI(ctx, func(c CI) error { got = append(got, c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("EachCI gave %d CIs, ListCIs %d", len(got), len(want))
+	}
+}

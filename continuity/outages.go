@@ -114,6 +114,14 @@ type ServiceAvailability struct {
 // service's, when serviceRef is set) over period, a label such as 2026-10,
 // 2026-Q4 or 2026 read in each service's time zone.
 func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]ServiceAvailability, error) {
+	return s.AvailabilityAt(ctx, period, serviceRef, s.db.Now())
+}
+
+// AvailabilityAt is Availability as it stood at now: a period that had not
+// ended by then is counted to now only. A printed report or an export
+// passes its "as of" time, so the same records and the same time give the
+// same figures.
+func (s *Store) AvailabilityAt(ctx context.Context, period, serviceRef string, now time.Time) ([]ServiceAvailability, error) {
 	targets, err := s.Targets(ctx)
 	if err != nil {
 		return nil, err
@@ -131,7 +139,7 @@ func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]
 		if err != nil {
 			return nil, store.Errorf(store.EInvalid, "%v.", err)
 		}
-		if !p.Start.Before(s.db.Now()) {
+		if !p.Start.Before(now) {
 			return nil, store.Errorf(store.EInvalid, "%s has not begun: availability is measured over time that has passed.", period)
 		}
 		recs, err := s.Outages(ctx, t.ServiceRef, p.Interval)
@@ -146,8 +154,8 @@ func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]
 				sa.Uninvestigated++
 			}
 		}
-		sa.Result = Compute(p.Interval, hours, outages, t.PlannedPolicy, t.Percent, s.db.Now())
-		if sa.Derived, err = s.derived(ctx, t.ServiceID, p.Interval); err != nil {
+		sa.Result = Compute(p.Interval, hours, outages, t.PlannedPolicy, t.Percent, now)
+		if sa.Derived, err = s.derived(ctx, t.ServiceID, p.Interval, now); err != nil {
 			return nil, err
 		}
 		out = append(out, sa)
@@ -161,7 +169,7 @@ func (s *Store) Availability(ctx context.Context, period, serviceRef string) ([]
 // derived computes a service's availability from its dependencies over
 // span (7×24): each CI's own availability is the share of span not covered
 // by unplanned outages it caused.
-func (s *Store) derived(ctx context.Context, serviceID int64, span Interval) (float64, error) {
+func (s *Store) derived(ctx context.Context, serviceID int64, span Interval, now time.Time) (float64, error) {
 	g, err := s.cmdb.Graph(ctx)
 	if err != nil {
 		return 0, err
@@ -189,7 +197,6 @@ func (s *Store) derived(ctx context.Context, serviceID int64, span Interval) (fl
 	}
 	rows.Close()
 	utc := AroundTheClock(time.UTC)
-	now := s.db.Now()
 	own := func(id int64) float64 {
 		if len(caused[id]) == 0 {
 			return 1

@@ -262,3 +262,31 @@ func (s *Store) AssessChanges(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Review is a recorded review of a plan, as the register keeps it.
+type Review struct {
+	At, By     string // YYYY-MM-DD, the reviewer
+	Outcome    ReviewOutcome
+	Notes      string
+	Cleared    string // the reasons for review it covered, one per line
+	ExerciseID int64  // the exercise or invocation reviewed; 0 for none
+}
+
+// Reviews returns the plan's reviews, oldest first.
+func (s *Store) Reviews(ctx context.Context, planID int64) ([]Review, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, by, outcome, notes, cleared, coalesce(exercise_id, 0) FROM plan_review
+		WHERE plan_id = ? ORDER BY at, id`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Review
+	for rows.Next() {
+		var r Review
+		if err := rows.Scan(&r.At, &r.By, &r.Outcome, &r.Notes, &r.Cleared, &r.ExerciseID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -22,15 +22,15 @@ import (
 var readOnly = map[string]bool{
 	// cmdb
 	"AllRelations": true, "Baselines": true, "CI": true, "CIsByID": true, "Counts": true, "DB": true,
-	"DiffBaselines": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
+	"DiffBaselines": true, "EachCI": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
 	"Search": true, "Types": true,
 	// continuity
-	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "Distribution": true,
+	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "AvailabilityAt": true, "Reviews": true, "Distribution": true,
 	"Exercise": true, "Exercises": true, "LinkedCIs": true, "OpenReasons": true, "Outage": true, "Outages": true,
 	"Plan": true, "Revisions": true, "Roles": true, "SinceApproval": true, "Steps": true, "Targets": true,
 	// budget
 	"Actuals": true, "Allocate": true, "ByCategory": true, "ChangeCost": true, "FiscalYear": true,
-	"FiscalYears": true, "ImpactCost": true, "Lines": true, "Profile": true, "Report": true,
+	"FiscalYears": true, "ImpactCost": true, "Lines": true, "Profile": true, "Report": true, "Rules": true,
 }
 
 // TestEveryWriteIsLogged walks every write path of every store and checks

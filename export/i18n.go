@@ -42,8 +42,12 @@ func (d *pdfDoc) msg(m store.Msg) string {
 
 // word is a label of the window's (an outcome, a status) in the document's
 // language; without a translation it prints as it is.
-func (d *pdfDoc) word(english string) string {
-	if d.opt.Lang == "zh" {
+func (d *pdfDoc) word(english string) string { return translate(d.opt.Lang, english) }
+
+// translate is one of the window's words in lang ("zh" or "en"); a word
+// without a translation stays as it is.
+func translate(lang, english string) string {
+	if lang == "zh" {
 		if zh, ok := chinese()[english]; ok {
 			return zh
 		}

@@ -156,3 +156,12 @@ func (db *DB) queryChanges(ctx context.Context, query string, args ...any) ([]Ch
 	}
 	return out, rows.Err()
 }
+
+// ChangeLogPosition is the id of the newest change-log entry (0 for an
+// empty log): printed in exports, so that two exports with the same
+// position are known to hold the same records.
+func (db *DB) ChangeLogPosition(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM change_log").Scan(&id)
+	return id, err
+}
