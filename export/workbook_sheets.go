@@ -382,7 +382,6 @@ func (b *book) availabilitySheets(ctx context.Context, src Sources) error {
 		})
 }
 
-
 // budgetSheets writes the fiscal years and, per year, its budget lines (in
 // the budget importer's layout), allocation rules, allocation trace and
 // actuals (in the actuals importer's layout).
