@@ -287,9 +287,11 @@ func (c importCIsCmd) Run(ctx context.Context, app *App) error {
 }
 
 type exportCmd struct {
-	CIs      exportCIsCmd      `cmd:"" name:"cis" help:"Export every CI and relation to XLSX (two sheets) or CSV (two files)."`
-	Binder   exportBinderCmd   `cmd:"" help:"Print continuity plans as a PDF binder for the off-site safe: cover, document control, BIA figures, sections, recovery steps with the critical path, call tree."`
-	Workbook exportWorkbookCmd `cmd:"" help:"Write every record to one XLSX workbook, a sheet per record type; its CIs, outages, budget and actuals import back."`
+	CIs          exportCIsCmd          `cmd:"" name:"cis" help:"Export every CI and relation to XLSX (two sheets) or CSV (two files)."`
+	Binder       exportBinderCmd       `cmd:"" help:"Print continuity plans as a PDF binder for the off-site safe: cover, document control, BIA figures, sections, recovery steps with the critical path, call tree."`
+	Workbook     exportWorkbookCmd     `cmd:"" help:"Write every record to one XLSX workbook, a sheet per record type; its CIs, outages, budget and actuals import back."`
+	Availability exportAvailabilityCmd `cmd:"" help:"Print the availability of every targeted service over a period as a PDF: against the targets, twelve months, the outages."`
+	Budget       exportBudgetCmd       `cmd:"" help:"Print a fiscal year's budget as a PDF: services to date, month by month, categories."`
 }
 
 type exportCIsCmd struct {

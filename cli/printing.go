@@ -130,3 +130,53 @@ func (app *App) workbookOptions(ctx context.Context, flags printFlags, zone stri
 	}
 	return export.WorkbookOptions{Lang: pdf.Lang, AsOf: pdf.AsOf, Zone: loc, Version: Version, ChangeLogPosition: position}, nil
 }
+
+type exportAvailabilityCmd struct {
+	Period string `required:"" help:"Month (2026-10), quarter (2026-Q4) or year (2026)."`
+	printFlags
+	File string `arg:"" type:"path" help:"OUT.pdf"`
+}
+
+func (c exportAvailabilityCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	opt, err := c.options(app.DB.Now())
+	if err != nil {
+		return err
+	}
+	rep, err := export.LoadAvailabilityReport(ctx, app.Continuity, c.Period, opt.AsOf)
+	if err != nil {
+		return err
+	}
+	if err := export.AvailabilityPDF(c.File, rep, opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Printed the availability of %d service(s) over %s to %s\n", len(rep.Results), c.Period, c.File)
+	return nil
+}
+
+type exportBudgetCmd struct {
+	FY int `name:"fy" required:"" help:"Fiscal year, e.g. 2026."`
+	printFlags
+	File string `arg:"" type:"path" help:"OUT.pdf"`
+}
+
+func (c exportBudgetCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	opt, err := c.options(app.DB.Now())
+	if err != nil {
+		return err
+	}
+	rep, err := export.LoadBudgetReport(ctx, app.Budget, c.FY)
+	if err != nil {
+		return err
+	}
+	if err := export.BudgetPDF(c.File, rep, opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Printed the budget of fiscal year %d (%d services) to %s\n", c.FY, len(rep.Services), c.File)
+	return nil
+}
