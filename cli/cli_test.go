@@ -512,3 +512,39 @@ func TestExportBinder(t *testing.T) {
 		t.Errorf("the distribution list after the issue:\n%s", show)
 	}
 }
+
+// TestExportOffsiteAndVerify: the off-site pack from the command line, in
+// a folder and encrypted; verify exits 0 on a whole pack and 1, naming the
+// file, after one byte of it changed; open-pack unpacks the encrypted one.
+func TestExportOffsiteAndVerify(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pack.db")
+	mustRun(t, db, "--create", "demo")
+	dir := t.TempDir()
+	pack := filepath.Join(dir, "pack")
+	out := mustRun(t, db, "export", "offsite", "--lang", "en", "--as-of", "2026-11-24 09:00", pack)
+	for _, want := range []string{"continuity-binder.pdf", "records.xlsx", "servicebook.db", "budget-2026.pdf", "MANIFEST.txt"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export offsite said %q; no %s", out, want)
+		}
+	}
+	if got := mustRun(t, db, "verify", pack); !strings.Contains(got, "Every file is there") {
+		t.Errorf("verify said %q", got)
+	}
+	book := filepath.Join(pack, "records.xlsx")
+	data, _ := os.ReadFile(book)
+	data[100] ^= 0x20
+	os.WriteFile(book, data, 0o600)
+	if code, got, errOut := run(t, db, "verify", pack); code != 1 || !strings.Contains(got, "changed (size or SHA-256 differs): records.xlsx") || !strings.Contains(errOut, "does not match its manifest") {
+		t.Errorf("verify of a changed pack: exit %d, %q, %q", code, got, errOut)
+	}
+	pass := filepath.Join(dir, "pass")
+	os.WriteFile(pass, []byte("a passphrase of some length\n"), 0o600)
+	sealed := filepath.Join(dir, "pack.age")
+	mustRun(t, db, "export", "offsite", "--encrypt", "--passphrase-file", pass, filepath.Join(dir, "pack.zip"))
+	if got := mustRun(t, db, "verify", "--passphrase-file", pass, sealed); !strings.Contains(got, "Every file is there") {
+		t.Errorf("verify of the encrypted pack said %q", got)
+	}
+	if got := mustRun(t, db, "open-pack", "--passphrase-file", pass, sealed, filepath.Join(dir, "opened")); !strings.Contains(got, "Unpacked") {
+		t.Errorf("open-pack said %q", got)
+	}
+}
