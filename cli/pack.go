@@ -47,19 +47,13 @@ func (c exportOffsiteCmd) Run(ctx context.Context, app *App) error {
 			return err
 		}
 	}
-	if holder := strings.TrimSpace(c.CopyFor); holder != "" {
-		copies, err := app.Continuity.IssueCopies(cliContext(ctx), c.Plan, holder, opt.AsOf.Format(time.DateOnly))
-		if err != nil {
-			return err
-		}
-		for _, cp := range copies {
-			fmt.Fprintf(app.Stdout, "%s: copy %d of version %s recorded as issued to %s on %s.\n", cp.DocNumber, cp.CopyNo, cp.Version, cp.Holder, cp.Issued)
-		}
-		req.PDF.CopyFor = holder
-	}
-	m, err := export.MakePack(ctx, dest, req)
+	req.PDF.CopyFor, req.Live = strings.TrimSpace(c.CopyFor), app.Continuity
+	m, err := export.MakePack(cliContext(ctx), dest, req)
 	if err != nil {
 		return err
+	}
+	for _, cp := range m.Issued {
+		fmt.Fprintf(app.Stdout, "%s: copy %d of version %s recorded as issued to %s on %s.\n", cp.DocNumber, cp.CopyNo, cp.Version, cp.Holder, cp.Issued)
 	}
 	fmt.Fprintf(app.Stdout, "Wrote the off-site pack %s: %d files and %s, change-log position %d.\n", dest, len(m.Files), export.ManifestName, m.ChangeLogPosition)
 	for _, f := range m.Files {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"servicebook/continuity"
 )
 
 // ManifestName is the pack's table of contents: every other file with its
@@ -23,6 +25,10 @@ type Manifest struct {
 	Version           string // the program that made it
 	ChangeLogPosition int64  // the newest change-log entry in the pack's records
 	Files             []ManifestFile
+	// Not written in the manifest: for the caller, the plans whose copies
+	// a controlled pack issued, and the issue as recorded.
+	Plans  []string
+	Issued []continuity.IssuedCopy
 }
 
 // ManifestFile is one file of a pack.

@@ -25,7 +25,13 @@ import (
 type PackRequest struct {
 	DB    *store.DB // the live database; the pack is made from one consistent copy of it
 	Plans []string  // the binder's plans; all when empty
-	PDF   PDFOptions
+	// PDF are the printing choices. With PDF.CopyFor, the pack is a
+	// controlled copy for that holder: the issue is recorded on each
+	// plan's distribution list in the pack's records and, once the pack
+	// is written (not before: a cancelled pack issues nothing), in the
+	// live database through Live.
+	PDF  PDFOptions
+	Live *continuity.Store
 	// Zone is the time zone of the workbook's outage times (Asia/Shanghai
 	// when nil).
 	Zone    *time.Location
@@ -87,18 +93,37 @@ func MakePack(ctx context.Context, dest string, req PackRequest) (Manifest, erro
 	if err != nil {
 		return m, err
 	}
+	if err := ctx.Err(); err != nil {
+		return m, err
+	}
+	if err := writePack(dest, kind, staging, m, req.Passphrase); err != nil {
+		return m, err
+	}
+	if holder := strings.TrimSpace(req.PDF.CopyFor); holder != "" && req.Live != nil {
+		// The same issue as in the pack: the same copy numbers, unless
+		// someone changed the list in the seconds between.
+		if m.Issued, err = req.Live.IssueCopies(ctx, m.Plans, holder, req.PDF.AsOf.Format(time.DateOnly)); err != nil {
+			return m, fmt.Errorf("the pack was written, but the issue of its copies could not be recorded: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// writePack moves the staged pack to dest as a folder, a zip, or an
+// encrypted zip.
+func writePack(dest string, kind int, staging string, m Manifest, passphrase string) error {
 	switch kind {
 	case packDir:
 		os.Remove(dest) // an empty folder; a non-empty one was refused above
 		if err := os.Rename(staging, dest); err != nil {
-			return m, store.Errorf(store.EInvalid, "Cannot move the pack to %s: %v.", dest, err)
+			return store.Errorf(store.EInvalid, "Cannot move the pack to %s: %v.", dest, err)
 		}
-		return m, nil
+		return nil
 	case packZip:
-		return m, safefile.Write(dest, func(f *os.File) error { return zipFolder(f, staging, m) })
+		return safefile.Write(dest, func(f *os.File) error { return zipFolder(f, staging, m) })
 	default:
-		return m, safefile.Write(dest, func(f *os.File) error {
-			recipient, err := age.NewScryptRecipient(req.Passphrase)
+		return safefile.Write(dest, func(f *os.File) error {
+			recipient, err := age.NewScryptRecipient(passphrase)
 			if err != nil {
 				return err
 			}
@@ -117,26 +142,26 @@ func MakePack(ctx context.Context, dest string, req PackRequest) (Manifest, erro
 // stagePack writes the pack's files into dir and returns its manifest.
 func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, error) {
 	const steps = 6
-	progress := func(step string, n int) {
+	progress := func(step string, n int) error {
 		if req.Progress != nil {
 			req.Progress(step, n, steps)
 		}
+		return ctx.Err() // Cancel: stop at the next step
 	}
-	progress("Copying the database", 1)
-	dbCopy := filepath.Join(dir, "servicebook.db")
-	if err := req.DB.Backup(ctx, dbCopy); err != nil {
+	if err := progress("Copying the database", 1); err != nil {
 		return Manifest{}, err
 	}
-	// Everything else is made from a scratch copy of the pack's database:
-	// the files agree with it, whatever is written to the live one
-	// meanwhile, and nothing the export reads can touch the copy packed.
+	// Everything is made from a scratch copy of the database: the files
+	// agree with each other whatever is written to the live one meanwhile,
+	// and the issue of a controlled copy is in them before it is in the
+	// live database.
 	scratchDir, err := os.MkdirTemp("", "servicebook-pack-work-*")
 	if err != nil {
 		return Manifest{}, err
 	}
 	defer os.RemoveAll(scratchDir)
 	scratchPath := filepath.Join(scratchDir, "work.db")
-	if err := copyPlain(dbCopy, scratchPath); err != nil {
+	if err := req.DB.Backup(ctx, scratchPath); err != nil {
 		return Manifest{}, err
 	}
 	db, err := store.OpenExisting(ctx, scratchPath)
@@ -144,19 +169,34 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		return Manifest{}, err
 	}
 	defer db.Close()
-	db.Now = req.DB.Now
+	db.Now, db.User = req.DB.Now, req.DB.User
 	cm, err := cmdb.NewStore(ctx, db)
 	if err != nil {
 		return Manifest{}, err
 	}
 	src := Sources{CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm)}
-	position, err := db.ChangeLogPosition(ctx)
-	if err != nil {
-		return Manifest{}, err
-	}
 	opt := req.PDF
+	m := Manifest{GeneratedAt: opt.AsOf, Version: req.Version}
+	if holder := strings.TrimSpace(opt.CopyFor); holder != "" {
+		issued, err := src.Continuity.IssueCopies(ctx, req.Plans, holder, opt.AsOf.Format(time.DateOnly))
+		if err != nil {
+			return m, err
+		}
+		for _, c := range issued {
+			m.Plans = append(m.Plans, c.DocNumber)
+		}
+	}
+	if err := db.Backup(ctx, filepath.Join(dir, "servicebook.db")); err != nil {
+		return m, err
+	}
+	if m.ChangeLogPosition, err = db.ChangeLogPosition(ctx); err != nil {
+		return m, err
+	}
+	position := m.ChangeLogPosition
 
-	progress("Printing the continuity binder", 2)
+	if err := progress("Printing the continuity binder", 2); err != nil {
+		return m, err
+	}
 	plans, err := LoadBinder(ctx, src.Continuity, cm, req.Plans)
 	if err != nil {
 		return Manifest{}, err
@@ -167,13 +207,17 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		}
 	}
 
-	progress("Writing the workbook", 3)
+	if err := progress("Writing the workbook", 3); err != nil {
+		return m, err
+	}
 	wopt := WorkbookOptions{Lang: opt.Lang, AsOf: opt.AsOf, Zone: req.Zone, Version: req.Version, ChangeLogPosition: position}
 	if err := Workbook(ctx, filepath.Join(dir, "records.xlsx"), src, wopt); err != nil {
 		return Manifest{}, err
 	}
 
-	progress("Printing the availability report", 4)
+	if err := progress("Printing the availability report", 4); err != nil {
+		return m, err
+	}
 	year := strconv.Itoa(opt.AsOf.Year())
 	if targets, err := src.Continuity.Targets(ctx); err != nil {
 		return Manifest{}, err
@@ -187,7 +231,9 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		}
 	}
 
-	progress("Printing the budget reports", 5)
+	if err := progress("Printing the budget reports", 5); err != nil {
+		return m, err
+	}
 	years, err := src.Budget.FiscalYears(ctx)
 	if err != nil {
 		return Manifest{}, err
@@ -202,8 +248,9 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		}
 	}
 
-	progress("Writing the manifest", 6)
-	m := Manifest{GeneratedAt: opt.AsOf, Version: req.Version, ChangeLogPosition: position}
+	if err := progress("Writing the manifest", 6); err != nil {
+		return m, err
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return m, err
@@ -253,19 +300,3 @@ func zipFolder(w io.Writer, dir string, m Manifest) error {
 	return zw.Close()
 }
 
-func copyPlain(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}

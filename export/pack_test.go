@@ -3,12 +3,15 @@ package export
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"servicebook/continuity"
 )
 
 func packRequest(t *testing.T) PackRequest {
@@ -151,4 +154,49 @@ func FuzzParseManifest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestControlledPackIssuesOnlyWhenWritten: a pack for a holder prints the
+// holder's copy numbers and records the issue in the live register once
+// written; a pack cancelled before it is written records nothing.
+func TestControlledPackIssuesOnlyWhenWritten(t *testing.T) {
+	ctx := context.Background()
+	src, db := sampleRecords(t)
+	req := PackRequest{DB: db, Live: src.Continuity, Version: "test",
+		PDF: PDFOptions{Lang: "en", AsOf: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), CopyFor: "Off-site safe B"}}
+	cancelled, cancel := context.WithCancel(ctx)
+	req.Progress = func(step string, done, total int) {
+		if done == 3 {
+			cancel()
+		}
+	}
+	dest := filepath.Join(t.TempDir(), "cancelled")
+	if _, err := MakePack(cancelled, dest, req); err == nil {
+		t.Fatal("a cancelled pack was written")
+	}
+	if _, err := os.Stat(dest); err == nil {
+		t.Error("a cancelled pack left a folder")
+	}
+	plan, _ := src.Continuity.Plan(ctx, "SM-02002")
+	if copies, _ := src.Continuity.Distribution(ctx, plan.ID); slices.ContainsFunc(copies, func(c continuity.Copy) bool { return c.Holder == "Off-site safe B" }) {
+		t.Error("a cancelled pack issued a copy")
+	}
+	req.Progress = nil
+	dest = filepath.Join(t.TempDir(), "pack")
+	m, err := MakePack(ctx, dest, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Issued) != 3 {
+		t.Fatalf("issued %+v", m.Issued)
+	}
+	copies, _ := src.Continuity.Distribution(ctx, plan.ID)
+	i := slices.IndexFunc(copies, func(c continuity.Copy) bool { return c.Holder == "Off-site safe B" })
+	if i < 0 || copies[i].Issued != "2026-11-24" || copies[i].Version != plan.Version {
+		t.Fatalf("the live register after the pack: %+v", copies)
+	}
+	text := strings.Join(strings.Fields(tool(t, "pdftotext", "-raw", filepath.Join(dest, "continuity-binder.pdf"), "-")), " ")
+	if !strings.Contains(text, fmt.Sprintf("copy %d, Off-site safe B", copies[i].CopyNo)) {
+		t.Errorf("the binder does not print copy %d for the holder", copies[i].CopyNo)
+	}
 }
