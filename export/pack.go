@@ -299,4 +299,3 @@ func zipFolder(w io.Writer, dir string, m Manifest) error {
 	}
 	return zw.Close()
 }
-
