@@ -84,6 +84,7 @@ type UI struct {
 	plans     *plansScreen
 	avail     *availabilityScreen
 	budget    *budgetScreen
+	offsite   *offsiteScreen
 
 	nav     *widget.List
 	content *fyne.Container
@@ -174,7 +175,8 @@ func (ui *UI) makeScreens() {
 	ui.plans = &plansScreen{ui: ui}
 	ui.avail = &availabilityScreen{ui: ui}
 	ui.budget = newBudgetScreen(ui)
-	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget}
+	ui.offsite = newOffsiteScreen(ui)
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.offsite}
 }
 
 // Window returns the main window.
@@ -216,6 +218,17 @@ func (ui *UI) show(i int) {
 	ui.current = i
 	ui.content.Objects = []fyne.CanvasObject{ui.screens[i].view()}
 	ui.content.Refresh()
+}
+
+// showScreen brings screen s up and selects it in the navigation.
+func (ui *UI) showScreen(s screen) {
+	for i, sc := range ui.screens {
+		if sc == s {
+			ui.nav.Select(i)
+			ui.show(i)
+			return
+		}
+	}
 }
 
 // setStatus shows a short message in the status line.
@@ -274,6 +287,7 @@ func (ui *UI) menu() *fyne.MainMenu {
 			fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
 			fyne.NewMenuItem(tr("Restore…"), ui.onRestore),
 			fyne.NewMenuItem(tr("Export CIs…"), ui.onExport),
+			fyne.NewMenuItem(tr("Export off-site pack…"), func() { ui.showScreen(ui.offsite) }),
 			fyne.NewMenuItem(tr("Check database"), ui.onCheck),
 			fyne.NewMenuItemSeparator(),
 			quit),

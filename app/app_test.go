@@ -480,14 +480,14 @@ func TestScreenshots(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				ui.gotoScreen(ui.plans)
+				ui.showScreen(ui.plans)
 				ui.plans.open("SM-02002")
 			}, []string{"SM-02002", "SM-02003", "SM-02004"}},
 			{"plan-steps", func() { ui.plans.tab = 1; ui.show(ui.current) }, []string{"SM-02002"}},
 			{"plan-checks", func() { ui.plans.tab = 3; ui.show(ui.current) }, []string{"SM-02002"}},
-			{"availability", func() { ui.gotoScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }, []string{"99.707 %"}},
+			{"availability", func() { ui.showScreen(ui.avail); ui.avail.period = "2026-10"; ui.show(ui.current) }, []string{"99.707 %"}},
 			{"budget", func() {
-				ui.gotoScreen(ui.budget)
+				ui.showScreen(ui.budget)
 				ui.budget.tab, ui.budget.selected = 0, 1
 				ui.show(ui.current)
 			}, []string{"300,000.00"}},

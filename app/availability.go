@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/continuity"
+	"servicebook/export"
 )
 
 // availabilityScreen shows availability per service for a period against
@@ -28,6 +29,7 @@ type availabilityScreen struct {
 	outages  []continuity.OutageRecord
 
 	periodEntry   *widget.Entry
+	exportPDF     *widget.Button
 	toDate        *widget.Label // says the period has not ended, when it has not
 	table         *widget.Table
 	chart         fyne.CanvasObject
@@ -81,8 +83,13 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 		s.ui.show(s.ui.current)
 	}
 	show := &widget.Button{Text: tr("Show"), OnTapped: func() { s.periodEntry.OnSubmitted(s.periodEntry.Text) }}
+	s.exportPDF = &widget.Button{Text: tr("Export PDF…"), Icon: theme.DocumentPrintIcon(), OnTapped: s.onExportPDF}
+	if len(s.results) == 0 {
+		s.exportPDF.Disable()
+	}
 	s.toDate = nil
-	var top fyne.CanvasObject = container.NewBorder(nil, nil, widget.NewLabel(tr("Period (2026-10, 2026-Q4, 2026)")), show, s.periodEntry)
+	var top fyne.CanvasObject = container.NewBorder(nil, nil, widget.NewLabel(tr("Period (2026-10, 2026-Q4, 2026)")),
+		container.NewHBox(show, s.exportPDF), s.periodEntry)
 	if len(s.results) > 0 && s.results[0].ToDate {
 		// A figure for a period that has not ended counts the time so far.
 		s.toDate = widget.NewLabel("⏱ " + trf("To date: {{.Period}} has not ended; the figures count the time up to {{.Until}}.",
@@ -417,4 +424,23 @@ func investigationText(v string) string {
 		return tr("investigating")
 	}
 	return tr("closed")
+}
+
+// onExportPDF prints the period shown as the availability report and
+// opens it.
+func (s *availabilityScreen) onExportPDF() {
+	s.ui.askPDFPath("availability-"+s.period+".pdf", func(path string) { s.exportTo(path, true) })
+}
+
+// exportTo writes the report of the period shown to path; with show, it
+// opens it.
+func (s *availabilityScreen) exportTo(path string, show bool) {
+	period := s.period
+	s.ui.printPDF(s.exportPDF, period, path, show, func(opt export.PDFOptions) error {
+		rep, err := export.LoadAvailabilityReport(s.ui.ctx, s.ui.store.Continuity, period, opt.AsOf)
+		if err != nil {
+			return err
+		}
+		return export.AvailabilityPDF(path, rep, opt)
+	})
 }

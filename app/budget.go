@@ -22,15 +22,16 @@ import (
 // the selected line's months to edit, approve or revise; the allocation of
 // shared costs with its trace; and the variance per service with a chart.
 type budgetScreen struct {
-	ui       *UI
-	fys      []budget.FiscalYear
-	fy       budget.FiscalYear
-	lines    []budget.Line
-	allocs   []budget.Allocation
-	years    []budget.ServiceYear
-	totals   []budget.CategoryTotal
-	err      error
-	selected int // line index, -1 for none
+	ui        *UI
+	exportPDF *widget.Button
+	fys       []budget.FiscalYear
+	fy        budget.FiscalYear
+	lines     []budget.Line
+	allocs    []budget.Allocation
+	years     []budget.ServiceYear
+	totals    []budget.CategoryTotal
+	err       error
+	selected  int // line index, -1 for none
 	// selectID, when set, is a line to select once the lines are read
 	// again, such as the one just added.
 	selectID      int64
@@ -147,8 +148,13 @@ func (s *budgetScreen) view() fyne.CanvasObject {
 		s.fySel.SetSelected(strconv.Itoa(s.fy.Year))
 	}
 	exportBtn := &widget.Button{Text: tr("Export workbook…"), Icon: theme.DocumentSaveIcon(), OnTapped: s.onExport}
+	s.exportPDF = &widget.Button{Text: tr("Export PDF…"), Icon: theme.DocumentPrintIcon(), OnTapped: s.onExportPDF}
+	if s.fy.ID == 0 {
+		exportBtn.Disable()
+		s.exportPDF.Disable()
+	}
 	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(tr("Fiscal year")), s.fySel,
-		widget.NewLabel(s.fy.Currency)), exportBtn)
+		widget.NewLabel(s.fy.Currency)), container.NewHBox(s.exportPDF, exportBtn))
 	if s.fy.ID == 0 {
 		return container.NewBorder(top, nil, nil, nil, container.NewCenter(widget.NewLabel(tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))))
 	}
@@ -721,5 +727,23 @@ func (s *budgetScreen) onRecordActual() {
 	s.ui.save(nil, func() error { return s.store().AddActual(s.ui.ctx, fy, who, category, month, amount) }, func() {
 		s.ui.setStatus(said)
 		s.ui.show(s.ui.current)
+	})
+}
+
+// onExportPDF prints the fiscal year shown as the budget report and opens it.
+func (s *budgetScreen) onExportPDF() {
+	s.ui.askPDFPath(fmt.Sprintf("budget-%d.pdf", s.fy.Year), func(path string) { s.printTo(path, true) })
+}
+
+// printTo writes the report of the fiscal year shown to path; with show,
+// it opens it.
+func (s *budgetScreen) printTo(path string, show bool) {
+	year := s.fy.Year
+	s.ui.printPDF(s.exportPDF, strconv.Itoa(year), path, show, func(opt export.PDFOptions) error {
+		rep, err := export.LoadBudgetReport(s.ui.ctx, s.store(), year)
+		if err != nil {
+			return err
+		}
+		return export.BudgetPDF(path, rep, opt)
 	})
 }

@@ -27,7 +27,7 @@ func newBudgetUI(t *testing.T) *UI {
 // service; export the workbook.
 func TestBudgetScreenStory(t *testing.T) {
 	ui := newBudgetUI(t)
-	ui.gotoScreen(ui.budget)
+	ui.showScreen(ui.budget)
 	s := ui.budget
 	if len(s.lines) != 11 || len(s.years) != 6 || len(s.allocs) == 0 || s.err != nil {
 		t.Fatalf("%d lines, %d services, %d allocations, %v", len(s.lines), len(s.years), len(s.allocs), s.err)
@@ -141,7 +141,7 @@ func TestBudgetScreenStory(t *testing.T) {
 
 func TestImportWizardForBudgetLines(t *testing.T) {
 	ui := newBudgetUI(t)
-	ui.gotoScreen(ui.imports)
+	ui.showScreen(ui.imports)
 	w := ui.imports
 	w.kindSel.SetSelected(w.kindSel.Options[2])
 	path := filepath.Join(t.TempDir(), "追加预算.csv")
@@ -231,7 +231,7 @@ func TestDashboardShowsServicesOverPlan(t *testing.T) {
 // comes back with what was typed, and a good one is phased and selected.
 func TestNewBudgetLine(t *testing.T) {
 	ui := newBudgetUI(t)
-	ui.gotoScreen(ui.budget)
+	ui.showScreen(ui.budget)
 	s := ui.budget
 	before := len(s.lines)
 	test.Tap(s.addLine)

@@ -29,19 +29,11 @@ func newContinuityUI(t *testing.T) *UI {
 	return ui
 }
 
-func (ui *UI) gotoScreen(s screen) {
-	for i, x := range ui.screens {
-		if x == s {
-			ui.nav.Select(i)
-		}
-	}
-}
-
 // TestPlanEditorStory: write a plan, see it flagged after a change to a
 // server it depends on, record a review, approve 1.0 — in the window.
 func TestPlanEditorStory(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.plans)
+	ui.showScreen(ui.plans)
 	s := ui.plans
 	if len(s.plans) != 3 {
 		t.Fatalf("%d sample plans", len(s.plans))
@@ -118,7 +110,7 @@ func TestPlanEditorStory(t *testing.T) {
 
 func TestAvailabilityScreen(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.avail)
+	ui.showScreen(ui.avail)
 	a := ui.avail
 	a.period = "2026-10"
 	ui.show(ui.current)
@@ -171,7 +163,7 @@ func TestDashboardShowsWhatNeedsAttention(t *testing.T) {
 
 func TestOutageRegisterInTheWindow(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.avail)
+	ui.showScreen(ui.avail)
 	a := ui.avail
 	a.period = "2026-10"
 	ui.show(ui.current)
@@ -234,7 +226,7 @@ func TestOutageRegisterInTheWindow(t *testing.T) {
 
 func TestLinkCIAndIssueCopyInTheWindow(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.plans)
+	ui.showScreen(ui.plans)
 	s := ui.plans
 	s.open("SM-02004")
 	s.tab = 3
@@ -262,7 +254,7 @@ func TestLinkCIAndIssueCopyInTheWindow(t *testing.T) {
 
 func TestImportWizardForOutages(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.imports)
+	ui.showScreen(ui.imports)
 	w := ui.imports
 	w.kindSel.SetSelected(w.kindSel.Options[1])
 	path := t.TempDir() + "/中断.csv"
@@ -289,7 +281,7 @@ func TestImportWizardForOutages(t *testing.T) {
 // asked first and each in the change log.
 func TestPlanPartsInTheWindow(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.plans)
+	ui.showScreen(ui.plans)
 	s := ui.plans
 	s.open("SM-02003")
 	if s.draft.Status() != continuity.Approved {
@@ -376,7 +368,7 @@ func TestPlanPartsInTheWindow(t *testing.T) {
 // typo is corrected, an action is changed and a duplicate removed.
 func TestExercisesAndActionsCorrectedInTheWindow(t *testing.T) {
 	ui := newContinuityUI(t)
-	ui.gotoScreen(ui.plans)
+	ui.showScreen(ui.plans)
 	s := ui.plans
 	s.open("SM-02004")
 	s.tab = 5
@@ -479,7 +471,7 @@ func TestExercisesAndActionsCorrectedInTheWindow(t *testing.T) {
 func TestPrintPlanFromTheWindow(t *testing.T) {
 	ui := newContinuityUI(t)
 	ui.SetLanguage(Chinese)
-	ui.gotoScreen(ui.plans)
+	ui.showScreen(ui.plans)
 	s := ui.plans
 	s.open("SM-02004")
 	ui.show(ui.current)
@@ -514,7 +506,7 @@ func TestDocumentControlShowsChangesSinceApproval(t *testing.T) {
 	if _, err := ui.store.Continuity.SavePlan(ui.ctx, p, "RTO agreed again"); err != nil {
 		t.Fatal(err)
 	}
-	ui.gotoScreen(ui.plans)
+	ui.showScreen(ui.plans)
 	s := ui.plans
 	s.open("SM-02003")
 	s.tab = 4

@@ -57,7 +57,7 @@ func TestEveryScreenWaitsForAnotherProcesssWrite(t *testing.T) {
 		saved func() bool
 	}{
 		{"plan step", func() {
-			ui.gotoScreen(ui.plans)
+			ui.showScreen(ui.plans)
 			ui.plans.open("SM-02003")
 			ui.plans.tab = 1
 			ui.show(ui.current)
@@ -69,7 +69,7 @@ func TestEveryScreenWaitsForAnotherProcesssWrite(t *testing.T) {
 			return steps[0].Action == "切换至同城灾备中心"
 		}},
 		{"outage", func() {
-			ui.gotoScreen(ui.avail)
+			ui.showScreen(ui.avail)
 			ui.avail.period = "2026-10"
 			ui.show(ui.current)
 			f := ui.avail.newOutage
@@ -82,14 +82,14 @@ func TestEveryScreenWaitsForAnotherProcesssWrite(t *testing.T) {
 			return len(ui.avail.outages) > 0 && ui.avail.outages[len(ui.avail.outages)-1].Description == "锁等待测试"
 		}},
 		{"budget approval", func() {
-			ui.gotoScreen(ui.budget)
+			ui.showScreen(ui.budget)
 			ui.budget.selected = 0
 			ui.show(ui.current)
 			ui.budget.approver.SetText("财务部 张总")
 			test.Tap(ui.budget.approve)
 		}, func() bool { return ui.budget.lines[0].Status == "approved" }},
 		{"baseline", func() {
-			ui.gotoScreen(ui.baselines)
+			ui.showScreen(ui.baselines)
 			ui.baselines.name = "锁等待"
 			ui.baselines.onTake()
 		}, func() bool { return len(ui.baselines.list) == 1 && ui.baselines.list[0].Name == "锁等待" }},
