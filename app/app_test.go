@@ -494,6 +494,13 @@ func TestScreenshots(t *testing.T) {
 			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }, nil},
 			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }, []string{"19,920,000.00", "59,652.45"}},
 			{"budget-services", func() { ui.budget.chartTab = 1; ui.show(ui.current) }, nil},
+			{"offsite", func() {
+				ui.showScreen(ui.offsite)
+				ui.offsite.dest = filepath.Join(t.TempDir(), "servicebook-offsite-2026-11-24")
+				ui.offsite.holder = "异地保险柜 Off-site safe"
+				ui.show(ui.current)
+				test.Tap(ui.offsite.make)
+			}, []string{"continuity-binder.pdf"}},
 			{"budget-new-line", func() {
 				ui.budget.tab = budgetLinesTab
 				ui.show(ui.current)

@@ -12,7 +12,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # Fast benchmarks run 20 rounds; the slow ones (seconds each) fewer.
 fast='Impact|GraphLoad|Search|ShortIndex|ScrollCIs|Availability|Allocate|Binder|VerifyParts'
-slow='Baseline|Import100k|Scaled|OpenWindow'
+slow='Baseline|Import100k|Scaled|OpenWindow|Workbook100k'
 for set in "$fast:20x" "$slow:3x"; do
     names=${set%:*} rounds=${set##*:}
     if [ "$pattern" != "." ]; then
@@ -41,10 +41,13 @@ awk '/^Benchmark/ && $4 == "ns/op" {
         if (name ~ /^BenchmarkImport100k\/bare/) bare = ns
         if (name ~ /BudgetImport100k\/servicebook/) bours = ns
         if (name ~ /BudgetImport100k\/bare/) bbare = ns
+        if (name ~ /Workbook100k\/servicebook/) wours = ns
+        if (name ~ /Workbook100k\/bare/) wbare = ns
      }
      END {
         for (n in last) print last[n] | "sort"
         close("sort")
         if (ours && bare) printf "| CI import ratio servicebook / bare (goal ≤ 1.3) | %.2f |\n", ours / bare
         if (bours && bbare) printf "| budget import ratio servicebook / bare (goal ≤ 1.3) | %.2f |\n", bours / bbare
+        if (wours && wbare) printf "| full workbook ratio servicebook / bare (goal ≤ 1.2) | %.2f |\n", wours / wbare
      }' "$out"
