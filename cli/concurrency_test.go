@@ -22,7 +22,15 @@ func TestCLIChild(t *testing.T) {
 	if args == "" {
 		return
 	}
-	os.Exit(Run(context.Background(), strings.Split(args, "\x1f"), Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+	code := Run(context.Background(), strings.Split(args, "\x1f"), Env{Stdout: os.Stdout, Stderr: os.Stderr})
+	if peak := os.Getenv("SERVICEBOOK_CHILD_PEAK_FILE"); peak != "" {
+		// The child's own high-water mark. The parent cannot read it from
+		// wait4: Go starts children with vfork, and the kernel carries the
+		// parent's peak into the child's at exec.
+		status, _ := os.ReadFile("/proc/self/status")
+		os.WriteFile(peak, status, 0o600)
+	}
+	os.Exit(code)
 }
 
 // child runs servicebook ARGS in another process.
