@@ -333,13 +333,23 @@ func (c outageImportCmd) Run(ctx context.Context, app *App) error {
 }
 
 // parseTime reads "2026-10-10 03:00" (in zone) or RFC 3339.
+// zoneNamed is the IANA time zone name names, or a message that says how
+// to write one.
+func zoneNamed(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, store.Errorf(store.EInvalid, "%q is not a time zone; use a name such as Asia/Shanghai.", name)
+	}
+	return loc, nil
+}
+
 func parseTime(text, zone string) (time.Time, error) {
 	if text == "" {
 		return time.Time{}, nil
 	}
-	loc, err := time.LoadLocation(zone)
+	loc, err := zoneNamed(zone)
 	if err != nil {
-		return time.Time{}, store.Errorf(store.EInvalid, "%q is not a time zone; use a name such as Asia/Shanghai.", zone)
+		return time.Time{}, err
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", time.RFC3339, "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, strings.TrimSpace(text), loc); err == nil {
@@ -391,9 +401,9 @@ func (c outageListCmd) Run(ctx context.Context, app *App) error {
 	if err := app.open(ctx); err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(c.TZ)
+	loc, err := zoneNamed(c.TZ)
 	if err != nil {
-		return store.Errorf(store.EInvalid, "%q is not a time zone.", c.TZ)
+		return err
 	}
 	label := c.Period
 	if label == "" {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
@@ -32,9 +31,9 @@ func (c exportOffsiteCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	zone, err := time.LoadLocation(c.TZ)
+	zone, err := zoneNamed(c.TZ)
 	if err != nil {
-		return store.Errorf(store.EInvalid, "%q is not a time zone; use a name such as Asia/Shanghai.", c.TZ)
+		return err
 	}
 	dest := c.Dest
 	req := export.PackRequest{DB: app.DB, Plans: c.Plan, PDF: opt, Zone: zone, Version: Version,

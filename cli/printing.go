@@ -120,9 +120,9 @@ func (app *App) workbookOptions(ctx context.Context, flags printFlags, zone stri
 	if err != nil {
 		return export.WorkbookOptions{}, err
 	}
-	loc, err := time.LoadLocation(zone)
+	loc, err := zoneNamed(zone)
 	if err != nil {
-		return export.WorkbookOptions{}, store.Errorf(store.EInvalid, "%q is not a time zone; use a name such as Asia/Shanghai.", zone)
+		return export.WorkbookOptions{}, err
 	}
 	position, err := app.DB.ChangeLogPosition(ctx)
 	if err != nil {

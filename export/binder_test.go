@@ -15,28 +15,14 @@ import (
 
 	"servicebook/cmdb"
 	"servicebook/continuity"
-	"servicebook/demo"
-	"servicebook/store"
 )
 
 // sampleContinuity is the sample organisation with its three plans: two
 // approved, SM-02004 a draft.
 func sampleContinuity(t testing.TB) (*continuity.Store, *cmdb.Store) {
 	t.Helper()
-	ctx := context.Background()
-	db := store.MustOpen(t)
-	cm, err := cmdb.NewStore(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Organisation(ctx, cm); err != nil {
-		t.Fatal(err)
-	}
-	cs := continuity.NewStore(db, cm)
-	if err := demo.Continuity(ctx, cm, cs); err != nil {
-		t.Fatal(err)
-	}
-	return cs, cm
+	src, _ := sampleRecords(t)
+	return src.Continuity, src.CMDB
 }
 
 // samplePlans loads the sample's three plans for the binder.
