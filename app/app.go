@@ -222,13 +222,12 @@ func (ui *UI) show(i int) {
 
 // showScreen brings screen s up and selects it in the navigation.
 func (ui *UI) showScreen(s screen) {
-	for i, sc := range ui.screens {
-		if sc == s {
-			ui.nav.Select(i)
-			ui.show(i)
-			return
-		}
+	i := ui.indexOf(s)
+	if i < 0 || (i == ui.current && len(ui.content.Objects) > 0) {
+		return // already there: rebuilding would drop the cursor and selection
 	}
+	ui.nav.Select(i)
+	ui.show(i)
 }
 
 // setStatus shows a short message in the status line.
@@ -280,7 +279,69 @@ func (ui *UI) menu() *fyne.MainMenu {
 	quit := fyne.NewMenuItem(tr("Quit"), func() { ui.onClose() })
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
-		fyne.NewMenu(tr("File"),
+		ui.fileMenu(recent, quit),
+		ui.editMenu(),
+		fyne.NewMenu(tr("Settings"), language, th),
+		fyne.NewMenu(tr("Help"), fyne.NewMenuItem(tr("About servicebook"), ui.onAbout)),
+	)
+}
+
+// The window's shortcuts, on the Edit menu. The desktop driver runs a
+// main menu item's shortcut before the focused widget sees the keys, so
+// Ctrl+F reaches the search box even while an entry has the cursor (a
+// shortcut added to the canvas is swallowed by a focused entry, and the
+// text meant for the search lands in the field being edited).
+var (
+	findShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	newShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	saveShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+func (ui *UI) editMenu() *fyne.Menu {
+	item := func(label string, s fyne.Shortcut, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		it.Shortcut = s
+		return it
+	}
+	return fyne.NewMenu(tr("Edit"),
+		item(tr("Find CI…"), findShortcut, ui.onFind),
+		item(tr("New CI"), newShortcut, ui.onNewCI),
+		item(tr("Save"), saveShortcut, ui.onSaveShortcut),
+	)
+}
+
+// onFind brings up the CI list with the cursor in the search box, its text
+// selected so that what is typed next replaces it.
+func (ui *UI) onFind() {
+	ui.showScreen(ui.cis)
+	ui.cis.focusSearch()
+}
+
+// onNewCI opens a new CI with the cursor in its first field.
+func (ui *UI) onNewCI() {
+	ui.showScreen(ui.cis)
+	ui.cis.onNew()
+	ui.cis.focusFirstField()
+}
+
+// onSaveShortcut saves the form of the screen shown, where there is one.
+func (ui *UI) onSaveShortcut() {
+	if ui.current == ui.indexOf(ui.cis) {
+		ui.cis.onSave()
+	}
+}
+
+func (ui *UI) indexOf(s screen) int {
+	for i, sc := range ui.screens {
+		if sc == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (ui *UI) fileMenu(recent, quit *fyne.MenuItem) *fyne.Menu {
+	return fyne.NewMenu(tr("File"),
 			fyne.NewMenuItem(tr("New database…"), ui.onNewDatabase),
 			fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
 			recent,
@@ -290,10 +351,7 @@ func (ui *UI) menu() *fyne.MainMenu {
 			fyne.NewMenuItem(tr("Export off-site pack…"), func() { ui.showScreen(ui.offsite) }),
 			fyne.NewMenuItem(tr("Check database"), ui.onCheck),
 			fyne.NewMenuItemSeparator(),
-			quit),
-		fyne.NewMenu(tr("Settings"), language, th),
-		fyne.NewMenu(tr("Help"), fyne.NewMenuItem(tr("About servicebook"), ui.onAbout)),
-	)
+			quit)
 }
 
 // SetLanguage switches the window to language (English or Chinese) at once.
@@ -329,20 +387,15 @@ func (ui *UI) setThemePreference(value string) {
 	ui.win.SetMainMenu(ui.menu())
 }
 
+// addShortcuts registers the Edit menu's shortcuts on the canvas as well,
+// for drivers that do not give main menu shortcuts first go, and Esc
+// (no modifier, so no menu shortcut) to cancel the CI being edited.
 func (ui *UI) addShortcuts() {
-	ctrl := func(key fyne.KeyName, fn func()) {
-		ui.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
-			func(fyne.Shortcut) { fn() })
+	for s, fn := range map[*desktop.CustomShortcut]func(){findShortcut: ui.onFind, newShortcut: ui.onNewCI, saveShortcut: ui.onSaveShortcut} {
+		ui.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { fn() })
 	}
-	ctrl(fyne.KeyF, func() { ui.nav.Select(1); ui.cis.focusSearch() })
-	ctrl(fyne.KeyN, func() { ui.nav.Select(1); ui.cis.onNew() })
-	ctrl(fyne.KeyS, func() {
-		if ui.current == 1 {
-			ui.cis.onSave()
-		}
-	})
 	ui.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape && ui.current == 1 {
+		if ev.Name == fyne.KeyEscape && ui.current == ui.indexOf(ui.cis) {
 			ui.cis.onCancel()
 		}
 	})

@@ -273,9 +273,20 @@ func (c *ciScreen) sortBy(key string) {
 	c.reload()
 }
 
+// focusSearch puts the cursor in the search box with its text selected,
+// so that what is typed next is a new search.
 func (c *ciScreen) focusSearch() {
 	if c.search != nil {
 		c.ui.win.Canvas().Focus(c.search)
+		c.search.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// focusFirstField puts the cursor in the form's first typed field, the
+// name; Tab walks on through the form in order.
+func (c *ciScreen) focusFirstField() {
+	if e, ok := c.inputs["name"].(fyne.Focusable); ok {
+		c.ui.win.Canvas().Focus(e)
 	}
 }
 
@@ -385,6 +396,9 @@ func (c *ciScreen) afterSave(saved cmdb.CI, err error) {
 		return
 	}
 	c.problems = nil
+	// Nothing keeps the cursor after a save: keys pressed next (a search
+	// typed before Ctrl+F) must not change the record just saved.
+	c.ui.win.Canvas().Unfocus()
 	c.ui.setStatus(trf("Saved {{.Ref}} {{.Name}}", map[string]any{"Ref": saved.Ref, "Name": saved.Name}))
 	c.reload()
 	c.ui.dashboard.loaded = false

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// pressShortcut delivers a shortcut as the desktop driver does: a main
+// menu item with that shortcut runs first, whatever has the focus; only
+// then does the focused widget, or else the canvas, get it.
+func pressShortcut(ui *UI, s fyne.Shortcut) {
+	for _, m := range ui.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == s.ShortcutName() && it.Action != nil {
+				it.Action()
+				return
+			}
+		}
+	}
+	if f, ok := ui.win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(s)
+		return
+	}
+	ui.win.Canvas().(fyne.Shortcutable).TypedShortcut(s)
+}
+
+// typeKeys types text where the keyboard's keys go: into the focused
+// widget, or to the canvas when nothing has the focus.
+func typeKeys(ui *UI, text string) {
+	for _, r := range text {
+		if f := ui.win.Canvas().Focused(); f != nil {
+			f.TypedRune(r)
+		} else if fn := ui.win.Canvas().OnTypedRune(); fn != nil {
+			fn(r)
+		}
+	}
+}
+
+// TestTypingGoesWhereTheUserThinks: a field typed into and saved with
+// Ctrl+S keeps no cursor; stray keys change nothing; Ctrl+F moves the
+// cursor to the search box even from inside a field, so the search text
+// lands there and the record stays as saved; Ctrl+N puts the cursor in the
+// new CI's name.
+func TestTypingGoesWhereTheUserThinks(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	c.query = "bj-db-01"
+	c.reload()
+	ci, _ := c.row(0)
+	c.open(ci)
+	owner := entryOf(t, c, "owner")
+	ui.win.Canvas().Focus(owner)
+	owner.SetText("")
+	typeKeys(ui, "张伟 Zhang Wei")
+	pressShortcut(ui, saveShortcut)
+	saved, err := ui.store.CMDB.CI(ui.ctx, ci.Ref)
+	if err != nil || saved.Owner != "张伟 Zhang Wei" {
+		t.Fatalf("saved owner %q, %v", saved.Owner, err)
+	}
+	if ui.win.Canvas().Focused() != nil {
+		t.Errorf("after Save, %T keeps the cursor", ui.win.Canvas().Focused())
+	}
+	typeKeys(ui, "xx") // stray keys after a save
+	if c.dirty() {
+		t.Error("stray keys after a save changed the form")
+	}
+	// Back in the field, then Ctrl+F and a search.
+	ui.win.Canvas().Focus(entryOf(t, c, "owner"))
+	pressShortcut(ui, findShortcut)
+	typeKeys(ui, "db")
+	if c.search.Text != "db" || c.query != "db" {
+		t.Errorf("the search box holds %q (query %q), want db", c.search.Text, c.query)
+	}
+	if c.dirty() || c.draft.Owner != "张伟 Zhang Wei" {
+		t.Errorf("Ctrl+F and typing changed the form: owner %q", c.draft.Owner)
+	}
+	if again, _ := ui.store.CMDB.CI(ui.ctx, ci.Ref); again.Owner != "张伟 Zhang Wei" {
+		t.Errorf("the record changed: owner %q", again.Owner)
+	}
+	// Ctrl+F again replaces the search rather than adding to it.
+	pressShortcut(ui, findShortcut)
+	typeKeys(ui, "san")
+	if c.search.Text != "san" {
+		t.Errorf("a second Ctrl+F added to the search: %q", c.search.Text)
+	}
+	// Ctrl+N: the cursor in the new CI's name.
+	pressShortcut(ui, newShortcut)
+	if name, ok := ui.win.Canvas().Focused().(*widget.Entry); !ok || name != entryOf(t, c, "name") {
+		t.Errorf("after Ctrl+N the cursor is in %T, not the name", ui.win.Canvas().Focused())
+	}
+	typeKeys(ui, "bj-new-01")
+	if c.draft.Name != "bj-new-01" {
+		t.Errorf("typed after Ctrl+N, the name is %q", c.draft.Name)
+	}
+}
