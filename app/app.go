@@ -230,6 +230,11 @@ func (ui *UI) showScreen(s screen) {
 	ui.show(i)
 }
 
+// clearStatus takes a message off the status line, back to the database.
+func (ui *UI) clearStatus() {
+	ui.status.SetText(trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))
+}
+
 // setStatus shows a short message in the status line.
 func (ui *UI) setStatus(msg string) {
 	ui.status.SetText(msg + "    —    " + trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))

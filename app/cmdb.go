@@ -65,6 +65,7 @@ type ciScreen struct {
 	impactAlso  *widget.Entry      // more CIs failing at the same time
 	alsoFailing string
 	saving      bool // a save is on its way (perhaps waiting for another process)
+	syncing     bool // the table's highlight is being set to match the form
 	// impactExposed says which redundancy is already lost, for tests
 	impactExposed *widget.Label
 }
@@ -85,7 +86,8 @@ func (c *ciScreen) reload() {
 		c.ui.showError(err)
 	}
 	if c.query != "" {
-		c.results, err = c.ui.store.CMDB.Search(ctx, c.query, 500)
+		// The search within the filters, in the list's sort order.
+		c.results, err = c.ui.store.CMDB.SearchFiltered(ctx, c.query, c.filter(500, 0))
 		c.total = len(c.results)
 	} else {
 		_, c.total, err = c.ui.store.CMDB.ListCIs(ctx, c.filter(1, 0))
@@ -98,6 +100,40 @@ func (c *ciScreen) reload() {
 	}
 	if c.table != nil {
 		c.table.Refresh()
+		c.syncSelection()
+	}
+}
+
+// syncSelection makes the table's highlight show the CI in the form: after
+// a new search, filter or sort the row under the highlight is another CI,
+// and tapping it again would do nothing. The form's CI is highlighted
+// where the list holds it (already read), otherwise nothing is.
+func (c *ciScreen) syncSelection() {
+	if c.table == nil {
+		return
+	}
+	c.syncing = true
+	defer func() { c.syncing = false }()
+	c.table.UnselectAll()
+	if c.selected == nil {
+		return
+	}
+	if c.query != "" {
+		for i, ci := range c.results {
+			if ci.ID == c.selected.ID {
+				c.table.Select(widget.TableCellID{Row: i, Col: 0})
+				return
+			}
+		}
+		return
+	}
+	for page, rows := range c.pages {
+		for i, ci := range rows {
+			if ci.ID == c.selected.ID {
+				c.table.Select(widget.TableCellID{Row: page*pageSize + i, Col: 0})
+				return
+			}
+		}
 	}
 }
 
@@ -226,6 +262,9 @@ func (c *ciScreen) view() fyne.CanvasObject {
 		c.table.SetColumnWidth(i, col.width)
 	}
 	c.table.OnSelected = func(id widget.TableCellID) {
+		if c.syncing {
+			return
+		}
 		if ci, ok := c.row(id.Row); ok {
 			c.open(ci)
 		}
@@ -307,7 +346,9 @@ func (c *ciScreen) open(ci cmdb.CI) {
 		dialog.ShowConfirm(tr("Unsaved changes"), tr("Discard the changes to the CI you are editing?"), func(discard bool) {
 			if discard {
 				c.openNow(ci)
+				return
 			}
+			c.syncSelection() // the highlight goes back to the CI still in the form
 		}, c.ui.win)
 		return
 	}
@@ -315,12 +356,18 @@ func (c *ciScreen) open(ci cmdb.CI) {
 }
 
 func (c *ciScreen) openNow(ci cmdb.CI) {
+	if c.problems != nil || c.selected == nil || c.selected.Ref != ci.Ref {
+		// A message such as "Not saved: correct the fields marked" was
+		// about the CI left.
+		c.ui.clearStatus()
+	}
 	read := ci
 	c.selected = &read
 	c.draft = copyCI(ci)
 	c.editing = true
 	c.problems = nil
 	c.refreshDetail()
+	c.syncSelection()
 }
 
 func copyCI(ci cmdb.CI) cmdb.CI {
@@ -396,13 +443,13 @@ func (c *ciScreen) afterSave(saved cmdb.CI, err error) {
 		return
 	}
 	c.problems = nil
+	c.reload()
+	c.ui.dashboard.loaded = false
+	c.openNow(saved)
 	// Nothing keeps the cursor after a save: keys pressed next (a search
 	// typed before Ctrl+F) must not change the record just saved.
 	c.ui.win.Canvas().Unfocus()
 	c.ui.setStatus(trf("Saved {{.Ref}} {{.Name}}", map[string]any{"Ref": saved.Ref, "Name": saved.Name}))
-	c.reload()
-	c.ui.dashboard.loaded = false
-	c.openNow(saved)
 }
 
 // showConflict tells the person that someone else saved first, shows their

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -93,5 +95,76 @@ func TestTypingGoesWhereTheUserThinks(t *testing.T) {
 	typeKeys(ui, "bj-new-01")
 	if c.draft.Name != "bj-new-01" {
 		t.Errorf("typed after Ctrl+N, the name is %q", c.draft.Name)
+	}
+}
+
+// TestListSelectionFollowsTheForm: a search combines with the type filter;
+// after a new search the row under the highlight can be tapped and opens;
+// after "No" to discarding edits the highlight goes back, so tapping the
+// other row asks again; a "Not saved" message goes when another CI opens.
+func TestListSelectionFollowsTheForm(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	c.query = "db"
+	c.reload()
+	unfiltered := c.total
+	c.typeKey = "database"
+	c.reload()
+	if c.total == 0 || c.total == unfiltered {
+		t.Fatalf("%d of %d CIs matching db are databases", c.total, unfiltered)
+	}
+	for i := 0; i < c.total; i++ {
+		if ci, _ := c.row(i); ci.TypeKey != "database" {
+			t.Errorf("a search within databases shows %s, a %s", ci.Name, ci.TypeKey)
+		}
+	}
+	c.typeKey = ""
+	c.query = "bj-db"
+	c.reload()
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	first := c.selected.Ref
+	c.query = "bj-san"
+	c.reload()
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	if c.selected == nil || c.selected.Ref == first || c.selected.Name != "bj-san-01" {
+		t.Fatalf("after a new search, tapping the first row shows %+v", c.selected)
+	}
+	// Edits, then another row, then No: the form keeps its CI, and the
+	// highlight is back on it.
+	c.query = "bj-"
+	c.reload()
+	entryOf(t, c, "owner").SetText("someone else")
+	other := -1
+	for i := 0; i < c.total; i++ {
+		if ci, _ := c.row(i); ci.Ref != c.selected.Ref {
+			other = i
+			break
+		}
+	}
+	c.table.Select(widget.TableCellID{Row: other, Col: 1})
+	tapDialog(t, ui, "No")
+	if c.selected.Name != "bj-san-01" || c.draft.Owner != "someone else" {
+		t.Fatalf("after No, the form shows %s with owner %q", c.selected.Name, c.draft.Owner)
+	}
+	c.table.Select(widget.TableCellID{Row: other, Col: 1})
+	if ui.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("tapping the other row again did nothing")
+	}
+	tapDialog(t, ui, "Yes")
+	// A refused save, then another CI: the refusal's message goes.
+	entryOf(t, c, "name").SetText("")
+	test.Tap(c.save)
+	if !strings.Contains(ui.status.Text, "Not saved") {
+		t.Fatalf("status after a refused save: %q", ui.status.Text)
+	}
+	c.onCancel()
+	for i := 0; i < c.total; i++ {
+		if ci, _ := c.row(i); ci.Ref != c.selected.Ref {
+			c.table.Select(widget.TableCellID{Row: i, Col: 1})
+			break
+		}
+	}
+	if strings.Contains(ui.status.Text, "Not saved") {
+		t.Errorf("the refusal stays after opening another CI: %q", ui.status.Text)
 	}
 }

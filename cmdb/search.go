@@ -1,9 +1,14 @@
 package cmdb
 
 import (
+	"bytes"
 	"context"
+	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // searchColumns are the ci_search columns a LIKE fallback looks in.
@@ -99,4 +104,101 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]CI, error
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// searchPool is how many matches a filtered search considers: the filters
+// and the sort apply to these, so that a search within a type finds that
+// type's matches even when other types match first.
+const searchPool = 5000
+
+// SearchFiltered is Search within the CIs f selects (type, status,
+// criticality, owner), in f's sort order — text columns in the reader's
+// order, pinyin for Chinese — the first f.Limit of them (50 when 0).
+func (s *Store) SearchFiltered(ctx context.Context, text string, f Filter) ([]CI, error) {
+	found, err := s.Search(ctx, text, searchPool)
+	if err != nil {
+		return nil, err
+	}
+	typeKey := ""
+	if f.TypeKey != "" {
+		types, err := s.Types(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range types {
+			if t.Key == f.TypeKey || strings.EqualFold(t.Name, f.TypeKey) || t.NameZh == f.TypeKey {
+				typeKey = t.Key
+			}
+		}
+		if typeKey == "" {
+			return nil, nil
+		}
+	}
+	out := found[:0]
+	for _, c := range found {
+		switch {
+		case typeKey != "" && c.TypeKey != typeKey,
+			f.Status != "" && c.Status != f.Status,
+			f.Criticality != 0 && c.Criticality != f.Criticality,
+			f.Owner == "-" && c.Owner != "",
+			f.Owner != "" && f.Owner != "-" && c.Owner != f.Owner:
+			continue
+		}
+		out = append(out, c)
+	}
+	SortCIs(out, f.Sort, f.Descending)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	return out[:min(limit, len(out))], nil
+}
+
+// SortCIs sorts CIs by a list column (ref, name, type, status,
+// criticality, owner, location), text as a reader expects it: Chinese by
+// pinyin, Latin letters case-insensitively, numbers in references by value.
+func SortCIs(cis []CI, key string, descending bool) {
+	col := collate.New(language.SimplifiedChinese, collate.Loose, collate.Numeric)
+	text := func(c CI) string {
+		switch key {
+		case "name":
+			return c.Name
+		case "type":
+			return c.TypeKey
+		case "status":
+			return string(c.Status)
+		case "owner":
+			return c.Owner
+		case "location":
+			return c.Location
+		}
+		return ""
+	}
+	var keys map[int64][]byte
+	switch key {
+	case "name", "type", "status", "owner", "location":
+		keys = make(map[int64][]byte, len(cis))
+		var buf collate.Buffer
+		for _, c := range cis {
+			keys[c.ID] = append([]byte(nil), col.KeyFromString(&buf, text(c))...)
+			buf.Reset()
+		}
+	}
+	less := func(a, b CI) int {
+		switch {
+		case key == "criticality" && a.Criticality != b.Criticality:
+			return a.Criticality - b.Criticality
+		case keys != nil:
+			if d := bytes.Compare(keys[a.ID], keys[b.ID]); d != 0 {
+				return d
+			}
+		}
+		return int(a.ID - b.ID) // by reference: references are numbered in order
+	}
+	sort.SliceStable(cis, func(i, j int) bool {
+		if descending {
+			return less(cis[j], cis[i]) < 0
+		}
+		return less(cis[i], cis[j]) < 0
+	})
 }

@@ -539,3 +539,39 @@ func TestEachCIIsListCIs(t *testing.T) {
 		t.Errorf("EachCI gave %d CIs, ListCIs %d", len(got), len(want))
 	}
 }
+
+// TestSearchFilteredCombinesSearchFiltersAndSort: a search within a type
+// finds only that type; names sort by pinyin, not by code point.
+func TestSearchFilteredCombinesSearchFiltersAndSort(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	for _, c := range []CI{
+		{TypeKey: "server", Name: "张家口数据服务器"}, {TypeKey: "database", Name: "账务数据库"},
+		{TypeKey: "database", Name: "安全数据库"}, {TypeKey: "database", Name: "备份数据库", Status: StatusRetired},
+		{TypeKey: "database", Name: "北京数据库"},
+	} {
+		mustCreate(t, s, c)
+	}
+	got, err := s.SearchFiltered(ctx, "数据", Filter{TypeKey: "database", Sort: "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range got {
+		names = append(names, c.Name)
+	}
+	// ān(安) běi(北) bèi(备) zhàng(账): pinyin order, tones in order for
+	// the same syllable (a code-point sort gives 备 北 安 账 … order).
+	want := []string{"安全数据库", "北京数据库", "备份数据库", "账务数据库"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("database names by pinyin = %v, want %v", names, want)
+	}
+	got, _ = s.SearchFiltered(ctx, "数据", Filter{TypeKey: "database", Status: StatusRetired})
+	if len(got) != 1 || got[0].Name != "备份数据库" {
+		t.Errorf("retired databases matching 数据: %v", got)
+	}
+	got, _ = s.SearchFiltered(ctx, "数据", Filter{Sort: "name", Descending: true})
+	if len(got) != 5 || got[0].Name != "账务数据库" || got[1].Name != "张家口数据服务器" { // zhàng after zhāng
+		t.Errorf("descending: %v", got)
+	}
+}
