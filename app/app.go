@@ -347,16 +347,16 @@ func (ui *UI) indexOf(s screen) int {
 
 func (ui *UI) fileMenu(recent, quit *fyne.MenuItem) *fyne.Menu {
 	return fyne.NewMenu(tr("File"),
-			fyne.NewMenuItem(tr("New database…"), ui.onNewDatabase),
-			fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
-			recent,
-			fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
-			fyne.NewMenuItem(tr("Restore…"), ui.onRestore),
-			fyne.NewMenuItem(tr("Export CIs…"), ui.onExport),
-			fyne.NewMenuItem(tr("Export off-site pack…"), func() { ui.showScreen(ui.offsite) }),
-			fyne.NewMenuItem(tr("Check database"), ui.onCheck),
-			fyne.NewMenuItemSeparator(),
-			quit)
+		fyne.NewMenuItem(tr("New database…"), ui.onNewDatabase),
+		fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
+		recent,
+		fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
+		fyne.NewMenuItem(tr("Restore…"), ui.onRestore),
+		fyne.NewMenuItem(tr("Export CIs…"), ui.onExport),
+		fyne.NewMenuItem(tr("Export off-site pack…"), func() { ui.showScreen(ui.offsite) }),
+		fyne.NewMenuItem(tr("Check database"), ui.onCheck),
+		fyne.NewMenuItemSeparator(),
+		quit)
 }
 
 // SetLanguage switches the window to language (English or Chinese) at once.
