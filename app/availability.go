@@ -241,10 +241,10 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 		refs[label] = r.ServiceRef
 	}
 	svc := widget.NewSelect(services, nil)
-	start, end, cause, what := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	start, end, what := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	cause := newCIPicker(s.ui, tr("cause CI (find by name or reference)"), false)
 	start.SetPlaceHolder("2026-10-10 03:00")
 	end.SetPlaceHolder(tr("end (empty while open)"))
-	cause.SetPlaceHolder(tr("cause CI"))
 	what.SetPlaceHolder(tr("Description"))
 	planned := widget.NewCheck(tr("planned"), nil)
 	s.newOutage = outageForm{service: svc, start: start, end: end, cause: cause, what: what, planned: planned, refs: refs}
@@ -272,7 +272,7 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 	// Two rows, so that the form fits the register's half of a 1024-wide window.
 	addForm := container.NewVBox(
 		container.NewBorder(nil, nil, container.NewHBox(svc, planned), nil, container.NewGridWithColumns(2, start, end)),
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage), container.NewGridWithColumns(2, cause, what)))
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage), container.NewGridWithColumns(2, cause.entry, what)))
 	// Investigation of the selected outage.
 	statuses := []string{investigationText("open"), investigationText("investigating"), investigationText("closed")}
 	status := widget.NewSelect(statuses, nil)
@@ -299,10 +299,11 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 
 // outageForm is the register's "record an outage" row.
 type outageForm struct {
-	service                 *widget.Select
-	start, end, cause, what *widget.Entry
-	planned                 *widget.Check
-	refs                    map[string]string
+	service          *widget.Select
+	start, end, what *widget.Entry
+	cause            *ciPicker
+	planned          *widget.Check
+	refs             map[string]string
 }
 
 func (s *availabilityScreen) onAddOutage() {
@@ -377,7 +378,16 @@ func (s *availabilityScreen) formOutage() (continuity.OutageRecord, bool) {
 		s.ui.showError(fmt.Errorf("%s", trf(continuity.MsgNotTime, map[string]any{"Value": f.start.Text + " " + f.end.Text})))
 		return continuity.OutageRecord{}, false
 	}
-	return continuity.OutageRecord{ServiceRef: f.refs[f.service.Selected], CauseRef: strings.TrimSpace(f.cause.Text), Description: f.what.Text,
+	causeRef := ""
+	if strings.TrimSpace(f.cause.Text()) != "" {
+		ref, err := f.cause.Ref()
+		if err != nil {
+			s.ui.showError(err)
+			return continuity.OutageRecord{}, false
+		}
+		causeRef = ref
+	}
+	return continuity.OutageRecord{ServiceRef: f.refs[f.service.Selected], CauseRef: causeRef, Description: f.what.Text,
 		Outage: continuity.Outage{Start: start, End: end, Planned: f.planned.Checked}}, true
 }
 

@@ -167,63 +167,6 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 	return container.NewBorder(heading, buttons, nil, nil, container.NewVScroll(body))
 }
 
-func (c *ciScreen) relationsView() fyne.CanvasObject {
-	ci := *c.selected
-	rels, err := c.ui.store.CMDB.Relations(c.ui.ctx, ci.Ref)
-	if err != nil {
-		return widget.NewLabel(err.Error())
-	}
-	ids := make([]int64, 0, 2*len(rels))
-	for _, r := range rels {
-		ids = append(ids, r.FromID, r.ToID)
-	}
-	names, _ := c.ui.store.CMDB.CIsByID(c.ui.ctx, ids)
-	list := container.NewVBox()
-	for _, r := range rels {
-		r := r
-		text := fmt.Sprintf("%s %s  —  %s  →  %s %s", r.FromRef, names[r.FromID].Name, kindLabel(r.Kind), r.ToRef, names[r.ToID].Name)
-		if r.Group != "" {
-			text += "   [" + trf("redundancy group {{.Group}}", map[string]any{"Group": r.Group}) + "]"
-		}
-		var remove *widget.Button
-		remove = &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
-			c.ui.save(remove, func() error { return c.ui.store.CMDB.Unrelate(c.ui.ctx, r.FromRef, r.Kind, r.ToRef) }, func() {
-				c.ui.setStatus(tr("Relation removed"))
-				c.refreshDetail()
-			})
-		}}
-		label := widget.NewLabel(text)
-		label.Truncation = fyne.TextTruncateEllipsis
-		list.Add(container.NewBorder(nil, nil, nil, remove, label))
-	}
-	if len(rels) == 0 {
-		list.Add(widget.NewLabel(tr("No relations yet.")))
-	}
-	kinds := make([]string, len(cmdb.Kinds))
-	for i, k := range cmdb.Kinds {
-		kinds[i] = kindLabel(k)
-	}
-	kindSel := widget.NewSelect(kinds, nil)
-	kindSel.SetSelected(kinds[0])
-	target := widget.NewEntry()
-	target.SetPlaceHolder(tr("CI reference, e.g. CI-000012"))
-	group := widget.NewEntry()
-	group.SetPlaceHolder(tr("redundancy group (optional)"))
-	var add *widget.Button
-	add = &widget.Button{Text: tr("Add relation"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		kind, to, grp := cmdb.Kinds[kindSel.SelectedIndex()], target.Text, group.Text
-		c.ui.save(add, func() error { _, err := c.ui.store.CMDB.Relate(c.ui.ctx, ci.Ref, kind, to, grp); return err }, func() {
-			c.ui.setStatus(tr("Relation added"))
-			c.refreshDetail()
-		})
-	}}
-	adder := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(ci.Ref), kindSel), add,
-		container.NewGridWithColumns(2, target, group))
-	return container.NewBorder(nil, adder, nil, nil, container.NewVScroll(list))
-}
-
-func kindLabel(k cmdb.Kind) string { return tr(k.Label()) }
-
 func (c *ciScreen) historyView() fyne.CanvasObject {
 	changes, err := c.ui.store.CMDB.History(c.ui.ctx, c.selected.Ref)
 	if err != nil {

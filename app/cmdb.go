@@ -66,6 +66,7 @@ type ciScreen struct {
 	alsoFailing string
 	saving      bool // a save is on its way (perhaps waiting for another process)
 	syncing     bool // the table's highlight is being set to match the form
+	relTarget   *ciPicker
 	// impactExposed says which redundancy is already lost, for tests
 	impactExposed *widget.Label
 }

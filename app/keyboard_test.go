@@ -6,7 +6,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"servicebook/cmdb"
 )
 
 // pressShortcut delivers a shortcut as the desktop driver does: a main
@@ -166,5 +169,119 @@ func TestListSelectionFollowsTheForm(t *testing.T) {
 	}
 	if strings.Contains(ui.status.Text, "Not saved") {
 		t.Errorf("the refusal stays after opening another CI: %q", ui.status.Text)
+	}
+}
+
+// TestCIPickerFindsByNameAndEnterSubmits: a relation is added by typing
+// part of the other CI's name and tapping it in the list, or by typing its
+// name and pressing Enter; a name that matches several CIs says so.
+func TestCIPickerFindsByNameAndEnterSubmits(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	c.query = "网银门户"
+	c.reload()
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	c.tab = 1 // Relations
+	c.refreshDetail()
+	p := c.relTarget
+	test.Type(p.entry, "bj-backup")
+	if len(p.matches) == 0 || p.popup == nil || !p.popup.Visible() {
+		t.Fatalf("typing bj-backup lists %d CIs", len(p.matches))
+	}
+	p.list.Select(0)
+	backup := p.chosen
+	if backup == nil || !strings.HasPrefix(p.entry.Text, backup.Ref) || p.popup.Visible() {
+		t.Fatalf("tapping the first match: entry %q, chosen %+v", p.entry.Text, backup)
+	}
+	test.Tap(buttonLabelled(t, ui, "Add relation"))
+	rels, _ := ui.store.CMDB.Relations(ui.ctx, c.selected.Ref)
+	if !slicesContainsRef(rels, backup.Ref) {
+		t.Fatalf("no relation to %s after Add relation: %+v", backup.Ref, rels)
+	}
+	// A name typed in capitals, then Enter.
+	p = c.relTarget
+	c.ui.win.Canvas().Focus(p.entry)
+	test.Type(p.entry, "BJ-SAN-01")
+	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	san, _ := ui.store.CMDB.SearchFiltered(ui.ctx, "bj-san-01", cmdbFilterAll)
+	rels, _ = ui.store.CMDB.Relations(ui.ctx, c.selected.Ref)
+	if len(san) == 0 || !slicesContainsRef(rels, san[0].Ref) {
+		t.Fatalf("Enter on a typed name did not relate it: %+v", rels)
+	}
+	// Several matches: the person is asked to choose.
+	p = c.relTarget
+	p.SetText("bj-")
+	if _, err := p.Ref(); err == nil || !strings.Contains(err.Error(), "choose one") {
+		t.Errorf("bj- names one CI? %v", err)
+	}
+}
+
+var cmdbFilterAll = cmdb.Filter{Limit: 5}
+
+func slicesContainsRef(rels []cmdb.Relation, ref string) bool {
+	for _, r := range rels {
+		if r.ToRef == ref || r.FromRef == ref {
+			return true
+		}
+	}
+	return false
+}
+
+// buttonLabelled finds a button by its text anywhere in the window.
+func buttonLabelled(t *testing.T, ui *UI, label string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %q button in the window", label)
+	}
+	return found
+}
+
+// TestRelationsApartAndRemovalAsked: what the CI needs and what needs it
+// are listed apart; removing a relation asks first, naming it, and Cancel
+// keeps it.
+func TestRelationsApartAndRemovalAsked(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	c.query = "网银门户"
+	c.reload()
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	c.tab = 1
+	c.refreshDetail()
+	var texts []string
+	walk(c.form, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	})
+	all := strings.Join(texts, "\n")
+	needs, needed := strings.Index(all, "This CI needs"), strings.Index(all, "Needed by")
+	if needs < 0 || needed < needs {
+		t.Fatalf("the relations are not listed apart:\n%s", all)
+	}
+	before, _ := ui.store.CMDB.Relations(ui.ctx, c.selected.Ref)
+	var remove *widget.Button
+	walk(c.form, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Icon != nil && b.Icon.Name() == theme.DeleteIcon().Name() && remove == nil {
+			remove = b
+		}
+	})
+	test.Tap(remove)
+	if text := dialogText(t, ui); !strings.Contains(text, "Remove the relation") {
+		t.Fatalf("removing a relation asked %q", text)
+	}
+	tapDialog(t, ui, "Cancel")
+	if after, _ := ui.store.CMDB.Relations(ui.ctx, c.selected.Ref); len(after) != len(before) {
+		t.Fatal("Cancel removed the relation")
+	}
+	test.Tap(remove)
+	tapDialog(t, ui, "Remove")
+	if after, _ := ui.store.CMDB.Relations(ui.ctx, c.selected.Ref); len(after) != len(before)-1 {
+		t.Errorf("%d relations after Remove, want %d", len(after), len(before)-1)
 	}
 }

@@ -35,7 +35,7 @@ type plansScreen struct {
 	table      *widget.Table
 	newPlan    *widget.Button
 	approver   *widget.Entry
-	linkRef    *widget.Entry
+	linkRef    *ciPicker
 	linkBtn    *widget.Button
 	copyHolder *widget.Entry
 	addCopy    *widget.Button
@@ -354,16 +354,24 @@ func (s *plansScreen) checksView() fyne.CanvasObject {
 	}
 	box.Add(widget.NewSeparator())
 	box.Add(bold(trf("Linked CIs ({{.Count}})", map[string]any{"Count": len(linked)})))
-	s.linkRef = widget.NewEntry()
-	s.linkRef.SetPlaceHolder(tr("CI reference, e.g. CI-000012"))
-	s.linkBtn = &widget.Button{Text: tr("Link CI"), Icon: theme.ContentAddIcon(), OnTapped: func() {
-		if err := s.store().LinkCI(s.ui.ctx, s.draft.DocNumber, s.linkRef.Text); err != nil {
+	s.linkRef = newCIPicker(s.ui, tr("Find a CI: reference, name, owner or location"), false)
+	link := func(ref string) {
+		if err := s.store().LinkCI(s.ui.ctx, s.draft.DocNumber, ref); err != nil {
 			s.ui.showError(err)
 			return
 		}
 		s.ui.show(s.ui.current)
+	}
+	s.linkRef.OnSubmitted = link
+	s.linkBtn = &widget.Button{Text: tr("Link CI"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		ref, err := s.linkRef.Ref()
+		if err != nil {
+			s.ui.showError(err)
+			return
+		}
+		link(ref)
 	}}
-	box.Add(container.NewBorder(nil, nil, nil, s.linkBtn, s.linkRef))
+	box.Add(container.NewBorder(nil, nil, nil, s.linkBtn, s.linkRef.entry))
 	for _, c := range linked {
 		c := c
 		remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() {
