@@ -240,7 +240,7 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 		services = append(services, label)
 		refs[label] = r.ServiceRef
 	}
-	svc := widget.NewSelect(services, nil)
+	svc := newSelect(services, nil)
 	start, end, what := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	cause := newCIPicker(s.ui, tr("cause CI (find by name or reference)"), false)
 	start.SetPlaceHolder("2026-10-10 03:00")
@@ -275,7 +275,7 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage), container.NewGridWithColumns(2, cause.entry, what)))
 	// Investigation of the selected outage.
 	statuses := []string{investigationText("open"), investigationText("investigating"), investigationText("closed")}
-	status := widget.NewSelect(statuses, nil)
+	status := newSelect(statuses, nil)
 	status.SetSelected(statuses[2])
 	found := widget.NewEntry()
 	found.SetPlaceHolder(tr("cause found, actions"))

@@ -74,8 +74,8 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 		names[i] = bl.Name
 	}
 	today := tr("Today")
-	fromSel := widget.NewSelect(names, func(s string) { b.from = s })
-	toSel := widget.NewSelect(append([]string{today}, names...), func(s string) {
+	fromSel := newSelect(names, func(s string) { b.from = s })
+	toSel := newSelect(append([]string{today}, names...), func(s string) {
 		b.to = s
 		if s == today {
 			b.to = ""

@@ -136,7 +136,7 @@ func (s *budgetScreen) view() fyne.CanvasObject {
 	for _, fy := range s.fys {
 		labels = append(labels, strconv.Itoa(fy.Year))
 	}
-	s.fySel = widget.NewSelect(labels, func(v string) {
+	s.fySel = newSelect(labels, func(v string) {
 		for _, fy := range s.fys {
 			if strconv.Itoa(fy.Year) == v && fy.ID != s.fy.ID {
 				s.fy, s.selected = fy, -1
@@ -259,7 +259,7 @@ func (s *budgetScreen) onNewLine() {
 		for i, c := range budget.Categories {
 			categories[i] = categoryText(c)
 		}
-		f.category = widget.NewSelect(categories, nil)
+		f.category = newSelect(categories, nil)
 		f.category.PlaceHolder = tr("Choose a category")
 		f.annual.SetPlaceHolder("¥120,000.00")
 		f.annual.Validator = func(text string) error {
@@ -437,10 +437,10 @@ func (s *budgetScreen) ruleEditor() fyne.CanvasObject {
 	if len(pools) == 0 {
 		return widget.NewLabel(tr("No cost pools in this year's budget."))
 	}
-	s.rulePool = widget.NewSelect(pools, nil)
+	s.rulePool = newSelect(pools, nil)
 	s.rulePool.SetSelected(pools[0])
 	methods := []string{tr("even"), tr("percent"), tr("driver")}
-	s.ruleMethod = widget.NewSelect(methods, nil)
+	s.ruleMethod = newSelect(methods, nil)
 	s.ruleMethod.SetSelected(methods[1])
 	s.ruleDriver = widget.NewEntry()
 	s.ruleDriver.SetPlaceHolder(tr("driver: users, headcount, storage, ci_count…"))
@@ -683,15 +683,15 @@ func (s *budgetScreen) actualForm() fyne.CanvasObject {
 			options = append(options, label)
 		}
 	}
-	s.actualWho = widget.NewSelect(options, nil)
+	s.actualWho = newSelect(options, nil)
 	s.actualWho.PlaceHolder = tr("Service or pool")
 	categories := make([]string, len(budget.Categories))
 	for i, c := range budget.Categories {
 		categories[i] = categoryText(c)
 	}
-	s.actualCategory = widget.NewSelect(categories, nil)
+	s.actualCategory = newSelect(categories, nil)
 	s.actualCategory.PlaceHolder = tr("Category")
-	s.actualMonth = widget.NewSelect(s.monthLabels(), nil)
+	s.actualMonth = newSelect(s.monthLabels(), nil)
 	s.actualMonth.PlaceHolder = tr("Month")
 	s.actualAmount = widget.NewEntry()
 	s.actualAmount.SetPlaceHolder(tr("Amount"))

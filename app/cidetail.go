@@ -85,7 +85,7 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 	for i, ty := range c.types {
 		typeNames[i] = typeName(ty)
 	}
-	typeSel := widget.NewSelect(typeNames, nil)
+	typeSel := newSelect(typeNames, nil)
 	typeSel.SetSelected(typeName(t))
 	typeSel.OnChanged = func(s string) {
 		for _, ty := range c.types {
@@ -99,7 +99,7 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 	for i, st := range cmdb.Statuses {
 		statusNames[i] = statusLabel(st)
 	}
-	statusSel := widget.NewSelect(statusNames, nil)
+	statusSel := newSelect(statusNames, nil)
 	statusSel.SetSelected(statusLabel(d.Status))
 	statusSel.OnChanged = func(s string) {
 		for _, st := range cmdb.Statuses {
@@ -108,7 +108,7 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 			}
 		}
 	}
-	critSel := widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
+	critSel := newSelect([]string{"1", "2", "3", "4"}, nil)
 	critSel.SetSelected(strconv.Itoa(d.Criticality))
 	critSel.OnChanged = func(s string) { d.Criticality, _ = strconv.Atoi(s) }
 
@@ -136,7 +136,7 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 			if a.Kind == cmdb.AttrBool {
 				options = []string{"yes", "no"}
 			}
-			sel := widget.NewSelect(append([]string{""}, options...), func(s string) { d.Attributes[key] = s })
+			sel := newSelect(append([]string{""}, options...), func(s string) { d.Attributes[key] = s })
 			sel.SetSelected(d.Attributes[key])
 			input = sel
 		default:
@@ -182,8 +182,8 @@ func (c *ciScreen) historyView() fyne.CanvasObject {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			ch := changes[len(changes)-1-i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  (%s)   %s:  %s → %s",
-				ch.At.Local().Format("2006-01-02 15:04"), ch.Who, ch.Source, ch.Field, orDash(ch.Old), orDash(ch.New)))
+			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  (%s)   %s",
+				ch.At.Local().Format("2006-01-02 15:04"), ch.Who, sourceText(ch.Source), changeText(ch, c.types)))
 		})
 	return list
 }

@@ -104,7 +104,7 @@ func (c *ciScreen) relationsView() fyne.CanvasObject {
 	for i, k := range cmdb.Kinds {
 		kinds[i] = kindLabel(k)
 	}
-	kindSel := widget.NewSelect(kinds, nil)
+	kindSel := newSelect(kinds, nil)
 	kindSel.SetSelected(kinds[0])
 	c.relTarget = newCIPicker(c.ui, tr("Find a CI: reference, name, owner or location"), false)
 	group := widget.NewEntry()

@@ -193,7 +193,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	for _, t := range c.types {
 		typeNames = append(typeNames, typeName(t))
 	}
-	typeSel := widget.NewSelect(typeNames, func(s string) {
+	typeSel := newSelect(typeNames, func(s string) {
 		c.typeKey = ""
 		for _, t := range c.types {
 			if typeName(t) == s {
@@ -210,7 +210,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	for _, st := range cmdb.Statuses {
 		statusNames = append(statusNames, statusLabel(st))
 	}
-	statusSel := widget.NewSelect(statusNames, func(s string) {
+	statusSel := newSelect(statusNames, func(s string) {
 		c.status = ""
 		for _, st := range cmdb.Statuses {
 			if statusLabel(st) == s {
@@ -224,7 +224,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 		statusSel.SetSelected(statusLabel(c.status))
 	}
 	critNames := []string{tr("Any criticality"), "1", "2", "3", "4"}
-	critSel := widget.NewSelect(critNames, func(s string) {
+	critSel := newSelect(critNames, func(s string) {
 		c.criticality, _ = strconv.Atoi(s)
 		c.reload()
 	})

@@ -158,13 +158,7 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 	}
 	var recentRows [][2]string
 	for _, c := range d.recent {
-		what := c.Field
-		if c.New != "" {
-			what += ": " + c.New
-		} else if c.Old != "" {
-			what += ": " + c.Old + " → —"
-		}
-		recentRows = append(recentRows, [2]string{c.At.Local().Format("01-02 15:04") + "  " + c.Who, what})
+		recentRows = append(recentRows, [2]string{c.At.Local().Format("01-02 15:04") + "  " + c.Who, changeText(c, types)})
 	}
 	heading := widget.NewLabelWithStyle(trf("{{.Count}} configuration items", map[string]any{"Count": total}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// A grid row per pair of cards: one grid for all six would give every

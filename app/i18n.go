@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"servicebook/assets"
 	"servicebook/sheet"
@@ -111,4 +112,12 @@ func cellErrorText(e sheet.CellError) string {
 		return e.File + ": " + reason
 	}
 	return e.File + ": " + strings.Join(place, tr(", ")) + ": " + reason
+}
+
+// newSelect is a drop-down whose "choose" prompt speaks the window's
+// language (Fyne's own says "(Select one)" in every language).
+func newSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = tr("(Select one)")
+	return s
 }

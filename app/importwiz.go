@@ -86,7 +86,7 @@ func (s *importScreen) view() fyne.CanvasObject {
 	s.previewBtn = &widget.Button{Text: tr("Preview"), OnTapped: s.onPreview}
 	kinds := []string{tr("Configuration items and relations"), tr("Outage records"), tr("Budget lines"), tr("Actual spend")}
 	kindKeys := []string{"cis", "outages", "budget", "actuals"}
-	s.kindSel = widget.NewSelect(kinds, nil)
+	s.kindSel = newSelect(kinds, nil)
 	s.kindSel.SetSelected(kinds[0])
 	for i, k := range kindKeys {
 		if k == s.kind {
@@ -196,7 +196,7 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 		if f.Required {
 			label += " *"
 		}
-		sel := widget.NewSelect(headers, func(v string) {
+		sel := newSelect(headers, func(v string) {
 			if v == headers[0] {
 				delete(s.mapping, key)
 			} else {

@@ -73,10 +73,10 @@ func (s *offsiteScreen) view() fyne.CanvasObject {
 		return ""
 	}
 	services := s.services()
-	serviceSel := widget.NewSelect(services, func(v string) { s.service = v })
+	serviceSel := newSelect(services, func(v string) { s.service = v })
 	serviceSel.PlaceHolder = tr("Choose a service")
 	serviceSel.SetSelected(s.service)
-	planSel := widget.NewSelect([]string{choices["all"], choices["approved"], choices["service"]}, nil)
+	planSel := newSelect([]string{choices["all"], choices["approved"], choices["service"]}, nil)
 	planSel.OnChanged = func(v string) {
 		s.plans = keyOf(v, choices)
 		if s.plans == "service" {

@@ -23,7 +23,11 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 	copies, _ := s.store().Distribution(s.ui.ctx, s.draft.ID)
 	revRows := make([][]string, len(revs))
 	for i, r := range revs {
-		revRows[i] = []string{r.Version, r.Date, r.Change, r.Reviewer, r.Approver}
+		change := r.Change
+		if change == continuity.FirstDraft {
+			change = tr(change)
+		}
+		revRows[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
 	}
 	copyRows := make([][]string, len(copies))
 	var selected *continuity.Copy

@@ -51,7 +51,7 @@ func (s *plansScreen) onReview(exerciseID int64) {
 	for i, o := range continuity.ReviewOutcomes {
 		outcomes[i] = reviewOutcomeText(o)
 	}
-	s.reviewOutcome = widget.NewSelect(outcomes, nil)
+	s.reviewOutcome = newSelect(outcomes, nil)
 	s.reviewComment = widget.NewMultiLineEntry()
 	s.reviewComment.SetPlaceHolder(tr("What the review found and decided"))
 	s.reviewComment.Wrapping = fyne.TextWrapWord
@@ -124,14 +124,14 @@ func (s *plansScreen) exercisesView() fyne.CanvasObject {
 	for i, k := range continuity.ExerciseKinds {
 		kinds[i] = kindText(k)
 	}
-	kind := widget.NewSelect(kinds, nil)
+	kind := newSelect(kinds, nil)
 	kind.SetSelected(kinds[1])
 	held, findings := widget.NewEntry(), widget.NewEntry()
 	held.SetPlaceHolder(s.ui.store.DB.Now().Format("2006-01-02"))
 	findings.SetPlaceHolder(tr("Findings"))
 	outcomeValues := []continuity.Outcome{continuity.Passed, continuity.PassedWithIssues, continuity.Failed}
 	outcomes := []string{outcomeText(continuity.Passed), outcomeText(continuity.PassedWithIssues), outcomeText(continuity.Failed)}
-	outcome := widget.NewSelect(outcomes, nil)
+	outcome := newSelect(outcomes, nil)
 	outcome.SetSelected(outcomes[0])
 	if selEx != nil {
 		kind.SetSelected(kindText(selEx.Kind))

@@ -174,7 +174,7 @@ func (s *plansScreen) onNew() {
 	}
 	doc, title := widget.NewEntry(), widget.NewEntry()
 	doc.SetPlaceHolder("SM-02002")
-	svc := widget.NewSelect(names, nil)
+	svc := newSelect(names, nil)
 	s.inputs = map[string]*widget.Entry{"new.doc": doc, "new.title": title}
 	s.newService = svc
 	s.newRefs = refs

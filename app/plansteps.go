@@ -45,7 +45,7 @@ func (s *plansScreen) stepsView() fyne.CanvasObject {
 	for i, p := range phases {
 		names[i] = phaseText(p)
 	}
-	phase := widget.NewSelect(names, nil)
+	phase := newSelect(names, nil)
 	phase.SetSelected(names[1])
 	who, action, takes, after := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	who.SetPlaceHolder(tr("Who"))

@@ -117,7 +117,7 @@ func (s *typesScreen) form() fyne.CanvasObject {
 	for i := range d.Attributes {
 		a := &d.Attributes[i]
 		idx := i
-		kind := widget.NewSelect(kinds, func(v string) { a.Kind = cmdb.AttrKind(v) })
+		kind := newSelect(kinds, func(v string) { a.Kind = cmdb.AttrKind(v) })
 		kind.SetSelected(string(a.Kind))
 		req := widget.NewCheck("", func(b bool) { a.Required = b })
 		req.SetChecked(a.Required)

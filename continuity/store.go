@@ -50,6 +50,10 @@ func (s *Store) Plan(ctx context.Context, doc string) (Plan, error) {
 	return p, err
 }
 
+// FirstDraft is the change recorded in a new plan's change history; the
+// window and the binder show it in the reader's language.
+const FirstDraft = "first draft"
+
 // PlanSummary is a plan as the plans list shows it.
 type PlanSummary struct {
 	Plan
@@ -157,7 +161,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan) (Plan, error) {
 			}
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date) VALUES (?, ?, ?, ?)",
-			p.ID, p.Version, "first draft", log.At()[:10]); err != nil {
+			p.ID, p.Version, FirstDraft, log.At()[:10]); err != nil {
 			return err
 		}
 		return log.Add(ctx, "plan", p.ID, "created", "", p.DocNumber+" "+p.Title)

@@ -263,7 +263,11 @@ func (d *pdfDoc) planChapter(b BinderPlan) {
 	})
 	revs := make([][]string, len(b.Revisions))
 	for i, r := range b.Revisions {
-		revs[i] = []string{r.Version, r.Date, r.Change, r.Reviewer, r.Approver}
+		change := r.Change
+		if change == continuity.FirstDraft {
+			change = d.t(change, "初稿")
+		}
+		revs[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
 	}
 	d.heading(d.t("Change history", "修订记录"), 2)
 	d.table([]string{d.t("Version", "版本"), d.t("Date", "日期"), d.t("Change", "修订内容"), d.t("Reviewer", "审核人"), d.t("Approver", "批准人")},
