@@ -24,7 +24,7 @@ var asciiWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 var notEnglish = map[string]bool{
 	"servicebook": true, "rto": true, "rpo": true, "mtpd": true, "mtrs": true, "mtbf": true, "pdf": true, "zip": true,
 	"xlsx": true, "csv": true, "age": true, "ctrl": true, "esc": true, "english": true, "letter": true, "capex": true, "opex": true,
-	"cny": true,
+	"cny":    true,
 	"tester": true, // the test's user, in "who changed it"
 }
 
