@@ -148,13 +148,29 @@ func (s *budgetScreen) view() fyne.CanvasObject {
 		s.fySel.SetSelected(strconv.Itoa(s.fy.Year))
 	}
 	exportBtn := &widget.Button{Text: tr("Export workbook…"), Icon: theme.DocumentSaveIcon(), OnTapped: s.onExport}
+	newFY := &widget.Button{Text: tr("New fiscal year…"), Icon: theme.ContentAddIcon(), OnTapped: func() {
+		year := s.ui.store.DB.Now().Year()
+		if len(s.fys) > 0 {
+			year = s.fys[len(s.fys)-1].Year + 1
+		}
+		s.ui.newFiscalYearDialog(year, func(fy budget.FiscalYear) {
+			s.fy, s.selected = fy, -1
+			s.ui.show(s.ui.current)
+		})
+	}}
+	// The import of this year's budget or actuals, from here.
+	importBtn := &widget.Button{Text: tr("Import…"), Icon: theme.UploadIcon(), OnTapped: func() {
+		s.ui.imports.kind, s.ui.imports.fyYear = "budget", s.fy.Year
+		s.ui.showScreen(s.ui.imports)
+		s.ui.show(s.ui.current)
+	}}
 	s.exportPDF = &widget.Button{Text: tr("Export PDF…"), Icon: theme.DocumentPrintIcon(), OnTapped: s.onExportPDF}
 	if s.fy.ID == 0 {
 		exportBtn.Disable()
 		s.exportPDF.Disable()
 	}
 	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(tr("Fiscal year")), s.fySel,
-		widget.NewLabel(s.fy.Currency)), container.NewHBox(s.exportPDF, exportBtn))
+		widget.NewLabel(s.fy.Currency), newFY), container.NewHBox(importBtn, s.exportPDF, exportBtn))
 	if s.fy.ID == 0 {
 		return container.NewBorder(top, nil, nil, nil, container.NewCenter(widget.NewLabel(tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))))
 	}

@@ -260,3 +260,45 @@ func TestNewBudgetLine(t *testing.T) {
 		t.Error("the form keeps the saved line's typing")
 	}
 }
+
+// TestFiscalYearFromTheWindow: the Budget screen creates a fiscal year;
+// the import wizard proposes the year a file names (2027年度), says when
+// that year does not exist yet, and imports into the year chosen.
+func TestFiscalYearFromTheWindow(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.showScreen(ui.imports)
+	w := ui.imports
+	w.kindSel.SetSelected(w.kindSel.Options[2])
+	path := filepath.Join(t.TempDir(), "2027年度预算.csv")
+	os.WriteFile(path, []byte("2027年度预算\n服务,类别,项目,1月,2月\n网上银行,许可证,安全加固,1000,2000\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	if w.fyYear != 0 || !strings.Contains(strings.Join(shownTexts(ui), "\n"), "The file is for 2027, which has no fiscal year yet.") {
+		t.Fatalf("a file for 2027 without the year: chosen %d", w.fyYear)
+	}
+	test.Tap(w.checkBtn)
+	if w.err == nil || !strings.Contains(w.err.Error(), "Choose the fiscal year") {
+		t.Errorf("a check without a fiscal year: %v", w.err)
+	}
+	// Create 2027 from the Budget screen.
+	ui.showScreen(ui.budget)
+	test.Tap(buttonLabelled(t, ui, "New fiscal year…"))
+	tapDialog(t, ui, "Create")
+	fy, err := ui.store.Budget.FiscalYear(ui.ctx, 2027)
+	if err != nil || fy.StartMonth != 1 || fy.Currency != "CNY" {
+		t.Fatalf("fiscal year 2027 from the window: %+v %v", fy, err)
+	}
+	if ui.budget.fy.Year != 2027 {
+		t.Errorf("the Budget screen shows %d after creating 2027", ui.budget.fy.Year)
+	}
+	// Back to the wizard: the file's year is proposed and the import goes there.
+	ui.showScreen(ui.imports)
+	test.Tap(w.previewBtn)
+	if w.fyYear != 2027 || w.fySel.Selected != "2027" {
+		t.Fatalf("the wizard proposes %d (%q) for a 2027 file", w.fyYear, w.fySel.Selected)
+	}
+	test.Tap(w.importBtn)
+	if lines, _ := ui.store.Budget.Lines(ui.ctx, fy); w.err != nil || len(lines) != 1 || lines[0].Total() != 3000_00 {
+		t.Errorf("import into 2027: %v, %d lines", w.err, len(lines))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -45,7 +46,13 @@ type importScreen struct {
 	ignoreChecks          *widget.CheckGroup
 	sumCheck, reviseCheck *widget.Check
 
+	// fyYear is the fiscal year a budget or actuals file goes into: the
+	// person sees and chooses it (proposed from the file's title or
+	// months); 0 until chosen.
+	fyYear int
+
 	kindSel                                    *widget.Select
+	fySel                                      *widget.Select
 	profile                                    *widget.Entry
 	saveProfile, loadProfile                   *widget.Button
 	previewBtn, checkBtn, importBtn, cancelBtn *widget.Button
@@ -101,7 +108,13 @@ func (s *importScreen) view() fyne.CanvasObject {
 		}
 		s.ui.show(s.ui.current)
 	}
-	fileRow := container.NewBorder(nil, nil, container.NewHBox(s.kindSel, widget.NewLabel(tr("File"))), container.NewHBox(choose, s.previewBtn), path)
+	left := container.NewHBox(s.kindSel)
+	if s.kind == "budget" || s.kind == "actuals" {
+		left.Add(widget.NewLabel(tr("into fiscal year")))
+		left.Add(s.fiscalYearChoice())
+	}
+	left.Add(widget.NewLabel(tr("File")))
+	fileRow := container.NewBorder(nil, nil, left, container.NewHBox(choose, s.previewBtn), path)
 
 	s.checkBtn = &widget.Button{Text: tr("Check (dry run)"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.run(true) }}
 	s.importBtn = &widget.Button{Text: tr("Import"), Icon: theme.DownloadIcon(), Importance: widget.HighImportance, OnTapped: func() { s.run(false) }}
@@ -154,6 +167,9 @@ func (s *importScreen) onPreview() {
 // detect picks the CI sheet and its header as the importer does, and
 // fills the mapping with what it recognised.
 func (s *importScreen) detect() {
+	if proposedYear(s.book) != 0 {
+		s.fyYear = 0 // a file that names its year proposes it afresh
+	}
 	s.sheetIx, s.headRow, s.header = 0, 0, nil
 	s.mapping = map[string]string{}
 	// A sheet whose header names every required field wins; otherwise the
@@ -436,8 +452,7 @@ func (s *importScreen) run(dryRun bool) {
 		mapping[k] = v
 	}
 	if s.kind == "budget" || s.kind == "actuals" {
-		s.ui.budget.reload()
-		fy := s.ui.budget.fy
+		fy, fyErr := s.ui.store.Budget.FiscalYear(ctx, s.fyYear)
 		actuals := s.kind == "actuals"
 		opts := budget.ImportOptions{DryRun: dryRun, Mapping: mapping, SumDuplicates: s.sumDuplicates, Revise: s.revise}
 		for h := range s.ignore {
@@ -446,8 +461,8 @@ func (s *importScreen) run(dryRun bool) {
 		s.ui.background(func() func() {
 			var res budget.ImportResult
 			var err error
-			if fy.ID == 0 {
-				err = fmt.Errorf("%s", tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))
+			if s.fyYear == 0 || fyErr != nil {
+				err = fmt.Errorf("%s", tr("Choose the fiscal year the file is for, or create it (New fiscal year…)."))
 			} else if actuals {
 				res, err = s.ui.store.Budget.ImportActuals(ctx, fy, path, opts)
 			} else {
@@ -457,6 +472,11 @@ func (s *importScreen) run(dryRun bool) {
 				cancel()
 				s.running, s.cancel = false, nil
 				s.budgetRes, s.result, s.outages, s.err = &res, nil, nil, err
+				if err == nil && !dryRun {
+					// The Budget screen shows the year just imported into.
+					s.ui.budget.fy, s.ui.budget.selected = fy, -1
+					s.ui.budget.reload()
+				}
 				s.ui.show(s.ui.current)
 			}
 		})
@@ -530,4 +550,52 @@ func problemLines(problems []sheet.CellError) []string {
 		lines = append(lines, trf("… and {{.Count}} more problems, not listed; mend the ones above first.", map[string]any{"Count": more}))
 	}
 	return lines
+}
+
+// fiscalYearChoice is the fiscal year a budget file goes into, with a way
+// to create one. A file that names its year (2027年度, 2027-01) proposes it.
+func (s *importScreen) fiscalYearChoice() fyne.CanvasObject {
+	years, _ := s.ui.store.Budget.FiscalYears(s.ui.ctx)
+	var labels []string
+	have := map[int]bool{}
+	for _, fy := range years {
+		labels = append(labels, strconv.Itoa(fy.Year))
+		have[fy.Year] = true
+	}
+	create := tr("New fiscal year…")
+	labels = append(labels, create)
+	proposed := proposedYear(s.book)
+	if s.fyYear == 0 {
+		switch {
+		case have[proposed]:
+			s.fyYear = proposed
+		case proposed == 0 && s.ui.budget.fy.ID != 0:
+			s.fyYear = s.ui.budget.fy.Year
+		}
+	}
+	s.fySel = newSelect(labels, nil)
+	if s.fyYear != 0 {
+		s.fySel.SetSelected(strconv.Itoa(s.fyYear))
+	}
+	s.fySel.OnChanged = func(v string) {
+		if v == create {
+			year := proposed
+			if year == 0 {
+				year = s.ui.store.DB.Now().Year()
+			}
+			s.ui.newFiscalYearDialog(year, func(fy budget.FiscalYear) {
+				s.fyYear = fy.Year
+				s.ui.show(s.ui.current)
+			})
+			return
+		}
+		s.fyYear, _ = strconv.Atoi(v)
+	}
+	if proposed != 0 && !have[proposed] {
+		// Said beside the choice: the file is for a year not created yet.
+		warn := widget.NewLabel("⚠ " + trf("The file is for {{.Year}}, which has no fiscal year yet.", map[string]any{"Year": proposed}))
+		warn.Importance = widget.WarningImportance
+		return container.NewHBox(s.fySel, warn)
+	}
+	return s.fySel
 }
