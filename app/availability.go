@@ -88,8 +88,9 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 		s.exportPDF.Disable()
 	}
 	s.toDate = nil
+	target := &widget.Button{Text: tr("Target…"), Icon: theme.SettingsIcon(), OnTapped: s.onTarget}
 	var top fyne.CanvasObject = container.NewBorder(nil, nil, widget.NewLabel(tr("Period (2026-10, 2026-Q4, 2026)")),
-		container.NewHBox(show, s.exportPDF), s.periodEntry)
+		container.NewHBox(show, target, s.exportPDF), s.periodEntry)
 	if len(s.results) > 0 && s.results[0].ToDate {
 		// A figure for a period that has not ended counts the time so far.
 		s.toDate = widget.NewLabel("⏱ " + trf("To date: {{.Period}} has not ended; the figures count the time up to {{.Until}}.",

@@ -46,7 +46,8 @@ func dialogText(t *testing.T, ui *UI) string {
 	return strings.Join(texts, "\n")
 }
 
-// tapDialog taps the button labelled label in the top dialog.
+// tapDialog taps the button labelled label in the topmost dialog that
+// has one (a picker's list may lie over the dialog).
 func tapDialog(t *testing.T, ui *UI, label string) {
 	t.Helper()
 	top := ui.win.Canvas().Overlays().Top()
@@ -54,11 +55,14 @@ func tapDialog(t *testing.T, ui *UI, label string) {
 		t.Fatalf("no dialog is showing to tap %q in", label)
 	}
 	var found *widget.Button
-	walk(top, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == label && found == nil {
-			found = b
-		}
-	})
+	overlays := ui.win.Canvas().Overlays().List()
+	for i := len(overlays) - 1; i >= 0 && found == nil; i-- {
+		walk(overlays[i], func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Text == label && found == nil {
+				found = b
+			}
+		})
+	}
 	if found == nil {
 		t.Fatalf("the dialog has no %q button:\n%s", label, dialogText(t, ui))
 	}

@@ -8,8 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
+	"servicebook/continuity"
 	"servicebook/demo"
 	"servicebook/export"
 )
@@ -98,4 +101,78 @@ func TestReportsFromTheWindow(t *testing.T) {
 	if !strings.Contains(ui.status.Text, bu) {
 		t.Errorf("status after printing: %q", ui.status.Text)
 	}
+}
+
+// TestAvailabilityTargetFromTheWindow: Target… changes the selected
+// service's target, sets one for a service found by name, and removes one
+// after asking.
+func TestAvailabilityTargetFromTheWindow(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.avail)
+	s := ui.avail
+	s.period = "2026-10"
+	ui.show(ui.current)
+	ref := s.results[s.selected].ServiceRef
+	test.Tap(buttonLabelled(t, ui, "Target…"))
+	percent := formEntry(t, ui, "Target %")
+	percent.SetText("99.5")
+	tapDialog(t, ui, "Save")
+	targets, _ := ui.store.Continuity.Targets(ui.ctx)
+	if got := targetOf(targets, ref); got == nil || got.Percent != 99.5 {
+		t.Fatalf("after Save, %s's target is %+v", ref, got)
+	}
+	// A service without a target, found by its name.
+	s.targetDialog(nil)
+	service := formEntry(t, ui, "Service")
+	test.Type(service, "公司网银")
+	formEntry(t, ui, "Target %").SetText("99.8")
+	tapDialog(t, ui, "Save")
+	targets, _ = ui.store.Continuity.Targets(ui.ctx)
+	var corporate *continuity.Target
+	for i := range targets {
+		if strings.Contains(targets[i].ServiceName, "公司网银") {
+			corporate = &targets[i]
+		}
+	}
+	if corporate == nil || corporate.Percent != 99.8 || corporate.ServiceHours != "7×24" {
+		t.Fatalf("the new target: %+v", corporate)
+	}
+	// Remove, after asking.
+	test.Tap(buttonLabelled(t, ui, "Target…"))
+	tapDialog(t, ui, "Remove target")
+	tapDialog(t, ui, "Yes")
+	targets, _ = ui.store.Continuity.Targets(ui.ctx)
+	if len(targets) != 6 {
+		t.Errorf("%d targets after removing one of 7", len(targets))
+	}
+}
+
+func targetOf(targets []continuity.Target, ref string) *continuity.Target {
+	for i := range targets {
+		if targets[i].ServiceRef == ref {
+			return &targets[i]
+		}
+	}
+	return nil
+}
+
+// formEntry finds the entry labelled label in the top dialog's form.
+func formEntry(t *testing.T, ui *UI, label string) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	for _, overlay := range ui.win.Canvas().Overlays().List() {
+		walk(overlay, func(o fyne.CanvasObject) {
+			if f, ok := o.(*widget.Form); ok {
+				for _, it := range f.Items {
+					if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+						found = e
+					}
+				}
+			}
+		})
+	}
+	if found == nil {
+		t.Fatalf("the dialog has no %q entry", label)
+	}
+	return found
 }
