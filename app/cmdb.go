@@ -97,7 +97,7 @@ func (c *ciScreen) reload() {
 		c.ui.showError(err)
 	}
 	if c.count != nil {
-		c.count.SetText(trf("{{.Count}} CIs", map[string]any{"Count": c.total}))
+		c.count.SetText(countText(c.total, "{{.Count}} CI", "{{.Count}} CIs"))
 	}
 	if c.table != nil {
 		c.table.Refresh()
@@ -229,7 +229,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 		c.reload()
 	})
 	critSel.SetSelected(critNames[c.criticality])
-	c.count = widget.NewLabel(trf("{{.Count}} CIs", map[string]any{"Count": c.total}))
+	c.count = widget.NewLabel(countText(c.total, "{{.Count}} CI", "{{.Count}} CIs"))
 	newBtn := &widget.Button{Text: tr("New CI"), Icon: theme.ContentAddIcon(), OnTapped: c.onNew}
 	toolbar := container.NewBorder(nil, nil, nil,
 		container.NewHBox(typeSel, statusSel, critSel, c.count, newBtn), c.search)

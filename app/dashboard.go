@@ -160,7 +160,7 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 	for _, c := range d.recent {
 		recentRows = append(recentRows, [2]string{c.At.Local().Format("01-02 15:04") + "  " + c.Who, changeText(c, types)})
 	}
-	heading := widget.NewLabelWithStyle(trf("{{.Count}} configuration items", map[string]any{"Count": total}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := widget.NewLabelWithStyle(countText(total, "{{.Count}} configuration item", "{{.Count}} configuration items"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// A grid row per pair of cards: one grid for all six would give every
 	// card the height of the longest, and push the rest below the fold.
 	grid := container.NewVBox(

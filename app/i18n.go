@@ -121,3 +121,14 @@ func newSelect(options []string, changed func(string)) *widget.Select {
 	s.PlaceHolder = tr("(Select one)")
 	return s
 }
+
+// countText says how many of something there are, in the singular for
+// one ("1 CI", "1 plan") and the plural otherwise; Chinese has one form
+// for both. many is the message key ("{{.Count}} CIs"), one its
+// singular ("{{.Count}} CI").
+func countText(n int, one, many string) string {
+	if n == 1 {
+		return trf(one, map[string]any{"Count": n})
+	}
+	return trf(many, map[string]any{"Count": n})
+}

@@ -124,7 +124,7 @@ func (s *importScreen) view() fyne.CanvasObject {
 	if s.running {
 		s.checkBtn.Disable()
 		s.importBtn.Disable()
-		s.status.SetText(trf("{{.Count}} rows written…", map[string]any{"Count": s.done}))
+		s.status.SetText(countText(s.done, "{{.Count}} row written…", "{{.Count}} rows written…"))
 	} else {
 		s.progress.Stop()
 		s.progress.Hide()
@@ -504,7 +504,7 @@ func (s *importScreen) run(dryRun bool) {
 				fyne.Do(func() {
 					s.done = done
 					if s.status != nil {
-						s.status.SetText(trf("{{.Count}} rows written…", map[string]any{"Count": done}))
+						s.status.SetText(countText(done, "{{.Count}} row written…", "{{.Count}} rows written…"))
 					}
 				})
 			}})

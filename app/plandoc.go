@@ -131,7 +131,7 @@ func (s *plansScreen) openItems() (lines []string, errors int) {
 		lines = append(lines, mark+msgText(f.Msg, f.Msg.String()))
 	}
 	if reasons, _ := s.store().OpenReasons(ctx, s.draft.ID); len(reasons) > 0 {
-		lines = append(lines, "⚠ "+trf("{{.Count}} changes not yet reviewed", map[string]any{"Count": len(reasons)}))
+		lines = append(lines, "⚠ "+countText(len(reasons), "{{.Count}} change not yet reviewed", "{{.Count}} changes not yet reviewed"))
 	}
 	if s.draft.RetestRequired {
 		lines = append(lines, "⚠ "+tr("A re-test is required"))
@@ -145,7 +145,7 @@ func (s *plansScreen) openItems() (lines []string, errors int) {
 		lines = append(lines, "⚠ "+tr("The plan has never been exercised"))
 	}
 	if acts, _ := s.store().Actions(ctx, s.draft.DocNumber, true); len(acts) > 0 {
-		lines = append(lines, "⚠ "+trf("{{.Count}} actions are open", map[string]any{"Count": len(acts)}))
+		lines = append(lines, "⚠ "+countText(len(acts), "{{.Count}} action is open", "{{.Count}} actions are open"))
 	}
 	return lines, errors
 }

@@ -100,7 +100,7 @@ func (s *plansScreen) view() fyne.CanvasObject {
 				flags = append(flags, tr("exercise not reviewed"))
 			}
 			if p.OverdueActions > 0 {
-				flags = append(flags, trf("{{.Count}} actions overdue", map[string]any{"Count": p.OverdueActions}))
+				flags = append(flags, countText(p.OverdueActions, "{{.Count}} action overdue", "{{.Count}} actions overdue"))
 			}
 			last := p.LastExercise
 			if last != "" {
@@ -118,7 +118,7 @@ func (s *plansScreen) view() fyne.CanvasObject {
 		}
 	}
 	s.newPlan = &widget.Button{Text: tr("New plan"), Icon: theme.ContentAddIcon(), OnTapped: s.onNew}
-	top := container.NewBorder(nil, nil, nil, s.newPlan, widget.NewLabel(trf("{{.Count}} plans", map[string]any{"Count": len(s.plans)})))
+	top := container.NewBorder(nil, nil, nil, s.newPlan, widget.NewLabel(countText(len(s.plans), "{{.Count}} plan", "{{.Count}} plans")))
 	split := container.NewVSplit(s.table, s.editor())
 	split.Offset = 0.3
 	return container.NewBorder(top, nil, nil, nil, split)

@@ -287,14 +287,14 @@ func (c ciDeleteCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	if !c.Yes {
-		fmt.Fprintf(app.Stdout, "Would delete %s %s and its %d relation(s). Retiring keeps it for history (servicebook ci retire %s).\n",
-			ci.Ref, ci.Name, len(rels), ci.Ref)
+		fmt.Fprintf(app.Stdout, "Would delete %s %s and its %s. Retiring keeps it for history (servicebook ci retire %s).\n",
+			ci.Ref, ci.Name, count(len(rels), "relation", "relations"), ci.Ref)
 		return store.Errorf(store.EInvalid, "Nothing deleted; add --yes to delete %s.", ci.Ref)
 	}
 	if err := app.CMDB.DeleteCI(cliContext(ctx), ci.Ref); err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "Deleted %s %s and %d relation(s).\n", ci.Ref, ci.Name, len(rels))
+	fmt.Fprintf(app.Stdout, "Deleted %s %s and %s.\n", ci.Ref, ci.Name, count(len(rels), "relation", "relations"))
 	return nil
 }
 
@@ -391,7 +391,7 @@ func (c typeEditCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "Saved CI type %s (%s) with %d attribute(s).\n", saved.Key, saved.Name, len(saved.Attributes))
+	fmt.Fprintf(app.Stdout, "Saved CI type %s (%s) with %s.\n", saved.Key, saved.Name, count(len(saved.Attributes), "attribute", "attributes"))
 	return nil
 }
 
@@ -482,6 +482,6 @@ func (c typeAddCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "Added CI type %s (%s) with %d attribute(s).\n", saved.Key, saved.Name, len(saved.Attributes))
+	fmt.Fprintf(app.Stdout, "Added CI type %s (%s) with %s.\n", saved.Key, saved.Name, count(len(saved.Attributes), "attribute", "attributes"))
 	return nil
 }

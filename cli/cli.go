@@ -362,6 +362,6 @@ func (checkCmd) Run(ctx context.Context, app *App) error {
 	if b := store.NewestBackup(app.DBPath); b != "" {
 		restore = "the newest backup beside it is " + b + "; restore it with: servicebook restore " + b + " --yes"
 	}
-	return store.Errorf(store.EInvalid, "%s is damaged: %d problem(s), listed above. Change nothing in it; %s (the damaged file is kept).",
-		app.DBPath, problems, restore)
+	return store.Errorf(store.EInvalid, "%s is damaged: %s, listed above. Change nothing in it; %s (the damaged file is kept).",
+		app.DBPath, count(problems, "problem", "problems"), restore)
 }

@@ -90,11 +90,11 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 	if !upstream {
 		what = "depended on"
 	}
-	fmt.Fprintf(out, "\n%d service(s) %s:\n", rep.TotalServices, what)
+	fmt.Fprintf(out, "\n%s %s:\n", count(rep.TotalServices, "service", "services"), what)
 	for _, it := range svcs {
 		fmt.Fprintf(out, "  %s %s (depth %d)\n      %s\n", it.CI.Ref, it.CI.Name, it.Depth, cmdb.PathText(it.Path, upstream))
 	}
-	fmt.Fprintf(out, "\n%d CI(s) %s in all, services included:\n", rep.Total, what)
+	fmt.Fprintf(out, "\n%s %s in all, services included:\n", count(rep.Total, "CI", "CIs"), what)
 	var rows [][]string
 	for _, it := range rep.Items {
 		if it.IsService {

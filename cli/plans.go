@@ -51,10 +51,10 @@ func (planListCmd) Run(ctx context.Context, app *App) error {
 			flags = append(flags, "re-test required")
 		}
 		if p.UnreviewedExercises > 0 {
-			flags = append(flags, fmt.Sprintf("%d exercise(s) not reviewed", p.UnreviewedExercises))
+			flags = append(flags, count(p.UnreviewedExercises, "exercise", "exercises")+" not reviewed")
 		}
 		if p.OverdueActions > 0 {
-			flags = append(flags, fmt.Sprintf("%d action(s) overdue", p.OverdueActions))
+			flags = append(flags, count(p.OverdueActions, "action", "actions")+" overdue")
 		}
 		last := p.LastExercise
 		if last != "" {
@@ -107,7 +107,7 @@ func (c planShowCmd) Run(ctx context.Context, app *App) error {
 		if err != nil {
 			return err
 		}
-		field("NEEDS REVIEW", fmt.Sprintf("%d change(s) not yet reviewed:", len(reasons)))
+		field("NEEDS REVIEW", count(len(reasons), "change", "changes")+" not yet reviewed:")
 		for _, r := range reasons {
 			fmt.Fprintf(out, "%30s %s\n", "", r.Reason)
 		}
@@ -358,7 +358,7 @@ func (c planReviewCmd) Run(ctx context.Context, app *App) error {
 	}
 	var upTo int64
 	if len(reasons) > 0 {
-		fmt.Fprintf(app.Stdout, "This review covers %d reason(s) for review:\n", len(reasons))
+		fmt.Fprintf(app.Stdout, "This review covers %s for review:\n", count(len(reasons), "reason", "reasons"))
 		for _, r := range reasons {
 			fmt.Fprintf(app.Stdout, "  %s\n", r.Reason)
 		}

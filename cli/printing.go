@@ -59,7 +59,7 @@ func (c exportBinderCmd) Run(ctx context.Context, app *App) error {
 	if err := export.Binder(c.File, plans, opt); err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "Printed %d plan(s) to %s\n", len(plans), c.File)
+	fmt.Fprintf(app.Stdout, "Printed %s to %s\n", count(len(plans), "plan", "plans"), c.File)
 	return nil
 }
 
@@ -152,7 +152,7 @@ func (c exportAvailabilityCmd) Run(ctx context.Context, app *App) error {
 	if err := export.AvailabilityPDF(c.File, rep, opt); err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "Printed the availability of %d service(s) over %s to %s\n", len(rep.Results), c.Period, c.File)
+	fmt.Fprintf(app.Stdout, "Printed the availability of %s over %s to %s\n", count(len(rep.Results), "service", "services"), c.Period, c.File)
 	return nil
 }
 

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"servicebook/sheet"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/width"
+
+	"servicebook/sheet"
 )
 
 // displayWidth is how many terminal columns s takes: Chinese characters
@@ -104,4 +106,12 @@ func printProblems(app *App, problems []sheet.CellError) {
 	if more > 0 {
 		fmt.Fprintf(app.Stderr, "… and %d more problems of the same file, not listed; mend the ones above first.\n", more)
 	}
+}
+
+// count says how many of something: "1 plan", "3 plans".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
