@@ -288,6 +288,10 @@ func TestImportWizardPreviewMapDryRunImport(t *testing.T) {
 		!strings.Contains(w.result.Problems[0].Error(), `row 4, column "CPU核数": "many" is not a number`) {
 		t.Fatalf("dry run: %+v %v", w.result, w.err)
 	}
+	// A refused file is never reported as imported.
+	if first := w.resultLines()[0]; !strings.HasPrefix(first, "Nothing was imported") || strings.Contains(strings.Join(w.resultLines(), "\n"), "Imported:") {
+		t.Errorf("a refused file reads %q", first)
+	}
 	os.WriteFile(path, []byte("设备清单 2026\n设备名称,类型,负责人,CPU核数\nbj-new-01,服务器,李伟,16\nbj-new-02,服务器,李伟,32\n"), 0o600)
 	test.Tap(w.checkBtn)
 	if w.err != nil || w.result.Created != 2 || !w.result.DryRun {
@@ -299,6 +303,15 @@ func TestImportWizardPreviewMapDryRunImport(t *testing.T) {
 	test.Tap(w.importBtn)
 	if w.err != nil || w.result.Created != 2 || w.result.DryRun {
 		t.Fatalf("import: %+v %v", w.result, w.err)
+	}
+	if first := w.resultLines()[0]; !strings.HasPrefix(first, "Imported: ") {
+		t.Errorf("after the import the result reads %q", first)
+	}
+	// No file: say so, not ".: cannot open".
+	w.path = ""
+	test.Tap(w.previewBtn)
+	if text := dialogText(t, ui); !strings.Contains(text, "Choose a file first") {
+		t.Errorf("preview without a file says %q", text)
 	}
 	found, _ := ui.store.CMDB.Search(ui.ctx, "bj-new-02", 5)
 	if len(found) != 1 || found[0].Attributes["cpu_cores"] != "32" || found[0].Owner != "李伟" {

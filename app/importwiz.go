@@ -147,7 +147,11 @@ func (s *importScreen) view() fyne.CanvasObject {
 // would use.
 func (s *importScreen) onPreview() {
 	s.result, s.err = nil, nil
-	path := s.path
+	path := strings.TrimSpace(s.path)
+	if path == "" {
+		s.ui.showError(fmt.Errorf("%s", tr("Choose a file first: type its path or press Choose…")))
+		return
+	}
 	s.ui.background(func() func() {
 		book, err := sheet.ReadFile(path, sheet.DefaultLimits)
 		return func() {
@@ -380,12 +384,18 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.err == nil {
 		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
 	}
-	lines := s.resultLines()
-	list := widget.NewList(
-		func() int { return len(lines) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
-	return list
+	// One wrapping, selectable text: a long problem is read whole, and
+	// lines can be selected and copied (or all copied with the button) to
+	// send back to whoever keeps the spreadsheet.
+	text := strings.Join(s.resultLines(), "\n")
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	label.Selectable = true
+	copyAll := &widget.Button{Text: tr("Copy all"), Icon: theme.ContentCopyIcon(), OnTapped: func() {
+		s.ui.app.Clipboard().SetContent(text)
+		s.ui.setStatus(tr("The result is on the clipboard."))
+	}}
+	return container.NewBorder(nil, nil, nil, container.NewVBox(copyAll), container.NewVScroll(label))
 }
 
 // resultLines is what the last dry run or import did, a line each, in the
@@ -394,10 +404,7 @@ func (s *importScreen) resultLines() []string {
 	r := s.result
 	var lines []string
 	if b := s.budgetRes; b != nil {
-		verb := tr("Imported")
-		if b.DryRun {
-			verb = tr("A dry run found")
-		}
+		verb := s.headline(b.DryRun, len(b.Problems))
 		for i, m := range b.Report(s.kind == "actuals") {
 			text := msgText(m, m.String())
 			if i == 0 {
@@ -408,10 +415,7 @@ func (s *importScreen) resultLines() []string {
 		lines = append(lines, problemLines(b.Problems)...)
 	}
 	if o := s.outages; o != nil {
-		verb := tr("Imported")
-		if o.DryRun {
-			verb = tr("A dry run found")
-		}
+		verb := s.headline(o.DryRun, len(o.Problems))
 		lines = append(lines, verb+": "+trf("{{.Created}} outages to create, {{.Updated}} to update",
 			map[string]any{"Created": o.Created, "Updated": o.Updated}))
 		for _, col := range o.IgnoredColumns {
@@ -420,10 +424,7 @@ func (s *importScreen) resultLines() []string {
 		lines = append(lines, problemLines(o.Problems)...)
 	}
 	if r != nil {
-		verb := tr("Imported")
-		if r.DryRun {
-			verb = tr("A dry run found")
-		}
+		verb := s.headline(r.DryRun, len(r.Problems))
 		lines = append(lines, verb+": "+trf("{{.Created}} CIs to create, {{.Updated}} to update, {{.Unchanged}} unchanged; {{.Rel}} relations to create",
 			map[string]any{"Created": r.Created, "Updated": r.Updated, "Unchanged": r.Unchanged, "Rel": r.RelationsCreated + r.RelationsRegrouped}))
 		for _, col := range r.IgnoredColumns {
@@ -437,6 +438,19 @@ func (s *importScreen) resultLines() []string {
 		lines = append(lines, errorText(s.err))
 	}
 	return lines
+}
+
+// headline says what the counts after it are: what was imported, what a
+// dry run found, or — when the file was refused — what it would give once
+// corrected, with nothing imported. A refused file never reads "Imported".
+func (s *importScreen) headline(dryRun bool, problems int) string {
+	switch {
+	case problems > 0 || s.err != nil:
+		return tr("Nothing was imported; once the problems below are corrected, the file would give")
+	case dryRun:
+		return tr("A dry run found (nothing written)")
+	}
+	return tr("Imported")
 }
 
 // run checks (dryRun) or imports the file off the UI goroutine, reporting
