@@ -193,7 +193,14 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	for _, t := range c.types {
 		typeNames = append(typeNames, typeName(t))
 	}
-	typeSel := newSelect(typeNames, func(s string) {
+	// Each filter shows the state first and listens after: a drop-down
+	// calls its OnChanged on SetSelected, which would reset the state.
+	typeSel := newSelect(typeNames, nil)
+	typeSel.SetSelected(typeNames[0])
+	if c.typeKey != "" {
+		typeSel.SetSelected(typeName(c.typeByKey(c.typeKey)))
+	}
+	typeSel.OnChanged = func(s string) {
 		c.typeKey = ""
 		for _, t := range c.types {
 			if typeName(t) == s {
@@ -201,16 +208,17 @@ func (c *ciScreen) view() fyne.CanvasObject {
 			}
 		}
 		c.reload()
-	})
-	typeSel.SetSelected(typeNames[0])
-	if c.typeKey != "" {
-		typeSel.SetSelected(typeName(c.typeByKey(c.typeKey)))
 	}
 	statusNames := []string{tr("All statuses")}
 	for _, st := range cmdb.Statuses {
 		statusNames = append(statusNames, statusLabel(st))
 	}
-	statusSel := newSelect(statusNames, func(s string) {
+	statusSel := newSelect(statusNames, nil)
+	statusSel.SetSelected(statusNames[0])
+	if c.status != "" {
+		statusSel.SetSelected(statusLabel(c.status))
+	}
+	statusSel.OnChanged = func(s string) {
 		c.status = ""
 		for _, st := range cmdb.Statuses {
 			if statusLabel(st) == s {
@@ -218,17 +226,14 @@ func (c *ciScreen) view() fyne.CanvasObject {
 			}
 		}
 		c.reload()
-	})
-	statusSel.SetSelected(statusNames[0])
-	if c.status != "" {
-		statusSel.SetSelected(statusLabel(c.status))
 	}
 	critNames := []string{tr("Any criticality"), "1", "2", "3", "4"}
-	critSel := newSelect(critNames, func(s string) {
+	critSel := newSelect(critNames, nil)
+	critSel.SetSelected(critNames[c.criticality])
+	critSel.OnChanged = func(s string) {
 		c.criticality, _ = strconv.Atoi(s)
 		c.reload()
-	})
-	critSel.SetSelected(critNames[c.criticality])
+	}
 	c.count = widget.NewLabel(countText(c.total, "{{.Count}} CI", "{{.Count}} CIs"))
 	newBtn := &widget.Button{Text: tr("New CI"), Icon: theme.ContentAddIcon(), OnTapped: c.onNew}
 	toolbar := container.NewBorder(nil, nil, nil,

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/budget"
@@ -143,9 +144,11 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 	types := append([]cmdb.Type(nil), d.types...)
 	sort.SliceStable(types, func(i, j int) bool { return d.byType[types[i].Key] > d.byType[types[j].Key] })
 	var typeRows [][2]string
+	var typeKeys []string
 	for _, t := range types {
 		if n := d.byType[t.Key]; n > 0 {
 			typeRows = append(typeRows, [2]string{typeName(t), fmt.Sprint(n)})
+			typeKeys = append(typeKeys, t.Key)
 		}
 	}
 	var statusRows [][2]string
@@ -163,29 +166,38 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle(countText(total, "{{.Count}} configuration item", "{{.Count}} configuration items"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// A grid row per pair of cards: one grid for all six would give every
 	// card the height of the longest, and push the rest below the fold.
+	// Every row opens what it names.
+	attention := d.attention()
 	grid := container.NewVBox(
 		container.NewGridWithColumns(2,
-			card(tr("Continuity: needs attention"), d.attention()),
-			card(tr("Open actions"), actionRows(d.actions))),
+			card(tr("Continuity: needs attention"), attention, func(i int) { d.openPlan(attention[i][0]) }),
+			card(tr("Open actions"), actionRows(d.actions), func(i int) { d.openPlan(d.actions[i].DocNumber) })),
 		container.NewGridWithColumns(2,
-			card(tr("CIs by type"), typeRows),
-			card(tr("CIs by status"), statusRows)),
+			card(tr("CIs by type"), typeRows, func(i int) { d.openCIs(typeKeys[i], "") }),
+			card(tr("CIs by status"), statusRows, func(i int) { d.openCIs("", cmdb.Statuses[i]) })),
 		container.NewGridWithColumns(2,
-			card(d.overPlanTitle(), d.overPlanRows()),
-			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows)),
-		card(tr("Recent changes"), recentRows),
+			card(d.overPlanTitle(), d.overPlanRows(), func(i int) { d.ui.showScreen(d.ui.budget); d.ui.budget.tab = budgetVarianceTab; d.ui.show(d.ui.current) }),
+			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows, func(i int) { d.openCI(d.unowned[i]) })),
+		card(tr("Recent changes"), recentRows, func(i int) { d.openChange(d.recent[i]) }),
 	)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
 }
 
-func card(title string, rows [][2]string) fyne.CanvasObject {
+// card is a titled list of label–value rows; with open, tapping row i
+// opens what it names (and a cut value is read whole there).
+func card(title string, rows [][2]string, open func(i int)) fyne.CanvasObject {
 	items := container.NewVBox()
-	for _, r := range rows {
+	for i, r := range rows {
 		left := widget.NewLabel(r[0])
 		left.Truncation = fyne.TextTruncateEllipsis
 		right := widget.NewLabel(r[1])
 		right.Truncation = fyne.TextTruncateEllipsis
-		items.Add(container.NewGridWithColumns(2, left, right))
+		var row fyne.CanvasObject = container.NewGridWithColumns(2, left, right)
+		if open != nil {
+			i := i
+			row = newTappableRow(row, func() { open(i) })
+		}
+		items.Add(row)
 	}
 	if len(rows) == 0 {
 		items.Add(widget.NewLabel(tr("None")))
@@ -210,3 +222,70 @@ func actionRows(actions []continuity.Action) [][2]string {
 	}
 	return rows
 }
+
+// openPlan shows the plan doc in the plan editor.
+func (d *dashboardScreen) openPlan(doc string) {
+	d.ui.showScreen(d.ui.plans)
+	d.ui.plans.open(doc)
+	d.ui.show(d.ui.current)
+}
+
+// openCIs shows the CI list filtered by type or status.
+func (d *dashboardScreen) openCIs(typeKey string, status cmdb.Status) {
+	c := d.ui.cis
+	c.query, c.typeKey, c.status, c.criticality = "", typeKey, status, 0
+	d.ui.showScreen(c)
+	c.reload()
+	d.ui.show(d.ui.current)
+}
+
+// openCI shows one CI in the CI screen's form.
+func (d *dashboardScreen) openCI(ci cmdb.CI) {
+	c := d.ui.cis
+	c.query, c.typeKey, c.status, c.criticality = ci.Ref, "", "", 0
+	d.ui.showScreen(c)
+	c.reload()
+	c.open(ci)
+}
+
+// openChange opens the record a change was made to, where the window has
+// a place for it: a CI, or a plan.
+func (d *dashboardScreen) openChange(ch store.Change) {
+	switch ch.Entity {
+	case "ci":
+		if cis, err := d.ui.store.CMDB.CIsByID(d.ui.ctx, []int64{ch.EntityID}); err == nil {
+			if ci, ok := cis[ch.EntityID]; ok {
+				d.openCI(ci)
+				return
+			}
+		}
+		d.ui.setStatus(tr("That CI no longer exists; its history is in the change log."))
+	case "plan":
+		for _, p := range d.plans {
+			if p.ID == ch.EntityID {
+				d.openPlan(p.DocNumber)
+				return
+			}
+		}
+	}
+}
+
+// tappableRow is a row of a card that opens what it names when tapped.
+type tappableRow struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onTap   func()
+}
+
+func newTappableRow(content fyne.CanvasObject, onTap func()) *tappableRow {
+	r := &tappableRow{content: content, onTap: onTap}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *tappableRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+func (r *tappableRow) Tapped(*fyne.PointEvent) { r.onTap() }
+
+// Cursor shows the row can be clicked.
+func (r *tappableRow) Cursor() desktop.Cursor { return desktop.PointerCursor }

@@ -285,3 +285,55 @@ func TestRelationsApartAndRemovalAsked(t *testing.T) {
 		t.Errorf("%d relations after Remove, want %d", len(after), len(before)-1)
 	}
 }
+
+// TestDashboardRowsOpenTheirRecords: a plan needing attention opens the
+// plan; a type's count opens the CIs of that type; a recent change to a CI
+// opens the CI.
+func TestDashboardRowsOpenTheirRecords(t *testing.T) {
+	ui := newContinuityUI(t)
+	ui.dashboard.loaded = false // the plans were written after the window opened
+	ui.show(ui.indexOf(ui.dashboard))
+	rows := func() []*tappableRow {
+		var out []*tappableRow
+		walk(ui.win.Content(), func(o fyne.CanvasObject) {
+			if r, ok := o.(*tappableRow); ok {
+				out = append(out, r)
+			}
+		})
+		return out
+	}
+	attention := ui.dashboard.attention()
+	if len(attention) == 0 {
+		t.Fatal("the sample has nothing that needs attention")
+	}
+	test.Tap(rows()[0])
+	if ui.current != ui.indexOf(ui.plans) || ui.plans.draft.DocNumber != attention[0][0] {
+		t.Fatalf("the first attention row opened screen %d, plan %q; want %s", ui.current, ui.plans.draft.DocNumber, attention[0][0])
+	}
+	ui.showScreen(ui.dashboard)
+	// The rows in order: attention, actions, then types.
+	typeRow := rows()[len(attention)+len(ui.dashboard.actions)]
+	test.Tap(typeRow)
+	if ui.current != ui.indexOf(ui.cis) || ui.cis.typeKey == "" {
+		t.Fatalf("a type row opened screen %d with type %q", ui.current, ui.cis.typeKey)
+	}
+	for i := 0; i < ui.cis.total; i++ {
+		if ci, _ := ui.cis.row(i); ci.TypeKey != ui.cis.typeKey {
+			t.Fatalf("the list from a type row holds a %s", ci.TypeKey)
+		}
+	}
+	// A change to a CI: the CI.
+	ci, _ := ui.store.CMDB.CI(ui.ctx, "CI-000024")
+	ci.Owner = "王建国"
+	if _, err := ui.store.CMDB.UpdateCI(ui.ctx, ci); err != nil {
+		t.Fatal(err)
+	}
+	ui.dashboard.loaded = false
+	ui.showScreen(ui.dashboard)
+	ui.show(ui.current)
+	all := rows()
+	test.Tap(all[len(all)-len(ui.dashboard.recent)]) // the newest change
+	if ui.current != ui.indexOf(ui.cis) || ui.cis.selected == nil || ui.cis.selected.Ref != "CI-000024" {
+		t.Fatalf("the newest change opened %+v", ui.cis.selected)
+	}
+}
