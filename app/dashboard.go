@@ -176,7 +176,11 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 			card(tr("CIs by type"), typeRows, func(i int) { d.openCIs(typeKeys[i], "") }),
 			card(tr("CIs by status"), statusRows, func(i int) { d.openCIs("", cmdb.Statuses[i]) })),
 		container.NewGridWithColumns(2,
-			card(d.overPlanTitle(), d.overPlanRows(), func(i int) { d.ui.showScreen(d.ui.budget); d.ui.budget.tab = budgetVarianceTab; d.ui.show(d.ui.current) }),
+			card(d.overPlanTitle(), d.overPlanRows(), func(i int) {
+				d.ui.showScreen(d.ui.budget)
+				d.ui.budget.tab = budgetVarianceTab
+				d.ui.show(d.ui.current)
+			}),
 			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows, func(i int) { d.openCI(d.unowned[i]) })),
 		card(tr("Recent changes"), recentRows, func(i int) { d.openChange(d.recent[i]) }),
 	)
@@ -283,7 +287,9 @@ func newTappableRow(content fyne.CanvasObject, onTap func()) *tappableRow {
 	return r
 }
 
-func (r *tappableRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+func (r *tappableRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.content)
+}
 
 func (r *tappableRow) Tapped(*fyne.PointEvent) { r.onTap() }
 
