@@ -30,6 +30,12 @@ func TestParseAmount(t *testing.T) {
 		{"RMB 8,000.00", 800000},
 		{".5", 50},
 		{"+7", 700},
+		{"12万", 12000000}, // as finance staff type it
+		{"1.2万元", 1200000},
+		{"1.23456万", 1234560},
+		{"(5万)", -5000000},
+		{"3亿", 30000000000},
+		{"０.５万", 500000},
 	}
 	for _, g := range good {
 		got, err := ParseAmount(g.text, 2)
@@ -37,7 +43,8 @@ func TestParseAmount(t *testing.T) {
 			t.Errorf("ParseAmount(%q) = %d, %v; want %d", g.text, got, err, g.want)
 		}
 	}
-	bad := []string{"", " ", "12,3.4", "1,23", "abc", "1.2.3", "--5", "(-5)", "1.", "¥", "1e999", "99999999999999999999"}
+	bad := []string{"", " ", "12,3.4", "1,23", "abc", "1.2.3", "--5", "(-5)", "1.", "¥", "1e999", "99999999999999999999",
+		"万", "1,2万", "1.2345678万", "x万"}
 	for _, b := range bad {
 		if got, err := ParseAmount(b, 2); err == nil {
 			t.Errorf("ParseAmount(%q) = %d, want an error", b, got)
@@ -349,7 +356,7 @@ func TestVarianceOutturnRunRate(t *testing.T) {
 }
 
 func FuzzParseAmount(f *testing.F) {
-	for _, s := range []string{"¥1,234.56", "(1,234.56)", "1.2345E+03", "12,3.4", "１，２３４", "-0", "9999999999999999"} {
+	for _, s := range []string{"¥1,234.56", "(1,234.56)", "1.2345E+03", "12,3.4", "１，２３４", "-0", "9999999999999999", "1.2万元", "3亿"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

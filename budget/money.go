@@ -79,6 +79,19 @@ func ParseAmount(text string, decimals int) (Money, error) {
 	if t == "" {
 		return 0, ErrNotAmount
 	}
+	// 12万, 1.2万元, 3亿: Chinese finance staff write amounts in units of
+	// ten thousand and of a hundred million. The decimal point moves; the
+	// digits stay, so 1.23456万 is 12,345.6 exactly.
+	for suffix, places := range map[string]int{"万": 4, "亿": 8} {
+		if number, ok := strings.CutSuffix(t, suffix); ok && number != "" && !strings.Contains(number, ",") {
+			shifted, ok := shiftDecimal(number, places)
+			if !ok {
+				return 0, ErrNotAmount
+			}
+			t = shifted
+			break
+		}
+	}
 	sign := ""
 	if negative {
 		sign = "-"
@@ -185,4 +198,28 @@ func (m Money) Format(decimals int) string {
 		fmt.Fprintf(&b, ".%0*d", decimals, n%div)
 	}
 	return sign + b.String()
+}
+
+// shiftDecimal multiplies a plain decimal number (digits, at most one
+// point) by 10^places by moving its point: exact, unlike a float.
+func shiftDecimal(number string, places int) (string, bool) {
+	intPart, frac, _ := strings.Cut(number, ".")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if !allDigits(intPart) || (frac != "" && !allDigits(frac)) {
+		return "", false
+	}
+	for len(frac) < places {
+		frac += "0"
+	}
+	intPart, frac = intPart+frac[:places], frac[places:]
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if frac == "" {
+		return intPart, true
+	}
+	return intPart + "." + frac, true
 }
