@@ -392,11 +392,12 @@ func (s *budgetScreen) lineEditor() fyne.CanvasObject {
 			s.ui.show(s.ui.current)
 		})
 	}}
+	remove := &widget.Button{Text: tr("Delete line"), Icon: theme.DeleteIcon(), OnTapped: func() { s.onDeleteLine(l) }}
 	var actions *fyne.Container
 	if l.Status == "approved" {
 		actions = container.NewHBox(widget.NewLabel(tr("Approved: revise it to change it.")), s.revise)
 	} else {
-		actions = container.NewHBox(s.save, container.NewGridWrap(fyne.NewSize(200, s.approver.MinSize().Height), s.approver), s.approve)
+		actions = container.NewHBox(s.save, container.NewGridWrap(fyne.NewSize(200, s.approver.MinSize().Height), s.approver), s.approve, remove)
 	}
 	title := bold(fmt.Sprintf("#%d  %s  %s  —  %s", l.ID, l.ServiceName+l.Pool, categoryText(l.Category), l.Description))
 	return container.NewBorder(title, actions, nil, nil, grid)
@@ -762,4 +763,23 @@ func (s *budgetScreen) printTo(path string, show bool) {
 		}
 		return export.BudgetPDF(path, rep, opt)
 	})
+}
+
+// onDeleteLine deletes a proposed line after asking, naming it.
+func (s *budgetScreen) onDeleteLine(l budget.Line) {
+	msg := trf("Delete line {{.ID}} ({{.What}}, {{.Total}} for the year)? The change log keeps it.",
+		map[string]any{"ID": l.ID, "What": strings.TrimSpace(l.ServiceName + l.Pool + " " + l.Description), "Total": s.money(l.Total())})
+	d := dialog.NewConfirm(tr("Delete line"), msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		s.ui.save(nil, func() error { return s.store().DeleteLine(s.ui.ctx, l.ID) }, func() {
+			s.selected = -1
+			s.ui.setStatus(trf("Line {{.ID}} deleted", map[string]any{"ID": l.ID}))
+			s.ui.show(s.ui.current)
+		})
+	}, s.ui.win)
+	d.SetConfirmText(tr("Delete"))
+	d.SetDismissText(tr("Cancel"))
+	d.Show()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -300,5 +301,32 @@ func TestFiscalYearFromTheWindow(t *testing.T) {
 	test.Tap(w.importBtn)
 	if lines, _ := ui.store.Budget.Lines(ui.ctx, fy); w.err != nil || len(lines) != 1 || lines[0].Total() != 3000_00 {
 		t.Errorf("import into 2027: %v, %d lines", w.err, len(lines))
+	}
+}
+
+// TestDeleteProposedLineInTheWindow: a proposed line is deleted after the
+// window asks, naming it; an approved line offers no Delete.
+func TestDeleteProposedLineInTheWindow(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.showScreen(ui.budget)
+	s := ui.budget
+	before := len(s.lines)
+	proposed := -1
+	for i, l := range s.lines {
+		if l.Status != "approved" {
+			proposed = i
+			break
+		}
+	}
+	s.tab, s.selected = budgetLinesTab, proposed
+	ui.show(ui.current)
+	id := s.lines[proposed].ID
+	test.Tap(buttonLabelled(t, ui, "Delete line"))
+	if text := dialogText(t, ui); !strings.Contains(text, fmt.Sprintf("Delete line %d", id)) {
+		t.Fatalf("the window asked %q", text)
+	}
+	tapDialog(t, ui, "Delete")
+	if lines, _ := ui.store.Budget.Lines(ui.ctx, s.fy); len(lines) != before-1 {
+		t.Errorf("%d lines after deleting one of %d", len(lines), before)
 	}
 }

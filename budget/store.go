@@ -396,3 +396,30 @@ func (s *Store) ImpactCost(ctx context.Context, fy FiscalYear, rep cmdb.ImpactRe
 	}
 	return out, nil
 }
+
+// DeleteLine deletes a proposed line (a mistaken import, a line entered
+// twice) with its months; the change log keeps what it was. An approved
+// line is evidence of a decision and is never deleted: revise it.
+func (s *Store) DeleteLine(ctx context.Context, lineID int64) error {
+	return s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		var status, desc, category, pool, version string
+		var total Money
+		err := tx.QueryRowContext(ctx, `SELECT l.status, l.description, l.category, l.pool, l.version,
+			coalesce((SELECT sum(amount) FROM budget_amount a WHERE a.line_id = l.id), 0) FROM budget_line l WHERE l.id = ?`, lineID).
+			Scan(&status, &desc, &category, &pool, &version, &total)
+		if err == sql.ErrNoRows {
+			return store.Errorf(store.ENotFound, "There is no budget line %d.", lineID)
+		}
+		if err != nil {
+			return err
+		}
+		if status == "approved" {
+			return store.Errorf(store.EInvalid, "Line %d is approved and stays as the record of that decision; revise it instead.", lineID)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM budget_line WHERE id = ?", lineID); err != nil {
+			return err
+		}
+		what := strings.TrimSpace(fmt.Sprintf("%s %s %s %s, year %s", pool, category, desc, version, total.Format(2)))
+		return log.Add(ctx, "budget_line", lineID, "deleted", what, "")
+	})
+}

@@ -475,3 +475,34 @@ func TestActualsGrid(t *testing.T) {
 		t.Errorf("the last actual recorded is not in the change log: %+v", recent)
 	}
 }
+
+// TestDeleteLineOnlyProposed: a proposed line goes, months and all, and
+// the log keeps what it was; an approved line stays.
+func TestDeleteLineOnlyProposed(t *testing.T) {
+	ctx := context.Background()
+	s, fy := demoBudget(t)
+	l, err := s.AddLine(ctx, fy, budget.Line{Pool: "机房", Category: budget.Facilities, Description: "UPS 电池", Amounts: [12]budget.Money{100_00, 200_00}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteLine(ctx, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if lines, _ := s.Lines(ctx, fy); len(lines) != 0 {
+		t.Errorf("%d lines after deleting the only one", len(lines))
+	}
+	log, _ := cmdbOf[s].DB().Changes(ctx, "budget_line", l.ID)
+	if last := log[len(log)-1]; last.Field != "deleted" || !strings.Contains(last.Old, "UPS 电池") || !strings.Contains(last.Old, "300.00") {
+		t.Errorf("the log of the deletion: %+v", last)
+	}
+	kept, _ := s.AddLine(ctx, fy, budget.Line{Pool: "机房", Category: budget.Facilities, Amounts: [12]budget.Money{1}})
+	if err := s.ApproveLine(ctx, kept.ID, "李明"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteLine(ctx, kept.ID); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("deleting an approved line: %v", err)
+	}
+	if err := s.DeleteLine(ctx, 9999); store.ErrorCode(err) != store.ENotFound {
+		t.Errorf("deleting a line that does not exist: %v", err)
+	}
+}

@@ -506,6 +506,7 @@ type budgetLineCmd struct {
 	Set     budgetLineSetCmd     `cmd:"" help:"Set a proposed line's amounts: a year amount phased evenly, or month by month."`
 	Approve budgetLineApproveCmd `cmd:"" help:"Approve a proposed line."`
 	Revise  budgetLineReviseCmd  `cmd:"" help:"Open a revision of an approved line (the approved line is kept)."`
+	Delete  budgetLineDeleteCmd  `cmd:"" help:"Delete a proposed line (an approved one is kept: revise it)."`
 }
 
 // yearOrMonths reads the amounts of a line: --year phased evenly over the
@@ -654,5 +655,20 @@ func (c budgetLineReviseCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Line %d is the revision of line %d (proposed; the approved line is kept). Change it with: servicebook budget line set %d …\n", id, c.Line, id)
+	return nil
+}
+
+type budgetLineDeleteCmd struct {
+	Line int64 `arg:"" help:"Line number of a proposed line."`
+}
+
+func (c budgetLineDeleteCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Budget.DeleteLine(cliContext(ctx), c.Line); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Line %d deleted (the change log keeps it).\n", c.Line)
 	return nil
 }

@@ -22,7 +22,7 @@ import (
 var readOnly = map[string]bool{
 	// cmdb
 	"AllRelations": true, "Baselines": true, "CI": true, "CIsByID": true, "Counts": true, "DB": true,
-	"DiffBaselines": true, "EachCI": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
+	"DiffBaselines": true, "EachCI": true, "SearchFiltered": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
 	"Search": true, "Types": true,
 	// continuity
 	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "AvailabilityAt": true, "Reviews": true, "Distribution": true,
@@ -227,6 +227,7 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			revID, err = bs.Revise(ctx, line.ID)
 			return err
 		}},
+		{method: "DeleteLine", source: "cli", do: func(ctx context.Context) error { return bs.DeleteLine(ctx, revID) }},
 		{method: "SetRule", source: "cli", do: func(ctx context.Context) error {
 			_, err := bs.SetRule(ctx, fy, budget.Rule{Pool: "机房", Method: "even", Shares: map[string]float64{payroll: 1}})
 			return err
