@@ -504,8 +504,26 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 		// Finance reconciles against the total first.
 		rows = append(rows, row(trf("Total ({{.Count}} services)", map[string]any{"Count": len(s.years)}), budget.TotalOf(s.years)))
 	}
-	table := textTable([]string{tr("Service"), tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance"), "%", tr("Outturn"), tr("Run rate")},
-		[]float32{260, 130, 130, 130, 130, 70, 130, 130}, func() [][]string { return rows })
+	summaries := make([]budget.Summary, 0, len(rows))
+	for _, y := range s.years {
+		summaries = append(summaries, y.Summary())
+	}
+	summaries = append(summaries, budget.TotalOf(s.years))
+	// Over plan to date in red, under in green: the variance and its %.
+	overUnder := func(row, col int) widget.Importance {
+		if (col != 4 && col != 5) || row >= len(summaries) {
+			return widget.MediumImportance
+		}
+		switch v := summaries[row].YTD.Variance(); {
+		case v > 0:
+			return widget.DangerImportance
+		case v < 0:
+			return widget.SuccessImportance
+		}
+		return widget.MediumImportance
+	}
+	table := styledTable([]string{tr("Service"), tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance"), "%", tr("Outturn"), tr("Run rate")},
+		[]float32{260, 130, 130, 130, 130, 70, 130, 130}, func() [][]string { return rows }, overUnder)
 	s.varianceTable = table
 	table.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.years) {

@@ -330,3 +330,36 @@ func TestDeleteProposedLineInTheWindow(t *testing.T) {
 		t.Errorf("%d lines after deleting one of %d", len(lines), before)
 	}
 }
+
+// TestVarianceColoursAndStickyMonths: an overspend to date is red, an
+// underspend green; the month grid keeps its first column when it
+// scrolls.
+func TestVarianceColoursAndStickyMonths(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.showScreen(ui.budget)
+	s := ui.budget
+	s.tab = budgetVarianceTab
+	ui.show(ui.current)
+	seen := map[widget.Importance]bool{}
+	for row, y := range s.years {
+		l := widget.NewLabel("")
+		s.varianceTable.UpdateCell(widget.TableCellID{Row: row, Col: 4}, l)
+		want := widget.MediumImportance
+		if v := y.Summary().YTD.Variance(); v > 0 {
+			want = widget.DangerImportance
+		} else if v < 0 {
+			want = widget.SuccessImportance
+		}
+		if l.Importance != want {
+			t.Errorf("%s variance %s shown with importance %v, want %v", y.ServiceRef, l.Text, l.Importance, want)
+		}
+		seen[l.Importance] = true
+	}
+	if !seen[widget.DangerImportance] || !seen[widget.SuccessImportance] {
+		t.Errorf("the sample shows no over and under: %v", seen)
+	}
+	grid := textTable(append([]string{"Service"}, s.monthLabels()...), nil, func() [][]string { return nil })
+	if grid.StickyColumnCount != 1 {
+		t.Error("a table with a column per month does not keep its first column")
+	}
+}

@@ -16,7 +16,15 @@ func isFigure(text string) bool { return figure.MatchString(text) }
 
 // textTable is a read-only table of text with a header row. Figures are
 // right-aligned, and so is the header of a column whose first cell is one.
+// A table wider than a screen (a column per month) keeps its first column
+// in place while the rest scrolls, so each row stays named.
 func textTable(header []string, widths []float32, rows func() [][]string) *widget.Table {
+	return styledTable(header, widths, rows, nil)
+}
+
+// styledTable is textTable with a cell's importance (colour) chosen by
+// style: an overspend in red, an underspend in green.
+func styledTable(header []string, widths []float32, rows func() [][]string, style func(row, col int) widget.Importance) *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows()), len(header) },
 		func() fyne.CanvasObject {
@@ -35,9 +43,16 @@ func textTable(header []string, widths []float32, rows func() [][]string) *widge
 			if isFigure(text) {
 				l.Alignment = fyne.TextAlignTrailing
 			}
+			l.Importance = widget.MediumImportance
+			if style != nil {
+				l.Importance = style(id.Row, id.Col)
+			}
 			l.SetText(text)
 		})
 	t.ShowHeaderColumn = false
+	if len(header) > 8 {
+		t.StickyColumnCount = 1
+	}
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}

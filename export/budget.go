@@ -55,7 +55,9 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 		months[i] = fmt.Sprintf("%d-%02d", fy.Year+(fy.StartMonth-1+i)/12, (fy.StartMonth-1+i)%12+1)
 	}
 	header := append([]string{"Service", "Pool", "Category", "Capex/Opex", "Cost centre", "GL account", "Description", "Supplier", "Version"}, months...)
-	header = append(header, "Total")
+	// The service's name after the total: read by people, and a text
+	// column the importer lists and leaves (the reference is the key).
+	header = append(header, "Total", "Service name")
 	for c, h := range header {
 		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
 		f.SetCellValue(sh, cell, h)
@@ -82,6 +84,8 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 		from, _ := excelize.CoordinatesToCellName(firstMonthCol, row)
 		to, _ := excelize.CoordinatesToCellName(lastMonthCol, row)
 		f.SetCellFormula(sh, total, fmt.Sprintf("SUM(%s:%s)", from, to))
+		name, _ := excelize.CoordinatesToCellName(lastMonthCol+2, row)
+		f.SetCellStr(sh, name, l.ServiceName)
 	}
 	last := len(lines) + 1
 	totalRow := last + 1
@@ -128,7 +132,9 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
 		f.SetSheetRow(va, cell, &[]any{y.ServiceRef + " " + y.ServiceName, value(y.Plan()), value(ytd.Planned()), value(ytd.Actual), 0.0,
 			value(y.Outturn()), value(y.RunRate())})
-		f.SetCellFormula(va, fmt.Sprintf("E%d", r+2), fmt.Sprintf("D%d-C%d", r+2, r+2))
+		// Rounded to the currency's unit: a difference of two sums of
+		// binary fractions would otherwise show 59652.3999999994.
+		f.SetCellFormula(va, fmt.Sprintf("E%d", r+2), fmt.Sprintf("ROUND(D%d-C%d,%d)", r+2, r+2, d))
 	}
 	if len(years) > 0 {
 		f.SetCellStyle(va, "B2", fmt.Sprintf("G%d", len(years)+1), money)
@@ -136,6 +142,13 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 	f.SetCellStyle(va, "A1", "G1", head)
 	f.SetColWidth(va, "A", "A", 34)
 	f.SetPanes(va, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	// Printed as finance prints: landscape, a page wide, the header row on
+	// every page.
+	for _, name := range []string{sh, al, va} {
+		if err := printSetup(f, name); err != nil {
+			return err
+		}
+	}
 	// The formulas carry no cached results: ask Excel and LibreOffice to
 	// calculate everything when the workbook opens.
 	full := true
@@ -147,4 +160,18 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 		return err
 	}
 	return writeFileAtomically(path, buf.Bytes())
+}
+
+// printSetup makes a sheet print landscape on A4, one page wide, with its
+// first row repeated on every page.
+func printSetup(f *excelize.File, sheet string) error {
+	landscape, a4, wide, tall := "landscape", 9, 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
 }

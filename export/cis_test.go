@@ -207,6 +207,25 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 	if panes, _ := f.GetPanes("Budget"); !panes.Freeze {
 		t.Error("header not frozen")
 	}
+	// Printed as finance prints it: landscape, a page wide, the header on
+	// every page; the variance rounded to the fen.
+	if layout, err := f.GetPageLayout("Budget"); err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" ||
+		layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %+v, %v", layout, err)
+	}
+	titles := false
+	for _, n := range f.GetDefinedName() {
+		titles = titles || n.Name == "_xlnm.Print_Titles" && n.Scope == "Budget" && n.RefersTo == "'Budget'!$1:$1"
+	}
+	if !titles {
+		t.Errorf("no repeated header row for printing: %+v", f.GetDefinedName())
+	}
+	if formula, _ := f.GetCellFormula("Variance", "E2"); formula != "ROUND(D2-C2,2)" {
+		t.Errorf("variance formula = %q", formula)
+	}
+	if name, _ := f.GetCellValue("Budget", "W2"); name == "" {
+		t.Error("no service name beside the reference")
+	}
 	allocRows, _ := f.GetRows("Allocation")
 	if len(allocRows) != 1+6 { // 3 months × 2 services
 		t.Errorf("%d allocation rows", len(allocRows))
