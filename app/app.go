@@ -411,12 +411,12 @@ func (ui *UI) onClose() {
 	ui.prefs.Width, ui.prefs.Height = size.Width, size.Height
 	ui.saveSettings()
 	if ui.cis.dirty() {
-		dialog.ShowConfirm(tr("Unsaved changes"), tr("The CI you are editing has unsaved changes. Quit anyway?"),
-			func(quit bool) {
+		ui.confirm(tr("Unsaved changes"), tr("The CI you are editing has unsaved changes. Quit anyway?"),
+			tr("Quit"), func(quit bool) {
 				if quit {
 					ui.win.Close()
 				}
-			}, ui.win)
+			})
 		return
 	}
 	ui.win.Close()
@@ -543,12 +543,12 @@ func (ui *UI) confirmRestore(path string) {
 		ui.showError(err)
 		return
 	}
-	dialog.ShowConfirm(tr("Restore"), trf("{{.Backup}} passes its integrity check. Replace {{.Path}} with it? The database as it is now is kept beside it.",
-		map[string]any{"Backup": path, "Path": ui.store.Path}), func(ok bool) {
+	ui.confirm(tr("Restore"), trf("{{.Backup}} passes its integrity check. Replace {{.Path}} with it? The database as it is now is kept beside it.",
+		map[string]any{"Backup": path, "Path": ui.store.Path}), tr("Restore"), func(ok bool) {
 		if ok {
 			ui.restoreFrom(path)
 		}
-	}, ui.win)
+	})
 }
 
 // restoreFrom replaces the open database with the backup at path and

@@ -262,7 +262,7 @@ func TestBaselineTakeChangeCompare(t *testing.T) {
 	if text := dialogText(t, ui); !strings.Contains(text, "Delete the baseline before-CHG-1042?") {
 		t.Errorf("deletion asks: %q", text)
 	}
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Delete")
 	if len(b.list) != 0 {
 		t.Errorf("%d baselines after deleting the only one", len(b.list))
 	}
@@ -671,7 +671,7 @@ func TestRestoreInTheWindow(t *testing.T) {
 	if text := dialogText(t, ui); !strings.Contains(text, "passes its integrity check") {
 		t.Errorf("restore asks: %q", text)
 	}
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Restore")
 	if found, _ := ui.store.CMDB.Search(ui.ctx, "after-the-backup", 1); len(found) != 0 {
 		t.Error("the window still shows the database as it was before the restore")
 	}

@@ -347,7 +347,7 @@ func (s *availabilityScreen) onRemoveOutage() {
 	if id == 0 {
 		return
 	}
-	dialog.ShowConfirm(tr("Remove outage"), trf("Delete outage {{.ID}}? The change log keeps what it recorded.", map[string]any{"ID": id}), func(ok bool) {
+	s.ui.confirm(tr("Remove outage"), trf("Delete outage {{.ID}}? The change log keeps what it recorded.", map[string]any{"ID": id}), tr("Delete"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -356,7 +356,7 @@ func (s *availabilityScreen) onRemoveOutage() {
 			s.ui.setStatus(trf("Outage {{.ID}} removed", map[string]any{"ID": id}))
 			s.ui.show(s.ui.current)
 		})
-	}, s.ui.win)
+	})
 }
 
 // formOutage reads the register's form.

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -186,8 +185,8 @@ func (b *baselineScreen) onDelete() {
 	if name == "" {
 		return
 	}
-	dialog.ShowConfirm(tr("Delete baseline"), trf("Delete the baseline {{.Name}}? This cannot be undone; the change log keeps when it was taken.",
-		map[string]any{"Name": name}), func(ok bool) {
+	b.ui.confirm(tr("Delete baseline"), trf("Delete the baseline {{.Name}}? This cannot be undone; the change log keeps when it was taken.",
+		map[string]any{"Name": name}), tr("Delete"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -202,5 +201,5 @@ func (b *baselineScreen) onDelete() {
 			b.ui.setStatus(trf("Deleted baseline {{.Name}}", map[string]any{"Name": name}))
 			b.ui.show(b.ui.current)
 		})
-	}, b.ui.win)
+	})
 }

@@ -349,13 +349,13 @@ func (c *ciScreen) dirty() bool {
 // open shows ci in the detail form.
 func (c *ciScreen) open(ci cmdb.CI) {
 	if c.dirty() && (c.selected == nil || c.selected.Ref != ci.Ref) {
-		dialog.ShowConfirm(tr("Unsaved changes"), tr("Discard the changes to the CI you are editing?"), func(discard bool) {
+		c.ui.confirm(tr("Unsaved changes"), tr("Discard the changes to the CI you are editing?"), tr("Discard changes"), func(discard bool) {
 			if discard {
 				c.openNow(ci)
 				return
 			}
 			c.syncSelection() // the highlight goes back to the CI still in the form
-		}, c.ui.win)
+		})
 		return
 	}
 	c.openNow(ci)
@@ -501,7 +501,7 @@ func (c *ciScreen) onDelete() {
 	rels, _ := c.ui.store.CMDB.Relations(c.ui.ctx, ci.Ref)
 	msg := trf("Delete {{.Ref}} {{.Name}} and its {{.Count}} relations? Retiring keeps it for history; deleting cannot be undone.",
 		map[string]any{"Ref": ci.Ref, "Name": ci.Name, "Count": len(rels)})
-	dialog.ShowConfirm(tr("Delete CI"), msg, func(ok bool) {
+	c.ui.confirm(tr("Delete CI"), msg, tr("Delete"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -511,5 +511,5 @@ func (c *ciScreen) onDelete() {
 			c.reload()
 			c.refreshDetail()
 		})
-	}, c.ui.win)
+	})
 }

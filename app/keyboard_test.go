@@ -145,7 +145,7 @@ func TestListSelectionFollowsTheForm(t *testing.T) {
 		}
 	}
 	c.table.Select(widget.TableCellID{Row: other, Col: 1})
-	tapDialog(t, ui, "No")
+	tapDialog(t, ui, "Cancel")
 	if c.selected.Name != "bj-san-01" || c.draft.Owner != "someone else" {
 		t.Fatalf("after No, the form shows %s with owner %q", c.selected.Name, c.draft.Owner)
 	}
@@ -153,7 +153,7 @@ func TestListSelectionFollowsTheForm(t *testing.T) {
 	if ui.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("tapping the other row again did nothing")
 	}
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Discard changes")
 	// A refused save, then another CI: the refusal's message goes.
 	entryOf(t, c, "name").SetText("")
 	test.Tap(c.save)

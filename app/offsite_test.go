@@ -140,7 +140,7 @@ func TestAvailabilityTargetFromTheWindow(t *testing.T) {
 	// Remove, after asking.
 	test.Tap(buttonLabelled(t, ui, "Target…"))
 	tapDialog(t, ui, "Remove target")
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Remove")
 	targets, _ = ui.store.Continuity.Targets(ui.ctx)
 	if len(targets) != 6 {
 		t.Errorf("%d targets after removing one of 7", len(targets))

@@ -211,7 +211,7 @@ func TestOutageRegisterInTheWindow(t *testing.T) {
 	if text := dialogText(t, ui); !strings.Contains(text, "Delete outage") {
 		t.Errorf("removal asks: %q", text)
 	}
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Delete")
 	if _, err := ui.store.Continuity.Outage(ui.ctx, recorded.ID); err == nil {
 		t.Error("the outage is still there")
 	}
@@ -308,7 +308,7 @@ func TestPlanPartsInTheWindow(t *testing.T) {
 	if text := dialogText(t, ui); !strings.Contains(text, "Remove step 2") {
 		t.Errorf("removal asks: %q", text)
 	}
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Remove")
 	if after, _ := ui.store.Continuity.Steps(ui.ctx, s.draft.ID); len(after) != len(steps)-1 {
 		t.Errorf("%d steps after removing one of %d", len(after), len(steps))
 	}
@@ -327,7 +327,7 @@ func TestPlanPartsInTheWindow(t *testing.T) {
 		t.Fatalf("role form shows %q", s.roleInputs["role"].Text)
 	}
 	test.Tap(s.removeRole)
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Remove")
 	if after, _ := ui.store.Continuity.Roles(ui.ctx, s.draft.ID); len(after) != len(roles)-1 {
 		t.Errorf("%d roles after removing one of %d", len(after), len(roles))
 	}
@@ -344,7 +344,7 @@ func TestPlanPartsInTheWindow(t *testing.T) {
 		t.Errorf("copy 1 held by %q", copies[0].Holder)
 	}
 	test.Tap(s.removeCopy)
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Remove")
 	if after, _ := ui.store.Continuity.Distribution(ui.ctx, s.draft.ID); len(after) != len(copies)-1 {
 		t.Errorf("%d copies after withdrawing one of %d", len(after), len(copies))
 	}
@@ -460,7 +460,7 @@ func TestExercisesAndActionsCorrectedInTheWindow(t *testing.T) {
 	if text := dialogText(t, ui); !strings.Contains(text, "Print the plan twice") {
 		t.Errorf("removal asks: %q", text)
 	}
-	tapDialog(t, ui, "Yes")
+	tapDialog(t, ui, "Remove")
 	if _, err := ui.store.Continuity.Action(ui.ctx, a.ID); err == nil {
 		t.Error("the action is still there")
 	}

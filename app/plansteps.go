@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -156,14 +155,13 @@ func (s *plansScreen) afterContentChange(status string) {
 	s.ui.show(s.ui.current)
 }
 
-// confirm asks before something is removed.
+// confirm asks before something is removed; the button says Remove.
 func (s *plansScreen) confirm(title, question string, yes func()) {
-	d := dialog.NewConfirm(title, question, func(ok bool) {
+	s.ui.confirm(title, question, tr("Remove"), func(ok bool) {
 		if ok {
 			yes()
 		}
-	}, s.ui.win)
-	d.Show()
+	})
 }
 
 func phaseText(p continuity.Phase) string {

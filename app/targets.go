@@ -83,15 +83,15 @@ func (s *availabilityScreen) targetDialog(current *continuity.Target) {
 		ref := current.ServiceRef
 		remove = widget.NewButton(tr("Remove target"), func() {
 			d.Hide()
-			dialog.ShowConfirm(tr("Remove target"), trf("Remove the availability target of {{.Ref}}? Its outages stay in the register.", map[string]any{"Ref": ref}),
-				func(ok bool) {
+			ui.confirm(tr("Remove target"), trf("Remove the availability target of {{.Ref}}? Its outages stay in the register.", map[string]any{"Ref": ref}),
+				tr("Remove"), func(ok bool) {
 					if ok {
 						ui.save(nil, func() error { return ui.store.Continuity.RemoveTarget(ui.ctx, ref) }, func() {
 							ui.setStatus(trf("{{.Ref}} no longer has an availability target.", map[string]any{"Ref": ref}))
 							ui.show(ui.current)
 						})
 					}
-				}, ui.win)
+				})
 		})
 	}
 	if remove != nil {

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -152,7 +151,7 @@ func (s *typesScreen) form() fyne.CanvasObject {
 // onDelete deletes a user-defined type that no CI has, after asking.
 func (s *typesScreen) onDelete() {
 	key := s.draft.Key
-	dialog.ShowConfirm(tr("Delete type"), trf("Delete the CI type {{.Key}}?", map[string]any{"Key": key}), func(ok bool) {
+	s.ui.confirm(tr("Delete type"), trf("Delete the CI type {{.Key}}?", map[string]any{"Key": key}), tr("Delete"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -161,7 +160,7 @@ func (s *typesScreen) onDelete() {
 			s.ui.setStatus(trf("Deleted CI type {{.Key}}", map[string]any{"Key": key}))
 			s.ui.show(s.ui.current)
 		})
-	}, s.ui.win)
+	})
 }
 
 func splitChoices(v string) []string {
