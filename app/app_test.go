@@ -242,8 +242,10 @@ func TestBaselineTakeChangeCompare(t *testing.T) {
 	if b.diff == nil || len(b.diff.Changed) != 1 {
 		t.Fatalf("diff = %+v", b.diff)
 	}
-	rows := diffTableRows(*b.diff)
-	if len(rows) != 1 || rows[0][1] != "CI-000024" || rows[0][3] != "status" || rows[0][5] != "maintenance" {
+	types, _ := ui.store.CMDB.Types(ui.ctx)
+	rows := diffTableRows(*b.diff, types)
+	// Fields by their labels, values as the form shows them, not the keys.
+	if len(rows) != 1 || rows[0][1] != "CI-000024" || rows[0][3] != "Status" || rows[0][5] != "Under maintenance" {
 		t.Errorf("diff rows = %q", rows)
 	}
 	b.name = "before-CHG-1042"

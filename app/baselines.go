@@ -99,7 +99,8 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	summary := widget.NewLabel("")
 	var diffRows [][]string
 	if b.diff != nil {
-		diffRows = diffTableRows(*b.diff)
+		types, _ := b.ui.store.CMDB.Types(b.ui.ctx)
+		diffRows = diffTableRows(*b.diff, types)
 		summary.SetText(trf("{{.Added}} added, {{.Removed}} removed, {{.Changed}} changed; relations: {{.RelAdded}} added, {{.RelRemoved}} removed, {{.Regrouped}} regrouped",
 			map[string]any{"Added": len(b.diff.Added), "Removed": len(b.diff.Removed), "Changed": len(b.diff.Changed),
 				"RelAdded": len(b.diff.RelationsAdded), "RelRemoved": len(b.diff.RelationsRemoved), "Regrouped": len(b.diff.RelationsRegrouped)}))
@@ -115,7 +116,9 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, split)
 }
 
-func diffTableRows(d cmdb.Diff) [][]string {
+// diffTableRows are a comparison's rows, fields by their labels and
+// values as the form shows them.
+func diffTableRows(d cmdb.Diff, types []cmdb.Type) [][]string {
 	var rows [][]string
 	for _, ci := range d.Added {
 		rows = append(rows, []string{tr("added"), ci.Ref, ci.Name, "", "", ""})
@@ -125,7 +128,7 @@ func diffTableRows(d cmdb.Diff) [][]string {
 	}
 	for _, ch := range d.Changed {
 		for _, f := range ch.Changes {
-			rows = append(rows, []string{tr("changed"), ch.Ref, ch.Name, f.Field, f.Old, f.New})
+			rows = append(rows, []string{tr("changed"), ch.Ref, ch.Name, changeField(f.Field, types), changeValue(f.Field, f.Old), changeValue(f.Field, f.New)})
 		}
 	}
 	for _, r := range d.RelationsAdded {

@@ -112,7 +112,7 @@ func (d *dashboardScreen) attention() [][2]string {
 	for _, p := range d.plans {
 		switch {
 		case p.NeedsReview:
-			rows = append(rows, [2]string{p.DocNumber, tr("needs review") + ": " + p.NeedsReason})
+			rows = append(rows, [2]string{p.DocNumber, tr("needs review") + ": " + reasonText(p.NeedsReason, d.types)})
 		case p.ReviewOverdue:
 			rows = append(rows, [2]string{p.DocNumber, tr("review overdue") + " (" + p.NextReview + ")"})
 		}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
+	"servicebook/store"
 )
 
 // pressShortcut delivers a shortcut as the desktop driver does: a main
@@ -335,5 +336,29 @@ func TestDashboardRowsOpenTheirRecords(t *testing.T) {
 	test.Tap(all[len(all)-len(ui.dashboard.recent)]) // the newest change
 	if ui.current != ui.indexOf(ui.cis) || ui.cis.selected == nil || ui.cis.selected.Ref != "CI-000024" {
 		t.Fatalf("the newest change opened %+v", ui.cis.selected)
+	}
+}
+
+// TestChangesReadAsTheFormSaysThem: a reason for review and a history
+// line show field labels and values, in Chinese too, never the stored
+// keys (status: in_service, attributes.capacity_tb).
+func TestChangesReadAsTheFormSaysThem(t *testing.T) {
+	ui := newTestUI(t)
+	types, _ := ui.store.CMDB.Types(ui.ctx)
+	reason := "CI-000024 status: in_service → maintenance (2026-11-20)"
+	if got := reasonText(reason, types); got != "CI-000024 Status: In service → Under maintenance (2026-11-20)" {
+		t.Errorf("reason reads %q", got)
+	}
+	ui.SetLanguage(Chinese)
+	got := reasonText("CI-000015 attributes.capacity_tb: 100 → 200 (2026-11-20)", types)
+	if strings.Contains(got, "attributes") || strings.Contains(got, "capacity_tb") {
+		t.Errorf("an attribute change reads %q", got)
+	}
+	if got := reasonText(reason, types); !strings.Contains(got, "运行中") || strings.Contains(got, "in_service") {
+		t.Errorf("in Chinese the reason reads %q", got)
+	}
+	line := changeText(store.Change{Field: "relation", New: "CI-000036 depends on CI-000027"}, types)
+	if !strings.Contains(line, "依赖于") || strings.Contains(line, "depends on") {
+		t.Errorf("a relation change reads %q", line)
 	}
 }

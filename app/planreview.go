@@ -36,7 +36,7 @@ func (s *plansScreen) onReview(exerciseID int64) {
 	if len(reasons) > 0 {
 		box.Add(bold(trf("Changes to review ({{.Count}})", map[string]any{"Count": len(reasons)})))
 		for _, r := range reasons {
-			l := widget.NewLabel("• " + r.Reason)
+			l := widget.NewLabel("• " + reasonText(r.Reason, s.ciTypes()))
 			l.Wrapping = fyne.TextWrapWord
 			box.Add(l)
 			upTo = r.ID

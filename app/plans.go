@@ -210,9 +210,9 @@ func (s *plansScreen) editor() fyne.CanvasObject {
 	var banner fyne.CanvasObject = widget.NewLabel("")
 	if p.NeedsReview {
 		s.review = &widget.Button{Text: tr("Record review…"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.onReview(0) }}
-		warn := widget.NewLabel("⚠ " + tr("Needs review:") + " " + p.NeedsReason)
+		warn := widget.NewLabel("⚠ " + tr("Needs review:") + " " + reasonText(p.NeedsReason, s.ciTypes()))
 		if reasons, err := s.store().OpenReasons(s.ui.ctx, p.ID); err == nil && len(reasons) > 1 {
-			warn.SetText("⚠ " + trf("Needs review: {{.Count}} changes not yet reviewed, the latest {{.Reason}}", map[string]any{"Count": len(reasons), "Reason": p.NeedsReason}))
+			warn.SetText("⚠ " + trf("Needs review: {{.Count}} changes not yet reviewed, the latest {{.Reason}}", map[string]any{"Count": len(reasons), "Reason": reasonText(p.NeedsReason, s.ciTypes())}))
 		}
 		warn.Importance = widget.WarningImportance
 		warn.Wrapping = fyne.TextWrapWord
@@ -414,4 +414,10 @@ func dialogForm(ui *UI, title string, items []*widget.FormItem, onConfirm func()
 	d.Resize(fyne.NewSize(560, 260))
 	d.Show()
 	return d
+}
+
+// ciTypes are the CI types, for showing fields by their labels.
+func (s *plansScreen) ciTypes() []cmdb.Type {
+	types, _ := s.ui.store.CMDB.Types(s.ui.ctx)
+	return types
 }
