@@ -75,7 +75,7 @@ func TestPlanEditorStory(t *testing.T) {
 	// The review shows the change it covers and records an outcome and a
 	// comment, not only a name.
 	test.Tap(s.review)
-	if text := dialogText(t, ui); !strings.Contains(text, "CI-000024 status: in_service → maintenance") {
+	if text := dialogText(t, ui); !strings.Contains(text, "CI-000024 Status: In service → Under maintenance") {
 		t.Errorf("the review dialog does not show the change it covers:\n%s", text)
 	}
 	test.Type(s.reviewWho, "王建国")
