@@ -467,6 +467,19 @@ func TestScreenshots(t *testing.T) {
 	if err := demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget); err != nil {
 		t.Fatal(err)
 	}
+	// The window as most people have it, and the smallest it must work at.
+	for _, size := range []struct {
+		width, height float32
+		suffix        string
+	}{{1400, 900, ""}, {1024, 700, "-1024x700"}} {
+		ui.win.Resize(fyne.NewSize(size.width, size.height))
+		screenshots(t, ui, dir, size.suffix, size.width)
+	}
+}
+
+// screenshots renders every screen in both languages into dir, names
+// ending in suffix, and fails if a screen needs more than width.
+func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 	for _, language := range []string{English, Chinese} {
 		ui.SetLanguage(language)
 		shots := []struct {
@@ -567,7 +580,10 @@ func TestScreenshots(t *testing.T) {
 					t.Errorf("%s/%s does not show %q", language, s.name, w)
 				}
 			}
-			path := filepath.Join(dir, language+"-"+s.name+".png")
+			if got := ui.win.Canvas().Size().Width; got > width {
+				t.Errorf("%s/%s needs the window %.0f wide, more than %.0f", language, s.name, got, width)
+			}
+			path := filepath.Join(dir, language+"-"+s.name+suffix+".png")
 			if err := writePNG(path, img); err != nil {
 				t.Fatal(err)
 			}

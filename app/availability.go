@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -131,8 +132,10 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 	}
 	s.chart = chart
 	register := s.registerView()
-	lower := container.NewHSplit(chart, register)
-	lower.Offset = 0.45
+	// The chart scrolls rather than widening the window: at 1024 wide the
+	// register and its form need the room.
+	lower := container.NewHSplit(container.NewScroll(chart), register)
+	lower.Offset = 0.4
 	split := container.NewVSplit(s.table, lower)
 	split.Offset = 0.4
 	return container.NewBorder(top, nil, nil, nil, split)
@@ -163,11 +166,13 @@ func (s *availabilityScreen) trendChart(sel continuity.ServiceAvailability) fyne
 		low = min(low, p.value)
 	}
 	low = max(0, low-(100-low)*0.5-0.05)
-	const w, h, bar = 440, 200, 48
-	scaleY := func(v float64) float32 { return float32(h - (v-low)/(100-low)*h) }
+	// top leaves room for the value over a 100 % bar, under the title;
+	// the target's label stands right of the bars, where no bar is.
+	const w, h, bar, top, right = 440, 200, 48, 20, 110
+	scaleY := func(v float64) float32 { return float32(top + h - (v-low)/(100-low)*h) }
 	objects := []fyne.CanvasObject{}
 	axis := canvas.NewLine(theme.Color(theme.ColorNameDisabled))
-	axis.Position1, axis.Position2 = fyne.NewPos(0, h), fyne.NewPos(w, h)
+	axis.Position1, axis.Position2 = fyne.NewPos(0, top+h), fyne.NewPos(w, top+h)
 	objects = append(objects, axis)
 	for i, p := range points {
 		x := float32(20 + i*(bar+22))
@@ -177,13 +182,13 @@ func (s *availabilityScreen) trendChart(sel continuity.ServiceAvailability) fyne
 		}
 		r := canvas.NewRectangle(c)
 		r.Move(fyne.NewPos(x, scaleY(p.value)))
-		r.Resize(fyne.NewSize(bar, h-scaleY(p.value)))
-		value := canvas.NewText(fmt.Sprintf("%.2f", p.value), theme.Color(theme.ColorNameForeground))
+		r.Resize(fyne.NewSize(bar, top+h-scaleY(p.value)))
+		value := canvas.NewText(fmt.Sprintf("%.2f %%", p.value), theme.Color(theme.ColorNameForeground))
 		value.TextSize = theme.CaptionTextSize()
 		value.Move(fyne.NewPos(x, scaleY(p.value)-16))
 		label := canvas.NewText(p.label, theme.Color(theme.ColorNameForeground))
 		label.TextSize = theme.CaptionTextSize()
-		label.Move(fyne.NewPos(x, h+4))
+		label.Move(fyne.NewPos(x, top+h+4))
 		objects = append(objects, r, value, label)
 	}
 	target := canvas.NewLine(color.NRGBA{R: 0xff, G: 0xa0, A: 0xff})
@@ -191,10 +196,10 @@ func (s *availabilityScreen) trendChart(sel continuity.ServiceAvailability) fyne
 	target.Position1, target.Position2 = fyne.NewPos(0, scaleY(sel.Percent)), fyne.NewPos(w, scaleY(sel.Percent))
 	targetLabel := canvas.NewText(trf("target {{.Target}} %", map[string]any{"Target": sel.Percent}), color.NRGBA{R: 0xff, G: 0xa0, A: 0xff})
 	targetLabel.TextSize = theme.CaptionTextSize()
-	targetLabel.Move(fyne.NewPos(w-90, scaleY(sel.Percent)-16))
+	targetLabel.Move(fyne.NewPos(w+6, scaleY(sel.Percent)-8))
 	objects = append(objects, target, targetLabel)
 	spacer := canvas.NewRectangle(color.Transparent)
-	spacer.SetMinSize(fyne.NewSize(w, h+24))
+	spacer.SetMinSize(fyne.NewSize(w+right, top+h+24))
 	title := bold(trf("{{.Service}}: availability by month", map[string]any{"Service": sel.ServiceName}))
 	return container.NewBorder(title, nil, nil, nil, container.NewStack(spacer, container.NewWithoutLayout(objects...)))
 }
@@ -271,9 +276,12 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 		s.removeOutage.Disable()
 	}
 	// Two rows, so that the form fits the register's half of a 1024-wide window.
+	// Three rows, the buttons on their own, so that every field keeps a
+	// width to type in within the register's half of a 1024-wide window.
 	addForm := container.NewVBox(
 		container.NewBorder(nil, nil, container.NewHBox(svc, planned), nil, container.NewGridWithColumns(2, start, end)),
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.addOutage, s.saveOutage, s.removeOutage), container.NewGridWithColumns(2, cause.entry, what)))
+		container.NewGridWithColumns(2, cause.entry, what),
+		container.NewHBox(layout.NewSpacer(), s.addOutage, s.saveOutage, s.removeOutage))
 	// Investigation of the selected outage.
 	statuses := []string{investigationText("open"), investigationText("investigating"), investigationText("closed")}
 	status := newSelect(statuses, nil)
