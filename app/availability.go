@@ -104,7 +104,7 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 		for i, r := range s.results {
 			met := tr("met")
 			if !r.Met {
-				met = tr("MISSED")
+				met = tr("missed")
 			}
 			if r.ToDate {
 				met += " " + tr("(to date)")

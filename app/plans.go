@@ -74,7 +74,7 @@ func (s *plansScreen) reload() {
 func statusText(p continuity.Plan) string {
 	switch p.Status() {
 	case continuity.Draft:
-		return tr("DRAFT")
+		return tr("draft")
 	case continuity.Revised:
 		return tr("revised, awaiting approval")
 	}
