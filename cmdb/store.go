@@ -35,6 +35,9 @@ func NewStore(ctx context.Context, db *store.DB) (*Store, error) {
 	if err := s.ensureBuiltinTypes(ctx); err != nil {
 		return nil, err
 	}
+	if err := fillSortKeys(ctx, db); err != nil {
+		return nil, store.MapError(err)
+	}
 	return s, nil
 }
 
@@ -309,17 +312,20 @@ type ciWriter struct {
 	reserveChunk int
 	tx           *sql.Tx
 	written      []int64 // ids of CIs created or updated
+	keys         *sortKeys
 }
 
 func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*ciWriter, error) {
-	w := &ciWriter{log: log, tx: tx}
+	w := &ciWriter{log: log, tx: tx, keys: newSortKeys()}
 	var err error
 	if w.insertStmt, err = tx.PrepareContext(ctx, `INSERT INTO ci (ref, type_id, name, description, status, criticality,
-		owner, location, version, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		owner, location, version, attributes, created_at, updated_at, sort_name, sort_owner, sort_location)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return nil, err
 	}
 	if w.updateStmt, err = tx.PrepareContext(ctx, `UPDATE ci SET type_id = ?, name = ?, description = ?, status = ?,
-		criticality = ?, owner = ?, location = ?, version = ?, attributes = ?, updated_at = ?, row_version = row_version + 1
+		criticality = ?, owner = ?, location = ?, version = ?, attributes = ?, updated_at = ?, row_version = row_version + 1,
+		sort_name = ?, sort_owner = ?, sort_location = ?
 		WHERE id = ? AND row_version = ?`); err != nil {
 		return nil, err
 	}
@@ -364,7 +370,7 @@ func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) 
 	attrs, _ := json.Marshal(ci.Attributes)
 	at := w.log.At()
 	res, err := w.insertStmt.ExecContext(ctx, ci.Ref, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
-		ci.Owner, ci.Location, ci.Version, string(attrs), at, at)
+		ci.Owner, ci.Location, ci.Version, string(attrs), at, at, w.keys.key(ci.Name), w.keys.key(ci.Owner), w.keys.key(ci.Location))
 	if err != nil {
 		return ci, err
 	}
@@ -454,7 +460,8 @@ func (w *ciWriter) update(ctx context.Context, old, ci CI, typeID int64) (CI, bo
 	}
 	attrs, _ := json.Marshal(ci.Attributes)
 	res, err := w.updateStmt.ExecContext(ctx, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
-		ci.Owner, ci.Location, ci.Version, string(attrs), w.log.At(), ci.ID, ci.RowVersion)
+		ci.Owner, ci.Location, ci.Version, string(attrs), w.log.At(),
+		w.keys.key(ci.Name), w.keys.key(ci.Owner), w.keys.key(ci.Location), ci.ID, ci.RowVersion)
 	if err != nil {
 		return ci, false, err
 	}
@@ -631,8 +638,8 @@ type Filter struct {
 }
 
 var sortColumns = map[string]string{
-	"": "ci.id", "ref": "ci.id", "name": "ci.name", "type": "t.key", "status": "ci.status",
-	"criticality": "ci.criticality", "owner": "ci.owner", "location": "ci.location",
+	"": "ci.id", "ref": "ci.id", "name": "ci.sort_name", "type": "t.key", "status": "ci.status",
+	"criticality": "ci.criticality", "owner": "ci.sort_owner", "location": "ci.sort_location",
 }
 
 // ListCIs returns the CIs that match f, and how many match in all.

@@ -575,3 +575,47 @@ func TestSearchFilteredCombinesSearchFiltersAndSort(t *testing.T) {
 		t.Errorf("descending: %v", got)
 	}
 }
+
+// TestListSortsByPinyin: the CI list sorts names as a reader expects —
+// Chinese by pinyin, case ignored, numbers by value — and CIs written
+// before the sort keys existed get theirs when the store opens.
+func TestListSortsByPinyin(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	for _, name := range []string{"账务数据库", "安全网关", "srv-10", "北京机房", "SRV-9", "备份服务器"} {
+		mustCreate(t, s, CI{TypeKey: "server", Name: name})
+	}
+	names := func() []string {
+		cis, _, err := s.ListCIs(ctx, Filter{Sort: "name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cis {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	// 9 before 10 (numbers by value), case ignored, then pinyin: ān běi bèi zhàng.
+	want := []string{"SRV-9", "srv-10", "安全网关", "北京机房", "备份服务器", "账务数据库"}
+	if got := names(); !reflect.DeepEqual(got, want) {
+		t.Errorf("by name: %v, want %v", got, want)
+	}
+	// As a database from before migration 8: no keys, until reopened.
+	if _, err := s.db.ExecContext(ctx, "UPDATE ci SET sort_name = NULL, sort_owner = NULL, sort_location = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := NewStore(ctx, s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing int
+	s.db.QueryRowContext(ctx, "SELECT count(*) FROM ci WHERE sort_name IS NULL").Scan(&missing)
+	if missing != 0 {
+		t.Errorf("%d CIs without sort keys after reopening", missing)
+	}
+	s = again
+	if got := names(); !reflect.DeepEqual(got, want) {
+		t.Errorf("by name after filling the keys: %v", got)
+	}
+}
