@@ -46,6 +46,9 @@ type importScreen struct {
 	ignoreChecks          *widget.CheckGroup
 	sumCheck, reviseCheck *widget.Check
 
+	// values maps unknown types and statuses of a CI file to known ones,
+	// for this import.
+	values map[string]map[string]string
 	// fyYear is the fiscal year a budget or actuals file goes into: the
 	// person sees and chooses it (proposed from the file's title or
 	// months); 0 until chosen.
@@ -171,6 +174,7 @@ func (s *importScreen) onPreview() {
 // detect picks the CI sheet and its header as the importer does, and
 // fills the mapping with what it recognised.
 func (s *importScreen) detect() {
+	s.values = nil // another file, other values
 	if proposedYear(s.book) != 0 {
 		s.fyYear = 0 // a file that names its year proposes it afresh
 	}
@@ -265,6 +269,9 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 		where = trf("{{.File}}: header on row {{.Row}}; the first rows:", map[string]any{"File": s.book.File, "Row": s.headRow})
 	}
 	top := container.NewVBox(bold(tr("Columns")), mapForm)
+	if values := s.valueMapping(); values != nil {
+		top.Add(values)
+	}
 	if s.kind == "budget" || s.kind == "actuals" {
 		// Finance teams send the same layout every month: the mapping can
 		// be saved under a name and loaded for the next file.
@@ -513,7 +520,7 @@ func (s *importScreen) run(dryRun bool) {
 		return
 	}
 	s.ui.background(func() func() {
-		res, err := s.ui.store.CMDB.ImportFile(ctx, path, cmdb.ImportOptions{DryRun: dryRun, Mapping: mapping,
+		res, err := s.ui.store.CMDB.ImportFile(ctx, path, cmdb.ImportOptions{DryRun: dryRun, Mapping: mapping, Values: s.values,
 			Progress: func(done, _ int) {
 				fyne.Do(func() {
 					s.done = done

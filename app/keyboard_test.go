@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -360,5 +362,41 @@ func TestChangesReadAsTheFormSaysThem(t *testing.T) {
 	line := changeText(store.Change{Field: "relation", New: "CI-000036 depends on CI-000027"}, types)
 	if !strings.Contains(line, "依赖于") || strings.Contains(line, "depends on") {
 		t.Errorf("a relation change reads %q", line)
+	}
+}
+
+// TestImportMapsUnknownValues: a file whose type (打印机) and status (在修)
+// the CMDB does not know is refused row by row until the person maps them,
+// in the wizard, to a known type and status; then it imports.
+func TestImportMapsUnknownValues(t *testing.T) {
+	ui := newTestUI(t)
+	ui.showScreen(ui.imports)
+	w := ui.imports
+	path := filepath.Join(t.TempDir(), "打印机.csv")
+	os.WriteFile(path, []byte("名称,类型,状态\nbj-prn-01,打印机,在修\nbj-prn-02,打印机,运行中\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	test.Tap(w.checkBtn)
+	if w.result == nil || len(w.result.Problems) != 2 {
+		t.Fatalf("unmapped: %+v", w.result)
+	}
+	var selects []*widget.Select
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && len(s.Options) > 0 && s.Options[0] == "(refuse the rows)" {
+			selects = append(selects, s)
+		}
+	})
+	if len(selects) != 2 {
+		t.Fatalf("%d value choices, want one for 打印机 and one for 在修", len(selects))
+	}
+	selects[0].SetSelected("Server")
+	selects[1].SetSelected("Under maintenance")
+	test.Tap(w.importBtn)
+	if w.err != nil || w.result.Created != 2 {
+		t.Fatalf("mapped import: %+v %v", w.result, w.err)
+	}
+	found, _ := ui.store.CMDB.Search(ui.ctx, "bj-prn-01", 1)
+	if len(found) != 1 || found[0].TypeKey != "server" || found[0].Status != cmdb.StatusMaintenance {
+		t.Errorf("imported as %+v", found)
 	}
 }

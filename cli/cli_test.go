@@ -548,3 +548,25 @@ func TestExportOffsiteAndVerify(t *testing.T) {
 		t.Errorf("open-pack said %q", got)
 	}
 }
+
+// TestImportValueMapping: --value reads a type and a status the CMDB does
+// not know as ones it does; a malformed --value is refused.
+func TestImportValueMapping(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "values.db")
+	mustRun(t, db, "--create", "demo")
+	file := filepath.Join(t.TempDir(), "printers.csv")
+	os.WriteFile(file, []byte("名称,类型,状态\nbj-prn-01,打印机,在修\n"), 0o600)
+	if code, _, _ := run(t, db, "import", "cis", file); code != 1 {
+		t.Errorf("unknown values were not refused: exit %d", code)
+	}
+	out := mustRun(t, db, "import", "cis", file, "--value", "type:打印机=server", "--value", "status:在修=maintenance")
+	if !strings.Contains(out, "1 created") && !strings.Contains(out, "Imported") {
+		t.Errorf("import with --value said %q", out)
+	}
+	if show := mustRun(t, db, "search", "bj-prn-01"); !strings.Contains(show, "server") || !strings.Contains(show, "maintenance") {
+		t.Errorf("imported as %q", show)
+	}
+	if code, _, errOut := run(t, db, "import", "cis", file, "--value", "colour:red=blue"); code != 1 || !strings.Contains(errOut, "--value") {
+		t.Errorf("a malformed --value: exit %d, %q", code, errOut)
+	}
+}

@@ -258,6 +258,7 @@ type importCIsCmd struct {
 	File   string   `arg:"" type:"path" help:"XLSX or CSV file (UTF-8, UTF-8 with BOM, or GB18030/GBK)."`
 	DryRun bool     `help:"Check the file and report what would happen, without writing."`
 	Map    []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: ref, type, name, description, status, criticality, owner, location, version, from, kind, to, group)." placeholder:"FIELD=HEADER"`
+	Value  []string `help:"Read a type or status the CMDB does not know as one it does, for this import, as FIELD:VALUE=KNOWN (e.g. type:打印机=server, status:在修=maintenance)." placeholder:"FIELD:VALUE=KNOWN"`
 }
 
 func (c importCIsCmd) Run(ctx context.Context, app *App) error {
@@ -268,7 +269,19 @@ func (c importCIsCmd) Run(ctx context.Context, app *App) error {
 	if err := app.open(ctx); err != nil {
 		return err
 	}
-	res, err := app.CMDB.ImportFile(ctx, c.File, cmdb.ImportOptions{DryRun: c.DryRun, Mapping: mapping})
+	values := map[string]map[string]string{}
+	for _, v := range c.Value {
+		field, rest, ok1 := strings.Cut(v, ":")
+		from, to, ok2 := strings.Cut(rest, "=")
+		if field = strings.TrimSpace(field); !ok1 || !ok2 || (field != "type" && field != "status") || strings.TrimSpace(from) == "" {
+			return store.Errorf(store.EInvalid, "--value %q: write it as type:VALUE=KNOWN or status:VALUE=KNOWN.", v)
+		}
+		if values[field] == nil {
+			values[field] = map[string]string{}
+		}
+		values[field][strings.TrimSpace(from)] = strings.TrimSpace(to)
+	}
+	res, err := app.CMDB.ImportFile(ctx, c.File, cmdb.ImportOptions{DryRun: c.DryRun, Mapping: mapping, Values: values})
 	out := app.Stdout
 	printProblems(app, res.Problems)
 	if err != nil {

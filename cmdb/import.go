@@ -45,6 +45,11 @@ type ImportOptions struct {
 	Mapping map[string]string
 	// Progress, if set, is called while rows are written.
 	Progress func(done, total int)
+	// Values maps, per field ("type", "status"), a value as the file
+	// writes it to one the CMDB knows, for this import: a team's "打印机"
+	// read as the type "Printer", "在修" as "under maintenance". A value
+	// that is mapped is read as its mapping; every other is read as it is.
+	Values map[string]map[string]string
 }
 
 // ImportResult says what an import did, or in a dry run would do.
@@ -125,6 +130,7 @@ func (s *Store) importSheets(ctx context.Context, file string, opt ImportOptions
 		return res, err
 	}
 	p.st = st
+	st.values = opt.Values
 	if err := feed(p.takeSheet); err != nil {
 		return res, err
 	}
@@ -218,6 +224,7 @@ func (p *planner) takeSheet(in *sheet.Stream) error {
 
 // importState is the CMDB as the import found it.
 type importState struct {
+	values map[string]map[string]string // the person's value mapping (ImportOptions.Values)
 	types  []Type
 	byRef  map[string]*CI
 	byName map[string][]*CI // folded name -> CIs, existing and planned
@@ -355,6 +362,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 			continue
 		}
 		typeText, _ := m.Cell(row, "type")
+		typeText = st.mapped("type", typeText)
 		name, _ := m.Cell(row, "name")
 		if typeText == "" {
 			problem(rowNum, header("type"), store.M(MsgTypeRequired))
@@ -412,7 +420,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 		setText("location", &ci.Location)
 		setText("version", &ci.Version)
 		if v, ok := m.Cell(row, "status"); ok && v != "" {
-			status, err := ParseStatus(v)
+			status, err := ParseStatus(st.mapped("status", v))
 			if err != nil {
 				problem(rowNum, header("status"), asMsg(err))
 				bad = true
@@ -742,4 +750,12 @@ func (iw *importWriter) rollback() {
 		iw.tx.Rollback()
 		iw.tx = nil
 	}
+}
+
+// mapped is value as the person mapped it for field, or value itself.
+func (st *importState) mapped(field, value string) string {
+	if to, ok := st.values[field][strings.TrimSpace(value)]; ok {
+		return to
+	}
+	return value
 }
