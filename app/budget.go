@@ -424,7 +424,19 @@ func (s *budgetScreen) onSave() {
 			s.ui.showError(err)
 			return
 		}
-		s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": l.ID}))
+		// (5,000.00) is a credit: say so, so that a bracket typed as
+		// decoration is noticed.
+		var credits []string
+		for i, a := range amounts {
+			if a < 0 {
+				credits = append(credits, s.monthLabels()[i]+" "+s.money(a))
+			}
+		}
+		if len(credits) > 0 {
+			s.ui.setStatus(trf("Saved line {{.ID}}, with credits (negative amounts): {{.Months}}", map[string]any{"ID": l.ID, "Months": strings.Join(credits, ", ")}))
+		} else {
+			s.ui.setStatus(trf("Saved line {{.ID}}", map[string]any{"ID": l.ID}))
+		}
 		s.ui.show(s.ui.current)
 	})
 }

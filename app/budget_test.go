@@ -41,6 +41,14 @@ func TestBudgetScreenStory(t *testing.T) {
 	if lines[0].Amounts[0] != 120_000_00 {
 		t.Errorf("January after saving: %s", lines[0].Amounts[0].Format(2))
 	}
+	// As finance staff type: 12万 is 120,000; (5,000.00) a credit, said.
+	s.months[0].SetText("12万")
+	s.months[2].SetText("(5,000.00)")
+	test.Tap(s.save)
+	lines, _ = ui.store.Budget.Lines(ui.ctx, s.fy)
+	if lines[0].Amounts[0] != 120_000_00 || lines[0].Amounts[2] != -5_000_00 || !strings.Contains(ui.status.Text, "credits") {
+		t.Errorf("12万 and (5,000.00): %s, %s; status %q", lines[0].Amounts[0].Format(2), lines[0].Amounts[2].Format(2), ui.status.Text)
+	}
 	s.months[1].SetText("twelve")
 	test.Tap(s.save)
 	if text := dialogText(t, ui); !strings.Contains(text, `twelve`) {

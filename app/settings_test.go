@@ -2,10 +2,15 @@ package app
 
 import (
 	"context"
+	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"servicebook/cmdb"
 	"servicebook/store"
@@ -71,4 +76,41 @@ func TestSettingsTakenOverFromFynePreferences(t *testing.T) {
 	if err != nil || got.Language != Chinese || len(got.Recent) != 1 || got.Recent[0] != "/srv/一号.db" {
 		t.Errorf("taken over: %+v, %v", got, err)
 	}
+}
+
+// TestLightThemeContrast: in the light theme, warnings and success read
+// at WCAG AA contrast (4.5:1) on the background, and the table grid shows.
+func TestLightThemeContrast(t *testing.T) {
+	th := newTheme()
+	light := theme.VariantLight
+	th.variant = &light
+	bg := th.Color(theme.ColorNameBackground, light)
+	for _, name := range []fyne.ThemeColorName{theme.ColorNameWarning, theme.ColorNameSuccess, theme.ColorNameError, theme.ColorNameForeground} {
+		if c := contrast(th.Color(name, light), bg); c < 4.5 {
+			t.Errorf("%s on the light background: contrast %.2f, want at least 4.5", name, c)
+		}
+	}
+	if c := contrast(th.Color(theme.ColorNameSeparator, light), bg); c < 1.5 {
+		t.Errorf("the grid on the light background: contrast %.2f", c)
+	}
+}
+
+// contrast is the WCAG contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		r, g, bl, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(bl)
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
 }
