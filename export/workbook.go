@@ -290,8 +290,8 @@ func (b *book) about() error {
 		rows = append(rows, []any{s.name, s.rows})
 	}
 	rows = append(rows, []any{}, []any{b.t(
-		"The CIs, Relations, Outages, Budget and Actuals sheets import back unchanged: servicebook ci import, outage import --tz, budget import --sheet, budget actuals import --sheet.",
-		"配置项、关系、中断、预算和实际支出工作表可原样导回：servicebook ci import、outage import --tz、budget import --sheet、budget actuals import --sheet。")})
+		"The CIs, Relations, Outages, Budget and Actuals sheets import back unchanged: servicebook import cis, outage import --tz, budget import --sheet, budget actuals import --sheet --whole-year.",
+		"配置项、关系、中断、预算和实际支出工作表可原样导回：servicebook import cis、outage import --tz、budget import --sheet、budget actuals import --sheet --whole-year。")})
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := b.f.SetSheetRow(sh, cell, &r); err != nil {
