@@ -371,3 +371,30 @@ func TestVarianceColoursAndStickyMonths(t *testing.T) {
 		t.Error("a table with a column per month does not keep its first column")
 	}
 }
+
+// TestUndoBudgetImportInTheWindow: right after an import, Undo this import
+// takes it back as a whole.
+func TestUndoBudgetImportInTheWindow(t *testing.T) {
+	ui := newBudgetUI(t)
+	ui.showScreen(ui.imports)
+	w := ui.imports
+	w.kindSel.SetSelected(w.kindSel.Options[2])
+	path := filepath.Join(t.TempDir(), "2026 追加.csv")
+	os.WriteFile(path, []byte("2026 追加预算\n服务,类别,项目,1月\n网上银行,许可证,误导入,9999\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	fy, _ := ui.store.Budget.FiscalYear(ui.ctx, 2026)
+	before, _ := ui.store.Budget.Lines(ui.ctx, fy)
+	test.Tap(w.importBtn)
+	if after, _ := ui.store.Budget.Lines(ui.ctx, fy); len(after) != len(before)+1 || w.undo == nil {
+		t.Fatalf("import: %d lines, undo offered %v", len(after), w.undo != nil)
+	}
+	test.Tap(w.undo)
+	tapDialog(t, ui, "Undo this import")
+	if after, _ := ui.store.Budget.Lines(ui.ctx, fy); len(after) != len(before) {
+		t.Errorf("after the undo: %d lines, want %d", len(after), len(before))
+	}
+	if !strings.Contains(ui.status.Text, "Undid the import") {
+		t.Errorf("status %q", ui.status.Text)
+	}
+}

@@ -56,6 +56,7 @@ type importScreen struct {
 
 	kindSel                                    *widget.Select
 	fySel                                      *widget.Select
+	undo                                       *widget.Button
 	profile                                    *widget.Entry
 	saveProfile, loadProfile                   *widget.Button
 	previewBtn, checkBtn, importBtn, cancelBtn *widget.Button
@@ -402,7 +403,39 @@ func (s *importScreen) resultView() fyne.CanvasObject {
 		s.ui.app.Clipboard().SetContent(text)
 		s.ui.setStatus(tr("The result is on the clipboard."))
 	}}
-	return container.NewBorder(nil, nil, nil, container.NewVBox(copyAll), container.NewVScroll(label))
+	buttons := container.NewVBox(copyAll)
+	if b := s.budgetRes; b != nil && !b.DryRun && s.err == nil {
+		// A wrong file imported is taken back as a whole, not by a backup.
+		s.undo = &widget.Button{Text: tr("Undo this import"), Icon: theme.ContentUndoIcon(), OnTapped: s.onUndo}
+		buttons.Add(s.undo)
+	}
+	return container.NewBorder(nil, nil, nil, buttons, container.NewVScroll(label))
+}
+
+// onUndo takes the import just made back, after asking.
+func (s *importScreen) onUndo() {
+	file, year := s.budgetRes.File, s.fyYear
+	s.ui.confirm(tr("Undo this import"), trf("Take back the import of {{.File}} into fiscal year {{.Year}}: the lines it created are deleted, the months it changed put back, its actuals deleted?",
+		map[string]any{"File": file, "Year": year}), tr("Undo this import"), func(ok bool) {
+		if !ok {
+			return
+		}
+		var res budget.UndoResult
+		s.ui.save(s.undo, func() error {
+			fy, err := s.ui.store.Budget.FiscalYear(s.ui.ctx, year)
+			if err != nil {
+				return err
+			}
+			res, err = s.ui.store.Budget.UndoImport(s.ui.ctx, fy, file)
+			return err
+		}, func() {
+			s.budgetRes = nil
+			s.ui.setStatus(trf("Undid the import of {{.File}}: {{.Deleted}} lines deleted, {{.Restored}} put back, {{.Actuals}} actuals deleted.",
+				map[string]any{"File": file, "Deleted": res.LinesDeleted + res.RevisionsWithdrawn, "Restored": res.LinesRestored, "Actuals": res.ActualsDeleted}))
+			s.ui.budget.reload()
+			s.ui.show(s.ui.current)
+		})
+	})
 }
 
 // resultLines is what the last dry run or import did, a line each, in the

@@ -196,6 +196,9 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 		scope, args = "fy_id = ?", []any{fy.ID}
 	}
 	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		if err := markImport(ctx, log, fy, res.File, true); err != nil {
+			return err
+		}
 		if res.WholeYear {
 			same, err := sameActuals(ctx, tx, fy, r)
 			if err != nil || same {

@@ -224,8 +224,9 @@ func TestImportNeverChangesAnApprovedLine(t *testing.T) {
 		t.Errorf("after updating the revision: %+v", lines)
 	}
 	changes, _ := cmdbOf[s].DB().Changes(ctx, "budget_line", rev.ID)
-	if len(changes) != 2 || changes[0].Source != "plan.csv" || !strings.Contains(changes[0].New, "approved by 李明 CIO") ||
-		changes[1].Old != "1,000.00" || changes[1].New != "1,050.00" {
+	// Created, its total changed, and the month that changed (for an undo).
+	if len(changes) != 3 || changes[0].Source != "plan.csv" || !strings.Contains(changes[0].New, "approved by 李明 CIO") ||
+		changes[1].Old != "1,000.00" || changes[1].New != "1,050.00" || changes[2].Field != "month 2026-02" || changes[2].New != "950.00" {
 		t.Errorf("revision's log: %+v", changes)
 	}
 }

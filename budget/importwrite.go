@@ -17,6 +17,9 @@ import (
 func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
 	d := Decimals(fy.Currency)
 	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		if err := markImport(ctx, log, fy, res.File, false); err != nil {
+			return err
+		}
 		w, err := newLineWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -71,6 +74,14 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 			}
 			if err := log.Add(ctx, "budget_line", target.id, "amounts", sum(target.amounts).Format(d), p.line.Total().Format(d)); err != nil {
 				return err
+			}
+			// Month by month as well: what an undo of the import puts back.
+			for m := range 12 {
+				if old, now := target.amounts[m], p.line.Amounts[m]; old != now {
+					if err := log.Add(ctx, "budget_line", target.id, monthField+fy.MonthLabel(m+1), old.Format(d), now.Format(d)); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if len(res.Problems) > 0 {

@@ -506,3 +506,77 @@ func TestDeleteLineOnlyProposed(t *testing.T) {
 		t.Errorf("deleting a line that does not exist: %v", err)
 	}
 }
+
+// TestUndoImportTakesTheImportBack: the latest import of a file is taken
+// back as a whole — lines it created deleted, months it changed put back,
+// actuals it brought deleted — and an undo that would lose later work is
+// refused with nothing changed.
+func TestUndoImportTakesTheImportBack(t *testing.T) {
+	ctx := context.Background()
+	s, fy := demoBudget(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "预算.csv")
+	os.WriteFile(file, []byte("服务,类别,项目,1月,2月\n网上银行,许可证,维保,1000,2000\n手机银行,人员,开发,500,500\n"), 0o600)
+	if _, err := s.Import(ctx, fy, file, budget.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() string {
+		lines, _ := s.Lines(ctx, fy)
+		var b strings.Builder
+		for _, l := range lines {
+			fmt.Fprintf(&b, "%s %s %v\n", l.ServiceRef, l.Description, l.Amounts)
+		}
+		return b.String()
+	}
+	after1 := snapshot()
+	// The same file again, one month changed and a line added.
+	os.WriteFile(file, []byte("服务,类别,项目,1月,2月\n网上银行,许可证,维保,1500,2000\n手机银行,人员,开发,500,500\n柜面业务,资产,终端,800,0\n"), 0o600)
+	if _, err := s.Import(ctx, fy, file, budget.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.UndoImport(ctx, fy, "预算.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.LinesDeleted != 1 || res.LinesRestored != 1 {
+		t.Errorf("undo: %+v", res)
+	}
+	if got := snapshot(); got != after1 {
+		t.Errorf("after the undo:\n%swant as after the first import:\n%s", got, after1)
+	}
+	if _, err := s.UndoImport(ctx, fy, "预算.csv"); err == nil || !strings.Contains(err.Error(), "already been undone") {
+		t.Errorf("a second undo: %v", err)
+	}
+	// An import whose line was approved since: refused, nothing changed.
+	os.WriteFile(file, []byte("服务,类别,项目,1月\n薪资发放,许可证,工资软件,300\n"), 0o600)
+	if _, err := s.Import(ctx, fy, file, budget.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := s.Lines(ctx, fy)
+	for _, l := range lines {
+		if l.Description == "工资软件" {
+			if err := s.ApproveLine(ctx, l.ID, "李明"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := snapshot()
+	if _, err := s.UndoImport(ctx, fy, "预算.csv"); err == nil || !strings.Contains(err.Error(), "changed after the import") {
+		t.Errorf("undo over an approval: %v", err)
+	}
+	if snapshot() != before {
+		t.Error("a refused undo changed the budget")
+	}
+	// Actuals: the import's actuals go.
+	actuals := filepath.Join(dir, "实际.csv")
+	os.WriteFile(actuals, []byte("服务,类别,1月\n网上银行,许可证,900\n"), 0o600)
+	if _, err := s.ImportActuals(ctx, fy, actuals, budget.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.UndoImport(ctx, fy, "实际.csv"); err != nil || res.ActualsDeleted != 1 {
+		t.Fatalf("undo of actuals: %+v %v", res, err)
+	}
+	if rows, _ := s.Actuals(ctx, fy); len(rows) != 0 {
+		t.Errorf("%d actual rows after undoing the only import", len(rows))
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 type budgetCmd struct {
 	FY       budgetFYCmd       `cmd:"" name:"fy" help:"Fiscal years: new, list."`
 	Import   budgetImportCmd   `cmd:"" help:"Import budget lines from a finance spreadsheet (XLSX or CSV)."`
+	Undo     budgetUndoCmd     `cmd:"" name:"undo-import" help:"Take back the latest import of a file (budget lines or actuals) as a whole, unless its lines were changed since."`
 	Lines    budgetLinesCmd    `cmd:"" help:"List a fiscal year's budget lines."`
 	Line     budgetLineCmd     `cmd:"" help:"One budget line: add, set amounts, approve, revise."`
 	Rule     budgetRuleCmd     `cmd:"" help:"Set how an indirect cost pool is allocated to services."`
@@ -670,5 +672,23 @@ func (c budgetLineDeleteCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Line %d deleted (the change log keeps it).\n", c.Line)
+	return nil
+}
+
+type budgetUndoCmd struct {
+	File string `arg:"" help:"The file's name as imported (its folder does not matter), e.g. 2026预算.xlsx."`
+	FY   int    `name:"fy" required:"" help:"Fiscal year."`
+}
+
+func (c budgetUndoCmd) Run(ctx context.Context, app *App) error {
+	fy, err := app.fiscalYear(ctx, c.FY)
+	if err != nil {
+		return err
+	}
+	res, err := app.Budget.UndoImport(cliContext(ctx), fy, filepath.Base(c.File))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(app.Stdout, res.String())
 	return nil
 }

@@ -243,6 +243,10 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			_, err := bs.ImportActuals(ctx, fy, file("actuals.csv", "Service,Category,Jan\n"+payroll+",licences,9\n"), budget.ImportOptions{})
 			return err
 		}},
+		{method: "UndoImport", source: "undo of actuals.csv", do: func(ctx context.Context) error {
+			_, err := bs.UndoImport(ctx, fy, "actuals.csv")
+			return err
+		}},
 		{method: "SaveProfile", source: "gui", do: func(ctx context.Context) error {
 			return bs.SaveProfile(ctx, "finance", "budget", map[string]string{"service": "业务"})
 		}},
