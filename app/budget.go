@@ -445,7 +445,7 @@ func (s *budgetScreen) allocationView() fyne.CanvasObject {
 	months := s.monthLabels()
 	rows := make([][]string, len(s.allocs))
 	for i, a := range s.allocs {
-		rows[i] = []string{a.Pool, a.Rule, "#" + strconv.FormatInt(a.LineID, 10), a.ServiceRef, months[a.Month-1], s.money(a.Amount)}
+		rows[i] = []string{a.Pool, ruleText(a.Rule), "#" + strconv.FormatInt(a.LineID, 10), a.ServiceRef, months[a.Month-1], s.money(a.Amount)}
 	}
 	trace := textTable([]string{tr("Pool"), tr("Rule"), tr("Budget line"), tr("Service"), tr("Month"), tr("Amount")},
 		[]float32{220, 140, 100, 120, 90, 140}, func() [][]string { return rows })
@@ -812,4 +812,22 @@ func (s *budgetScreen) onDeleteLine(l budget.Line) {
 	d.SetConfirmText(tr("Delete"))
 	d.SetDismissText(tr("Cancel"))
 	d.Show()
+}
+
+// ruleText is an allocation rule as stored ("even", "percent", "driver:
+// users") in the window's words: 平均分摊, 按比例, 按动因：用户数.
+func ruleText(rule string) string {
+	method, driver, hasDriver := strings.Cut(rule, ": ")
+	text := map[string]string{"even": tr("even split"), "percent": tr("by percentage"), "driver": tr("by driver")}[method]
+	if text == "" {
+		return rule
+	}
+	if hasDriver {
+		known := map[string]string{"users": tr("users"), "headcount": tr("headcount"), "storage": tr("storage"), "ci_count": tr("number of CIs")}
+		if d, ok := known[driver]; ok {
+			driver = d
+		}
+		text += ": " + driver
+	}
+	return text
 }

@@ -398,3 +398,18 @@ func TestUndoBudgetImportInTheWindow(t *testing.T) {
 		t.Errorf("status %q", ui.status.Text)
 	}
 }
+
+// TestAllocationRuleInWords: a stored rule reads in the window's words.
+func TestAllocationRuleInWords(t *testing.T) {
+	newTestUI(t)
+	if got := ruleText("driver: users"); got != "by driver: users" {
+		t.Errorf("English: %q", got)
+	}
+	setLanguage(Chinese)
+	if got := ruleText("driver: users"); got != "按动因: 用户数" {
+		t.Errorf("Chinese: %q", got)
+	}
+	if got := ruleText("even"); got != "平均分摊" {
+		t.Errorf("Chinese even: %q", got)
+	}
+}
