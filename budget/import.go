@@ -196,9 +196,7 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 		scope, args = "fy_id = ?", []any{fy.ID}
 	}
 	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		if err := markImport(ctx, log, fy, res.File, true); err != nil {
-			return err
-		}
+		blog := &batchLog{log: log, fy: fy, file: res.File, actuals: true}
 		if res.WholeYear {
 			same, err := sameActuals(ctx, tx, fy, r)
 			if err != nil || same {
@@ -232,7 +230,7 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 		}
 		old.Close()
 		for _, a := range gone {
-			if err := log.Add(ctx, "actual", a.id, "deleted", fy.MonthLabel(a.month)+" "+a.amount.Format(d), ""); err != nil {
+			if err := blog.Add(ctx, "actual", a.id, "deleted", fy.MonthLabel(a.month)+" "+a.amount.Format(d), ""); err != nil {
 				return err
 			}
 		}
@@ -260,7 +258,7 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 					return err
 				}
 				id, _ := row.LastInsertId()
-				if err := log.Add(ctx, "actual", id, "created", "", fmt.Sprintf("%s %s %s %s", fy.MonthLabel(i+1), describe(p.line), a.Format(d), res.File)); err != nil {
+				if err := blog.Add(ctx, "actual", id, "created", "", fmt.Sprintf("%s %s %s %s", fy.MonthLabel(i+1), describe(p.line), a.Format(d), res.File)); err != nil {
 					return err
 				}
 			}

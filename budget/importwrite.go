@@ -17,9 +17,7 @@ import (
 func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res *ImportResult) error {
 	d := Decimals(fy.Currency)
 	return s.db.LoggedTxOrRehearse(ctx, res.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		if err := markImport(ctx, log, fy, res.File, false); err != nil {
-			return err
-		}
+		blog := &batchLog{log: log, fy: fy, file: res.File}
 		w, err := newLineWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -39,7 +37,7 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 				}
 				p.existing = id
 				res.Created++
-				if err := log.Add(ctx, "budget_line", id, "created", "", describe(p.line)+" "+p.line.Total().Format(d)); err != nil {
+				if err := blog.Add(ctx, "budget_line", id, "created", "", describe(p.line)+" "+p.line.Total().Format(d)); err != nil {
 					return err
 				}
 				continue
@@ -61,7 +59,7 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 				}
 				p.existing = id
 				res.Revised++
-				if err := log.Add(ctx, "budget_line", id, "created", "", fmt.Sprintf("revision of line %d (approved by %s): %s → %s",
+				if err := blog.Add(ctx, "budget_line", id, "created", "", fmt.Sprintf("revision of line %d (approved by %s): %s → %s",
 					target.id, target.approver, sum(target.amounts).Format(d), l.Total().Format(d))); err != nil {
 					return err
 				}
@@ -72,13 +70,13 @@ func (s *Store) writeLines(ctx context.Context, fy FiscalYear, r *rowReader, res
 			if err := w.setAmounts(ctx, target.id, p.line.Amounts); err != nil {
 				return err
 			}
-			if err := log.Add(ctx, "budget_line", target.id, "amounts", sum(target.amounts).Format(d), p.line.Total().Format(d)); err != nil {
+			if err := blog.Add(ctx, "budget_line", target.id, "amounts", sum(target.amounts).Format(d), p.line.Total().Format(d)); err != nil {
 				return err
 			}
 			// Month by month as well: what an undo of the import puts back.
 			for m := range 12 {
 				if old, now := target.amounts[m], p.line.Amounts[m]; old != now {
-					if err := log.Add(ctx, "budget_line", target.id, monthField+fy.MonthLabel(m+1), old.Format(d), now.Format(d)); err != nil {
+					if err := blog.Add(ctx, "budget_line", target.id, monthField+fy.MonthLabel(m+1), old.Format(d), now.Format(d)); err != nil {
 						return err
 					}
 				}

@@ -13,15 +13,30 @@ import (
 // changed ("month 2026-03"): what an undo of the import puts back.
 const monthField = "month "
 
-// markImport writes, first in an import's transaction, the entry that
-// begins its batch in the change log: an undo takes back what follows it.
-// Two imports of one file in the same second are told apart by it.
-func markImport(ctx context.Context, log *store.ChangeWriter, fy FiscalYear, file string, actuals bool) error {
-	what := "budget lines"
-	if actuals {
-		what = "actuals"
+// batchLog is an import's change log: before its first entry it writes
+// the one that begins the import's batch, which an undo takes back from
+// (two imports of one file in the same second are told apart by it). An
+// import that changes nothing writes nothing, not even that.
+type batchLog struct {
+	log     *store.ChangeWriter
+	fy      FiscalYear
+	file    string
+	actuals bool
+	started bool
+}
+
+func (b *batchLog) Add(ctx context.Context, entity string, id int64, field, old, new string) error {
+	if !b.started {
+		b.started = true
+		what := "budget lines"
+		if b.actuals {
+			what = "actuals"
+		}
+		if err := b.log.Add(ctx, "import", b.fy.ID, "started", "", fmt.Sprintf("%s of %s into fiscal year %d", what, b.file, b.fy.Year)); err != nil {
+			return err
+		}
 	}
-	return log.Add(ctx, "import", fy.ID, "started", "", fmt.Sprintf("%s of %s into fiscal year %d", what, file, fy.Year))
+	return b.log.Add(ctx, entity, id, field, old, new)
 }
 
 // UndoResult says what undoing an import did.
