@@ -350,7 +350,7 @@ func TestVarianceColoursAndStickyMonths(t *testing.T) {
 	ui.show(ui.current)
 	seen := map[widget.Importance]bool{}
 	for row, y := range s.years {
-		l := widget.NewLabel("")
+		l := newTipLabel("")
 		s.varianceTable.UpdateCell(widget.TableCellID{Row: row, Col: 4}, l)
 		want := widget.MediumImportance
 		if v := y.Summary().YTD.Variance(); v > 0 {

@@ -176,13 +176,12 @@ func (c *ciScreen) historyView() fyne.CanvasObject {
 	list := widget.NewList(
 		func() int { return len(changes) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l := newTipLabel("")
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			ch := changes[len(changes)-1-i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  (%s)   %s",
+			o.(*tipLabel).SetText(fmt.Sprintf("%s  %s  (%s)   %s",
 				ch.At.Local().Format("2006-01-02 15:04"), ch.Who, sourceText(ch.Source), changeText(ch, c.types)))
 		})
 	return list

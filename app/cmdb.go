@@ -242,8 +242,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	c.table = widget.NewTableWithHeaders(
 		func() (int, int) { return c.total, len(ciColumns) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l := newTipLabel("")
 			return l
 		},
 		c.updateCell,
@@ -283,7 +282,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 }
 
 func (c *ciScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+	l := o.(*tipLabel)
 	ci, ok := c.row(id.Row)
 	if !ok {
 		l.SetText("")

@@ -192,10 +192,7 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 func card(title string, rows [][2]string, open func(i int)) fyne.CanvasObject {
 	items := container.NewVBox()
 	for i, r := range rows {
-		left := widget.NewLabel(r[0])
-		left.Truncation = fyne.TextTruncateEllipsis
-		right := widget.NewLabel(r[1])
-		right.Truncation = fyne.TextTruncateEllipsis
+		left, right := newTipLabel(r[0]), newTipLabel(r[1])
 		var row fyne.CanvasObject = container.NewGridWithColumns(2, left, right)
 		if open != nil {
 			i := i

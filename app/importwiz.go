@@ -249,8 +249,7 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 	grid := widget.NewTable(
 		func() (int, int) { return len(rows), cols },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l := newTipLabel("")
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -258,7 +257,7 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 			if id.Col < len(rows[id.Row]) {
 				text = rows[id.Row][id.Col]
 			}
-			l := o.(*widget.Label)
+			l := o.(*tipLabel)
 			l.TextStyle.Bold = id.Row == 0
 			l.SetText(text)
 		})

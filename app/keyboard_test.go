@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -398,5 +400,38 @@ func TestImportMapsUnknownValues(t *testing.T) {
 	found, _ := ui.store.CMDB.Search(ui.ctx, "bj-prn-01", 1)
 	if len(found) != 1 || found[0].TypeKey != "server" || found[0].Status != cmdb.StatusMaintenance {
 		t.Errorf("imported as %+v", found)
+	}
+}
+
+// TestCutTextShowsWholeOnHover: a cell whose text is cut shows the whole
+// of it when the pointer rests on it, and hides it when the pointer
+// leaves; text that fits shows no tooltip.
+func TestCutTextShowsWholeOnHover(t *testing.T) {
+	ui := newTestUI(t)
+	long := newTipLabel("宣布灾难并启动计划 Declare the disaster and invoke the plan, then call the response team along the call tree")
+	short := newTipLabel("CI-000024")
+	ui.win.SetContent(container.NewWithoutLayout(long, short))
+	long.Resize(fyne.NewSize(120, 36))
+	short.Resize(fyne.NewSize(200, 36))
+	short.Move(fyne.NewPos(0, 50))
+	if !long.cut() || short.cut() {
+		t.Fatalf("cut: long %v, short %v", long.cut(), short.cut())
+	}
+	long.MouseIn(&desktop.MouseEvent{})
+	long.showTip() // what the timer does after the pointer rests
+	top := ui.win.Canvas().Overlays().Top()
+	if top == nil || top != long.tip || !top.Visible() {
+		t.Fatal("no tooltip over cut text")
+	}
+	if text := dialogText(t, ui); !strings.Contains(text, "call the response team along the call tree") {
+		t.Errorf("the tooltip says %q", text)
+	}
+	long.MouseOut()
+	if long.tip.Visible() {
+		t.Error("the tooltip stays after the pointer left")
+	}
+	short.showTip()
+	if short.tip != nil {
+		t.Error("text that fits got a tooltip")
 	}
 }

@@ -522,7 +522,7 @@ func TestDocumentControlShowsChangesSinceApproval(t *testing.T) {
 	for col := range 5 {
 		l := s.changesTable.CreateCell()
 		s.changesTable.UpdateCell(widget.TableCellID{Row: 0, Col: col}, l)
-		cells = append(cells, l.(*widget.Label).Text)
+		cells = append(cells, l.(*tipLabel).Text)
 	}
 	if strings.Join(cells, "|") != "Plan|RTO|changed|2h|3h" {
 		t.Errorf("the change reads %q", strings.Join(cells, "|"))

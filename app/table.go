@@ -27,14 +27,11 @@ func textTable(header []string, widths []float32, rows func() [][]string) *widge
 func styledTable(header []string, widths []float32, rows func() [][]string, style func(row, col int) widget.Importance) *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows()), len(header) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		// Cells show the whole of a cut text when the pointer rests on it.
+		func() fyne.CanvasObject { return newTipLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			r := rows()
-			l := o.(*widget.Label)
+			l := o.(*tipLabel)
 			text := ""
 			if id.Row < len(r) && id.Col < len(r[id.Row]) {
 				text = r[id.Row][id.Col]

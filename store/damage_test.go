@@ -77,3 +77,63 @@ func TestBackupIsPrivateUnderAnyUmask(t *testing.T) {
 		t.Error("a backup over an existing file was not refused")
 	}
 }
+
+// TestHotJournalFromAKilledWriterIsRolledBack: a servicebook database
+// copied while a write (in rollback-journal mode, as a fresh backup is)
+// was half done carries a hot journal; opening it rolls the write back
+// and opens, rather than calling the file "not a servicebook database".
+func TestHotJournalFromAKilledWriterIsRolledBack(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	db, err := Open(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db") // VACUUM INTO: rollback-journal mode
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+backup+"?_pragma=journal_mode(DELETE)&_pragma=cache_size(10)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	tx, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.ExecContext(ctx, "CREATE TABLE scratch (v TEXT)")
+	for i := 0; i < 3000; i++ { // enough to spill the small cache into the file
+		if _, err := tx.ExecContext(ctx, "INSERT INTO scratch VALUES (?)", strings.Repeat("x", 200)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(backup + "-journal"); err != nil {
+		t.Fatal("the write left no journal to copy: the test no longer fabricates a killed writer")
+	}
+	// The copy is the file as a killed writer leaves it.
+	killed := filepath.Join(dir, "killed.db")
+	for _, suffix := range []string{"", "-journal"} {
+		data, err := os.ReadFile(backup + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(killed+suffix, data, 0o600)
+	}
+	tx.Rollback()
+	reopened, err := OpenExisting(ctx, killed)
+	if err != nil {
+		t.Fatalf("a database with a hot journal does not open: %v", err)
+	}
+	defer reopened.Close()
+	var n int
+	if err := reopened.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'scratch'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("the half-done write survived: %d, %v", n, err)
+	}
+	if rep, err := reopened.Check(ctx); err != nil || !rep.OK() {
+		t.Errorf("check after the roll-back: %+v %v", rep, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -63,9 +64,32 @@ var loadMigrations = migrations
 // through a read-only connection without pragmas: opening in WAL mode would
 // already rewrite the header of somebody else's file.
 func inspect(ctx context.Context, abs string) (appID, version, tables int64, err error) {
+	appID, version, tables, err = inspectAs(ctx, abs, "ro")
+	if err != nil && hotJournal(abs, err) {
+		// A process killed inside a write left a hot journal: the file is
+		// as it was before that write only once the journal is rolled
+		// back, which a read-only connection may not do. Any SQLite
+		// connection that may write rolls it back on its first read; the
+		// header is not otherwise touched.
+		appID, version, tables, err = inspectAs(ctx, abs, "rw")
+	}
+	return
+}
+
+// hotJournal reports whether err is SQLite refusing a read-only open
+// because of a rollback journal left by a killed writer.
+func hotJournal(abs string, err error) bool {
+	if _, statErr := os.Stat(abs + "-journal"); statErr != nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "(776)") || strings.Contains(msg, "READONLY_ROLLBACK") || strings.Contains(msg, "readonly database")
+}
+
+func inspectAs(ctx context.Context, abs, mode string) (appID, version, tables int64, err error) {
 	// A file another servicebook is writing is locked for a moment, not
 	// foreign: wait for it as every other connection does.
-	u := url.URL{Scheme: "file", Path: abs, RawQuery: "mode=ro&_pragma=busy_timeout(" + busyTimeoutMS + ")"}
+	u := url.URL{Scheme: "file", Path: abs, RawQuery: "mode=" + mode + "&_pragma=busy_timeout(" + busyTimeoutMS + ")"}
 	ro, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return 0, 0, 0, err
