@@ -122,11 +122,14 @@ func impactGraph(rep cmdb.ImpactReport) fyne.CanvasObject {
 		box.StrokeWidth = 1
 		box.Move(pos(n))
 		box.Resize(fyne.NewSize(graphBoxW, graphBoxH))
-		text := canvas.NewText(n.ref+"  "+n.name, theme.Color(theme.ColorNameForeground))
+		textSize := theme.TextSize() * 0.85
+		// Cut to the box, "…" marking the cut: the tree beside lists
+		// every name whole.
+		text := canvas.NewText(fitText(n.ref+"  "+n.name, textSize, graphBoxW-12), theme.Color(theme.ColorNameForeground))
 		if n.service || n.depth == 0 {
 			text.Color = color.White
 		}
-		text.TextSize = theme.TextSize() * 0.85
+		text.TextSize = textSize
 		text.Move(pos(n).Add(fyne.NewPos(6, 5)))
 		text.Resize(fyne.NewSize(graphBoxW-12, graphBoxH-10))
 		objects = append(objects, box, text)
@@ -135,4 +138,19 @@ func impactGraph(rep cmdb.ImpactReport) fyne.CanvasObject {
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(size)
 	return container.NewScroll(container.NewStack(spacer, container.NewWithoutLayout(objects...)))
+}
+
+// fitText is text cut (with "…") to fit width at size.
+func fitText(text string, size, width float32) string {
+	if fyne.MeasureText(text, size, fyne.TextStyle{}).Width <= width {
+		return text
+	}
+	runes := []rune(text)
+	for n := len(runes) - 1; n > 0; n-- {
+		cut := string(runes[:n]) + "…"
+		if fyne.MeasureText(cut, size, fyne.TextStyle{}).Width <= width {
+			return cut
+		}
+	}
+	return "…"
 }

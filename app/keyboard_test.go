@@ -435,3 +435,17 @@ func TestCutTextShowsWholeOnHover(t *testing.T) {
 		t.Error("text that fits got a tooltip")
 	}
 }
+
+// TestGraphLabelsFitTheirBoxes: a long name is cut to its box.
+func TestGraphLabelsFitTheirBoxes(t *testing.T) {
+	newTestUI(t)
+	size := theme.TextSize() * 0.85
+	long := "CI-000086  客户服务热线 Customer hotline 95xxx and a longer name still"
+	got := fitText(long, size, graphBoxW-12)
+	if !strings.HasSuffix(got, "…") || fyne.MeasureText(got, size, fyne.TextStyle{}).Width > graphBoxW-12 {
+		t.Errorf("cut to %q", got)
+	}
+	if fitText("CI-1  db", size, graphBoxW-12) != "CI-1  db" {
+		t.Error("a short label was cut")
+	}
+}
