@@ -174,11 +174,11 @@ func (s *budgetScreen) view() fyne.CanvasObject {
 	if s.fy.ID == 0 {
 		return container.NewBorder(top, nil, nil, nil, container.NewCenter(widget.NewLabel(tr("No fiscal year yet: create one with servicebook budget fy new 2026, then import the budget."))))
 	}
-	var warning fyne.CanvasObject = widget.NewLabel("")
+	header := container.NewVBox(top)
 	if s.err != nil {
 		l := widget.NewLabel("⚠ " + errText(s.err))
 		l.Importance = widget.WarningImportance
-		warning = l
+		header.Add(l) // only when there is something to say: an empty line would take a row
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(tr("Budget lines"), s.linesView()),
@@ -190,7 +190,7 @@ func (s *budgetScreen) view() fyne.CanvasObject {
 		tabs.SelectIndex(s.tab)
 	}
 	tabs.OnSelected = func(*container.TabItem) { s.tab = tabs.SelectedIndex() }
-	return container.NewBorder(container.NewVBox(top, warning), nil, nil, nil, tabs)
+	return container.NewBorder(header, nil, nil, nil, tabs)
 }
 
 func (s *budgetScreen) monthLabels() []string {
