@@ -365,10 +365,14 @@ func (s *budgetScreen) lineEditor() fyne.CanvasObject {
 	for i, label := range s.monthLabels() {
 		e := widget.NewEntry()
 		e.SetText(s.money(l.Amounts[i]))
-		if l.Status == "approved" {
-			e.Disable()
-		}
 		s.months[i] = e
+		if l.Status == "approved" {
+			// An approved line is read, not edited: its figures as text in
+			// full contrast (a disabled entry greys them out).
+			figure := widget.NewLabelWithStyle(s.money(l.Amounts[i]), fyne.TextAlignTrailing, fyne.TextStyle{})
+			grid.Add(container.NewBorder(nil, nil, widget.NewLabel(label), nil, figure))
+			continue
+		}
 		grid.Add(container.NewBorder(nil, nil, widget.NewLabel(label), nil, e))
 	}
 	s.save = &widget.Button{Text: tr("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onSave}
