@@ -694,7 +694,11 @@ func (s *budgetScreen) exportTo(path string) error {
 	if s.err != nil {
 		return s.err
 	}
-	return export.BudgetWorkbook(path, s.fy, s.lines, s.allocs, s.years)
+	lang := "en"
+	if isChinese() {
+		lang = "zh" // the workbook speaks the window's language
+	}
+	return export.BudgetWorkbook(path, s.fy, s.lines, s.allocs, s.years, lang)
 }
 
 // actualsView is the spend recorded so far, per service or pool and

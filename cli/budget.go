@@ -55,6 +55,7 @@ func (c budgetChangeCmd) Run(ctx context.Context, app *App) error {
 type budgetExportCmd struct {
 	File string `arg:"" type:"path" help:"FILE.xlsx."`
 	FY   int    `name:"fy" required:"" help:"Fiscal year."`
+	Lang string `enum:"auto,en,zh" default:"auto" help:"Language of the headers and sheet names: en, zh, or auto (from LANG). Either imports back."`
 }
 
 func (c budgetExportCmd) Run(ctx context.Context, app *App) error {
@@ -74,7 +75,11 @@ func (c budgetExportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	if err := export.BudgetWorkbook(c.File, fy, lines, allocs, years); err != nil {
+	opt, err := printFlags{Lang: c.Lang}.options(app.DB.Now())
+	if err != nil {
+		return err
+	}
+	if err := export.BudgetWorkbook(c.File, fy, lines, allocs, years, opt.Lang); err != nil {
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "Wrote %s: %d lines, %d allocations, %d services.\n", c.File, len(lines), len(allocs), len(years))

@@ -18,7 +18,13 @@ import (
 // an "Allocation" sheet tracing every allocated amount to its pool and
 // rule, and a "Variance" sheet per service. The Budget sheet re-imports
 // through the budget importer unchanged.
-func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allocs []budget.Allocation, years []budget.ServiceYear) error {
+func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allocs []budget.Allocation, years []budget.ServiceYear, lang string) error {
+	t := func(en, zh string) string {
+		if lang == "zh" {
+			return zh
+		}
+		return en
+	}
 	if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
 		return store.Errorf(store.EInvalid, "%s: choose a file name ending in .xlsx", path)
 	}
@@ -48,16 +54,18 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 	value := func(m budget.Money) float64 { return float64(m) / scale }
 
 	// Budget sheet.
-	sh := "Budget"
+	sh := t("Budget", "预算")
 	f.SetSheetName("Sheet1", sh)
 	months := make([]string, 12)
 	for i := range months {
 		months[i] = fmt.Sprintf("%d-%02d", fy.Year+(fy.StartMonth-1+i)/12, (fy.StartMonth-1+i)%12+1)
 	}
-	header := append([]string{"Service", "Pool", "Category", "Capex/Opex", "Cost centre", "GL account", "Description", "Supplier", "Version"}, months...)
+	// Headers the budget importer reads in either language.
+	header := append([]string{t("Service", "服务"), t("Pool", "费用池"), t("Category", "类别"), t("Capex/Opex", "支出类型"),
+		t("Cost centre", "成本中心"), t("GL account", "会计科目"), t("Description", "描述"), t("Supplier", "供应商"), t("Version", "版本")}, months...)
 	// The service's name after the total: read by people, and a text
 	// column the importer lists and leaves (the reference is the key).
-	header = append(header, "Total", "Service name")
+	header = append(header, t("Total", "合计"), t("Service name", "服务名"))
 	for c, h := range header {
 		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
 		f.SetCellValue(sh, cell, h)
@@ -89,7 +97,7 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 	}
 	last := len(lines) + 1
 	totalRow := last + 1
-	f.SetCellStr(sh, "A"+fmt.Sprint(totalRow), "Total")
+	f.SetCellStr(sh, "A"+fmt.Sprint(totalRow), t("Total", "合计"))
 	for c := firstMonthCol; c <= lastMonthCol+1; c++ {
 		col, _ := excelize.ColumnNumberToName(c)
 		cell := fmt.Sprintf("%s%d", col, totalRow)
@@ -110,9 +118,9 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 	}
 
 	// Allocation trace.
-	al := "Allocation"
+	al := t("Allocation", "分摊")
 	f.NewSheet(al)
-	f.SetSheetRow(al, "A1", &[]any{"Pool", "Rule", "Budget line", "Service", "Month", "Amount"})
+	f.SetSheetRow(al, "A1", &[]any{t("Pool", "费用池"), t("Rule", "规则"), t("Budget line", "预算行"), t("Service", "服务"), t("Month", "月份"), t("Amount", "金额")})
 	for r, a := range allocs {
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)
 		f.SetSheetRow(al, cell, &[]any{a.Pool, a.Rule, a.LineID, a.ServiceRef, months[a.Month-1], value(a.Amount)})
@@ -124,9 +132,10 @@ func BudgetWorkbook(path string, fy budget.FiscalYear, lines []budget.Line, allo
 	f.SetPanes(al, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 
 	// Variance per service.
-	va := "Variance"
+	va := t("Variance", "差异")
 	f.NewSheet(va)
-	f.SetSheetRow(va, "A1", &[]any{"Service", "Year plan", "YTD plan", "YTD actual", "YTD variance", "Outturn", "Run rate"})
+	f.SetSheetRow(va, "A1", &[]any{t("Service", "服务"), t("Year plan", "全年预算"), t("YTD plan", "截至目前预算"), t("YTD actual", "截至目前实际"),
+		t("YTD variance", "截至目前差异"), t("Outturn", "预计全年"), t("Run rate", "按当前速度全年")})
 	for r, y := range years {
 		ytd := y.YTD()
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)

@@ -178,7 +178,7 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 	}
 	years, _ := bs.Report(ctx, fy, "")
 	path := filepath.Join(dir, "budget-2026.xlsx")
-	if err := BudgetWorkbook(path, fy, lines, allocs, years); err != nil {
+	if err := BudgetWorkbook(path, fy, lines, allocs, years, "en"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(path)
@@ -234,6 +234,26 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 	if err != nil || res.Created != 0 || res.Unchanged != 2 || res.TotalRows != 1 || res.FileTotal != res.ImportedTotal ||
 		len(res.SheetsNotRead) != 2 {
 		t.Errorf("re-import of the workbook: %+v %v %v", res, err, res.Problems)
+	}
+	// In Chinese: sheet names and headers in Chinese, and it imports back.
+	zh := filepath.Join(dir, "预算-2026.xlsx")
+	if err := BudgetWorkbook(zh, fy, lines, allocs, years, "zh"); err != nil {
+		t.Fatal(err)
+	}
+	fz, err := excelize.OpenFile(zh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fz.Close()
+	if got := fz.GetSheetList(); !reflect.DeepEqual(got, []string{"预算", "分摊", "差异"}) {
+		t.Errorf("Chinese sheets %v", got)
+	}
+	if h, _ := fz.GetCellValue("预算", "A1"); h != "服务" {
+		t.Errorf("Chinese header A1 = %q", h)
+	}
+	res, err = bs.Import(ctx, fy, zh, budget.ImportOptions{DryRun: true})
+	if err != nil || res.Created != 0 || res.Unchanged != 2 || res.FileTotal != res.ImportedTotal {
+		t.Errorf("re-import of the Chinese workbook: %+v %v %v", res, err, res.Problems)
 	}
 }
 
