@@ -250,8 +250,20 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 		show()
 	}
 	c.impactAlso = also
+	// A CI failing at the same time is found by name as anywhere else,
+	// and added to the references above.
+	c.impactPicker = newCIPicker(c.ui, tr("Add a CI failing at the same time: find it by name or reference"), false)
+	c.impactPicker.submitOnChoose = true
+	c.impactPicker.OnSubmitted = func(ref string) {
+		c.alsoFailing = strings.TrimSpace(c.alsoFailing + " " + ref)
+		also.SetText(c.alsoFailing)
+		c.impactPicker.SetText("")
+		show()
+	}
 	controls := container.NewVBox(container.NewHBox(direction, widget.NewSeparator(), form),
-		container.NewBorder(nil, nil, nil, &widget.Button{Text: tr("Analyse"), OnTapped: func() { also.OnSubmitted(also.Text) }}, also))
+		container.NewGridWithColumns(2,
+			container.NewBorder(nil, nil, nil, &widget.Button{Text: tr("Analyse"), OnTapped: func() { also.OnSubmitted(also.Text) }}, also),
+			c.impactPicker.entry))
 	return container.NewBorder(container.NewVBox(controls, exposed), cost, nil, nil, holder)
 }
 

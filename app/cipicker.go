@@ -28,8 +28,10 @@ type ciPicker struct {
 	list     *widget.List
 	popup    *widget.PopUp
 	// OnSubmitted is called with the CI's reference when Enter is pressed
-	// on an entry that names one CI.
-	OnSubmitted func(ref string)
+	// on an entry that names one CI — and, with submitOnChoose, when a CI
+	// is tapped in the list.
+	OnSubmitted    func(ref string)
+	submitOnChoose bool
 }
 
 func newCIPicker(ui *UI, placeholder string, services bool) *ciPicker {
@@ -101,6 +103,9 @@ func (p *ciPicker) choose(c cmdb.CI) {
 	p.chosen = &chosen
 	p.hide()
 	p.ui.win.Canvas().Focus(p.entry)
+	if p.submitOnChoose && p.OnSubmitted != nil {
+		p.OnSubmitted(c.Ref)
+	}
 }
 
 // find returns the CIs matching text, services only where asked.

@@ -55,18 +55,19 @@ type ciScreen struct {
 	tab      int
 
 	// widgets of the current view
-	inputs      map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
-	search      *widget.Entry
-	table       *widget.Table
-	form        *fyne.Container
-	save        *widget.Button
-	count       *widget.Label
-	impactForm  *widget.RadioGroup // tree or graph
-	impactAlso  *widget.Entry      // more CIs failing at the same time
-	alsoFailing string
-	saving      bool // a save is on its way (perhaps waiting for another process)
-	syncing     bool // the table's highlight is being set to match the form
-	relTarget   *ciPicker
+	inputs       map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
+	search       *widget.Entry
+	table        *widget.Table
+	form         *fyne.Container
+	save         *widget.Button
+	count        *widget.Label
+	impactForm   *widget.RadioGroup // tree or graph
+	impactAlso   *widget.Entry      // more CIs failing at the same time
+	alsoFailing  string
+	saving       bool // a save is on its way (perhaps waiting for another process)
+	syncing      bool // the table's highlight is being set to match the form
+	relTarget    *ciPicker
+	impactPicker *ciPicker
 	// impactExposed says which redundancy is already lost, for tests
 	impactExposed *widget.Label
 }

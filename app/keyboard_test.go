@@ -449,3 +449,20 @@ func TestGraphLabelsFitTheirBoxes(t *testing.T) {
 		t.Error("a short label was cut")
 	}
 }
+
+// TestImpactAddsAFailingCIByName: a CI failing at the same time is found
+// by name and added to the analysis.
+func TestImpactAddsAFailingCIByName(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	c.query = "bj-db-01"
+	c.reload()
+	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	c.tab = 3 // Impact
+	c.refreshDetail()
+	test.Type(c.impactPicker.entry, "bj-db-02")
+	c.impactPicker.list.Select(0)
+	if !strings.Contains(c.alsoFailing, c.impactPicker.matches[0].Ref) || c.impactAlso.Text != c.alsoFailing {
+		t.Errorf("also failing: %q (entry %q)", c.alsoFailing, c.impactAlso.Text)
+	}
+}
