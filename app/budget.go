@@ -266,10 +266,14 @@ type newLineForm struct {
 // months (edit the months afterwards for another profile).
 func (s *budgetScreen) onNewLine() {
 	if s.newLine == nil {
-		f := &newLineForm{who: widget.NewEntry(), description: widget.NewEntry(), costCentre: widget.NewEntry(),
+		// The service is found by name as anywhere else; a pool's name is
+		// typed as it is (the list stays away while "pool" is ticked).
+		who := newCIPicker(s.ui, tr("service name or reference, or the pool's name"), true)
+		who.refOnly = true
+		f := &newLineForm{who: who.entry, description: widget.NewEntry(), costCentre: widget.NewEntry(),
 			glAccount: widget.NewEntry(), supplier: widget.NewEntry(), annual: widget.NewEntry()}
-		f.who.SetPlaceHolder(tr("service name or reference, or the pool's name"))
 		f.pool = widget.NewCheck(tr("a shared cost pool, allocated to services"), nil)
+		who.suggest = func() bool { return !f.pool.Checked }
 		f.capex = widget.NewCheck(tr("capex"), nil)
 		categories := make([]string, len(budget.Categories))
 		for i, c := range budget.Categories {

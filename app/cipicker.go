@@ -32,6 +32,12 @@ type ciPicker struct {
 	// is tapped in the list.
 	OnSubmitted    func(ref string)
 	submitOnChoose bool
+	// refOnly puts only the reference in the entry when a CI is tapped,
+	// for a field that reads the entry's text as a reference or a name.
+	refOnly bool
+	// suggest, when set, says whether to list matches now (a field that
+	// also takes other things, such as a pool's name, turns them off).
+	suggest func() bool
 }
 
 func newCIPicker(ui *UI, placeholder string, services bool) *ciPicker {
@@ -99,6 +105,9 @@ func (p *ciPicker) Text() string { return p.entry.Text }
 
 func (p *ciPicker) choose(c cmdb.CI) {
 	p.SetText(c.Ref + "  " + c.Name)
+	if p.refOnly {
+		p.SetText(c.Ref)
+	}
 	chosen := c
 	p.chosen = &chosen
 	p.hide()
@@ -135,7 +144,7 @@ func (p *ciPicker) find(text string, limit int) ([]cmdb.CI, error) {
 func (p *ciPicker) search(text string) {
 	p.chosen = nil
 	text = strings.TrimSpace(text)
-	if text == "" {
+	if text == "" || (p.suggest != nil && !p.suggest()) {
 		p.matches = nil
 		p.hide()
 		return
