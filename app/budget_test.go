@@ -189,14 +189,14 @@ func TestImportWizardForBudgetLines(t *testing.T) {
 	os.WriteFile(path, []byte("2026 追加预算\n服务,类别,项目,1月,2月,Q1预测\n网上银行,许可证,安全加固,\"¥6,000\",\"(1,000)\",9000\n"), 0o600)
 	test.Tap(w.previewBtn)
 	test.Tap(w.checkBtn)
-	if w.err == nil || !strings.Contains(strings.Join(w.resultLines(), "\n"), `column "Q1预测": the column holds 1 amounts totalling 9,000.00`) {
+	if w.err == nil || !strings.Contains(strings.Join(w.resultLines(), "\n"), `column "Q1预测": the column holds 1 amount totalling 9,000.00`) {
 		t.Errorf("an unknown column of amounts: %v\n%s", w.err, strings.Join(w.resultLines(), "\n"))
 	}
 	w.ignoreChecks.SetSelected([]string{"Q1预测"})
 	w.reviseCheck.SetChecked(true)
 	test.Tap(w.importBtn)
 	text := strings.Join(w.resultLines(), "\n")
-	if w.err != nil || !strings.Contains(text, `Column "Q1预测" left out as asked: 1 amounts totalling 9,000.00`) || !strings.Contains(text, "1 approved lines changed by the file") {
+	if w.err != nil || !strings.Contains(text, `Column "Q1预测" left out as asked: amounts 1, totalling 9,000.00`) || !strings.Contains(text, "approved lines the file changes, each written as a new revision (the approved versions are kept): 1") {
 		t.Errorf("import with the column left out and revisions: %v\n%s", w.err, text)
 	}
 	if after, _ := ui.store.Budget.Lines(ui.ctx, ui.budget.fy); len(after) != 13 || after[11].Total() != 4000_00 || after[12].Total() != 5000_00 {

@@ -4,17 +4,17 @@ import "servicebook/store"
 
 // Messages of an import's report, for translation in the window.
 const (
-	MsgLinesDone    = "{{.Created}} lines new, {{.Updated}} updated, {{.Unchanged}} unchanged"
-	MsgRevised      = "{{.Count}} approved lines changed by the file, each written as a new revision; the approved versions are kept"
-	MsgActualsDone  = "{{.Created}} lines of actuals new, {{.Updated}} replaced"
-	MsgActualsSame  = "the file holds the year's actuals as they are stored: {{.Count}} rows unchanged, nothing written"
+	MsgLinesDone    = "lines new: {{.Created}}, updated: {{.Updated}}, unchanged: {{.Unchanged}}"
+	MsgRevised      = "approved lines the file changes, each written as a new revision (the approved versions are kept): {{.Count}}"
+	MsgActualsDone  = "lines of actuals new: {{.Created}}, replaced: {{.Updated}}"
+	MsgActualsSame  = "the file holds the year's actuals as they are stored (rows unchanged: {{.Count}}); nothing written"
 	MsgActualsYear  = "every actual of the fiscal year was replaced by the file's"
 	MsgMoney        = "Money: {{.File}} {{.Currency}} in the file's lines, {{.Stored}} {{.Currency}} stored by the import"
-	MsgTotalRows    = "{{.Count}} total rows checked against the lines above them and left out"
-	MsgSummed       = "{{.Count}} rows added to an earlier row for the same line and month, as asked"
-	MsgLeftOut      = `Column "{{.Column}}" left out as asked: {{.Amounts}} amounts totalling {{.Sum}}`
-	MsgLeftOutText  = `Column "{{.Column}}" left out as asked ({{.Cells}} cells)`
-	MsgNotAField    = `Column "{{.Column}}" is no budget field: its {{.Cells}} cells of text are not imported`
+	MsgTotalRows    = "total rows checked against the lines above them and left out: {{.Count}}"
+	MsgSummed       = "rows added to an earlier row for the same line and month, as asked: {{.Count}}"
+	MsgLeftOut      = `Column "{{.Column}}" left out as asked: amounts {{.Amounts}}, totalling {{.Sum}}`
+	MsgLeftOutText  = `Column "{{.Column}}" left out as asked (cells: {{.Cells}})`
+	MsgNotAField    = `Column "{{.Column}}" is no budget field: its text is not imported (cells: {{.Cells}})`
 	MsgSheetNotRead = `Sheet "{{.Sheet}}" was not read: only the first sheet with a budget header is imported`
 )
 

@@ -396,7 +396,11 @@ func (r *rowReader) finish() {
 			continue
 		}
 		if ex.amounts > 0 && !ex.deliberate {
-			lost := fmt.Sprintf("%d amounts totalling %s that no field takes", ex.amounts, ex.sum.Format(r.decimals))
+			noun := "amounts"
+			if ex.amounts == 1 {
+				noun = "amount"
+			}
+			lost := fmt.Sprintf("%d %s totalling %s that no field takes", ex.amounts, noun, ex.sum.Format(r.decimals))
 			if ex.why != "" {
 				r.problem(ex.firstRow, ex.header, fmt.Sprintf("%s; the column holds %s", ex.why, lost))
 			} else {

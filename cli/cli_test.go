@@ -257,7 +257,7 @@ func TestContinuityStory(t *testing.T) {
 	if out := mustRun(t, db, "plan", "approve", "SM-09001", "--by", "李总", "--reason", "backup schedule changes in December"); !strings.Contains(out, "version 1.0") {
 		t.Errorf("approve: %s", out)
 	}
-	if out := mustRun(t, db, "plan", "show", "SM-09001"); !strings.Contains(out, "approved despite 1 failing check(s)") {
+	if out := mustRun(t, db, "plan", "show", "SM-09001"); !strings.Contains(out, "approved despite 1 executability check failing") {
 		t.Errorf("the reason is not in the document control:\n%s", out)
 	}
 	if code, _, errOut := run(t, db, "plan", "approve", "SM-09001", "--by", "李总", "--reason", "x"); code != 1 || !strings.Contains(errOut, "already approved") {
@@ -364,7 +364,7 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	mustRun(t, db, "budget", "fy", "new", "2027")
 	csv := filepath.Join(dir, "预算.csv")
 	os.WriteFile(csv, []byte("2026 预算\n服务,类别,项目,1月,2月,合计\n网上银行,许可证,维保,\"¥1,000.00\",\"(200)\",800\n合计,,,1000,-200,800\n"), 0o600)
-	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2027", "--dry-run"); !strings.Contains(out, "1 lines new") || !strings.Contains(out, "1 total rows checked") ||
+	if out := mustRun(t, db, "budget", "import", csv, "--fy", "2027", "--dry-run"); !strings.Contains(out, "lines new: 1") || !strings.Contains(out, "total rows checked against the lines above them and left out: 1") ||
 		!strings.Contains(out, "Money: 800.00 CNY in the file's lines, 800.00 CNY stored by the import") {
 		t.Errorf("dry run: %s", out)
 	}
@@ -428,7 +428,7 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	prof := filepath.Join(dir, "p.csv")
 	os.WriteFile(prof, []byte("业务,费用类,项目,1月\n网上银行,许可证,x,1\n"), 0o600)
 	mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--map", "service=业务", "--map", "category=费用类", "--save-profile", "财务")
-	if out := mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--profile", "财务"); !strings.Contains(out, "1 lines new") {
+	if out := mustRun(t, db, "budget", "import", prof, "--fy", "2027", "--dry-run", "--profile", "财务"); !strings.Contains(out, "lines new: 1") {
 		t.Errorf("import with a saved profile: %s", out)
 	}
 	// A column of money that no field takes refuses the file, naming it;
@@ -438,7 +438,7 @@ func TestBudgetImportFromTheCommandLine(t *testing.T) {
 	if code, _, errOut := run(t, db, "budget", "import", extra, "--fy", "2027"); code != 1 || !strings.Contains(errOut, `column "13月": "13月" names month 13`) {
 		t.Errorf("a thirteenth month: %d %s", code, errOut)
 	}
-	if out := mustRun(t, db, "budget", "import", extra, "--fy", "2027", "--ignore", "13月"); !strings.Contains(out, `Column "13月" left out as asked: 1 amounts totalling 5.00`) ||
+	if out := mustRun(t, db, "budget", "import", extra, "--fy", "2027", "--ignore", "13月"); !strings.Contains(out, `Column "13月" left out as asked: amounts 1, totalling 5.00`) ||
 		!strings.Contains(out, `Column "备注" is no budget field`) {
 		t.Errorf("--ignore: %s", out)
 	}

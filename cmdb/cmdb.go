@@ -94,7 +94,7 @@ const (
 	MsgAmbiguousName     = `{{.Count}} CIs are named "{{.Name}}" ({{.Refs}}); use the reference instead`
 	MsgSelfRelation      = "a CI cannot relate to itself"
 	MsgDuplicateRelation = "the same relation is already on row {{.Row}}"
-	MsgRefused           = "{{.File}}: {{.Count}} problem(s) found; nothing was imported."
+	MsgRefused           = "{{.File}}: nothing was imported; problems found: {{.Count}}."
 	MsgCancelled         = "Import cancelled; nothing was imported."
 )
 

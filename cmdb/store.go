@@ -810,7 +810,11 @@ func (s *Store) DeleteType(ctx context.Context, key string) error {
 			return err
 		}
 		if n > 0 {
-			return store.Errorf(store.EInvalid, "%d CI(s) are of type %s; change their type or delete them first.", n, t.Key)
+			what := fmt.Sprintf("%d CIs are", n)
+			if n == 1 {
+				what = "1 CI is"
+			}
+			return store.Errorf(store.EInvalid, "%s of type %s; change their type or delete them first.", what, t.Key)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM ci_type WHERE id = ?", t.ID); err != nil {
 			return err

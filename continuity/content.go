@@ -169,10 +169,10 @@ func (s *Store) Approve(ctx context.Context, doc string, a Approval) (Plan, erro
 		change := "approved"
 		if len(errs) > 0 {
 			if strings.TrimSpace(a.Reason) == "" {
-				return store.Errorf(store.EInvalid, "%s fails %d executability check(s): %s. Give a reason to approve it as it is.",
-					p.DocNumber, len(errs), strings.Join(errs, "; "))
+				return store.Errorf(store.EInvalid, "%s fails %s: %s. Give a reason to approve it as it is.",
+					p.DocNumber, checks(len(errs)), strings.Join(errs, "; "))
 			}
-			change = fmt.Sprintf("approved despite %d failing check(s) (%s): %s", len(errs), strings.Join(errs, "; "), strings.TrimSpace(a.Reason))
+			change = fmt.Sprintf("approved despite %s failing (%s): %s", checks(len(errs)), strings.Join(errs, "; "), strings.TrimSpace(a.Reason))
 		}
 		day := log.At()[:10]
 		if _, err := tx.ExecContext(ctx, `UPDATE plan SET version = ?, approved_at = ?, approved_by = ?, approver = ?,
@@ -214,4 +214,12 @@ func cleanTexts(fields map[string]string, multi ...string) error {
 		return store.Invalid(problems)
 	}
 	return nil
+}
+
+// checks says how many executability checks: "1 check", "2 checks".
+func checks(n int) string {
+	if n == 1 {
+		return "1 executability check"
+	}
+	return fmt.Sprintf("%d executability checks", n)
 }
