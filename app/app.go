@@ -5,12 +5,14 @@ package app
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -202,9 +204,13 @@ func (ui *UI) build() {
 	)
 	ui.nav.OnSelected = func(id widget.ListItemID) { ui.show(id) }
 	ui.status.SetText(trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))
-	split := container.NewHSplit(ui.nav, ui.content)
-	split.Offset = 0.16
-	ui.win.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), ui.status), nil, nil, split))
+	// The navigation has a fixed width, wide enough for its longest name
+	// in either language: a split there only added a handle that looks
+	// like a text cursor.
+	navWidth := canvas.NewRectangle(color.Transparent)
+	navWidth.SetMinSize(fyne.NewSize(170, 0))
+	nav := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewStack(navWidth, ui.nav))
+	ui.win.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), ui.status), nav, nil, ui.content))
 	ui.nav.Select(ui.current)
 	ui.show(ui.current)
 }
