@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -94,7 +95,7 @@ func WorkbookBytes(ctx context.Context, src Sources, opt WorkbookOptions) ([]byt
 	// to a file): the collector, at its default pace, took a third of the
 	// time. A slower pace for the export's duration (restored after) keeps
 	// the live heap as small and the collection cost a fifth.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer pacedGC()()
 	b, err := newBook(opt)
 	if err != nil {
 		return nil, err
@@ -365,3 +366,29 @@ func pipelined(read func(emit func(...any) error) error, add func(...any) error)
 }
 
 var errStopped = errors.New("stopped: the workbook could not be written")
+
+// The collector's pace is the process's: two exports at once (a pack and a
+// workbook from the window) must not leave it slowed, so the first to start
+// slows it and the last to finish restores it.
+var (
+	gcMu      sync.Mutex
+	gcUsers   int
+	gcPercent int
+)
+
+func pacedGC() (restore func()) {
+	gcMu.Lock()
+	if gcUsers == 0 {
+		gcPercent = debug.SetGCPercent(400)
+	}
+	gcUsers++
+	gcMu.Unlock()
+	return func() {
+		gcMu.Lock()
+		gcUsers--
+		if gcUsers == 0 {
+			debug.SetGCPercent(gcPercent)
+		}
+		gcMu.Unlock()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -195,5 +196,22 @@ func TestWorkbookReimportsWithoutChange(t *testing.T) {
 	}
 	if err := Workbook(ctx, filepath.Join(t.TempDir(), "records.pdf"), src, WorkbookOptions{AsOf: workbookAsOf}); err == nil || !strings.Contains(err.Error(), ".xlsx") {
 		t.Errorf("a workbook named .pdf: %v", err)
+	}
+}
+
+// TestPacedGCRestoresThePace: overlapping exports leave the collector's
+// pace as it was before the first.
+func TestPacedGCRestoresThePace(t *testing.T) {
+	before := debug.SetGCPercent(150)
+	defer debug.SetGCPercent(before)
+	first := pacedGC()
+	second := pacedGC()
+	first()
+	if now := debug.SetGCPercent(400); now != 400 {
+		t.Errorf("with one export still running the pace is %d", now)
+	}
+	second()
+	if now := debug.SetGCPercent(150); now != 150 {
+		t.Errorf("after both exports the pace is %d, want 150", now)
 	}
 }
