@@ -1,10 +1,10 @@
 package app
 
 import (
-	"regexp"
 	"strings"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/store"
 )
 
@@ -97,23 +97,19 @@ func sourceText(source string) string {
 	return source
 }
 
-// reasonPattern is how a reason for review reads as the plan register
-// keeps it: "CI-000024 status: in_service → maintenance (2026-11-20)".
-var reasonPattern = regexp.MustCompile(`^(\S+) ([\w.]+): (.*) → (.*) \((\d{4}-\d{2}-\d{2})\)$`)
-
 // reasonText is a reason for review as the form would say it: the field's
 // label and the values as shown, in the reader's language. A reason of
 // another shape is shown as it is.
 func reasonText(reason string, types []cmdb.Type) string {
-	m := reasonPattern.FindStringSubmatch(reason)
-	if m == nil {
+	r, ok := continuity.ParseReason(reason)
+	if !ok {
 		return reason
 	}
 	value := func(v string) string {
 		if v == "—" {
 			return v
 		}
-		return changeValue(m[2], v)
+		return changeValue(r.Field, v)
 	}
-	return m[1] + " " + changeField(m[2], types) + ": " + value(m[3]) + " → " + value(m[4]) + " (" + m[5] + ")"
+	return r.Ref + " " + changeField(r.Field, types) + ": " + value(r.Old) + " → " + value(r.New) + " (" + r.Date + ")"
 }

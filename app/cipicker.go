@@ -38,6 +38,9 @@ type ciPicker struct {
 	// suggest, when set, says whether to list matches now (a field that
 	// also takes other things, such as a pool's name, turns them off).
 	suggest func() bool
+	// serviceTypes are the type keys of services, read once per picker
+	// rather than on every key typed.
+	serviceTypes map[string]bool
 }
 
 func newCIPicker(ui *UI, placeholder string, services bool) *ciPicker {
@@ -123,17 +126,19 @@ func (p *ciPicker) find(text string, limit int) ([]cmdb.CI, error) {
 	if err != nil || !p.services {
 		return found[:min(limit, len(found))], err
 	}
-	types, err := p.ui.store.CMDB.Types(p.ui.ctx)
-	if err != nil {
-		return nil, err
-	}
-	service := map[string]bool{}
-	for _, t := range types {
-		service[t.Key] = t.IsService
+	if p.serviceTypes == nil {
+		types, err := p.ui.store.CMDB.Types(p.ui.ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.serviceTypes = map[string]bool{}
+		for _, t := range types {
+			p.serviceTypes[t.Key] = t.IsService
+		}
 	}
 	out := found[:0]
 	for _, c := range found {
-		if service[c.TypeKey] && len(out) < limit {
+		if p.serviceTypes[c.TypeKey] && len(out) < limit {
 			out = append(out, c)
 		}
 	}

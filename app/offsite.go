@@ -33,6 +33,9 @@ type offsiteScreen struct {
 	dest       string
 	passphrase string
 	confirm    string
+	// planList is the plans as the screen was last shown: the service
+	// choice and the plans a pack takes come from the same read.
+	planList []continuity.PlanSummary
 	// While a pack is made.
 	running bool
 	cancel  context.CancelFunc
@@ -57,9 +60,15 @@ func newOffsiteScreen(ui *UI) *offsiteScreen {
 
 func (s *offsiteScreen) title() string { return tr("Off-site pack") }
 
-func (s *offsiteScreen) reload() {}
+func (s *offsiteScreen) reload() {
+	var err error
+	if s.planList, err = s.ui.store.Continuity.Plans(s.ui.ctx); err != nil {
+		s.ui.showError(err)
+	}
+}
 
 func (s *offsiteScreen) view() fyne.CanvasObject {
+	s.reload()
 	intro := widget.NewLabel(tr("Everything needed when the normal site is gone: the continuity binder, every record as a workbook, a copy of the database, the availability and budget reports, and a manifest to check them by."))
 	intro.Wrapping = fyne.TextWrapWord
 
@@ -172,13 +181,9 @@ func (s *offsiteScreen) view() fyne.CanvasObject {
 
 // services lists the services that have a plan, as "REF name".
 func (s *offsiteScreen) services() []string {
-	plans, err := s.ui.store.Continuity.Plans(s.ui.ctx)
-	if err != nil {
-		return nil
-	}
 	seen := map[string]bool{}
 	var out []string
-	for _, p := range plans {
+	for _, p := range s.planList {
 		label := p.ServiceRef + " " + p.ServiceName
 		if !seen[label] {
 			seen[label] = true
@@ -190,12 +195,8 @@ func (s *offsiteScreen) services() []string {
 
 // chosenPlans resolves the plan choice to document numbers.
 func (s *offsiteScreen) chosenPlans() ([]string, error) {
-	plans, err := s.ui.store.Continuity.Plans(s.ui.ctx)
-	if err != nil {
-		return nil, err
-	}
 	var docs []string
-	for _, p := range plans {
+	for _, p := range s.planList {
 		switch s.plans {
 		case "approved":
 			if p.Status() == continuity.Draft {
@@ -208,7 +209,7 @@ func (s *offsiteScreen) chosenPlans() ([]string, error) {
 		}
 		docs = append(docs, p.DocNumber)
 	}
-	if len(docs) == 0 && len(plans) > 0 {
+	if len(docs) == 0 && len(s.planList) > 0 {
 		return nil, fmt.Errorf("%s", tr("No plan matches the choice of plans."))
 	}
 	return docs, nil
@@ -311,6 +312,7 @@ func (s *offsiteScreen) onMake() {
 		}
 		req.Passphrase = s.passphrase
 	}
+	s.reload() // the plans as they are now, not as when the screen was shown
 	docs, err := s.chosenPlans()
 	if err != nil {
 		s.ui.showError(err)

@@ -101,10 +101,12 @@ func (s *Store) UndoImport(ctx context.Context, fy FiscalYear, file string) (Und
 		}
 		rows.Close()
 		// Later work on the same lines would be lost: refuse, naming it.
+		checked := map[int64]bool{}
 		for _, e := range batch {
-			if e.entity != "budget_line" {
+			if e.entity != "budget_line" || checked[e.entityID] {
 				continue
 			}
+			checked[e.entityID] = true
 			var who, at, field string
 			err := tx.QueryRowContext(ctx, `SELECT who, at, field FROM change_log WHERE entity = 'budget_line' AND entity_id = ? AND id > ?
 				ORDER BY id LIMIT 1`, e.entityID, last).Scan(&who, &at, &field)

@@ -121,3 +121,19 @@ func issueOne(ctx context.Context, s *continuity.Store, doc, holder, date string
 	}
 	return copies[0].Copy, nil
 }
+
+// TestReasonReadsBack: a reason for review reads back field and values,
+// a field with a space (relation group) included; other text does not.
+func TestReasonReadsBack(t *testing.T) {
+	for _, r := range []continuity.ReasonChange{
+		{Ref: "CI-000024", Field: "status", Old: "in_service", New: "maintenance", Date: "2026-11-20"},
+		{Ref: "CI-000031", Field: "relation group db", Old: "—", New: "db-cluster", Date: "2026-11-21"},
+	} {
+		if got, ok := continuity.ParseReason(r.String()); !ok || got != r {
+			t.Errorf("%q read back as %+v, %v", r.String(), got, ok)
+		}
+	}
+	if _, ok := continuity.ParseReason("relations changed since the last review"); ok {
+		t.Error("a reason of another kind was read as a change")
+	}
+}

@@ -57,25 +57,32 @@ func (s *Store) AddCopy(ctx context.Context, doc string, c Copy) error {
 		if err != nil {
 			return err
 		}
-		if c.CopyNo == 0 {
-			if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(copy_no), 0) + 1 FROM distribution WHERE plan_id = ?", p.ID).Scan(&c.CopyNo); err != nil {
-				return err
-			}
-		}
 		if c.Version == "" {
 			c.Version = p.Version
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO distribution (plan_id, copy_no, holder, location, issued, version) VALUES (?, ?, ?, ?, ?, ?)",
-			p.ID, c.CopyNo, c.Holder, c.Location, c.Issued, c.Version)
-		if err != nil {
-			if store.ErrorCode(store.MapError(err)) == store.EConflict {
-				return store.Errorf(store.EConflict, "%s already has a copy %d.", p.DocNumber, c.CopyNo)
-			}
-			return err
-		}
-		id, _ := res.LastInsertId()
-		return log.Add(ctx, "distribution", id, "created", "", p.DocNumber+" "+c.describe())
+		_, err = insertCopy(ctx, tx, log, p, c)
+		return err
 	})
+}
+
+// insertCopy adds c to p's distribution list, numbered next when it has
+// no number, and logs it.
+func insertCopy(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, p Plan, c Copy) (Copy, error) {
+	if c.CopyNo == 0 {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(copy_no), 0) + 1 FROM distribution WHERE plan_id = ?", p.ID).Scan(&c.CopyNo); err != nil {
+			return c, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO distribution (plan_id, copy_no, holder, location, issued, version) VALUES (?, ?, ?, ?, ?, ?)",
+		p.ID, c.CopyNo, c.Holder, c.Location, c.Issued, c.Version)
+	if err != nil {
+		if store.ErrorCode(store.MapError(err)) == store.EConflict {
+			return c, store.Errorf(store.EConflict, "%s already has a copy %d.", p.DocNumber, c.CopyNo)
+		}
+		return c, err
+	}
+	id, _ := res.LastInsertId()
+	return c, log.Add(ctx, "distribution", id, "created", "", p.DocNumber+" "+c.describe())
 }
 
 // UpdateCopy changes a line of the distribution list, found by its copy
@@ -217,16 +224,7 @@ func issueCopy(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, doc str
 		Scan(&id, &old.CopyNo, &old.Holder, &old.Location, &old.Issued, &old.Version)
 	switch {
 	case err == sql.ErrNoRows:
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(copy_no), 0) + 1 FROM distribution WHERE plan_id = ?", p.ID).Scan(&c.CopyNo); err != nil {
-			return c, err
-		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO distribution (plan_id, copy_no, holder, location, issued, version) VALUES (?, ?, ?, ?, ?, ?)",
-			p.ID, c.CopyNo, c.Holder, c.Location, c.Issued, c.Version)
-		if err != nil {
-			return c, err
-		}
-		id, _ = res.LastInsertId()
-		return c, log.Add(ctx, "distribution", id, "created", "", p.DocNumber+" "+c.describe())
+		return insertCopy(ctx, tx, log, p, c)
 	case err != nil:
 		return c, err
 	}

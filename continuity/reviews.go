@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"servicebook/store"
@@ -234,7 +235,7 @@ func (s *Store) AssessChanges(ctx context.Context) error {
 			// A change to the service itself, or to how its CIs are
 			// connected, is a major change: the plan must be tested again.
 			major := id == p.service || field == "relation" || field == "deleted" || strings.HasPrefix(field, "relation group")
-			reasons = append(reasons, found{changeID, fmt.Sprintf("%s %s: %s → %s (%s)", ref, field, orNone(oldV), orNone(newV), at[:10]), major})
+			reasons = append(reasons, found{changeID, ReasonChange{Ref: ref, Field: field, Old: orNone(oldV), New: orNone(newV), Date: at[:10]}.String(), major})
 		}
 		changes.Close()
 		err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
@@ -289,4 +290,29 @@ func (s *Store) Reviews(ctx context.Context, planID int64) ([]Review, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// ReasonChange is a reason for review that names one change to a CI, as
+// the register keeps it: "CI-000024 status: in_service → maintenance
+// (2026-11-20)". Field and values are the change log's, keys and all; the
+// window reads them back (ParseReason) to show them in the reader's words.
+type ReasonChange struct {
+	Ref, Field, Old, New string // Old and New are "—" for none
+	Date                 string // YYYY-MM-DD
+}
+
+func (r ReasonChange) String() string {
+	return fmt.Sprintf("%s %s: %s → %s (%s)", r.Ref, r.Field, r.Old, r.New, r.Date)
+}
+
+var reasonPattern = regexp.MustCompile(`^(\S+) (.+?): (.*) → (.*) \((\d{4}-\d{2}-\d{2})\)$`)
+
+// ParseReason reads a reason String wrote; ok is false for a reason of
+// another kind (a flag raised before reasons were kept).
+func ParseReason(text string) (ReasonChange, bool) {
+	m := reasonPattern.FindStringSubmatch(text)
+	if m == nil {
+		return ReasonChange{}, false
+	}
+	return ReasonChange{Ref: m[1], Field: m[2], Old: m[3], New: m[4], Date: m[5]}, true
 }

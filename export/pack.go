@@ -192,7 +192,6 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 	if m.ChangeLogPosition, err = db.ChangeLogPosition(ctx); err != nil {
 		return m, err
 	}
-	position := m.ChangeLogPosition
 
 	if err := progress("Printing the continuity binder", 2); err != nil {
 		return m, err
@@ -210,7 +209,7 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 	if err := progress("Writing the workbook", 3); err != nil {
 		return m, err
 	}
-	wopt := WorkbookOptions{Lang: opt.Lang, AsOf: opt.AsOf, Zone: req.Zone, Version: req.Version, ChangeLogPosition: position}
+	wopt := WorkbookOptions{Lang: opt.Lang, AsOf: opt.AsOf, Zone: req.Zone, Version: req.Version, ChangeLogPosition: m.ChangeLogPosition}
 	if err := Workbook(ctx, filepath.Join(dir, "records.xlsx"), src, wopt); err != nil {
 		return Manifest{}, err
 	}
