@@ -469,6 +469,9 @@ func (s *importScreen) resultLines() []string {
 		for _, col := range r.IgnoredColumns {
 			lines = append(lines, trf("Column {{.Col}} is not a CI field or attribute; it is ignored.", map[string]any{"Col": col}))
 		}
+		for _, name := range r.SheetsNotRead {
+			lines = append(lines, trf("Sheet {{.Sheet}} holds neither CIs nor relations; it was not read.", map[string]any{"Sheet": name}))
+		}
 		lines = append(lines, problemLines(r.Problems)...)
 	}
 	if s.err != nil && (r == nil || len(r.Problems) == 0) {

@@ -290,6 +290,9 @@ func (c importCIsCmd) Run(ctx context.Context, app *App) error {
 	for _, col := range res.IgnoredColumns {
 		fmt.Fprintf(out, "Column %q is not a CI field or attribute; it was ignored.\n", col)
 	}
+	for _, name := range res.SheetsNotRead {
+		fmt.Fprintf(out, "Sheet %q holds neither CIs nor relations; it was not read.\n", name)
+	}
 	verb := "Imported"
 	if res.DryRun {
 		verb = "Dry run, nothing written; would import"

@@ -57,6 +57,7 @@ type ImportResult struct {
 	File               string
 	DryRun             bool
 	CISheet, RelSheet  string
+	SheetsNotRead      []string // sheets with content that hold neither CIs nor relations
 	Created, Updated   int
 	Unchanged          int
 	RelationsCreated   int
@@ -217,7 +218,29 @@ func (p *planner) takeSheet(in *sheet.Stream) error {
 				t.Rows = append(t.Rows, row)
 			}
 			p.relations, p.relMap = t, m
+			return nil
 		}
+	}
+	// Neither the CIs nor the relations: a sheet with anything in it is
+	// named as not read (a full export's other sheets, a second CI sheet),
+	// so that nothing in the file is left out without a word.
+	hasContent := func(row []string) bool {
+		for _, c := range row {
+			if strings.TrimSpace(c) != "" {
+				return true
+			}
+		}
+		return false
+	}
+	content := false
+	for _, row := range head.Rows {
+		content = content || hasContent(row)
+	}
+	for row, ok := in.Next(); ok; row, ok = in.Next() {
+		content = content || hasContent(row)
+	}
+	if content {
+		p.res.SheetsNotRead = append(p.res.SheetsNotRead, in.Name)
 	}
 	return nil
 }

@@ -172,6 +172,10 @@ func TestWorkbookReimportsWithoutChange(t *testing.T) {
 		if err != nil || ci.Created+ci.Updated+ci.RelationsCreated+ci.RelationsRegrouped != 0 || ci.Unchanged == 0 {
 			t.Errorf("%s: CI import %+v, %v", lang, ci, err)
 		}
+		// The other sheets are named as not read, the CIs and relations not.
+		if len(ci.SheetsNotRead) < 15 || slices.Contains(ci.SheetsNotRead, ci.CISheet) || slices.Contains(ci.SheetsNotRead, ci.RelSheet) {
+			t.Errorf("%s: sheets not read %v (CIs %s, relations %s)", lang, ci.SheetsNotRead, ci.CISheet, ci.RelSheet)
+		}
 		out, err := src.Continuity.ImportOutages(ctx, path, "Asia/Shanghai", false, nil)
 		if err != nil || out.Created+out.Updated != 0 || out.Unchanged == 0 {
 			t.Errorf("%s: outage import %+v, %v", lang, out, err)
