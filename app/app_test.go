@@ -213,8 +213,11 @@ func TestImpactTreeShowsServices(t *testing.T) {
 	if !strings.Contains(markup, "reached") {
 		t.Errorf("impact view lacks its summary")
 	}
-	graph := test.RenderObjectToMarkup(impactGraph(rep))
-	for _, want := range []string{"bj-san-01", "网上银行 Internet banking"} {
+	w := test.NewWindow(impactGraph(rep))
+	defer w.Close()
+	w.Resize(fyne.NewSize(1220, 500)) // the graph's room in a 1400-wide window
+	graph := test.RenderObjectToMarkup(w.Content())
+	for _, want := range []string{c.selected.Ref, "网上银行 Internet banking"} {
 		if !strings.Contains(graph, want) {
 			t.Errorf("impact graph lacks %q", want)
 		}

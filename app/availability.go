@@ -32,7 +32,7 @@ type availabilityScreen struct {
 	periodEntry   *widget.Entry
 	exportPDF     *widget.Button
 	toDate        *widget.Label // says the period has not ended, when it has not
-	table         *widget.Table
+	table         *gridTable
 	chart         fyne.CanvasObject
 	newOutage     outageForm
 	addOutage     *widget.Button
@@ -122,6 +122,7 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 	s.table = textTable([]string{tr("Service"), tr("Service hours"), tr("Agreed"), tr("Down"), tr("Availability"), tr("Target"), "",
 		tr("Budget left"), tr("Outages"), "MTRS", "MTBF", tr("From dependencies"), tr("Gaps")},
 		[]float32{260, 170, 90, 80, 100, 70, 70, 100, 70, 80, 90, 130, 140}, rows)
+	s.ui.keepWidths("availability", s.table)
 	s.table.OnSelected = func(id widget.TableCellID) {
 		s.selected = id.Row
 		s.ui.show(s.ui.current)
@@ -226,6 +227,7 @@ func (s *availabilityScreen) registerView() fyne.CanvasObject {
 	}
 	table := textTable([]string{tr("Service"), tr("Start"), tr("End"), tr("Kind"), tr("Cause"), tr("Investigation"), tr("Description")},
 		[]float32{200, 100, 100, 110, 90, 100, 300}, func() [][]string { return rows })
+	s.ui.keepWidths("outages", table)
 	var selected *continuity.OutageRecord
 	for i := range s.outages {
 		if s.outages[i].ID == s.outageID {

@@ -26,7 +26,7 @@ type baselineScreen struct {
 	take     *widget.Button
 	compare  *widget.Button
 	remove   *widget.Button
-	table    *widget.Table
+	table    *gridTable
 	selected string // the baseline selected in the list
 }
 
@@ -59,6 +59,7 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	}
 	listTable := textTable([]string{tr("Name"), tr("Taken"), tr("By"), tr("CIs"), tr("Relations"), tr("Note")},
 		[]float32{220, 140, 100, 70, 80, 300}, func() [][]string { return rows })
+	b.ui.keepWidths("baselines", listTable)
 	b.remove = &widget.Button{Text: tr("Delete baseline"), Icon: theme.DeleteIcon(), OnTapped: b.onDelete}
 	b.remove.Disable()
 	listTable.OnSelected = func(id widget.TableCellID) {
@@ -110,6 +111,7 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 	}
 	b.table = textTable([]string{tr("Change"), tr("Reference"), tr("Name"), tr("Field"), tr("Before"), tr("After")},
 		[]float32{110, 110, 260, 180, 220, 220}, func() [][]string { return diffRows })
+	b.ui.keepWidths("baseline-compare", b.table)
 	top := container.NewVBox(takeRow, widget.NewSeparator())
 	split := container.NewVSplit(container.NewBorder(nil, container.NewHBox(b.remove), nil, nil, listTable), container.NewBorder(container.NewVBox(compareRow, summary), nil, nil, nil, b.table))
 	split.Offset = 0.3

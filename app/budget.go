@@ -36,7 +36,7 @@ type budgetScreen struct {
 	// again, such as the one just added.
 	selectID      int64
 	service       int // variance row shown in the chart
-	varianceTable *widget.Table
+	varianceTable *gridTable
 	tab           int
 
 	fySel    *widget.Select
@@ -240,6 +240,7 @@ func (s *budgetScreen) linesView() fyne.CanvasObject {
 		widths = append(widths, 100)
 	}
 	table := textTable(header, append(widths, 120), rows)
+	s.ui.keepWidths("budget-lines", table)
 	table.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.lines) && id.Row != s.selected {
 			s.selected = id.Row
@@ -457,6 +458,7 @@ func (s *budgetScreen) allocationView() fyne.CanvasObject {
 	}
 	trace := textTable([]string{tr("Pool"), tr("Rule"), tr("Budget line"), tr("Service"), tr("Month"), tr("Amount")},
 		[]float32{220, 140, 100, 120, 90, 140}, func() [][]string { return rows })
+	s.ui.keepWidths("allocation-trace", trace)
 	return container.NewBorder(s.ruleEditor(), nil, nil, nil, trace)
 }
 
@@ -544,6 +546,7 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 	}
 	table := styledTable([]string{tr("Service"), tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance"), "%", tr("Outturn"), tr("Run rate")},
 		[]float32{260, 130, 130, 130, 130, 70, 130, 130}, func() [][]string { return rows }, overUnder)
+	s.ui.keepWidths("variance", table)
 	s.varianceTable = table
 	table.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.years) {
@@ -582,6 +585,7 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 	}
 	byCategory := textTable([]string{tr("Category"), "", tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance")},
 		[]float32{140, 70, 140, 140, 140, 140}, func() [][]string { return catRows })
+	s.ui.keepWidths("variance-categories", byCategory)
 	lower := container.NewHSplit(charts, byCategory)
 	lower.Offset = 0.55
 	split := container.NewVSplit(table, lower)
@@ -724,6 +728,7 @@ func (s *budgetScreen) actualsView() fyne.CanvasObject {
 		widths = append(widths, 110)
 	}
 	grid := textTable(header, widths, func() [][]string { return rows })
+	s.ui.keepWidths("actuals", grid)
 	return container.NewBorder(s.actualForm(), nil, nil, nil, grid)
 }
 

@@ -57,7 +57,7 @@ type ciScreen struct {
 	// widgets of the current view
 	inputs       map[string]fyne.CanvasObject // form inputs by field key (attributes by English name)
 	search       *widget.Entry
-	table        *widget.Table
+	table        *gridTable
 	form         *fyne.Container
 	save         *widget.Button
 	count        *widget.Label
@@ -240,7 +240,7 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	toolbar := container.NewBorder(nil, nil, nil,
 		container.NewHBox(typeSel, statusSel, critSel, c.count, newBtn), c.search)
 
-	c.table = widget.NewTableWithHeaders(
+	c.table = newGridTable(
 		func() (int, int) { return c.total, len(ciColumns) },
 		func() fyne.CanvasObject {
 			l := newTipLabel("")
@@ -248,7 +248,6 @@ func (c *ciScreen) view() fyne.CanvasObject {
 		},
 		c.updateCell,
 	)
-	c.table.ShowHeaderColumn = false
 	c.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
 	c.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		b := o.(*widget.Button)
@@ -264,9 +263,12 @@ func (c *ciScreen) view() fyne.CanvasObject {
 		b.OnTapped = func() { c.sortBy(col.sort) }
 		b.Refresh()
 	}
+	widths := make([]float32, len(ciColumns))
 	for i, col := range ciColumns {
-		c.table.SetColumnWidth(i, col.width)
+		widths[i] = col.width
 	}
+	c.table.setWidths(widths)
+	c.ui.keepWidths("cis", c.table)
 	c.table.OnSelected = func(id widget.TableCellID) {
 		if c.syncing {
 			return

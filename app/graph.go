@@ -93,21 +93,9 @@ func impactGraph(rep cmdb.ImpactReport) fyne.CanvasObject {
 		}
 		maxRows = max(maxRows, len(col))
 	}
-	pos := func(n *node) fyne.Position {
-		return fyne.NewPos(float32(10+n.depth*graphColumn), float32(10+n.row*graphRow))
-	}
-	var objects []fyne.CanvasObject
+	g := &graphLayout{maxDepth: maxDepth, maxRows: maxRows}
 	lineColor := theme.Color(theme.ColorNameDisabled)
-	for _, n := range nodes {
-		if p := nodes[n.parent]; p != nil {
-			from, to := pos(p), pos(n)
-			l := canvas.NewLine(lineColor)
-			l.StrokeWidth = 1.5
-			l.Position1 = fyne.NewPos(from.X+graphBoxW, from.Y+graphBoxH/2)
-			l.Position2 = fyne.NewPos(to.X, to.Y+graphBoxH/2)
-			objects = append(objects, l)
-		}
-	}
+	shapes := map[*node]*graphNode{}
 	for _, n := range nodes {
 		fill := theme.Color(theme.ColorNameInputBackground)
 		if n.service {
@@ -120,24 +108,147 @@ func impactGraph(rep cmdb.ImpactReport) fyne.CanvasObject {
 		box.CornerRadius = 4
 		box.StrokeColor = lineColor
 		box.StrokeWidth = 1
-		box.Move(pos(n))
-		box.Resize(fyne.NewSize(graphBoxW, graphBoxH))
-		textSize := theme.TextSize() * 0.85
-		// Cut to the box, "…" marking the cut: the tree beside lists
-		// every name whole.
-		text := canvas.NewText(fitText(n.ref+"  "+n.name, textSize, graphBoxW-12), theme.Color(theme.ColorNameForeground))
+		text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 		if n.service || n.depth == 0 {
 			text.Color = color.White
 		}
-		text.TextSize = textSize
-		text.Move(pos(n).Add(fyne.NewPos(6, 5)))
-		text.Resize(fyne.NewSize(graphBoxW-12, graphBoxH-10))
-		objects = append(objects, box, text)
+		text.TextSize = theme.TextSize() * 0.85
+		gn := &graphNode{depth: n.depth, row: n.row, service: n.service, ref: n.ref, label: n.ref + "  " + n.name, box: box, text: text}
+		shapes[n] = gn
+		g.nodes = append(g.nodes, gn)
 	}
-	size := fyne.NewSize(float32(20+(maxDepth+1)*graphColumn), float32(20+maxRows*graphRow))
-	spacer := canvas.NewRectangle(color.Transparent)
-	spacer.SetMinSize(size)
-	return container.NewScroll(container.NewStack(spacer, container.NewWithoutLayout(objects...)))
+	var objects []fyne.CanvasObject
+	for _, n := range nodes {
+		if p := nodes[n.parent]; p != nil {
+			l := canvas.NewLine(lineColor)
+			l.StrokeWidth = 1.5
+			g.lines = append(g.lines, graphLine{from: shapes[p], to: shapes[n], line: l})
+			objects = append(objects, l)
+		}
+	}
+	for _, gn := range g.nodes {
+		objects = append(objects, gn.box, gn.text)
+	}
+	return container.NewScroll(container.New(g, objects...))
+}
+
+// graphNode is one CI's box in the impact graph.
+type graphNode struct {
+	depth, row int
+	service    bool
+	ref        string
+	label      string // the whole "REF  name", cut to the box when drawn
+	box        *canvas.Rectangle
+	text       *canvas.Text
+}
+
+type graphLine struct {
+	from, to *graphNode
+	line     *canvas.Line
+}
+
+// graphLayout places the graph's columns across the width it is given, so
+// that the services — the answer — are in view without scrolling: a column
+// holding a service keeps a box wide enough for its name (or, on a narrow
+// window, for the start of it), and the columns
+// between the failed CI and the services narrow (their names cut, "…", the
+// tree listing them whole) down to their references before the graph scrolls
+// sideways.
+type graphLayout struct {
+	nodes             []*graphNode
+	lines             []graphLine
+	maxDepth, maxRows int
+	narrow            float32 // narrowest(), once measured
+}
+
+// graphServiceMin is the narrowest column holding a service: its box shows
+// the reference and the start of the name.
+const graphServiceMin = 150
+
+// narrowest is the narrowest a column may be: its boxes still show their
+// references whole.
+func (g *graphLayout) narrowest() float32 {
+	if g.narrow > 0 {
+		return g.narrow
+	}
+	for _, n := range g.nodes {
+		size := n.text.TextSize
+		if size == 0 {
+			size = theme.TextSize() * 0.85
+		}
+		g.narrow = max(g.narrow, fyne.MeasureText(n.ref+" …", size, fyne.TextStyle{}).Width)
+	}
+	g.narrow += 12 + graphColumn - graphBoxW
+	return g.narrow
+}
+
+// columns is each depth's left edge and box width at width.
+func (g *graphLayout) columns(width float32) (left, box []float32) {
+	services, wide := g.serviceColumns()
+	narrow := len(services) - wide
+	avail := width - 20
+	narrowPitch, widePitch := float32(graphColumn), float32(graphColumn)
+	if float32(len(services))*graphColumn > avail {
+		if narrow > 0 {
+			narrowPitch = max(g.narrowest(), min(graphColumn, (avail-float32(wide)*graphColumn)/float32(narrow)))
+		}
+		if wide > 0 {
+			widePitch = max(graphServiceMin, min(graphColumn, (avail-float32(narrow)*narrowPitch)/float32(wide)))
+		}
+	}
+	x := float32(10)
+	for _, s := range services {
+		pitch := narrowPitch
+		if s {
+			pitch = widePitch
+		}
+		left = append(left, x)
+		box = append(box, pitch-(graphColumn-graphBoxW))
+		x += pitch
+	}
+	return left, box
+}
+
+func (g *graphLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	left, boxW := g.columns(size.Width)
+	pos := func(n *graphNode) fyne.Position {
+		return fyne.NewPos(left[n.depth], float32(10+n.row*graphRow))
+	}
+	for _, n := range g.nodes {
+		w := boxW[n.depth]
+		n.box.Move(pos(n))
+		n.box.Resize(fyne.NewSize(w, graphBoxH))
+		n.text.Text = fitText(n.label, n.text.TextSize, w-12)
+		n.text.Move(pos(n).Add(fyne.NewPos(6, 5)))
+		n.text.Resize(fyne.NewSize(w-12, graphBoxH-10))
+		n.text.Refresh()
+	}
+	for _, l := range g.lines {
+		from, to := pos(l.from), pos(l.to)
+		l.line.Position1 = fyne.NewPos(from.X+boxW[l.from.depth], from.Y+graphBoxH/2)
+		l.line.Position2 = fyne.NewPos(to.X, to.Y+graphBoxH/2)
+		l.line.Refresh()
+	}
+}
+
+// serviceColumns says which depths hold a service, and how many do.
+func (g *graphLayout) serviceColumns() (services []bool, count int) {
+	services = make([]bool, g.maxDepth+1)
+	for _, n := range g.nodes {
+		if n.service && !services[n.depth] {
+			services[n.depth] = true
+			count++
+		}
+	}
+	return services, count
+}
+
+// MinSize has room for the start of every service's name and a reference
+// in every other box.
+func (g *graphLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	services, wide := g.serviceColumns()
+	width := 20 + float32(wide)*graphServiceMin + float32(len(services)-wide)*g.narrowest()
+	return fyne.NewSize(width, float32(20+g.maxRows*graphRow))
 }
 
 // fitText is text cut (with "…") to fit width at size.

@@ -39,6 +39,8 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 	}
 	revTable := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150}, func() [][]string { return revRows })
 	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued"), tr("Version")}, []float32{60, 280, 280, 110, 70}, func() [][]string { return copyRows })
+	s.ui.keepWidths("revisions", revTable)
+	s.ui.keepWidths("copies", copyTable)
 	s.approver = widget.NewEntry()
 	s.approver.SetPlaceHolder(tr("Approver"))
 	s.approver.SetText(s.draft.Approver)
@@ -223,6 +225,7 @@ func (s *plansScreen) changesView() fyne.CanvasObject {
 	}
 	s.changesTable = textTable([]string{tr("Part"), tr("Item"), tr("Change"), trf("Approved {{.Version}}", map[string]any{"Version": approved}),
 		trf("Now {{.Version}}", map[string]any{"Version": s.draft.Version})}, []float32{90, 130, 80, 330, 330}, func() [][]string { return rows })
+	s.ui.keepWidths("plan-changes", s.changesTable)
 	return container.NewBorder(title, nil, nil, nil, s.changesTable)
 }
 

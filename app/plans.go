@@ -26,13 +26,13 @@ type plansScreen struct {
 	problems map[string]string
 	print    *widget.Button // "Print…": the open plan as a PDF
 	// changesTable lists a revision's changes since approval, for tests.
-	changesTable *widget.Table
+	changesTable *gridTable
 	// inputs of the current view, for tests
 	inputs     map[string]*widget.Entry
 	save       *widget.Button
 	approve    *widget.Button
 	review     *widget.Button
-	table      *widget.Table
+	table      *gridTable
 	newPlan    *widget.Button
 	approver   *widget.Entry
 	linkRef    *ciPicker
@@ -46,7 +46,7 @@ type plansScreen struct {
 	selExercise int64
 	selAction   int64
 	// the parts' forms and dialogs, for tests
-	stepsTable                    *widget.Table
+	stepsTable                    *gridTable
 	stepInputs, roleInputs        map[string]*widget.Entry
 	addStep, saveStep, removeStep *widget.Button
 	setRole, removeRole           *widget.Button
@@ -112,6 +112,7 @@ func (s *plansScreen) view() fyne.CanvasObject {
 	}
 	s.table = textTable([]string{tr("Document"), tr("Title"), tr("Service"), tr("Version"), tr("Status"), tr("Next review"), tr("Last exercise"), tr("Flags")},
 		[]float32{100, 300, 200, 70, 120, 110, 200, 260}, rows)
+	s.ui.keepWidths("plans", s.table)
 	s.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.plans) {
 			s.open(s.plans[id.Row].DocNumber)

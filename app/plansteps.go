@@ -40,6 +40,7 @@ func (s *plansScreen) stepsView() fyne.CanvasObject {
 	}
 	table := textTable([]string{tr("Step"), tr("Phase"), tr("Who"), tr("Action"), tr("Takes"), tr("After steps")},
 		[]float32{50, 110, 150, 420, 90, 100}, func() [][]string { return rows })
+	s.ui.keepWidths("steps", table)
 	names := make([]string, len(phases))
 	for i, p := range phases {
 		names[i] = phaseText(p)
@@ -196,6 +197,7 @@ func (s *plansScreen) rolesView() fyne.CanvasObject {
 		}
 	}
 	table := textTable([]string{tr("Order"), tr("Role"), tr("Primary"), tr("Alternate")}, []float32{60, 200, 320, 320}, func() [][]string { return rows })
+	s.ui.keepWidths("call-tree", table)
 	role, primary, mobile, phone, email := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	alternate, altMobile, altPhone, altEmail := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	for e, ph := range map[*widget.Entry]string{role: tr("Role"), primary: tr("Primary"), mobile: tr("Mobile"), phone: tr("Phone"),

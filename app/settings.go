@@ -24,6 +24,9 @@ type settings struct {
 	Height   float32  `json:"height,omitempty"`
 	LastDB   string   `json:"last_database,omitempty"`
 	Recent   []string `json:"recent,omitempty"`
+	// Columns holds, by table, the widths a user dragged its columns to
+	// (zero: never dragged).
+	Columns map[string][]float32 `json:"columns,omitempty"`
 }
 
 func defaultSettings() settings { return settings{Theme: "system", Width: 1200, Height: 760} }

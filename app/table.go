@@ -18,14 +18,14 @@ func isFigure(text string) bool { return figure.MatchString(text) }
 // right-aligned, and so is the header of a column whose first cell is one.
 // A table wider than a screen (a column per month) keeps its first column
 // in place while the rest scrolls, so each row stays named.
-func textTable(header []string, widths []float32, rows func() [][]string) *widget.Table {
+func textTable(header []string, widths []float32, rows func() [][]string) *gridTable {
 	return styledTable(header, widths, rows, nil)
 }
 
 // styledTable is textTable with a cell's importance (colour) chosen by
 // style: an overspend in red, an underspend in green.
-func styledTable(header []string, widths []float32, rows func() [][]string, style func(row, col int) widget.Importance) *widget.Table {
-	t := widget.NewTableWithHeaders(
+func styledTable(header []string, widths []float32, rows func() [][]string, style func(row, col int) widget.Importance) *gridTable {
+	t := newGridTable(
 		func() (int, int) { return len(rows()), len(header) },
 		// Cells show the whole of a cut text when the pointer rests on it.
 		func() fyne.CanvasObject { return newTipLabel("") },
@@ -46,7 +46,6 @@ func styledTable(header []string, widths []float32, rows func() [][]string, styl
 			}
 			l.SetText(text)
 		})
-	t.ShowHeaderColumn = false
 	if len(header) > 8 {
 		t.StickyColumnCount = 1
 	}
@@ -64,8 +63,6 @@ func styledTable(header []string, widths []float32, rows func() [][]string, styl
 		}
 		l.SetText(header[id.Col])
 	}
-	for i, w := range widths {
-		t.SetColumnWidth(i, w)
-	}
+	t.setWidths(widths)
 	return t
 }

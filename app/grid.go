@@ -1,0 +1,110 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// gridTable is a Fyne table whose column widths, once a user drags them,
+// are kept: the screen that built it is rebuilt every time it is shown,
+// and a width that springs back after every visit makes resizing useless.
+//
+// Fyne's table resizes a column itself when its header divider is dragged
+// but says nothing about it. The header cells are laid out at their
+// column's width as soon as a width changes, so at the end of a drag the
+// widths are read back from the header cells the table shows.
+type gridTable struct {
+	widget.Table
+
+	// headerOf is the header cell showing each visible column; the table
+	// recycles header cells, so a cell leaves the map when it moves on.
+	headerOf  map[int]fyne.CanvasObject
+	columnOf  map[fyne.CanvasObject]int
+	widths    []float32
+	onResized func(widths []float32)
+}
+
+// newGridTable is widget.NewTableWithHeaders with no row numbers.
+func newGridTable(length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *gridTable {
+	g := &gridTable{headerOf: map[int]fyne.CanvasObject{}, columnOf: map[fyne.CanvasObject]int{}}
+	g.Length, g.CreateCell, g.UpdateCell = length, create, update
+	g.ShowHeaderRow = true
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+// setWidths sets the columns' widths; a zero keeps the table's default.
+func (g *gridTable) setWidths(widths []float32) {
+	for i, w := range widths {
+		if w > 0 {
+			g.SetColumnWidth(i, w)
+		}
+	}
+	g.widths = append(g.widths[:0], widths...)
+}
+
+// trackHeaders notes which header cell shows which column, around the
+// table's own UpdateHeader. Call it once the header is set up.
+func (g *gridTable) trackHeaders() {
+	update := g.UpdateHeader
+	g.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if update != nil {
+			update(id, o)
+		}
+		if id.Col < 0 {
+			return
+		}
+		if old, ok := g.columnOf[o]; ok && g.headerOf[old] == o {
+			delete(g.headerOf, old)
+		}
+		g.columnOf[o] = id.Col
+		g.headerOf[id.Col] = o
+	}
+}
+
+// DragEnd finishes Fyne's column resize and reports the new widths.
+func (g *gridTable) DragEnd() {
+	g.Table.DragEnd()
+	changed := false
+	for col, o := range g.headerOf {
+		w := o.Size().Width
+		if w <= 0 {
+			continue
+		}
+		for len(g.widths) <= col {
+			g.widths = append(g.widths, 0)
+		}
+		if g.widths[col] != w {
+			g.widths[col] = w
+			changed = true
+		}
+	}
+	if changed && g.onResized != nil {
+		g.onResized(append([]float32(nil), g.widths...))
+	}
+}
+
+// keepWidths gives table the widths the user last dragged its columns to
+// (under name, in the settings file) and remembers new ones. The widths the
+// screen chose stay for each column never dragged.
+func (ui *UI) keepWidths(name string, g *gridTable) {
+	widths := append([]float32(nil), g.widths...)
+	for i, w := range ui.prefs.Columns[name] {
+		if w <= 0 {
+			continue
+		}
+		for len(widths) <= i {
+			widths = append(widths, 0)
+		}
+		widths[i] = w
+	}
+	g.setWidths(widths)
+	g.trackHeaders()
+	g.onResized = func(widths []float32) {
+		if ui.prefs.Columns == nil {
+			ui.prefs.Columns = map[string][]float32{}
+		}
+		ui.prefs.Columns[name] = widths
+		ui.saveSettings()
+	}
+}
