@@ -135,10 +135,10 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 	register := s.registerView()
 	// The chart scrolls rather than widening the window: at 1024 wide the
 	// register and its form need the room.
-	lower := container.NewHSplit(container.NewScroll(chart), register)
-	lower.Offset = 0.4
-	split := container.NewVSplit(s.table, lower)
-	split.Offset = 0.4
+	lower := newHSplit(container.NewScroll(chart), register, 0.4)
+	s.ui.keepSplit("availability-lower", lower)
+	split := newVSplit(s.table, lower, 0.4)
+	s.ui.keepSplit("availability", split)
 	return container.NewBorder(top, nil, nil, nil, split)
 }
 

@@ -113,8 +113,8 @@ func (b *baselineScreen) view() fyne.CanvasObject {
 		[]float32{110, 110, 260, 180, 220, 220}, func() [][]string { return diffRows })
 	b.ui.keepWidths("baseline-compare", b.table)
 	top := container.NewVBox(takeRow, widget.NewSeparator())
-	split := container.NewVSplit(container.NewBorder(nil, container.NewHBox(b.remove), nil, nil, listTable), container.NewBorder(container.NewVBox(compareRow, summary), nil, nil, nil, b.table))
-	split.Offset = 0.3
+	split := newVSplit(container.NewBorder(nil, container.NewHBox(b.remove), nil, nil, listTable), container.NewBorder(container.NewVBox(compareRow, summary), nil, nil, nil, b.table), 0.3)
+	b.ui.keepSplit("baselines", split)
 	return container.NewBorder(top, nil, nil, nil, split)
 }
 

@@ -53,7 +53,7 @@ type budgetScreen struct {
 	rulePool   *widget.Select
 	ruleMethod *widget.Select
 	ruleDriver *widget.Entry
-	ruleShares *widget.Entry
+	ruleShares *textArea
 	ruleSave   *widget.Button
 
 	addLine *widget.Button
@@ -248,8 +248,8 @@ func (s *budgetScreen) linesView() fyne.CanvasObject {
 		}
 	}
 	s.addLine = &widget.Button{Text: tr("New line…"), Icon: theme.ContentAddIcon(), OnTapped: s.onNewLine}
-	split := container.NewVSplit(container.NewBorder(container.NewHBox(s.addLine), nil, nil, nil, table), s.lineEditor())
-	split.Offset = 0.65
+	split := newVSplit(container.NewBorder(container.NewHBox(s.addLine), nil, nil, nil, table), s.lineEditor(), 0.65)
+	s.ui.keepSplit("budget-lines", split)
 	return split
 }
 
@@ -483,9 +483,8 @@ func (s *budgetScreen) ruleEditor() fyne.CanvasObject {
 	s.ruleMethod.SetSelected(methods[1])
 	s.ruleDriver = widget.NewEntry()
 	s.ruleDriver.SetPlaceHolder(tr("driver: users, headcount, storage, ci_count…"))
-	s.ruleShares = widget.NewMultiLineEntry()
+	s.ruleShares = newTextArea()
 	s.ruleShares.SetPlaceHolder(tr("one service per line: 网上银行 = 60"))
-	s.ruleShares.SetMinRowsVisible(3)
 	s.ruleSave = &widget.Button{Text: tr("Set rule"), Icon: theme.ConfirmIcon(), OnTapped: s.onSetRule}
 	head := container.NewHBox(widget.NewLabel(tr("Pool")), s.rulePool, s.ruleMethod, container.NewGridWrap(fyne.NewSize(260, s.ruleDriver.MinSize().Height), s.ruleDriver), s.ruleSave)
 	return container.NewVBox(head, s.ruleShares, widget.NewSeparator())
@@ -586,10 +585,10 @@ func (s *budgetScreen) varianceView() fyne.CanvasObject {
 	byCategory := textTable([]string{tr("Category"), "", tr("Year plan"), tr("YTD plan"), tr("YTD actual"), tr("YTD variance")},
 		[]float32{140, 70, 140, 140, 140, 140}, func() [][]string { return catRows })
 	s.ui.keepWidths("variance-categories", byCategory)
-	lower := container.NewHSplit(charts, byCategory)
-	lower.Offset = 0.55
-	split := container.NewVSplit(table, lower)
-	split.Offset = 0.45
+	lower := newHSplit(charts, byCategory, 0.55)
+	s.ui.keepSplit("variance-lower", lower)
+	split := newVSplit(table, lower, 0.45)
+	s.ui.keepSplit("variance", split)
 	return split
 }
 

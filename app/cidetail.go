@@ -59,16 +59,18 @@ func (c *ciScreen) field(label, key string, input fyne.CanvasObject) *widget.For
 	return item
 }
 
-func (c *ciScreen) entry(value string, multi bool, set func(string)) *widget.Entry {
+func (c *ciScreen) entry(value string, set func(string)) *widget.Entry {
 	e := widget.NewEntry()
-	if multi {
-		e = widget.NewMultiLineEntry()
-		e.SetMinRowsVisible(2)
-		e.Wrapping = fyne.TextWrapWord
-	}
 	e.SetText(value)
 	e.OnChanged = set
 	return e
+}
+
+func (c *ciScreen) textArea(value string, set func(string)) *textArea {
+	a := newTextArea()
+	a.SetText(value)
+	a.OnChanged = set
+	return a
 }
 
 func (c *ciScreen) fieldsView() fyne.CanvasObject {
@@ -114,13 +116,13 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 
 	left := widget.NewForm(
 		c.field(tr("Type"), "type", typeSel),
-		c.field(tr("Name"), "name", c.entry(d.Name, false, func(s string) { d.Name = s })),
-		c.field(tr("Description"), "description", c.entry(d.Description, true, func(s string) { d.Description = s })),
+		c.field(tr("Name"), "name", c.entry(d.Name, func(s string) { d.Name = s })),
+		c.field(tr("Description"), "description", c.textArea(d.Description, func(s string) { d.Description = s })),
 		c.field(tr("Status"), "status", statusSel),
 		c.field(tr("Criticality"), "criticality", critSel),
-		c.field(tr("Owner"), "owner", c.entry(d.Owner, false, func(s string) { d.Owner = s })),
-		c.field(tr("Location"), "location", c.entry(d.Location, false, func(s string) { d.Location = s })),
-		c.field(tr("Version"), "version", c.entry(d.Version, false, func(s string) { d.Version = s })),
+		c.field(tr("Owner"), "owner", c.entry(d.Owner, func(s string) { d.Owner = s })),
+		c.field(tr("Location"), "location", c.entry(d.Location, func(s string) { d.Location = s })),
+		c.field(tr("Version"), "version", c.entry(d.Version, func(s string) { d.Version = s })),
 	)
 	right := widget.NewForm()
 	for _, a := range t.Attributes {
@@ -140,7 +142,7 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 			sel.SetSelected(d.Attributes[key])
 			input = sel
 		default:
-			e := c.entry(d.Attributes[key], false, func(s string) { d.Attributes[key] = s })
+			e := c.entry(d.Attributes[key], func(s string) { d.Attributes[key] = s })
 			switch a.Kind {
 			case cmdb.AttrDate:
 				e.SetPlaceHolder("2026-03-01")

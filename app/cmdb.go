@@ -279,8 +279,8 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	}
 
 	detail := c.detailView()
-	split := container.NewVSplit(c.table, detail)
-	split.Offset = 0.5
+	split := newVSplit(c.table, detail, 0.5)
+	c.ui.keepSplit("cis", split)
 	return container.NewBorder(toolbar, nil, nil, nil, split)
 }
 

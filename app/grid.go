@@ -83,28 +83,3 @@ func (g *gridTable) DragEnd() {
 		g.onResized(append([]float32(nil), g.widths...))
 	}
 }
-
-// keepWidths gives table the widths the user last dragged its columns to
-// (under name, in the settings file) and remembers new ones. The widths the
-// screen chose stay for each column never dragged.
-func (ui *UI) keepWidths(name string, g *gridTable) {
-	widths := append([]float32(nil), g.widths...)
-	for i, w := range ui.prefs.Columns[name] {
-		if w <= 0 {
-			continue
-		}
-		for len(widths) <= i {
-			widths = append(widths, 0)
-		}
-		widths[i] = w
-	}
-	g.setWidths(widths)
-	g.trackHeaders()
-	g.onResized = func(widths []float32) {
-		if ui.prefs.Columns == nil {
-			ui.prefs.Columns = map[string][]float32{}
-		}
-		ui.prefs.Columns[name] = widths
-		ui.saveSettings()
-	}
-}

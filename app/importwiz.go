@@ -142,7 +142,9 @@ func (s *importScreen) view() fyne.CanvasObject {
 
 	var middle fyne.CanvasObject = container.NewCenter(widget.NewLabel(tr("Choose a spreadsheet to see its first rows and how its columns will be read.")))
 	if s.book != nil {
-		middle = container.NewVSplit(s.previewView(), s.resultView())
+		panes := newVSplit(s.previewView(), s.resultView(), 0.5)
+		s.ui.keepSplit("import", panes)
+		middle = panes
 	}
 	return container.NewBorder(container.NewVBox(fileRow, widget.NewSeparator()), actions, nil, nil, middle)
 }

@@ -110,9 +110,12 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 	copyForm := container.NewBorder(nil, container.NewHBox(s.addCopy, s.saveCopy, s.removeCopy), nil, nil, container.NewGridWithColumns(3, holder, location, issued))
 	var history fyne.CanvasObject = revTable
 	if changes := s.changesView(); changes != nil {
-		history = container.NewVSplit(revTable, changes)
+		panes := newVSplit(revTable, changes, 0.5)
+		s.ui.keepSplit("plan-history", panes)
+		history = panes
 	}
-	split := container.NewVSplit(history, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable))
+	split := newVSplit(history, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable), 0.5)
+	s.ui.keepSplit("plan-document", split)
 	return container.NewBorder(approveRow, nil, nil, nil, split)
 }
 
@@ -168,9 +171,8 @@ func (s *plansScreen) onApprove() {
 	if len(lines) == 0 {
 		box.Add(widget.NewLabel("✓ " + tr("Nothing is open.")))
 	}
-	s.approveReason = widget.NewMultiLineEntry()
+	s.approveReason = newTextArea()
 	s.approveReason.SetPlaceHolder(tr("Why it is approved as it is (required when checks fail)"))
-	s.approveReason.Wrapping = fyne.TextWrapWord
 	if errors > 0 {
 		box.Add(s.approveReason)
 	}

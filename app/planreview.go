@@ -52,9 +52,8 @@ func (s *plansScreen) onReview(exerciseID int64) {
 		outcomes[i] = reviewOutcomeText(o)
 	}
 	s.reviewOutcome = newSelect(outcomes, nil)
-	s.reviewComment = widget.NewMultiLineEntry()
+	s.reviewComment = newTextArea()
 	s.reviewComment.SetPlaceHolder(tr("What the review found and decided"))
-	s.reviewComment.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(widget.NewFormItem(tr("Reviewer"), s.reviewWho), widget.NewFormItem(tr("Outcome"), s.reviewOutcome),
 		widget.NewFormItem(tr("Comment"), s.reviewComment))
 	box.Add(form)

@@ -51,9 +51,10 @@ type plansScreen struct {
 	addStep, saveStep, removeStep *widget.Button
 	setRole, removeRole           *widget.Button
 	saveCopy, removeCopy          *widget.Button
-	reviewWho, reviewComment      *widget.Entry
+	reviewWho                     *widget.Entry
+	reviewComment                 *textArea
 	reviewOutcome                 *widget.Select
-	approveReason                 *widget.Entry
+	approveReason                 *textArea
 	// the New plan dialog
 	newService *widget.Select
 	newRefs    map[string]string
@@ -120,8 +121,8 @@ func (s *plansScreen) view() fyne.CanvasObject {
 	}
 	s.newPlan = &widget.Button{Text: tr("New plan"), Icon: theme.ContentAddIcon(), OnTapped: s.onNew}
 	top := container.NewBorder(nil, nil, nil, s.newPlan, widget.NewLabel(countText(len(s.plans), "{{.Count}} plan", "{{.Count}} plans")))
-	split := container.NewVSplit(s.table, s.editor())
-	split.Offset = 0.3
+	split := newVSplit(s.table, s.editor(), 0.3)
+	s.ui.keepSplit("plans", split)
 	return container.NewBorder(top, nil, nil, nil, split)
 }
 
@@ -240,15 +241,15 @@ func (s *plansScreen) planForm() fyne.CanvasObject {
 	s.inputs = map[string]*widget.Entry{}
 	entry := func(key, value string, multi bool, set func(string)) *widget.FormItem {
 		e := widget.NewEntry()
+		var field fyne.CanvasObject = e
 		if multi {
-			e = widget.NewMultiLineEntry()
-			e.Wrapping = fyne.TextWrapWord
-			e.SetMinRowsVisible(2)
+			area := newTextArea()
+			e, field = &area.Entry, area
 		}
 		e.SetText(value)
 		e.OnChanged = set
 		s.inputs[key] = e
-		item := widget.NewFormItem("", e)
+		item := widget.NewFormItem("", field)
 		if msg := s.problems[key]; msg != "" {
 			item.HintText = "⚠ " + msg
 		}

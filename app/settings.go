@@ -27,6 +27,9 @@ type settings struct {
 	// Columns holds, by table, the widths a user dragged its columns to
 	// (zero: never dragged).
 	Columns map[string][]float32 `json:"columns,omitempty"`
+	// Splits holds, by screen, where a user dragged a divider between
+	// panes: the first pane's share of the room.
+	Splits map[string]float64 `json:"splits,omitempty"`
 }
 
 func defaultSettings() settings { return settings{Theme: "system", Width: 1200, Height: 760} }

@@ -61,8 +61,8 @@ func (s *typesScreen) view() fyne.CanvasObject {
 	}
 	newBtn := &widget.Button{Text: tr("New type"), Icon: theme.ContentAddIcon(), OnTapped: s.onNew}
 	left := container.NewBorder(nil, newBtn, nil, nil, s.list)
-	split := container.NewHSplit(left, s.form())
-	split.Offset = 0.28
+	split := newHSplit(left, s.form(), 0.28)
+	s.ui.keepSplit("types", split)
 	return split
 }
 

@@ -1,13 +1,16 @@
 package app
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 // dragDivider drags the divider at the right of column col of table's
@@ -100,5 +103,109 @@ func TestImpactGraphKeepsServicesInView(t *testing.T) {
 	}
 	if services == 0 {
 		t.Error("no service drawn")
+	}
+}
+
+// splitIn is the first divided pane in o's tree.
+func splitIn(o fyne.CanvasObject) *splitPane {
+	switch v := o.(type) {
+	case *splitPane:
+		return v
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if s := splitIn(c); s != nil {
+				return s
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			if s := splitIn(c); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// TestDividerMovesIsKeptAndLooksLikeOne: dragging the divider between the
+// CI list and its detail moves it, the place is kept for the next showing
+// and the next start, and the divider draws no bar in the text colour
+// (which users took for a text cursor).
+func TestDividerMovesIsKeptAndLooksLikeOne(t *testing.T) {
+	ui := newTestUI(t)
+	ui.gotoCIs()
+	sp := splitIn(ui.win.Content())
+	if sp == nil {
+		t.Fatal("no divider on the CI screen")
+	}
+	before := sp.leading.Size().Height
+	sp.divider.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(0, 40)})
+	sp.divider.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(0, 40)})
+	sp.divider.DragEnd()
+	if got := sp.leading.Size().Height; got != before+80 {
+		t.Errorf("the list is %v high after dragging 80 down from %v", got, before)
+	}
+	kept, ok := ui.prefs.Splits["cis"]
+	if !ok || kept != sp.offset {
+		t.Fatalf("divider kept at %v (%v), now at %v", kept, ok, sp.offset)
+	}
+
+	ui.nav.Select(0)
+	ui.gotoCIs()
+	if again := splitIn(ui.win.Content()); again == sp || again.offset != kept || again.leading.Size().Height != before+80 {
+		t.Errorf("shown again, the divider is at %v (%v high), want %v", again.offset, again.leading.Size().Height, kept)
+	}
+	if next := reopen(t, ui); next.prefs.Splits["cis"] != kept {
+		t.Errorf("at the next start the divider is at %v", next.prefs.Splits["cis"])
+	}
+
+	fg := theme.Color(theme.ColorNameForeground)
+	for _, o := range test.WidgetRenderer(sp.divider).Objects() {
+		var fill color.Color
+		switch v := o.(type) {
+		case *canvas.Rectangle:
+			fill = v.FillColor
+		case *canvas.Circle:
+			fill = v.FillColor
+		}
+		if fill == fg {
+			t.Errorf("the divider draws %T in the text colour", o)
+		}
+	}
+}
+
+// TestTextAreaGrowsWithItsText: a multi-line field shows all it holds, up
+// to textAreaMax rows, whether the text is typed, pasted or loaded, and
+// long lines count as the rows they wrap to.
+func TestTextAreaGrowsWithItsText(t *testing.T) {
+	test.NewTempApp(t)
+	area := newTextArea()
+	w := test.NewWindow(container.NewVBox(area))
+	defer w.Close()
+	w.Resize(fyne.NewSize(400, 600))
+	empty := area.MinSize().Height
+
+	area.SetText("1. Fail over the database\n2. Point the DNS at Shanghai\n3. Tell the branches")
+	three := area.MinSize().Height
+	if three <= empty {
+		t.Fatalf("three lines: %v high, empty: %v", three, empty)
+	}
+	test.Type(area, "\n4. Check the card payments\n5. Write the log")
+	five := area.MinSize().Height
+	if five <= three || area.rows != 5 {
+		t.Errorf("typed to five lines: %v high (%d rows), three lines: %v", five, area.rows, three)
+	}
+	long := strings.Repeat("北京主数据中心 Beijing DC ", 12) // one paragraph, several rows at 400 wide
+	area.SetText(long)
+	if area.rows < 3 {
+		t.Errorf("a long paragraph at 400 wide shows %d rows", area.rows)
+	}
+	area.SetText(strings.Repeat("line\n", 40))
+	if area.rows != textAreaMax {
+		t.Errorf("forty lines show %d rows, want the most, %d", area.rows, textAreaMax)
+	}
+	area.SetText("")
+	if area.rows != textAreaMin || area.MinSize().Height != empty {
+		t.Errorf("emptied: %d rows, %v high, want %d and %v", area.rows, area.MinSize().Height, textAreaMin, empty)
 	}
 }
