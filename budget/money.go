@@ -45,6 +45,10 @@ var (
 // room for sums: about 9 × 10^15 fen is 90 trillion yuan.
 const maxUnits = 1 << 53
 
+// currencyMarks strips the currency marks and words people put anywhere in
+// an amount; built once, since a replacer builds its tables when made.
+var currencyMarks = strings.NewReplacer("¥", "", "￥", "", "$", "", "€", "", "£", "", "元", "", "RMB", "", "CNY", "", "USD", "", "EUR", "", " ", "", "\u00a0", "")
+
 // ParseAmount reads an amount as finance spreadsheets hold it, into minor
 // units with decimals digits: "¥1,234.56", "￥ 1,234.56", "$-12", "€3.5",
 // "(1,234.56)" and "-1,234.56" (negative), "1234.5" and "1.2345E+03"
@@ -64,7 +68,7 @@ func ParseAmount(text string, decimals int) (Money, error) {
 		negative, t = true, strings.TrimSpace(t[1:len(t)-1])
 	}
 	// Currency marks and words, wherever people put them.
-	t = strings.NewReplacer("¥", "", "￥", "", "$", "", "€", "", "£", "", "元", "", "RMB", "", "CNY", "", "USD", "", "EUR", "", " ", "", "\u00a0", "").Replace(t)
+	t = currencyMarks.Replace(t)
 	t = strings.TrimSpace(t)
 	if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "−") {
 		if negative {

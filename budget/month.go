@@ -83,7 +83,7 @@ func ParseMonth(text string) (MonthRef, error) {
 		return numbered(rest, false)
 	}
 	// "2026-01", "2026/1", "2026.01", "2026年1月"
-	norm := strings.NewReplacer("年", "-", "月", "", "/", "-", ".", "-").Replace(t)
+	norm := monthMarks.Replace(t)
 	if y, m, found := strings.Cut(norm, "-"); found && !strings.Contains(m, "-") {
 		yi, err1 := strconv.Atoi(y)
 		mi, err2 := strconv.Atoi(m)
@@ -147,7 +147,7 @@ func ParseDate(text string) (time.Time, bool) {
 		}
 		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f)), true
 	}
-	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(t)
+	t = dateMarks.Replace(t)
 	if d, err := time.Parse("2006-1-2", t); err == nil {
 		return d, true
 	}
@@ -200,3 +200,10 @@ func IsTotalRow(label string) bool {
 
 // Label names the fiscal year for a message: "fiscal year 2026".
 func (fy FiscalYear) Label() string { return fmt.Sprintf("fiscal year %d", fy.Year) }
+
+// The marks between a year, a month and a day as people write them
+// (2026年3月, 2026/03/31, 2026.3.31), read as dashes; built once.
+var (
+	monthMarks = strings.NewReplacer("年", "-", "月", "", "/", "-", ".", "-")
+	dateMarks  = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+)

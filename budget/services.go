@@ -20,19 +20,21 @@ func (s *Store) serviceIndex(ctx context.Context) (*serviceIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	isService := map[string]bool{}
+	// Only the CIs of service types are read: a 100k-CI CMDB holds a few
+	// hundred services, and reading the rest cost an import seconds.
+	var all []cmdb.CI
 	for _, t := range types {
-		isService[t.Key] = t.IsService
-	}
-	all, _, err := s.cmdb.ListCIs(ctx, cmdb.Filter{})
-	if err != nil {
-		return nil, err
+		if !t.IsService {
+			continue
+		}
+		cis, _, err := s.cmdb.ListCIs(ctx, cmdb.Filter{TypeKey: t.Key})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cis...)
 	}
 	idx := &serviceIndex{byRef: map[string]cmdb.CI{}, byName: map[string][]cmdb.CI{}}
 	for _, c := range all {
-		if !isService[c.TypeKey] {
-			continue
-		}
 		idx.byRef[c.Ref] = c
 		idx.byName[sheet.Fold(c.Name)] = append(idx.byName[sheet.Fold(c.Name)], c)
 		// A name in two languages is often given in one of them.

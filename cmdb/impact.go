@@ -46,8 +46,8 @@ type Graph struct {
 	neededBy  [][]arc         // node -> the nodes that depend on it
 	groups    []string        // interned redundancy group names; 0 is "no group"
 	groupIdx  map[string]int32
-	slotSize  []int32 // slot -> number of arcs in that dependent's group
-	slotIndex map[[2]int32]int32
+	slotSize  []int32            // slot -> number of arcs in that dependent's group
+	slotIndex map[[2]int32]int32 // nil until needed, in a graph read from a snapshot
 }
 
 // arc is kept small (16 bytes): a 100k-CI CMDB has a million of them.
@@ -100,6 +100,16 @@ func (g *Graph) group(name string) int32 {
 }
 
 func (g *Graph) slot(dependent, group int32) int32 {
+	if g.slotIndex == nil { // a graph read from a snapshot numbers its slots when first written to
+		g.slotIndex = make(map[[2]int32]int32, len(g.slotSize))
+		for d, list := range g.needs {
+			for _, a := range list {
+				if a.group != 0 {
+					g.slotIndex[[2]int32{int32(d), a.group}] = a.slot
+				}
+			}
+		}
+	}
 	key := [2]int32{dependent, group}
 	s, ok := g.slotIndex[key]
 	if !ok {

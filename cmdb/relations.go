@@ -256,11 +256,16 @@ func (s *Store) Graph(ctx context.Context) (*Graph, error) {
 	if s.graph != nil && rev == s.graphRev {
 		return s.graph, nil
 	}
+	if g := s.readSnapshot(ctx, rev); g != nil {
+		s.graph, s.graphRev = g, rev
+		return g, nil
+	}
 	g, err := s.loadGraph(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.graph, s.graphRev = g, rev
+	s.writeSnapshot(ctx, g, rev)
 	return g, nil
 }
 
@@ -282,7 +287,9 @@ func (s *Store) loadGraph(ctx context.Context) (*Graph, error) {
 }
 
 // ImpactItem is one CI in an impact report, with the chain of CIs that
-// links it to the CIs the analysis started from.
+// links it to the CIs the analysis started from. CI holds the fields a
+// report lists (reference, type, name, status, criticality, owner,
+// location); read the CI for its description and attributes.
 type ImpactItem struct {
 	CI        CI
 	IsService bool
@@ -392,13 +399,13 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 		chosenIDs[i] = h.ID
 	}
 	paths := walk.PathsTo(chosenIDs)
-	need := make([]int64, 0, len(chosen)*2)
+	need := chosenIDs
 	for _, h := range chosen {
 		for _, step := range paths[h.ID] {
 			need = append(need, step.ID)
 		}
 	}
-	cis, err := s.CIsByID(ctx, need)
+	cis, err := s.ciSummaries(ctx, need)
 	if err != nil {
 		return rep, err
 	}
@@ -416,7 +423,10 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 			}
 			item := ImpactItem{CI: ci, IsService: pass, Depth: h.Depth}
 			for _, step := range paths[h.ID] {
-				c := cis[step.ID]
+				c, ok := cis[step.ID]
+				if !ok {
+					return rep, errors.New("relation index refers to a deleted CI; try again")
+				}
 				item.Path = append(item.Path, PathStep{Ref: c.Ref, Name: c.Name, Kind: step.Kind, Group: step.Group})
 			}
 			rep.Items = append(rep.Items, item)

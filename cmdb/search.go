@@ -12,14 +12,18 @@ import (
 )
 
 // searchColumns are the ci_search columns a LIKE fallback looks in.
-var searchColumns = []string{"s.ref", "s.name", "s.description", "s.owner", "s.location", "s.attrs"}
+var searchColumns = []string{"x.ref", "x.name", "x.description", "x.owner", "x.location", "x.attrs"}
 
 // Search finds CIs whose reference, name, description, owner, location or
 // attribute values contain every word of text, at most limit of them: CIs
 // whose reference or name matches first, then the others, each group in
-// reference order. Words of three or more characters use the trigram index,
-// which matches inside Chinese text ("数据库" in "核心数据库服务器"); shorter
-// words ("库", "db") fall back to a substring scan.
+// reference order. Every word is looked up in an index:
+//   - three or more characters: the trigram indexes (ci_search_name for
+//     references and names, ci_search for every field), which match inside
+//     Chinese text ("数据库" in "核心数据库服务器");
+//   - one or two word characters ("库", "db"): ci_grams;
+//   - one or two characters with punctuation ("-", "a."): no index holds
+//     them, and those CIs' text is compared row by row.
 //
 // Results are not ranked by bm25: ranking must score every match before the
 // first page can be shown (14 ms for a word in 8,000 CIs), while reading the
@@ -29,77 +33,82 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]CI, error
 	if limit <= 0 {
 		limit = 50
 	}
-	var phrases []string
-	var likes []string
+	var phrases, grams, likes []string
 	var likeArgs []any
 	for _, word := range strings.Fields(text) {
-		if utf8.RuneCountInString(word) >= 3 {
-			// A quoted FTS5 string is matched literally: operators and
-			// punctuation in what the person typed mean nothing special.
-			phrases = append(phrases, `"`+strings.ReplaceAll(word, `"`, `""`)+`"`)
-			continue
+		switch {
+		case utf8.RuneCountInString(word) >= 3:
+			phrases = append(phrases, ftsString(word))
+		case isGramWord(word):
+			grams = append(grams, ftsString(strings.ToLower(word)))
+		default:
+			pattern := "%" + escapeLike(word) + "%"
+			var ors []string
+			for _, col := range searchColumns {
+				ors = append(ors, col+` LIKE ? ESCAPE '\'`)
+				likeArgs = append(likeArgs, pattern)
+			}
+			likes = append(likes, "("+strings.Join(ors, " OR ")+")")
 		}
-		pattern := "%" + escapeLike(word) + "%"
-		var ors []string
-		for _, col := range searchColumns {
-			ors = append(ors, col+` LIKE ? ESCAPE '\'`)
-			likeArgs = append(likeArgs, pattern)
-		}
-		likes = append(likes, "("+strings.Join(ors, " OR ")+")")
 	}
-	if len(phrases) == 0 && len(likes) == 0 {
+	if len(phrases) == 0 && len(grams) == 0 && len(likes) == 0 {
 		return nil, nil
 	}
-	if len(phrases) == 0 {
-		ids, err := s.shortSearch(ctx, strings.Fields(text), limit)
-		if err != nil {
-			return nil, err
-		}
-		found, err := s.CIsByID(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]CI, 0, len(ids))
-		for _, id := range ids {
-			if c, ok := found[id]; ok {
-				out = append(out, c)
-			}
-		}
-		return out, nil
+	// What every match must also have, whichever index the search walks.
+	var also []string
+	var alsoArgs []any
+	if len(grams) > 0 && len(phrases) > 0 {
+		also = append(also, "d.rowid IN (SELECT rowid FROM ci_grams WHERE ci_grams MATCH ?)")
+		alsoArgs = append(alsoArgs, strings.Join(grams, " AND "))
 	}
-	query := func(match string, extra string, args []any, n int) ([]CI, error) {
+	if len(likes) > 0 {
+		also = append(also, "EXISTS (SELECT 1 FROM ci_search x WHERE x.rowid = d.rowid AND "+strings.Join(likes, " AND ")+")")
+		alsoArgs = append(alsoArgs, likeArgs...)
+	}
+	// query walks index in rowid order, from the match, and reads the CIs
+	// of the first n that have the rest.
+	query := func(index, match string, extra []string, extraArgs []any, n int) ([]CI, error) {
 		var where []string
-		var all []any
+		var args []any
 		if match != "" {
-			where, all = append(where, "ci_search MATCH ?"), append(all, match)
+			where, args = append(where, index+" MATCH ?"), append(args, match)
 		}
-		where = append(where, likes...)
-		all = append(all, likeArgs...)
-		if extra != "" {
-			where = append(where, extra)
+		where, args = append(where, also...), append(args, alsoArgs...)
+		where, args = append(where, extra...), append(args, extraArgs...)
+		if len(where) == 0 {
+			where = []string{"1"}
 		}
-		all = append(all, args...)
-		all = append(all, n)
-		return s.queryCIs(ctx, "SELECT "+ciColumns+` FROM ci_search s JOIN ci ON ci.id = s.rowid
-			JOIN ci_type t ON t.id = ci.type_id WHERE `+strings.Join(where, " AND ")+" ORDER BY s.rowid LIMIT ?", all...)
+		return s.queryCIs(ctx, "SELECT "+ciColumns+" FROM "+index+" d JOIN ci ON ci.id = d.rowid"+
+			" JOIN ci_type t ON t.id = ci.type_id WHERE "+strings.Join(where, " AND ")+" ORDER BY d.rowid LIMIT ?",
+			append(args, n)...)
+	}
+	if len(phrases) == 0 {
+		if len(grams) == 0 {
+			return query("ci_search", "", nil, nil, limit)
+		}
+		return query("ci_grams", strings.Join(grams, " AND "), nil, nil, limit)
 	}
 	all := strings.Join(phrases, " AND ")
-	first, err := query("{ref name} : ("+all+")", "", nil, limit)
+	first, err := query("ci_search_name", all, nil, nil, limit)
 	if err != nil || len(first) == limit {
 		return first, err
 	}
-	var exclude []string
+	var extra []string
 	var ids []any
-	for _, c := range first {
-		exclude = append(exclude, "?")
-		ids = append(ids, c.ID)
+	if len(first) > 0 {
+		extra = append(extra, "d.rowid NOT IN ("+strings.TrimSuffix(strings.Repeat("?,", len(first)), ",")+")")
+		for _, c := range first {
+			ids = append(ids, c.ID)
+		}
 	}
-	extra := ""
-	if len(exclude) > 0 {
-		extra = "s.rowid NOT IN (" + strings.Join(exclude, ",") + ")"
-	}
-	rest, err := query(all, extra, ids, limit-len(first))
+	rest, err := query("ci_search", all, extra, ids, limit-len(first))
 	return append(first, rest...), err
+}
+
+// ftsString is word as an FTS5 string, matched literally: operators and
+// punctuation in what the person typed mean nothing special.
+func ftsString(word string) string {
+	return `"` + strings.ReplaceAll(word, `"`, `""`) + `"`
 }
 
 func escapeLike(s string) string {

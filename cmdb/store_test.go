@@ -355,6 +355,11 @@ func TestSearchEnglishChineseAndShortWords(t *testing.T) {
 		{`"quoted" AND`, nil},
 		{"   ", nil},
 		{"100%", nil},
+		{"DB", []string{"核心数据库 core DB", "db-node-a", "db-node-b", "db-01"}}, // any case
+		{"db 数据中心", []string{"db-01"}},                                       // a short and a long word
+		{"伟 北京", []string{"db-01"}},                                          // two short words
+		{"1-", nil},                                                          // punctuation: no index, still answered
+		{"资源 portal", []string{"HR portal"}},
 	}
 	for _, c := range cases {
 		if got := names(c.query); !reflect.DeepEqual(got, c.want) {
@@ -372,6 +377,38 @@ func TestSearchEnglishChineseAndShortWords(t *testing.T) {
 	if got := names("库"); !reflect.DeepEqual(got, []string{"核心数据库 core DB", "备份库"}) {
 		t.Errorf("search 库 after another process wrote = %q", got)
 	}
+	// A change and a deletion reach every index at once.
+	hr := s.mustFind(t, "HR portal")
+	hr.Description = "员工门户"
+	if _, err := s.UpdateCI(ctx, hr); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("资源"); got != nil {
+		t.Errorf("search 资源 after the description changed = %q", got)
+	}
+	if got := names("员工"); !reflect.DeepEqual(got, []string{"HR portal"}) {
+		t.Errorf("search 员工 after the description changed = %q", got)
+	}
+	if err := s.DeleteCI(ctx, hr.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if got := names("-0"); len(got) != 11 { // in every reference
+		t.Errorf("search -0 = %q, want every CI", got)
+	}
+	for _, q := range []string{"员工", "门户", "员工门户"} {
+		if got := names(q); got != nil {
+			t.Errorf("search %q after the CI was deleted = %q", q, got)
+		}
+	}
+}
+
+func (s *Store) mustFind(t *testing.T, name string) CI {
+	t.Helper()
+	found, err := s.Search(context.Background(), name, 1)
+	if err != nil || len(found) != 1 {
+		t.Fatalf("find %q: %v %v", name, found, err)
+	}
+	return found[0]
 }
 
 func TestBaselineTakeAndDiff(t *testing.T) {
@@ -617,5 +654,28 @@ func TestListSortsByPinyin(t *testing.T) {
 	s = again
 	if got := names(); !reflect.DeepEqual(got, want) {
 		t.Errorf("by name after filling the keys: %v", got)
+	}
+}
+
+// TestShortWordIndexIsFilledForOlderDatabases: a database whose CIs were
+// written before ci_grams existed has them indexed when first opened.
+func TestShortWordIndexIsFilledForOlderDatabases(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	mustCreate(t, s, CI{TypeKey: "database", Name: "备份库"})
+	for _, q := range []string{"DELETE FROM ci_grams", "UPDATE ref_counter SET last = 0 WHERE name = 'grams_filled'"} {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if found, _ := s.Search(ctx, "库", 5); len(found) != 0 {
+		t.Fatalf("the emptied index still finds %v", found)
+	}
+	again, err := NewStore(ctx, s.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found, err := again.Search(ctx, "库", 5); err != nil || len(found) != 1 || found[0].Name != "备份库" {
+		t.Errorf("after opening again: %v %v", found, err)
 	}
 }

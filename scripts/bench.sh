@@ -11,7 +11,7 @@ pattern="${1:-.}"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # Fast benchmarks run 20 rounds; the slow ones (seconds each) fewer.
-fast='Impact|GraphLoad|Search|ShortIndex|ScrollCIs|Availability|Allocate|Binder|VerifyParts'
+fast='Impact|GraphLoad|Search|ScrollCIs|Availability|Allocate|Binder|VerifyParts'
 slow='Baseline|Import100k|Scaled|OpenWindow|Workbook100k'
 for set in "$fast:20x" "$slow:3x"; do
     names=${set%:*} rounds=${set##*:}

@@ -1,0 +1,87 @@
+package cmdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"strings"
+	"unicode"
+
+	"modernc.org/sqlite"
+
+	"servicebook/store"
+)
+
+func init() {
+	// search_grams(text, …) is what ci_grams indexes: it runs inside the
+	// statements that keep the search indexes, so that an import's rows are
+	// indexed in a few statements rather than one per row.
+	sqlite.MustRegisterDeterministicScalarFunction("search_grams", -1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			var b strings.Builder
+			for _, a := range args {
+				if text, ok := a.(string); ok {
+					appendGrams(&b, text)
+				}
+			}
+			return b.String(), nil
+		})
+}
+
+// gramRune reports whether r is part of a word as ci_grams' tokenizer
+// (unicode61: letters, numbers, private use) reads it.
+func gramRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+}
+
+// isGramWord reports whether a short search word can be looked up in
+// ci_grams: one or two characters, all of them word characters.
+func isGramWord(word string) bool {
+	n := 0
+	for _, r := range word {
+		if !gramRune(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 2
+}
+
+// appendGrams writes, space-separated, every character of text's words and
+// every pair of adjacent characters within a word, lower-cased: "bj-db-01"
+// gives b j bj d b db 0 1 01, "数据库" 数 据 数据 库 据库. Repeats are left
+// in: the index keeps no positions, so a repeat costs nothing stored.
+func appendGrams(b *strings.Builder, text string) {
+	var prev rune = -1
+	for _, r := range strings.ToLower(text) {
+		if !gramRune(r) {
+			prev = -1
+			continue
+		}
+		b.WriteRune(r)
+		b.WriteByte(' ')
+		if prev >= 0 {
+			b.WriteRune(prev)
+			b.WriteRune(r)
+			b.WriteByte(' ')
+		}
+		prev = r
+	}
+}
+
+// fillGrams indexes, once, the CIs written before ci_grams existed
+// (migration 10).
+func fillGrams(ctx context.Context, db *store.DB) error {
+	var filled int64
+	if err := db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'grams_filled'").Scan(&filled); err != nil || filled != 0 {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ci_grams (rowid, grams)
+			SELECT rowid, search_grams(ref, name, description, owner, location, attrs) FROM ci_search`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 1 WHERE name = 'grams_filled'")
+		return err
+	})
+}
