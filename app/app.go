@@ -611,20 +611,8 @@ func (ui *UI) onExport() {
 }
 
 func (ui *UI) exportCIs(path string) ([]string, error) {
-	s := ui.store.CMDB
-	types, err := s.Types(ui.ctx)
-	if err != nil {
-		return nil, err
-	}
-	cis, _, err := s.ListCIs(ui.ctx, cmdb.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	rels, err := s.AllRelations(ui.ctx)
-	if err != nil {
-		return nil, err
-	}
-	return export.CIs(path, types, cis, rels)
+	out, err := export.CIs(ui.ctx, path, ui.store.CMDB)
+	return out.Paths, err
 }
 
 // onCheck runs the database's integrity and reference checks.

@@ -319,18 +319,6 @@ func (c exportCIsCmd) Run(ctx context.Context, app *App) error {
 	if err := app.open(ctx); err != nil {
 		return err
 	}
-	types, err := app.CMDB.Types(ctx)
-	if err != nil {
-		return err
-	}
-	cis, _, err := app.CMDB.ListCIs(ctx, cmdb.Filter{})
-	if err != nil {
-		return err
-	}
-	rels, err := app.CMDB.AllRelations(ctx)
-	if err != nil {
-		return err
-	}
 	// A CSV export writes a second file beside the one named: say so when
 	// it replaces one, rather than overwrite it without a word.
 	existed := map[string]bool{}
@@ -339,12 +327,12 @@ func (c exportCIsCmd) Run(ctx context.Context, app *App) error {
 			existed[p] = true
 		}
 	}
-	paths, err := export.CIs(c.File, types, cis, rels)
+	out, err := export.CIs(ctx, c.File, app.CMDB)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "Exported %d CIs and %d relations to %s\n", len(cis), len(rels), strings.Join(paths, " and "))
-	for _, p := range paths {
+	fmt.Fprintf(app.Stdout, "Exported %d CIs and %d relations to %s\n", out.CIs, out.Relations, strings.Join(out.Paths, " and "))
+	for _, p := range out.Paths {
 		if existed[p] {
 			fmt.Fprintf(app.Stdout, "  %s replaced the earlier file of that name.\n", p)
 		}

@@ -5,10 +5,13 @@
 package export
 
 import (
-	"bytes"
+	"bufio"
+	"context"
 	"encoding/csv"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,53 +67,88 @@ func Paths(path string) []string {
 	return []string{path}
 }
 
-// CIs writes CIs and their relations to path: an XLSX workbook with a
-// "CIs" and a "Relations" sheet, or, for a .csv path, a CSV of the CIs and a
-// second CSV beside it (NAME-relations.csv) of the relations. It returns the
-// paths written.
-func CIs(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) ([]string, error) {
+// CISource is what a CI export reads: the CI types, then every CI and
+// every relation, one at a time, so that a 100k-CI CMDB is never held in
+// memory whole. *cmdb.Store is one.
+type CISource interface {
+	Types(ctx context.Context) ([]cmdb.Type, error)
+	EachCI(ctx context.Context, fn func(cmdb.CI) error) error
+	EachRelation(ctx context.Context, fn func(cmdb.Relation) error) error
+}
+
+// CIExport is what CIs wrote.
+type CIExport struct {
+	Paths          []string
+	CIs, Relations int
+}
+
+// CIs writes every CI and relation of src to path: an XLSX workbook with a
+// "CIs" and a "Relations" sheet, or, for a .csv path, a CSV of the CIs and
+// a second CSV beside it (NAME-relations.csv) of the relations.
+func CIs(ctx context.Context, path string, src CISource) (CIExport, error) {
+	types, err := src.Types(ctx)
+	if err != nil {
+		return CIExport{}, err
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx":
-		return []string{path}, ciWorkbook(path, types, cis, rels)
+		return ciWorkbook(ctx, path, types, src)
 	case ".csv":
 		header, keys := ciHeader(types)
-		rows := make([][]string, 0, len(cis)+1)
-		rows = append(rows, header)
-		for _, c := range cis {
-			rows = append(rows, ciRow(c, keys))
+		out := CIExport{Paths: Paths(path)}
+		err := writeCSV(path, header, func(put func([]string) error) error {
+			return src.EachCI(ctx, func(c cmdb.CI) error {
+				out.CIs++
+				return put(ciRow(c, keys))
+			})
+		})
+		if err != nil {
+			return out, err
 		}
-		if err := writeCSV(path, rows); err != nil {
-			return nil, err
-		}
-		relPath := Paths(path)[1]
-		relRows := [][]string{relationHeader}
-		for _, r := range rels {
-			relRows = append(relRows, relationRow(r))
-		}
-		return []string{path, relPath}, writeCSV(relPath, relRows)
+		return out, writeCSV(out.Paths[1], relationHeader, func(put func([]string) error) error {
+			return src.EachRelation(ctx, func(r cmdb.Relation) error {
+				out.Relations++
+				return put(relationRow(r))
+			})
+		})
 	}
-	return nil, store.Errorf(store.EInvalid, "%s: choose a file name ending in .xlsx or .csv", path)
+	return CIExport{}, store.Errorf(store.EInvalid, "%s: choose a file name ending in .xlsx or .csv", path)
 }
 
 // writeCSV writes UTF-8 with a byte-order mark: without it, Excel on Chinese
 // Windows reads the file as GBK and shows Chinese as mojibake. A value that
 // a spreadsheet would run as a formula (it begins with = + - @, a tab or a
 // carriage return) is written after a single quote, as OWASP advises for
-// CSV injection; the importer removes that quote again.
-func writeCSV(path string, rows [][]string) error {
-	for _, row := range rows {
-		for i, v := range row {
-			row[i] = sheet.NeutraliseFormula(v)
+// CSV injection; the importer removes that quote again. The header comes
+// first, then the rows rows hands over.
+func writeCSV(path string, header []string, rows func(put func([]string) error) error) error {
+	err := safefile.Write(path, func(f *os.File) error {
+		b := bufio.NewWriterSize(f, 1<<16)
+		b.Write([]byte{0xEF, 0xBB, 0xBF})
+		w := csv.NewWriter(b)
+		w.UseCRLF = true
+		put := func(row []string) error {
+			for i, v := range row {
+				row[i] = sheet.NeutraliseFormula(v)
+			}
+			return w.Write(row)
 		}
+		if err := put(slices.Clone(header)); err != nil {
+			return err
+		}
+		if err := rows(put); err != nil {
+			return err
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return err
+		}
+		return b.Flush()
+	})
+	if err != nil {
+		return store.Errorf(store.EInvalid, "%v", err)
 	}
-	var buf bytes.Buffer
-	buf.Write([]byte{0xEF, 0xBB, 0xBF})
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if err := w.WriteAll(rows); err != nil {
-		return err
-	}
-	return writeFileAtomically(path, buf.Bytes())
+	return nil
 }
 
 // writeFileAtomically writes through a temporary file, synced, and a
@@ -123,48 +161,51 @@ func writeFileAtomically(path string, data []byte) error {
 	return nil
 }
 
-func ciWorkbook(path string, types []cmdb.Type, cis []cmdb.CI, rels []cmdb.Relation) error {
+func ciWorkbook(ctx context.Context, path string, types []cmdb.Type, src CISource) (CIExport, error) {
+	out := CIExport{Paths: []string{path}}
 	f := excelize.NewFile()
 	defer f.Close()
 	f.SetSheetName("Sheet1", "CIs")
 	if _, err := f.NewSheet("Relations"); err != nil {
-		return err
+		return out, err
 	}
 	headStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE7F0"}}})
 	if err != nil {
-		return err
+		return out, err
 	}
 	dateFormat := "yyyy-mm-dd"
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
 	if err != nil {
-		return err
+		return out, err
 	}
 	header, keys := ciHeader(types)
 	kinds := attrKinds(types)
-	ciRows := make([][]any, len(cis))
-	for i, c := range cis {
-		ciRows[i] = ciCells(c, keys, kinds, dateStyle)
+	out.CIs, err = streamSheet(f, "CIs", header, func(put func([]any) error) error {
+		return src.EachCI(ctx, func(c cmdb.CI) error { return put(ciCells(c, keys, kinds, dateStyle)) })
+	}, headStyle)
+	if err != nil {
+		return out, err
 	}
-	relRows := make([][]any, len(rels))
-	for i, r := range rels {
-		row := relationRow(r)
-		relRows[i] = make([]any, len(row))
-		for j, v := range row {
-			relRows[i][j] = v
-		}
+	cells := make([]any, len(relationHeader))
+	out.Relations, err = streamSheet(f, "Relations", relationHeader, func(put func([]any) error) error {
+		return src.EachRelation(ctx, func(r cmdb.Relation) error {
+			for i, v := range relationRow(r) {
+				cells[i] = nil // a relation without a group has no group cell
+				if v != "" {
+					cells[i] = v
+				}
+			}
+			return put(cells)
+		})
+	}, headStyle)
+	if err != nil {
+		return out, err
 	}
-	if err := streamSheet(f, "CIs", header, ciRows, headStyle); err != nil {
-		return err
+	if err := safefile.Write(path, func(file *os.File) error { return f.Write(file) }); err != nil {
+		return out, store.Errorf(store.EInvalid, "%v", err)
 	}
-	if err := streamSheet(f, "Relations", relationHeader, relRows, headStyle); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return err
-	}
-	return writeFileAtomically(path, buf.Bytes())
+	return out, nil
 }
 
 // attrKinds is the kind of each attribute key, as the types define it.
@@ -184,7 +225,7 @@ func attrKinds(types []cmdb.Type) map[string]cmdb.AttrKind {
 // as numbers, dates as dates, yes/no as booleans, so that a spreadsheet can
 // sum, sort and filter them. The importer reads each back unchanged.
 func ciCells(c cmdb.CI, attrKeys []string, kinds map[string]cmdb.AttrKind, dateStyle int) []any {
-	cells := []any{c.Ref, c.TypeKey, c.Name, c.Description, c.Status.Label(), c.Criticality, c.Owner, c.Location, c.Version}
+	cells := []any{c.Ref, c.TypeKey, c.Name, text(c.Description), c.Status.Label(), c.Criticality, text(c.Owner), text(c.Location), text(c.Version)}
 	for _, k := range attrKeys {
 		v := c.Attributes[k]
 		var cell any = v
@@ -216,13 +257,13 @@ func ciCells(c cmdb.CI, attrKeys []string, kinds map[string]cmdb.AttrKind, dateS
 // about a second), freezes the header row, and makes the range a table so
 // that it has filter buttons: an autofilter set after a stream writer is
 // lost (the defined name is written, the sheet's filter is not).
-func streamSheet(f *excelize.File, name string, header []string, rows [][]any, headStyle int) error {
+func streamSheet(f *excelize.File, name string, header []string, rows func(put func([]any) error) error, headStyle int) (n int, err error) {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
+		return 0, err
 	}
 	for i := range header {
 		width := 14.0
@@ -230,7 +271,7 @@ func streamSheet(f *excelize.File, name string, header []string, rows [][]any, h
 			width = 36
 		}
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	cells := make([]any, len(header))
@@ -238,19 +279,21 @@ func streamSheet(f *excelize.File, name string, header []string, rows [][]any, h
 		cells[i] = excelize.Cell{Value: h, StyleID: headStyle}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
-		return err
+		return 0, err
 	}
-	for r, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
+	err = rows(func(row []any) error {
+		n++
+		cell, _ := excelize.CoordinatesToCellName(1, n+1)
+		return sw.SetRow(cell, row)
+	})
+	if err != nil {
+		return n, err
 	}
-	last, _ := excelize.CoordinatesToCellName(len(header), max(len(rows), 1)+1)
+	last, _ := excelize.CoordinatesToCellName(len(header), max(n, 1)+1)
 	stripes := false
 	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: strings.ReplaceAll(name, " ", "_"), StyleName: "TableStyleLight1",
 		ShowRowStripes: &stripes}); err != nil {
-		return fmt.Errorf("filter on %s: %w", name, err)
+		return n, fmt.Errorf("filter on %s: %w", name, err)
 	}
-	return sw.Flush()
+	return n, sw.Flush()
 }

@@ -16,7 +16,7 @@ import (
 	"servicebook/store"
 )
 
-func demoStore(t *testing.T) (*cmdb.Store, []cmdb.Type, []cmdb.CI, []cmdb.Relation) {
+func demoStore(t *testing.T) (*cmdb.Store, []cmdb.CI, []cmdb.Relation) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := cmdb.NewStore(ctx, store.MustOpen(t))
@@ -26,20 +26,19 @@ func demoStore(t *testing.T) (*cmdb.Store, []cmdb.Type, []cmdb.CI, []cmdb.Relati
 	if err := demo.Organisation(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	types, _ := s.Types(ctx)
 	cis, _, _ := s.ListCIs(ctx, cmdb.Filter{})
 	rels, err := s.AllRelations(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, types, cis, rels
+	return s, cis, rels
 }
 
 func TestCIWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
-	s, types, cis, rels := demoStore(t)
+	s, cis, rels := demoStore(t)
 	path := filepath.Join(t.TempDir(), "cmdb.xlsx")
-	if _, err := CIs(path, types, cis, rels); err != nil {
-		t.Fatal(err)
+	if out, err := CIs(context.Background(), path, s); err != nil || out.CIs != len(cis) || out.Relations != len(rels) {
+		t.Fatalf("exported %+v, want %d CIs and %d relations: %v", out, len(cis), len(rels), err)
 	}
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -128,12 +127,13 @@ func TestCIWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 }
 
 func TestCICSVHasBOMAndReimportsUnchanged(t *testing.T) {
-	s, types, cis, rels := demoStore(t)
+	s, cis, rels := demoStore(t)
 	dir := t.TempDir()
-	paths, err := CIs(filepath.Join(dir, "cmdb.csv"), types, cis, rels)
-	if err != nil {
-		t.Fatal(err)
+	out, err := CIs(context.Background(), filepath.Join(dir, "cmdb.csv"), s)
+	if err != nil || out.CIs != len(cis) || out.Relations != len(rels) {
+		t.Fatalf("exported %+v, want %d CIs and %d relations: %v", out, len(cis), len(rels), err)
 	}
+	paths := out.Paths
 	if len(paths) != 2 || filepath.Base(paths[1]) != "cmdb-relations.csv" {
 		t.Fatalf("paths = %v", paths)
 	}
@@ -148,7 +148,7 @@ func TestCICSVHasBOMAndReimportsUnchanged(t *testing.T) {
 				filepath.Base(p), res.Created, res.Updated, res.RelationsCreated, res.RelationsRegrouped, res.Problems, err)
 		}
 	}
-	if _, err := CIs(filepath.Join(dir, "cmdb.pdf"), types, cis, rels); store.ErrorCode(err) != store.EInvalid {
+	if _, err := CIs(context.Background(), filepath.Join(dir, "cmdb.pdf"), s); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("unsupported extension: %v", err)
 	}
 }
@@ -261,18 +261,16 @@ func TestBudgetWorkbookReadsBackAndReimportsUnchanged(t *testing.T) {
 // after a quote in CSV and as a plain string in XLSX (the OWASP rule for
 // CSV injection), and both files re-import unchanged.
 func TestFormulaLikeValuesRunNothing(t *testing.T) {
-	s, _, _, _ := demoStore(t)
+	s, _, _ := demoStore(t)
 	ctx := context.Background()
 	evil := `=HYPERLINK("http://example.invalid","click")`
 	if _, err := s.CreateCI(ctx, cmdb.CI{TypeKey: "server", Name: evil, Owner: "@admin", Status: cmdb.StatusInService, Criticality: 3}); err != nil {
 		t.Fatal(err)
 	}
-	types, _ := s.Types(ctx)
 	cis, _, _ := s.ListCIs(ctx, cmdb.Filter{})
-	rels, _ := s.AllRelations(ctx)
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "cmdb.csv")
-	if _, err := CIs(csvPath, types, cis, rels); err != nil {
+	if _, err := CIs(ctx, csvPath, s); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(csvPath)
@@ -280,7 +278,7 @@ func TestFormulaLikeValuesRunNothing(t *testing.T) {
 		t.Errorf("the CSV holds the formula as it is:\n%s", data)
 	}
 	xlsxPath := filepath.Join(dir, "cmdb.xlsx")
-	if _, err := CIs(xlsxPath, types, cis, rels); err != nil {
+	if _, err := CIs(ctx, xlsxPath, s); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := excelize.OpenFile(xlsxPath)
