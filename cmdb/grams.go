@@ -28,10 +28,11 @@ func init() {
 		})
 }
 
-// gramRune reports whether r is part of a word as ci_grams' tokenizer
-// (unicode61: letters, numbers, private use) reads it.
+// gramRune reports whether r is part of a word: a letter or a number, in
+// any script. Everything else separates words, and no gram holds it (so
+// ci_grams' ascii tokenizer never splits a gram).
 func gramRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }
 
 // isGramWord reports whether a short search word can be looked up in

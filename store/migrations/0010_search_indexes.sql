@@ -17,8 +17,11 @@ INSERT INTO ci_search_name (rowid, ref, name) SELECT rowid, ref, name FROM ci_se
 -- search_grams function), and such a word is one token to look up. Before
 -- it, the first short search of every process read every CI's text.
 -- The program fills it for existing CIs on first open (grams_filled).
+-- The program writes the grams lower-cased and separated by spaces, and
+-- asks for them the same way: the ascii tokenizer, which only splits at
+-- ASCII spaces and punctuation, is all it needs and the fastest.
 CREATE VIRTUAL TABLE ci_grams USING fts5 (
     grams,
-    tokenize = 'unicode61 remove_diacritics 0', content = '', contentless_delete = 1, detail = none
+    tokenize = 'ascii', content = '', contentless_delete = 1, detail = none
 );
 INSERT INTO ref_counter (name, last) VALUES ('grams_filled', 0);
