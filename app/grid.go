@@ -2,6 +2,7 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -27,7 +28,19 @@ type gridTable struct {
 // newGridTable is widget.NewTableWithHeaders with no row numbers.
 func newGridTable(length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *gridTable {
 	g := &gridTable{headerOf: map[int]fyne.CanvasObject{}, columnOf: map[fyne.CanvasObject]int{}}
-	g.Length, g.CreateCell, g.UpdateCell = length, create, update
+	// Fyne 2.7's table, laid out before it has a height, takes every row as
+	// visible and makes a divider for each, which it keeps: a 100k-row
+	// table held 100k separators (80 MB). Until it has room for a row it
+	// is told it has none; the layout that gives it room reads the length
+	// again.
+	g.Length = func() (int, int) {
+		rows, cols := length()
+		if g.Size().Height < 2*g.Theme().Size(theme.SizeNameText) {
+			rows = 0
+		}
+		return rows, cols
+	}
+	g.CreateCell, g.UpdateCell = create, update
 	g.ShowHeaderRow = true
 	g.ExtendBaseWidget(g)
 	return g
