@@ -156,7 +156,7 @@ func (c *ciScreen) row(i int) (cmdb.CI, bool) {
 	rows, ok := c.pages[page]
 	if !ok {
 		var err error
-		rows, _, err = c.ui.store.CMDB.ListCIs(c.ui.ctx, c.filter(pageSize, page*pageSize))
+		rows, err = c.ui.store.CMDB.PageCIs(c.ui.ctx, c.filter(pageSize, page*pageSize))
 		if err != nil {
 			fyne.LogError("reading CIs", err)
 			return cmdb.CI{}, false

@@ -22,7 +22,7 @@ import (
 var readOnly = map[string]bool{
 	// cmdb
 	"AllRelations": true, "Baselines": true, "CI": true, "CIsByID": true, "Counts": true, "DB": true,
-	"DiffBaselines": true, "EachCI": true, "SearchFiltered": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
+	"DiffBaselines": true, "EachCI": true, "PageCIs": true, "SearchFiltered": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
 	"Search": true, "Types": true,
 	// continuity
 	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "AvailabilityAt": true, "Reviews": true, "Distribution": true,
