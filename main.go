@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"servicebook/app"
@@ -23,6 +24,10 @@ import (
 var started = time.Now()
 
 func main() {
+	if os.Getenv("SERVICEBOOK_BARE_WINDOW") != "" {
+		bareWindow()
+		return
+	}
 	// Ctrl+C cancels a running import or export cleanly: the transaction
 	// rolls back and nothing half-done is left behind.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -40,4 +45,17 @@ func openWindow(ctx context.Context, a *cli.App) error {
 	})
 	ui.ShowAndRun()
 	return nil
+}
+
+// bareWindow shows an empty Fyne window and logs when it is ready, as the
+// window does: scripts/bench.sh measures servicebook's window against it on
+// the same display (SERVICEBOOK_BARE_WINDOW=1).
+func bareWindow() {
+	fa := fyneapp.NewWithID(app.ID + ".bare")
+	w := fa.NewWindow("bare")
+	w.Resize(fyne.NewSize(1200, 760))
+	fa.Lifecycle().SetOnStarted(func() {
+		log.Printf("servicebook: window ready %d ms after start (bare)", time.Since(started).Milliseconds())
+	})
+	w.ShowAndRun()
 }
