@@ -3,6 +3,9 @@ package cmdb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -677,5 +680,45 @@ func TestShortWordIndexIsFilledForOlderDatabases(t *testing.T) {
 	}
 	if found, err := again.Search(ctx, "库", 5); err != nil || len(found) != 1 || found[0].Name != "备份库" {
 		t.Errorf("after opening again: %v %v", found, err)
+	}
+}
+
+// TestBulkImportKeepsEverySearchIndex: an import large enough to write the
+// search indexes in bulk (merging off while it writes) leaves every CI
+// findable by each index, merging back on, and later saves indexed too.
+func TestBulkImportKeepsEverySearchIndex(t *testing.T) {
+	s := mustStore(t)
+	ctx := context.Background()
+	var csv strings.Builder
+	csv.WriteString("Type,Name,Location\n")
+	for i := range bulkReindex + 10 {
+		fmt.Fprintf(&csv, "server,srv-%05d 批量%d,机房%d\n", i, i, i%7)
+	}
+	path := filepath.Join(t.TempDir(), "bulk.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.ImportFile(ctx, path, ImportOptions{}); err != nil || res.Created != bulkReindex+10 {
+		t.Fatalf("import: %d created, %v", res.Created, err)
+	}
+	for q, want := range map[string]string{"srv-04321": "srv-04321 批量4321", "批量4999": "srv-04999 批量4999", "机房3": "", "批": ""} {
+		found, err := s.Search(ctx, q, 5)
+		if err != nil || len(found) == 0 || (want != "" && found[0].Name != want) {
+			t.Errorf("search %q after a bulk import: %v %v", q, found, err)
+		}
+	}
+	for _, index := range searchIndexes {
+		var merge int
+		if err := s.DB().QueryRowContext(ctx, "SELECT v FROM "+index+"_config WHERE k = 'automerge'").Scan(&merge); err != nil || merge != defaultAutomerge {
+			t.Errorf("%s automerge after the import: %d, %v", index, merge, err)
+		}
+	}
+	c := s.mustFind(t, "srv-00007 批量7")
+	c.Description = "后来改的说明"
+	if _, err := s.UpdateCI(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := s.Search(ctx, "后来改", 5); len(found) != 1 || found[0].Ref != c.Ref {
+		t.Errorf("a save after the bulk import is not found: %v", found)
 	}
 }

@@ -93,6 +93,7 @@ awk -v winfile="$out.window" '
         row("window: jump the CI table to an unread page far down and repaint", "", ns["BenchmarkScrollCIs100k-2"])
         row("availability, 1,000 services × 10,000 outages, a year", "≤ 200 ms", ns["BenchmarkAvailability1000x10000-2"])
         row("allocate 500 indirect-cost lines to 1,000 services", "≤ 100 ms", ns["BenchmarkAllocate1000x500-2"])
+        row("print the binder of 20 plans (1,332 pages, Chinese)", "≤ 3 s", ns["BenchmarkBinder20Plans/servicebook-2"], ns["BenchmarkBinder20Plans/bare-fpdf-text-pages-2"])
         row("baseline: take (100k CIs, 490k relations)", "", ns["BenchmarkBaseline/take-2"])
         row("baseline: compare with today", "", ns["BenchmarkBaseline/diff-with-today-2"])
         while ((getline line < winfile) > 0) {
