@@ -1,0 +1,238 @@
+package capacity
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Method is how a forecast is made.
+type Method string
+
+const (
+	// MethodLinear is a least-squares straight line through the history.
+	MethodLinear Method = "linear"
+	// MethodHolt is exponential smoothing of level and trend.
+	MethodHolt Method = "holt"
+	// MethodHoltWinters adds a season (weekly for daily samples).
+	MethodHoltWinters Method = "holt-winters"
+)
+
+// model is a forecasting method fitted to a regular series.
+type model interface {
+	fit(y []float64) error
+	// forecast is the mean 1…h steps ahead and its error's standard
+	// deviation, for prediction intervals.
+	forecast(h int) (mean, sd []float64)
+}
+
+// linear is y = a + b·i by least squares, with R's lm prediction
+// intervals (Student's t on n − 2 degrees of freedom).
+type linear struct {
+	a, b       float64
+	n          int
+	meanX, sxx float64
+	s          float64 // residual standard error
+}
+
+func (m *linear) fit(y []float64) error {
+	if len(y) < 3 {
+		return ErrTooFew
+	}
+	xs := make([]float64, len(y))
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	m.a, m.b = stat.LinearRegression(xs, y, nil, false)
+	m.n = len(y)
+	m.meanX = stat.Mean(xs, nil)
+	sse := 0.0
+	for i, v := range y {
+		r := v - (m.a + m.b*xs[i])
+		sse += r * r
+		m.sxx += (xs[i] - m.meanX) * (xs[i] - m.meanX)
+	}
+	m.s = math.Sqrt(sse / float64(m.n-2))
+	return nil
+}
+
+func (m *linear) forecast(h int) (mean, sd []float64) {
+	// The t quantile is folded into sd, so that every method's interval is
+	// mean ± z·sd with the normal z of the level asked for; t/z scales it.
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m.n - 2)}
+	z := distuv.UnitNormal.Quantile(0.975)
+	scale := t.Quantile(0.975) / z
+	for step := 1; step <= h; step++ {
+		x := float64(m.n - 1 + step)
+		mean = append(mean, m.a+m.b*x)
+		se := m.s * math.Sqrt(1+1/float64(m.n)+(x-m.meanX)*(x-m.meanX)/m.sxx)
+		sd = append(sd, se*scale)
+	}
+	return mean, sd
+}
+
+// Forecast is a resource's expected usage, step by step after its last
+// sample, with a 95 % prediction interval.
+type Forecast struct {
+	Method Method
+	// Season is the steps per season of a Holt-Winters forecast.
+	Season int
+	// Alpha, Beta, Gamma are the smoothing parameters fitted (Holt and
+	// Holt-Winters).
+	Alpha, Beta, Gamma float64
+	// Series is the history the forecast was made from (regular).
+	Series Series
+	// Mean, Lower and Upper are the forecast for the steps after the
+	// last: Mean[0] is at Series.At(len(Series.Values)).
+	Mean, Lower, Upper []float64
+	// RMSE and MAPE are the errors of the method on the held-out end of
+	// the history, when it was chosen by comparing methods; MAPE is NaN
+	// when a held-out value is zero.
+	RMSE, MAPE float64
+	// Compared is every method tried and its hold-out RMSE.
+	Compared map[Method]float64
+}
+
+// At is the time of forecast step i (0-based).
+func (f Forecast) At(i int) time.Time { return f.Series.At(len(f.Series.Values) + i) }
+
+// seasonFor is the season a series' step suggests: a week of days, a day
+// of hours; none otherwise.
+func seasonFor(step time.Duration) int {
+	switch step {
+	case 24 * time.Hour:
+		return 7
+	case time.Hour:
+		return 24
+	}
+	return 0
+}
+
+func newModel(method Method, season int) model {
+	switch method {
+	case MethodHolt:
+		return &holtWinters{}
+	case MethodHoltWinters:
+		return &holtWinters{period: season}
+	}
+	return &linear{}
+}
+
+// candidates are the methods a series has history enough for.
+func candidates(n, season int) []Method {
+	methods := []Method{MethodLinear}
+	if n >= 6 {
+		methods = append(methods, MethodHolt)
+	}
+	if season > 0 && n >= 3*season {
+		methods = append(methods, MethodHoltWinters)
+	}
+	return methods
+}
+
+// Predict forecasts s for horizon steps. Each method the history allows is
+// fitted to all but the last part of the history (a fifth, at most the
+// horizon), and the one whose forecast of that part erred least (RMSE) is
+// fitted again to the whole and used.
+func Predict(s Series, horizon int) (Forecast, error) {
+	n := len(s.Values)
+	if n < 3 {
+		return Forecast{}, ErrTooFew
+	}
+	if horizon < 1 {
+		return Forecast{}, fmt.Errorf("a forecast needs a horizon of at least one step")
+	}
+	season := seasonFor(s.Step)
+	hold := max(1, min(n/5, horizon))
+	out := Forecast{Series: s, Compared: map[Method]float64{}}
+	best := math.Inf(1)
+	for _, method := range candidates(n-hold, season) {
+		m := newModel(method, season)
+		if err := m.fit(s.Values[:n-hold]); err != nil {
+			continue
+		}
+		mean, _ := m.forecast(hold)
+		rmse, mape := holdoutErrors(s.Values[n-hold:], mean)
+		out.Compared[method] = rmse
+		if rmse < best {
+			best, out.Method, out.RMSE, out.MAPE = rmse, method, rmse, mape
+		}
+	}
+	if out.Method == "" {
+		out.Method = MethodLinear
+	}
+	return out, out.extend(season, horizon)
+}
+
+// PredictWith forecasts s by one method, without comparing.
+func PredictWith(s Series, method Method, horizon int) (Forecast, error) {
+	out := Forecast{Series: s, Method: method, RMSE: math.NaN(), MAPE: math.NaN()}
+	return out, out.extend(seasonFor(s.Step), horizon)
+}
+
+// extend fits f.Method to the whole history and fills the forecast.
+func (f *Forecast) extend(season, horizon int) error {
+	if f.Method == MethodHoltWinters {
+		f.Season = season
+	}
+	m := newModel(f.Method, season)
+	if err := m.fit(f.Series.Values); err != nil {
+		return err
+	}
+	if hw, ok := m.(*holtWinters); ok {
+		f.Alpha, f.Beta, f.Gamma = hw.alpha, hw.beta, hw.gamma
+	}
+	mean, sd := m.forecast(horizon)
+	z := distuv.UnitNormal.Quantile(0.975)
+	f.Mean, f.Lower, f.Upper = mean, make([]float64, len(mean)), make([]float64, len(mean))
+	for i := range mean {
+		f.Lower[i], f.Upper[i] = mean[i]-z*sd[i], mean[i]+z*sd[i]
+	}
+	return nil
+}
+
+// holdoutErrors are the RMSE and MAPE (%) of forecast against actual.
+func holdoutErrors(actual, forecast []float64) (rmse, mape float64) {
+	sq, pct := 0.0, 0.0
+	for i, a := range actual {
+		d := a - forecast[i]
+		sq += d * d
+		if a == 0 {
+			pct = math.NaN()
+		} else {
+			pct += math.Abs(d / a)
+		}
+	}
+	n := float64(len(actual))
+	return math.Sqrt(sq / n), 100 * pct / n
+}
+
+// Reach is when a forecast reaches a threshold.
+type Reach struct {
+	// Already: the last sample is at or over the threshold.
+	Already bool
+	// Never: the forecast stays under it for the whole horizon.
+	Never bool
+	// At is the first forecast step at or over it, and In the time from
+	// the last sample to then.
+	At time.Time
+	In time.Duration
+}
+
+// TimeTo is when f's mean first reaches threshold.
+func (f Forecast) TimeTo(threshold float64) Reach {
+	values := f.Series.Values
+	last := f.Series.At(len(values) - 1)
+	if len(values) > 0 && values[len(values)-1] >= threshold {
+		return Reach{Already: true, At: last}
+	}
+	for i, v := range f.Mean {
+		if v >= threshold {
+			return Reach{At: f.At(i), In: f.At(i).Sub(last)}
+		}
+	}
+	return Reach{Never: true}
+}

@@ -1,0 +1,28 @@
+options(digits = 15)
+# A growing resource with noise (storage GB, say): 24 values.
+x <- c(402, 405, 411, 409, 416, 421, 419, 427, 433, 431, 438, 444, 441, 449, 455, 452, 460, 466, 463, 471, 478, 475, 483, 489)
+h <- HoltWinters(ts(x), gamma = FALSE, alpha = 0.5, beta = 0.2)
+cat("fixed holt coef:", h$coefficients, "SSE:", h$SSE, "\n")
+p <- predict(h, 5, prediction.interval = TRUE, level = 0.95)
+cat("fixed holt fit:", p[, "fit"], "\n"); cat("fixed holt upr:", p[, "upr"], "\n")
+h <- HoltWinters(ts(x), gamma = FALSE)
+cat("opt holt alpha beta:", h$alpha, h$beta, "SSE:", h$SSE, "\n")
+p <- predict(h, 5, prediction.interval = TRUE, level = 0.95)
+cat("opt holt fit:", p[, "fit"], "\n"); cat("opt holt upr:", p[, "upr"], "\n")
+# Daily use with a weekly pattern (weekdays busy), growth and noise: 5 weeks.
+y <- c(60, 72, 75, 74, 73, 50, 45, 62, 75, 77, 76, 74, 52, 47, 64, 77, 80, 78, 77, 54, 49,
+       66, 79, 82, 81, 79, 56, 51, 69, 81, 84, 83, 82, 58, 53)
+w <- HoltWinters(ts(y, frequency = 7), alpha = 0.4, beta = 0.1, gamma = 0.3)
+cat("fixed hw coef:", w$coefficients, "SSE:", w$SSE, "\n")
+p <- predict(w, 10, prediction.interval = TRUE, level = 0.95)
+cat("fixed hw fit:", p[, "fit"], "\n"); cat("fixed hw upr:", p[, "upr"], "\n")
+w <- HoltWinters(ts(y, frequency = 7))
+cat("opt hw abg:", w$alpha, w$beta, w$gamma, "SSE:", w$SSE, "\n")
+p <- predict(w, 10, prediction.interval = TRUE, level = 0.95)
+cat("opt hw fit:", p[, "fit"], "\n")
+# Linear trend with lm prediction intervals.
+d <- data.frame(t = 0:23, x = x)
+l <- lm(x ~ t, data = d)
+cat("lm coef:", coef(l), "\n")
+p <- predict(l, newdata = data.frame(t = 24:26), interval = "prediction", level = 0.95)
+cat("lm fit:", p[, "fit"], "\n"); cat("lm upr:", p[, "upr"], "\n")
