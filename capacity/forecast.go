@@ -3,6 +3,8 @@ package capacity
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
@@ -136,7 +138,9 @@ func candidates(n, season int) []Method {
 // Predict forecasts s for horizon steps. Each method the history allows is
 // fitted to all but the last part of the history (a fifth, at most the
 // horizon), and the one whose forecast of that part erred least (RMSE) is
-// fitted again to the whole and used.
+// used: a line is fitted again to the whole; smoothing keeps the
+// parameters it found (they were searched for on the recent past, which
+// the held-out part barely moves) and smooths the whole history with them.
 func Predict(s Series, horizon int) (Forecast, error) {
 	n := len(s.Values)
 	if n < 3 {
@@ -149,6 +153,7 @@ func Predict(s Series, horizon int) (Forecast, error) {
 	hold := max(1, min(n/5, horizon))
 	out := Forecast{Series: s, Compared: map[Method]float64{}}
 	best := math.Inf(1)
+	var chosen model
 	for _, method := range candidates(n-hold, season) {
 		m := newModel(method, season)
 		if err := m.fit(s.Values[:n-hold]); err != nil {
@@ -158,29 +163,40 @@ func Predict(s Series, horizon int) (Forecast, error) {
 		rmse, mape := holdoutErrors(s.Values[n-hold:], mean)
 		out.Compared[method] = rmse
 		if rmse < best {
-			best, out.Method, out.RMSE, out.MAPE = rmse, method, rmse, mape
+			best, out.Method, out.RMSE, out.MAPE, chosen = rmse, method, rmse, mape, m
 		}
 	}
 	if out.Method == "" {
 		out.Method = MethodLinear
 	}
-	return out, out.extend(season, horizon)
+	if hw, ok := chosen.(*holtWinters); ok {
+		if err := hw.smooth(s.Values); err != nil {
+			return out, err
+		}
+		return out, out.fill(hw, season, horizon)
+	}
+	return out, out.extend(newModel(out.Method, season), season, horizon)
 }
 
 // PredictWith forecasts s by one method, without comparing.
 func PredictWith(s Series, method Method, horizon int) (Forecast, error) {
 	out := Forecast{Series: s, Method: method, RMSE: math.NaN(), MAPE: math.NaN()}
-	return out, out.extend(seasonFor(s.Step), horizon)
+	season := seasonFor(s.Step)
+	return out, out.extend(newModel(method, season), season, horizon)
 }
 
-// extend fits f.Method to the whole history and fills the forecast.
-func (f *Forecast) extend(season, horizon int) error {
-	if f.Method == MethodHoltWinters {
-		f.Season = season
-	}
-	m := newModel(f.Method, season)
+// extend fits m (of f.Method) to the whole history and fills the forecast.
+func (f *Forecast) extend(m model, season, horizon int) error {
 	if err := m.fit(f.Series.Values); err != nil {
 		return err
+	}
+	return f.fill(m, season, horizon)
+}
+
+// fill makes the forecast from m, fitted.
+func (f *Forecast) fill(m model, season, horizon int) error {
+	if f.Method == MethodHoltWinters {
+		f.Season = season
 	}
 	if hw, ok := m.(*holtWinters); ok {
 		f.Alpha, f.Beta, f.Gamma = hw.alpha, hw.beta, hw.gamma
@@ -235,4 +251,27 @@ func (f Forecast) TimeTo(threshold float64) Reach {
 		}
 	}
 	return Reach{Never: true}
+}
+
+// PredictMany forecasts every series, one per core at a time: the
+// forecasts of all of a CMDB's resources. errs[i] is series i's error.
+func PredictMany(series []Series, horizon int) (out []Forecast, errs []error) {
+	out, errs = make([]Forecast, len(series)), make([]error, len(series))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = Predict(series[i], horizon)
+			}
+		}()
+	}
+	for i := range series {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errs
 }

@@ -42,6 +42,7 @@ func upper(mean, sd []float64) []float64 {
 // digit; with parameters fitted, the same optimum's forecast.
 func TestHoltMatchesR(t *testing.T) {
 	m := &holtWinters{}
+	m.prepare(storage)
 	sse := m.run(storage, 0.5, 0.2, 0, true)
 	near(t, "SSE", []float64{sse}, []float64{280.898242824112}, 1e-9)
 	near(t, "level, trend", []float64{m.level, m.trend}, []float64{487.379473599425, 4.08678992949585}, 1e-9)
@@ -63,6 +64,7 @@ func TestHoltMatchesR(t *testing.T) {
 // decomposition of the first two weeks).
 func TestHoltWintersMatchesR(t *testing.T) {
 	m := &holtWinters{period: 7}
+	m.prepare(weekly)
 	sse := m.run(weekly, 0.4, 0.1, 0.3, true)
 	near(t, "SSE", []float64{sse}, []float64{8.94835562324532}, 1e-9)
 	near(t, "level, trend", []float64{m.level, m.trend}, []float64{73.6078868750959, 0.301167225757377}, 1e-9)
@@ -181,5 +183,28 @@ func TestRegularSeries(t *testing.T) {
 	hourly, _ := Regular([]Sample{{day(1, 0), 1}, {day(1, 1), 2}, {day(1, 2), 3}})
 	if hourly.Step != time.Hour || len(hourly.Values) != 3 {
 		t.Errorf("hourly samples: step %s, %d values", hourly.Step, len(hourly.Values))
+	}
+}
+
+// TestNelderMeadFindsTheMinimum: Rosenbrock's valley, the classic hard
+// case, from its classic start.
+func TestNelderMeadFindsTheMinimum(t *testing.T) {
+	rosenbrock := func(x []float64) float64 {
+		return 100*(x[1]-x[0]*x[0])*(x[1]-x[0]*x[0]) + (1-x[0])*(1-x[0])
+	}
+	got := nelderMead(rosenbrock, []float64{-1.2, 1}, 0.5, 1e-14, 5000)
+	near(t, "minimum", got, []float64{1, 1}, 1e-4)
+}
+
+// TestPredictManyIsPredictEach: the forecasts made in parallel are those
+// made one by one.
+func TestPredictManyIsPredictEach(t *testing.T) {
+	series := []Series{twoYears(1), twoYears(2), daily(storage), {}}
+	many, errs := PredictMany(series, 30)
+	for i, s := range series {
+		one, err := Predict(s, 30)
+		if (err == nil) != (errs[i] == nil) || (err == nil && (one.Method != many[i].Method || one.Mean[29] != many[i].Mean[29])) {
+			t.Errorf("series %d: alone %s %v, among many %s %v", i, one.Method, err, many[i].Method, errs[i])
+		}
 	}
 }

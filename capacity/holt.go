@@ -3,7 +3,6 @@ package capacity
 import (
 	"math"
 
-	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -20,6 +19,16 @@ type holtWinters struct {
 	season       []float64 // the next period's seasonal components, in order
 	residuals    []float64 // one-step errors over the fitted span
 	fitted       []float64 // one-step forecasts, aligned with the series (NaN before the first)
+
+	// The starting values for the series being fitted, made once per fit
+	// rather than at each of the search's hundreds of smoothing runs.
+	init struct {
+		level, trend float64
+		season       []float64
+		first        int
+		ok           bool
+	}
+	work []float64 // the seasonal components while smoothing
 }
 
 // hwStart is where R starts: Holt from the third value (level = x2,
@@ -104,14 +113,23 @@ func decompose(y []float64, f int) (trend []float64, figure []float64) {
 	return trend, figure
 }
 
-// run smooths y with the given parameters from the start values and
-// returns the sum of squared one-step errors; keep records the state.
+// prepare makes the starting values for y.
+func (m *holtWinters) prepare(y []float64) bool {
+	i := &m.init
+	i.level, i.trend, i.season, i.first, i.ok = m.start(y)
+	return i.ok
+}
+
+// run smooths y (prepared) with the given parameters from the start
+// values and returns the sum of squared one-step errors; keep records the
+// state.
 func (m *holtWinters) run(y []float64, alpha, beta, gamma float64, keep bool) float64 {
-	level, trend, season, first, ok := m.start(y)
-	if !ok {
+	if !m.init.ok {
 		return math.Inf(1)
 	}
-	season = append([]float64(nil), season...)
+	level, trend, first := m.init.level, m.init.trend, m.init.first
+	m.work = append(m.work[:0], m.init.season...)
+	season := m.work
 	f := m.period
 	var residuals, fitted []float64
 	if keep {
@@ -121,10 +139,11 @@ func (m *holtWinters) run(y []float64, alpha, beta, gamma float64, keep bool) fl
 		}
 	}
 	sse := 0.0
+	k := 0 // the season position of step i
 	for i := first; i < len(y); i++ {
 		s := 0.0
 		if f > 0 {
-			s = season[(i-first)%f]
+			s = season[k]
 		}
 		xhat := level + trend + s
 		res := y[i] - xhat
@@ -133,7 +152,10 @@ func (m *holtWinters) run(y []float64, alpha, beta, gamma float64, keep bool) fl
 		trend = beta*(newLevel-level) + (1-beta)*trend
 		level = newLevel
 		if f > 0 {
-			season[(i-first)%f] = gamma*(y[i]-level) + (1-gamma)*s
+			season[k] = gamma*(y[i]-level) + (1-gamma)*s
+			if k++; k == f {
+				k = 0
+			}
 		}
 		if keep {
 			residuals = append(residuals, res)
@@ -145,7 +167,7 @@ func (m *holtWinters) run(y []float64, alpha, beta, gamma float64, keep bool) fl
 		m.level, m.trend = level, trend
 		m.residuals, m.fitted = residuals, fitted
 		if f > 0 {
-			// In the order of the periods to come.
+			// In the order of the periods to come (a copy: work is reused).
 			next := (len(y) - first) % f
 			m.season = append(append([]float64(nil), season[next:]...), season[:next]...)
 		}
@@ -156,41 +178,55 @@ func (m *holtWinters) run(y []float64, alpha, beta, gamma float64, keep bool) fl
 // fit chooses α, β (and γ) in [0, 1] that minimise the one-step errors,
 // from R's starting point (0.3, 0.1, 0.1), and smooths y with them.
 func (m *holtWinters) fit(y []float64) error {
-	if _, _, _, _, ok := m.start(y); !ok {
+	// The parameters are searched for on the recent past (the last 200
+	// steps, or 8 seasons): that is what the coming steps resemble, and a
+	// search smooths the series hundreds of times. The state is then
+	// smoothed over the whole history with them.
+	recent := y[max(0, len(y)-max(fitWindow, 8*m.period)):]
+	if !m.prepare(recent) {
 		return ErrTooFew
 	}
-	clamp := func(v float64) float64 { return math.Min(1, math.Max(0, v)) }
+	// The search runs on logits, so that every point it tries is a valid
+	// α, β, γ in (0, 1); R's starting point is where it starts.
 	dims := 2
 	if m.period > 0 {
 		dims = 3
 	}
-	objective := func(p []float64) float64 {
-		g := 0.0
+	params := func(p []float64) (a, b, g float64) {
+		a, b = logistic(p[0]), logistic(p[1])
 		if dims == 3 {
-			g = clamp(p[2])
+			g = logistic(p[2])
 		}
-		// Outside [0, 1] the error grows with the distance, so that the
-		// search comes back to the box.
-		out := 0.0
-		for _, v := range p {
-			out += math.Max(0, v-1) + math.Max(0, -v)
-		}
-		return m.run(y, clamp(p[0]), clamp(p[1]), g, false) * (1 + out)
+		return a, b, g
 	}
-	start := []float64{0.3, 0.1, 0.1}[:dims]
-	res, err := optimize.Minimize(optimize.Problem{Func: objective}, start,
-		&optimize.Settings{Converger: &optimize.FunctionConverge{Absolute: 1e-10, Relative: 1e-10, Iterations: 200}}, &optimize.NelderMead{})
-	best := start
-	if err == nil || res != nil {
-		best = res.X
+	objective := func(p []float64) float64 {
+		a, b, g := params(p)
+		return m.run(recent, a, b, g, false)
 	}
-	g := 0.0
-	if dims == 3 {
-		g = clamp(best[2])
-	}
-	m.run(y, clamp(best[0]), clamp(best[1]), g, true)
+	start := []float64{logit(0.3), logit(0.1), logit(0.1)}[:dims]
+	best := nelderMead(objective, start, 0.5, 1e-9, 400*dims)
+	a, b, g := params(best)
+	m.prepare(y)
+	m.run(y, a, b, g, true)
 	return nil
 }
+
+func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func logit(p float64) float64 { return math.Log(p / (1 - p)) }
+
+// smooth smooths the whole of y with parameters already fitted (to most
+// of it), leaving the state a forecast starts from.
+func (m *holtWinters) smooth(y []float64) error {
+	if !m.prepare(y) {
+		return ErrTooFew
+	}
+	m.run(y, m.alpha, m.beta, m.gamma, true)
+	return nil
+}
+
+// fitWindow is how many recent steps the parameter search looks at.
+const fitWindow = 200
 
 // forecast is R's predict.HoltWinters: the mean h steps ahead and the
 // standard deviation of its error, from the residuals' variance.
