@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
@@ -42,6 +43,7 @@ type App struct {
 	CMDB       *cmdb.Store
 	Continuity *continuity.Store
 	Budget     *budget.Store
+	Capacity   *capacity.Store
 	// FirstRun is true when this run created the database and filled it
 	// with the sample organisation.
 	FirstRun bool
@@ -87,6 +89,7 @@ type cli struct {
 	Target       targetCmd       `cmd:"" help:"Set a service's availability target and service hours."`
 	Availability availabilityCmd `cmd:"" help:"Availability per service for a period, against its target."`
 	Budget       budgetCmd       `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
+	Capacity     capacityCmd     `cmd:"" help:"Capacity: the resources watched, usage samples, forecasts and time to threshold."`
 	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
 	Restore      restoreCmd      `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
 	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
@@ -183,6 +186,7 @@ func (a *App) open(ctx context.Context) error {
 	db.OnWait = func(message string) { fmt.Fprintln(a.Stderr, "servicebook: "+message) }
 	a.Continuity = continuity.NewStore(db, cm)
 	a.Budget = budget.NewStore(db, cm)
+	a.Capacity = capacity.NewStore(db, cm)
 	if db.BackupPath != "" {
 		fmt.Fprintf(a.Stderr, "servicebook: upgraded %s; the old file was kept as %s\n", db.Path, db.BackupPath)
 	}

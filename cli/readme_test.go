@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -123,6 +124,15 @@ func tourFiles(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "10月实际.csv"), []byte("服务,类别,10月\n网上银行,许可证,\"9,500.00\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Sixty days of the SAN's use as Zabbix exports it: clock, item, value.
+	var zabbix strings.Builder
+	zabbix.WriteString("clock,itemid,value\n")
+	for i := range 60 {
+		fmt.Fprintf(&zabbix, "%d,SAN used GB,%d\n", 1788220800+i*86400, 700+2*i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zabbix.csv"), []byte(zabbix.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/store"
@@ -31,6 +32,8 @@ var readOnly = map[string]bool{
 	// budget
 	"Actuals": true, "Allocate": true, "ByCategory": true, "ChangeCost": true, "FiscalYear": true,
 	"FiscalYears": true, "ImpactCost": true, "Lines": true, "Profile": true, "Report": true, "Rules": true,
+	// capacity
+	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true,
 }
 
 // TestEveryWriteIsLogged walks every write path of every store and checks
@@ -48,6 +51,7 @@ func TestEveryWriteIsLogged(t *testing.T) {
 	}
 	cs := continuity.NewStore(db, cm)
 	bs := budget.NewStore(db, cm)
+	caps := capacity.NewStore(db, cm)
 	dir := t.TempDir()
 	ref := func(name string) string {
 		found, err := cm.Search(ctx, name, 1)
@@ -213,6 +217,14 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			_, err := cs.ImportOutages(ctx, file("outages.csv", "Service,Start,End\n"+payroll+",2026-09-02 01:00,2026-09-02 02:00\n"), "UTC", false, nil)
 			return err
 		}},
+		{method: "AddResource", source: "gui", do: func(ctx context.Context) error {
+			_, err := caps.AddResource(ctx, capacity.Resource{CIRef: payroll, Metric: "users", Name: "payroll users", Capacity: 100, Warning: 80, Critical: 90})
+			return err
+		}},
+		{method: "ImportSamples", source: "samples.csv", do: func(ctx context.Context) error {
+			_, err := caps.ImportSamples(ctx, file("samples.csv", "Time,payroll users\n2026-09-01,40\n2026-09-02,42\n"), capacity.SampleImportOptions{})
+			return err
+		}},
 		{method: "CreateFiscalYear", source: "gui", do: func(ctx context.Context) (err error) {
 			fy, err = bs.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026})
 			return err
@@ -295,7 +307,7 @@ func TestEveryWriteIsLogged(t *testing.T) {
 		}
 	}
 	var missing []string
-	for _, s := range []any{cm, cs, bs} {
+	for _, s := range []any{cm, cs, bs, caps} {
 		typ := reflect.TypeOf(s)
 		for i := 0; i < typ.NumMethod(); i++ {
 			name := typ.Method(i).Name

@@ -1,0 +1,370 @@
+package capacity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"servicebook/cmdb"
+	"servicebook/sheet"
+	"servicebook/store"
+)
+
+// Store keeps capacity resources and their usage samples.
+type Store struct {
+	db   *store.DB
+	cmdb *cmdb.Store
+}
+
+// NewStore opens the capacity records of db.
+func NewStore(db *store.DB, cm *cmdb.Store) *Store { return &Store{db: db, cmdb: cm} }
+
+// Resource is a CI's metric whose use is watched: its capacity, the
+// thresholds that warn, the headroom kept free (buffer) and the share held
+// back for a redundancy group's failover (HA reserve).
+type Resource struct {
+	ID        int64
+	CIRef     string
+	CIName    string
+	Metric    string // cpu %, storage GB, bandwidth Mbit/s, licences, …
+	Unit      string
+	Name      string // how samples files name it
+	Capacity  float64
+	Warning   float64 // in the unit; reaching it warns
+	Critical  float64
+	BufferPct float64 // headroom kept free, % of capacity
+	HAReserve float64 // in the unit
+}
+
+// Usable is the capacity that may be used: capacity × (1 − buffer) − the
+// HA reserve.
+func (r Resource) Usable() float64 { return r.Capacity*(1-r.BufferPct/100) - r.HAReserve }
+
+// ParseThreshold reads a threshold as an amount in the unit ("800") or a
+// share of capacity ("80%").
+func ParseThreshold(text string, capacity float64) (float64, error) {
+	t := strings.TrimSpace(text)
+	if pct, ok := strings.CutSuffix(t, "%"); ok {
+		v, err := ParseValue(pct)
+		if err != nil || v <= 0 || v > 100 {
+			return 0, fmt.Errorf("%q is not a share of capacity (1–100 %%)", text)
+		}
+		return capacity * v / 100, nil
+	}
+	v, err := ParseValue(t)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a threshold", text)
+	}
+	return v, nil
+}
+
+func (r Resource) validate() error {
+	var fields []store.FieldProblem
+	bad := func(field, text string) {
+		fields = append(fields, store.FieldProblem{Field: field, Message: text, Msg: store.M(text)})
+	}
+	if strings.TrimSpace(r.Metric) == "" {
+		bad("metric", "Name the metric (cpu %, storage GB …).")
+	}
+	if !(r.Capacity > 0) || math.IsInf(r.Capacity, 0) {
+		bad("capacity", "Capacity must be more than 0.")
+	}
+	if !(r.Warning > 0) || r.Warning > r.Critical {
+		bad("warning", "The warning threshold must be more than 0 and not above the critical one.")
+	}
+	if r.BufferPct < 0 || r.BufferPct >= 100 {
+		bad("buffer", "The buffer is a share of capacity from 0 to under 100 %.")
+	}
+	if r.HAReserve < 0 {
+		bad("ha_reserve", "The HA reserve cannot be negative.")
+	}
+	if len(fields) > 0 {
+		return &store.Error{Code: store.EInvalid, Message: fields[0].Message, Fields: fields}
+	}
+	return nil
+}
+
+// AddResource records a resource of a CI. Its name defaults to the CI's
+// reference and the metric ("CI-000031 storage GB").
+func (s *Store) AddResource(ctx context.Context, r Resource) (Resource, error) {
+	ci, err := s.cmdb.CI(ctx, r.CIRef)
+	if err != nil {
+		return r, err
+	}
+	r.CIRef, r.CIName = ci.Ref, ci.Name
+	r.Metric, r.Unit = strings.TrimSpace(r.Metric), strings.TrimSpace(r.Unit)
+	if strings.TrimSpace(r.Name) == "" {
+		r.Name = ci.Ref + " " + r.Metric
+	}
+	r.Name = strings.TrimSpace(r.Name)
+	if err := r.validate(); err != nil {
+		return r, err
+	}
+	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO capacity_resource (ci_id, metric, unit, name, capacity, warning,
+			critical, buffer_pct, ha_reserve) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ci.ID, r.Metric, r.Unit, r.Name, r.Capacity, r.Warning, r.Critical, r.BufferPct, r.HAReserve)
+		if err != nil {
+			return store.MapError(err)
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return log.Add(ctx, "capacity_resource", r.ID, "created", "", fmt.Sprintf("%s %s: capacity %g %s, warning %g, critical %g",
+			r.CIRef, r.Metric, r.Capacity, r.Unit, r.Warning, r.Critical))
+	})
+	return r, err
+}
+
+const resourceColumns = `r.id, c.ref, c.name, r.metric, r.unit, r.name, r.capacity, r.warning, r.critical,
+	r.buffer_pct, r.ha_reserve FROM capacity_resource r JOIN ci c ON c.id = r.ci_id `
+
+func scanResource(row interface{ Scan(...any) error }) (Resource, error) {
+	var r Resource
+	err := row.Scan(&r.ID, &r.CIRef, &r.CIName, &r.Metric, &r.Unit, &r.Name, &r.Capacity, &r.Warning, &r.Critical,
+		&r.BufferPct, &r.HAReserve)
+	return r, err
+}
+
+// Resources lists every resource, by CI and metric.
+func (s *Store) Resources(ctx context.Context) ([]Resource, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+resourceColumns+"ORDER BY c.id, r.metric")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Resource
+	for rows.Next() {
+		r, err := scanResource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Resource finds a resource by its name.
+func (s *Store) Resource(ctx context.Context, name string) (Resource, error) {
+	r, err := scanResource(s.db.QueryRowContext(ctx, "SELECT "+resourceColumns+"WHERE r.name = ?", strings.TrimSpace(name)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, store.Errorf(store.ENotFound, "There is no resource named %q; `capacity resource list` shows them.", name)
+	}
+	return r, err
+}
+
+// Samples returns a resource's samples, oldest first.
+func (s *Store) Samples(ctx context.Context, resourceID int64) ([]Sample, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT at, value FROM capacity_sample WHERE resource_id = ? ORDER BY at", resourceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Sample
+	for rows.Next() {
+		var at int64
+		var v float64
+		if err := rows.Scan(&at, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, Sample{At: time.Unix(at, 0).UTC(), Value: v})
+	}
+	return out, rows.Err()
+}
+
+// SampleImportOptions says how to read a samples file.
+type SampleImportOptions struct {
+	DryRun bool
+	Zone   *time.Location // for times without a zone; UTC when nil
+}
+
+// SampleImportResult is what a samples import found and did.
+type SampleImportResult struct {
+	File      string
+	DryRun    bool
+	Wide      bool
+	New       int            // samples added
+	Unchanged int            // samples the database already had, with the same value
+	ByName    map[string]int // new samples per resource
+	Ignored   []string       // columns with content the layout has no place for
+	Problems  []sheet.CellError
+}
+
+// ImportSamples reads a samples file (CSV or XLSX, every sheet) and adds
+// its samples, all or nothing. A sample at a time the resource already
+// has is unchanged if its value is the same and refused if it differs:
+// measurements are evidence, and a second reading is not taken silently.
+func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImportOptions) (SampleImportResult, error) {
+	loc := opt.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	res := SampleImportResult{File: path, DryRun: opt.DryRun, ByName: map[string]int{}}
+	book, err := sheet.ReadFile(path, sheet.DefaultLimits)
+	if err != nil {
+		return res, err
+	}
+	res.File = book.File
+	resources, err := s.Resources(ctx)
+	if err != nil {
+		return res, err
+	}
+	byName := map[string]Resource{}
+	for _, r := range resources {
+		byName[r.Name] = r
+	}
+	type key struct {
+		id int64
+		at int64
+	}
+	read := map[key]float64{}
+	type where struct {
+		sheet string
+		row   int
+	}
+	from := map[key]where{}
+	var order []key
+	for _, t := range book.Sheets {
+		got := ReadSamples(book.File, t, loc)
+		res.Wide = res.Wide || got.Wide
+		res.Ignored = append(res.Ignored, got.Ignored...)
+		res.Problems = append(res.Problems, got.Problems...)
+		for _, rs := range got.Samples {
+			r, ok := byName[rs.Resource]
+			if !ok {
+				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: t.Name, Row: rs.Row,
+					Reason: fmt.Sprintf("no resource is named %q; add it with `capacity resource add`", rs.Resource)})
+				continue
+			}
+			k := key{r.ID, rs.At.Unix()}
+			if v, seen := read[k]; seen {
+				if v != rs.Value {
+					res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: t.Name, Row: rs.Row,
+						Reason: fmt.Sprintf("%s at %s is %g here and %g in row %d", rs.Resource, rs.At.Format(time.RFC3339), rs.Value, v, from[k].row)})
+				}
+				continue
+			}
+			read[k], from[k] = rs.Value, where{t.Name, rs.Row}
+			order = append(order, k)
+		}
+	}
+	if len(res.Problems) > 0 {
+		return res, refused(res)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].id != order[j].id {
+			return order[i].id < order[j].id
+		}
+		return order[i].at < order[j].at
+	})
+	names := map[int64]string{}
+	for _, r := range resources {
+		names[r.ID] = r.Name
+	}
+	err = s.db.LoggedTxOrRehearse(store.WithSource(ctx, filepath.Base(path)), opt.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		existing, err := tx.PrepareContext(ctx, "SELECT value FROM capacity_sample WHERE resource_id = ? AND at = ?")
+		if err != nil {
+			return err
+		}
+		defer existing.Close()
+		insert, err := tx.PrepareContext(ctx, "INSERT INTO capacity_sample (resource_id, at, value) VALUES (?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		type span struct {
+			n        int
+			from, to int64
+		}
+		added := map[int64]*span{}
+		for _, k := range order {
+			var old float64
+			switch err := existing.QueryRowContext(ctx, k.id, k.at).Scan(&old); {
+			case err == nil && old == read[k]:
+				res.Unchanged++
+				continue
+			case err == nil:
+				w := from[k]
+				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: w.sheet, Row: w.row,
+					Reason: fmt.Sprintf("%s at %s is %g here; the database has %g", names[k.id], time.Unix(k.at, 0).UTC().Format(time.RFC3339), read[k], old)})
+				continue
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if _, err := insert.ExecContext(ctx, k.id, k.at, read[k]); err != nil {
+				return err
+			}
+			res.New++
+			res.ByName[names[k.id]]++
+			sp := added[k.id]
+			if sp == nil {
+				sp = &span{from: k.at}
+				added[k.id] = sp
+			}
+			sp.n, sp.to = sp.n+1, k.at
+		}
+		if len(res.Problems) > 0 {
+			return refused(res)
+		}
+		for id, sp := range added {
+			if err := log.Add(ctx, "capacity_resource", id, "samples", "", fmt.Sprintf("%d samples, %s to %s",
+				sp.n, time.Unix(sp.from, 0).UTC().Format(time.DateOnly), time.Unix(sp.to, 0).UTC().Format(time.DateOnly))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func refused(r SampleImportResult) error {
+	msg := store.M(cmdb.MsgRefused, "File", r.File, "Count", len(r.Problems))
+	return &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}
+}
+
+// ResourceForecast is a resource's forecast and when it reaches its
+// thresholds and its usable capacity.
+type ResourceForecast struct {
+	Resource
+	Forecast
+	// When the forecast reaches the warning and critical thresholds and
+	// the usable capacity.
+	ToWarning, ToCritical, ToFull Reach
+}
+
+// ForecastResource forecasts a resource's use for horizon from its last
+// sample. demandPct, when not 0, is a what-if: the demand forecast that
+// much higher (+20) or lower (−10).
+func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.Duration, demandPct float64) (ResourceForecast, error) {
+	r, err := s.Resource(ctx, name)
+	if err != nil {
+		return ResourceForecast{}, err
+	}
+	samples, err := s.Samples(ctx, r.ID)
+	if err != nil {
+		return ResourceForecast{}, err
+	}
+	series, err := Regular(samples)
+	if err != nil {
+		return ResourceForecast{Resource: r}, store.Errorf(store.EInvalid, "%s has %d samples: a forecast needs at least 3 at different times.", r.Name, len(samples))
+	}
+	steps := max(1, int(horizon/series.Step))
+	f, err := Predict(series, steps)
+	if err != nil {
+		return ResourceForecast{Resource: r}, store.Errorf(store.EInvalid, "%s: %v", r.Name, err)
+	}
+	if demandPct != 0 {
+		k := 1 + demandPct/100
+		for i := range f.Mean {
+			f.Mean[i], f.Lower[i], f.Upper[i] = f.Mean[i]*k, f.Lower[i]*k, f.Upper[i]*k
+		}
+	}
+	return ResourceForecast{Resource: r, Forecast: f, ToWarning: f.TimeTo(r.Warning), ToCritical: f.TimeTo(r.Critical),
+		ToFull: f.TimeTo(r.Usable())}, nil
+}

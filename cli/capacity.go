@@ -1,0 +1,237 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"servicebook/capacity"
+)
+
+type capacityCmd struct {
+	Resource capacityResourceCmd `cmd:"" help:"The resources whose use is watched: add, list."`
+	Samples  capacitySamplesCmd  `cmd:"" help:"Usage samples: import a monitoring export."`
+	Forecast capacityForecastCmd `cmd:"" help:"Forecast a resource's use and when it reaches its thresholds."`
+}
+
+type capacityResourceCmd struct {
+	Add  capacityResourceAddCmd  `cmd:"" help:"Watch a metric of a CI: its capacity and thresholds."`
+	List capacityResourceListCmd `cmd:"" help:"List resources with their capacity, thresholds and latest use."`
+}
+
+type capacityResourceAddCmd struct {
+	CI        string  `arg:"" name:"CI" help:"The CI (reference)."`
+	Metric    string  `required:"" help:"What is measured: cpu %, storage GB, bandwidth Mbit/s, licences, concurrent users …"`
+	Unit      string  `help:"The unit of the values (%, GB, Mbit/s …)."`
+	Capacity  float64 `required:"" help:"The capacity, in the unit."`
+	Warning   string  `default:"80%" help:"Warning threshold: an amount in the unit or a share of capacity (80%)."`
+	Critical  string  `default:"90%" help:"Critical threshold, as --warning."`
+	Buffer    float64 `help:"Headroom kept free, % of capacity."`
+	HAReserve float64 `name:"ha-reserve" help:"Capacity held back for a redundancy group's failover, in the unit."`
+	Name      string  `help:"How samples files name it (default: the CI's reference and the metric)."`
+}
+
+func (c capacityResourceAddCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	warn, err := capacity.ParseThreshold(c.Warning, c.Capacity)
+	if err != nil {
+		return fmt.Errorf("--warning: %w", err)
+	}
+	crit, err := capacity.ParseThreshold(c.Critical, c.Capacity)
+	if err != nil {
+		return fmt.Errorf("--critical: %w", err)
+	}
+	r, err := app.Capacity.AddResource(cliContext(ctx), capacity.Resource{CIRef: c.CI, Metric: c.Metric, Unit: c.Unit,
+		Name: c.Name, Capacity: c.Capacity, Warning: warn, Critical: crit, BufferPct: c.Buffer, HAReserve: c.HAReserve})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Watching %q: %s %s, capacity %s %s (usable %s), warning %s, critical %s\n",
+		r.Name, r.CIRef, r.Metric, num(r.Capacity), r.Unit, num(r.Usable()), num(r.Warning), num(r.Critical))
+	return nil
+}
+
+// num prints a figure without a run of zeros: 800, 812.5, 0.25.
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+type capacityResourceListCmd struct{}
+
+func (c capacityResourceListCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	resources, err := app.Capacity.Resources(ctx)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, r := range resources {
+		samples, err := app.Capacity.Samples(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		latest := "–"
+		if len(samples) > 0 {
+			last := samples[len(samples)-1]
+			latest = fmt.Sprintf("%s (%s)", num(last.Value), last.At.Format(time.DateOnly))
+		}
+		rows = append(rows, []string{r.Name, r.CIRef + " " + r.CIName, num(r.Capacity) + " " + r.Unit, num(r.Usable()),
+			num(r.Warning), num(r.Critical), strconv.Itoa(len(samples)), latest})
+	}
+	printTable(app.Stdout, []string{"RESOURCE", "CI", "CAPACITY", "USABLE", "WARNING", "CRITICAL", "SAMPLES", "LATEST"}, rows, 40)
+	return nil
+}
+
+type capacitySamplesCmd struct {
+	Import capacitySamplesImportCmd `cmd:"" help:"Import usage samples (CSV or XLSX): a row per sample (time, resource, value) or a column per resource."`
+}
+
+type capacitySamplesImportCmd struct {
+	File   string `arg:"" type:"path" help:"The monitoring export: Zabbix, Prometheus, vROps or a spreadsheet."`
+	DryRun bool   `name:"dry-run" help:"Check the file and say what would be imported, without importing."`
+	Zone   string `default:"Local" help:"Time zone of times written without one (Asia/Shanghai, UTC, Local)."`
+}
+
+func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(c.Zone)
+	if err != nil {
+		return fmt.Errorf("--zone %q: %w", c.Zone, err)
+	}
+	res, err := app.Capacity.ImportSamples(ctx, c.File, capacity.SampleImportOptions{DryRun: c.DryRun, Zone: loc})
+	printProblems(app, res.Problems)
+	if err != nil {
+		return err
+	}
+	verb := "Imported"
+	if c.DryRun {
+		verb = "Would import (dry run, nothing written)"
+	}
+	fmt.Fprintf(app.Stdout, "%s %s from %s; %s already there.\n", verb, count(res.New, "sample", "samples"), c.File,
+		count(res.Unchanged, "sample was", "samples were"))
+	for name, n := range res.ByName {
+		fmt.Fprintf(app.Stdout, "  %s: %d new\n", name, n)
+	}
+	if len(res.Ignored) > 0 {
+		fmt.Fprintf(app.Stdout, "Columns not read (the layout has no place for them): %s\n", strings.Join(res.Ignored, ", "))
+	}
+	return nil
+}
+
+type capacityForecastCmd struct {
+	Resource string `arg:"" help:"The resource's name (capacity resource list)."`
+	Horizon  string `default:"180d" help:"How far ahead: 90d, 26w, 12m."`
+	WhatIf   string `name:"what-if" help:"Demand this much higher or lower: +20% or -10%."`
+}
+
+// parseHorizon reads 90d, 26w, 12m (months of 30 days), or a Go duration.
+func parseHorizon(text string) (time.Duration, error) {
+	t := strings.TrimSpace(text)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "m": 30 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(t, suffix); ok {
+			if v, err := strconv.Atoi(n); err == nil && v > 0 {
+				return time.Duration(v) * unit, nil
+			}
+		}
+	}
+	if d, err := time.ParseDuration(t); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("%q is not a horizon (90d, 26w, 12m)", text)
+}
+
+func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	horizon, err := parseHorizon(c.Horizon)
+	if err != nil {
+		return fmt.Errorf("--horizon: %w", err)
+	}
+	demand := 0.0
+	if c.WhatIf != "" {
+		v, err := capacity.ParseValue(strings.TrimPrefix(strings.TrimSpace(c.WhatIf), "+"))
+		if err != nil || v <= -100 {
+			return fmt.Errorf("--what-if %q: give a change of demand such as +20%% or -10%%", c.WhatIf)
+		}
+		demand = v
+	}
+	f, err := app.Capacity.ForecastResource(ctx, c.Resource, horizon, demand)
+	if err != nil {
+		return err
+	}
+	out := app.Stdout
+	n := len(f.Series.Values)
+	fmt.Fprintf(out, "%s (%s %s): %s from %s to %s\n", f.Name, f.CIRef, f.Metric,
+		count(n, stepName(f.Series.Step), stepName(f.Series.Step)+"s"), f.Series.Start.Format(time.DateOnly), f.Series.At(n-1).Format(time.DateOnly))
+	fmt.Fprintf(out, "Method: %s", f.Method)
+	if f.Method != capacity.MethodLinear {
+		fmt.Fprintf(out, " (α %.3f, β %.3f", f.Alpha, f.Beta)
+		if f.Season > 0 {
+			fmt.Fprintf(out, ", γ %.3f, season %d steps", f.Gamma, f.Season)
+		}
+		fmt.Fprint(out, ")")
+	}
+	fmt.Fprintf(out, "; error on the held-out last part: RMSE %.3g %s", f.RMSE, f.Unit)
+	if !isNaN(f.MAPE) {
+		fmt.Fprintf(out, ", MAPE %.1f %%", f.MAPE)
+	}
+	fmt.Fprintln(out)
+	if demand != 0 {
+		fmt.Fprintf(out, "What if demand changes by %+g %%: the forecast below is scaled by it.\n", demand)
+	}
+	last := len(f.Mean) - 1
+	fmt.Fprintf(out, "In %s, on %s: %s %s (95 %% range %s to %s)\n", c.Horizon, f.At(last).Format(time.DateOnly),
+		num(round3(f.Mean[last])), f.Unit, num(round3(f.Lower[last])), num(round3(f.Upper[last])))
+	for _, t := range []struct {
+		what  string
+		value float64
+		reach capacity.Reach
+	}{{"warning", f.Warning, f.ToWarning}, {"critical", f.Critical, f.ToCritical}, {"usable capacity", f.Usable(), f.ToFull}} {
+		fmt.Fprintf(out, "  %s (%s %s): %s\n", t.what, num(round3(t.value)), f.Unit, reachText(t.reach, c.Horizon))
+	}
+	return nil
+}
+
+// stepName is a series' step as a word: a value per day, per hour …
+func stepName(step time.Duration) string {
+	switch step {
+	case 7 * 24 * time.Hour:
+		return "week"
+	case 24 * time.Hour:
+		return "day"
+	case time.Hour:
+		return "hour"
+	}
+	return step.String() + " step"
+}
+
+func reachText(r capacity.Reach, horizon string) string {
+	switch {
+	case r.Already:
+		return "already reached (the latest sample)"
+	case r.Never:
+		return "not reached within " + horizon
+	}
+	return fmt.Sprintf("reached in %s, about %s", count(int(r.In.Hours()/24+0.5), "day", "days"), r.At.Format(time.DateOnly))
+}
+
+func round3(v float64) float64 {
+	p := 1000.0
+	return float64(int64(v*p+0.5*sign(v))) / p
+}
+
+func sign(v float64) float64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+func isNaN(v float64) bool { return v != v }
