@@ -38,7 +38,7 @@ func main() {
 // openWindow runs the desktop window on the database the command line opened.
 func openWindow(ctx context.Context, a *cli.App) error {
 	fa := fyneapp.NewWithID(app.ID)
-	ui := app.New(fa, app.Store{Path: a.DBPath, DB: a.DB, CMDB: a.CMDB, Continuity: a.Continuity, Budget: a.Budget, SampleData: a.FirstRun, Version: cli.Version, Explicit: a.Explicit,
+	ui := app.New(fa, app.Store{Path: a.DBPath, DB: a.DB, CMDB: a.CMDB, Continuity: a.Continuity, Budget: a.Budget, Capacity: a.Capacity, SampleData: a.FirstRun, Version: cli.Version, Explicit: a.Explicit,
 		SettingsPath: app.DefaultSettingsPath()})
 	fa.Lifecycle().SetOnStarted(func() {
 		log.Printf("servicebook: window ready %d ms after start (%s)", time.Since(started).Milliseconds(), a.DBPath)

@@ -21,6 +21,7 @@ import (
 
 	"servicebook/assets"
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/export"
@@ -48,6 +49,7 @@ type Store struct {
 	CMDB       *cmdb.Store
 	Continuity *continuity.Store
 	Budget     *budget.Store
+	Capacity   *capacity.Store
 	SampleData bool   // the database was just created with the sample organisation
 	Version    string // shown in Help > About
 	Explicit   bool   // named on the command line: do not switch to the last database
@@ -86,6 +88,7 @@ type UI struct {
 	plans     *plansScreen
 	avail     *availabilityScreen
 	budget    *budgetScreen
+	capacity  *capacityScreen
 	offsite   *offsiteScreen
 
 	nav     *widget.List
@@ -104,6 +107,9 @@ func New(a fyne.App, s Store) *UI {
 	}
 	if s.Budget == nil && s.DB != nil {
 		s.Budget = budget.NewStore(s.DB, s.CMDB)
+	}
+	if s.Capacity == nil && s.DB != nil {
+		s.Capacity = capacity.NewStore(s.DB, s.CMDB)
 	}
 	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
 	var settingsErr error
@@ -177,8 +183,9 @@ func (ui *UI) makeScreens() {
 	ui.plans = &plansScreen{ui: ui}
 	ui.avail = &availabilityScreen{ui: ui}
 	ui.budget = newBudgetScreen(ui)
+	ui.capacity = &capacityScreen{ui: ui, horizon: 180, whatIf: 0}
 	ui.offsite = newOffsiteScreen(ui)
-	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.offsite}
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.capacity, ui.offsite}
 }
 
 // Window returns the main window.
@@ -444,7 +451,7 @@ func (ui *UI) openDatabase(path string) {
 	if ui.store.DB != nil {
 		ui.store.DB.Close()
 	}
-	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit, SettingsPath: ui.store.SettingsPath}
+	ui.store = Store{Path: db.Path, DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Capacity: capacity.NewStore(db, cm), Version: ui.store.Version, Explicit: ui.store.Explicit, SettingsPath: ui.store.SettingsPath}
 	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()

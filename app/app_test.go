@@ -525,6 +525,21 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 			{"budget-actuals", func() { ui.budget.tab = budgetActualsTab; ui.show(ui.current) }, nil},
 			{"budget-variance", func() { ui.budget.tab = budgetVarianceTab; ui.show(ui.current) }, []string{"19,920,000.00", "59,652.45"}},
 			{"budget-services", func() { ui.budget.chartTab = 1; ui.show(ui.current) }, nil},
+			{"capacity", func() {
+				if len(ui.capacity.rows) == 0 {
+					if err := demo.Capacity(context.Background(), ui.store.CMDB, ui.store.Capacity); err != nil {
+						t.Fatal(err)
+					}
+					ui.capacity.reload()
+				}
+				ui.showScreen(ui.capacity)
+				for i, r := range ui.capacity.rows {
+					if strings.HasPrefix(r.Name, "bj-san-01") {
+						ui.capacity.selected = i
+					}
+				}
+				ui.show(ui.current)
+			}, []string{"bj-san-01 used TB", "160 TB"}},
 			{"offsite", func() {
 				ui.showScreen(ui.offsite)
 				ui.offsite.dest = filepath.Join(t.TempDir(), "servicebook-offsite-2026-11-24")

@@ -24,7 +24,8 @@ var asciiWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 var notEnglish = map[string]bool{
 	"servicebook": true, "rto": true, "rpo": true, "mtpd": true, "mtrs": true, "mtbf": true, "pdf": true, "zip": true,
 	"xlsx": true, "csv": true, "age": true, "ctrl": true, "esc": true, "english": true, "letter": true, "capex": true, "opex": true,
-	"cny":    true,
+	"cny":  true,
+	"holt": true, "winters": true, "rmse": true, // forecasting's own names
 	"tester": true, // the test's user, in "who changed it"
 }
 
@@ -57,6 +58,13 @@ func dataWords(t *testing.T, ui *UI) map[string]bool {
 					words[strings.ToLower(w)] = true
 				}
 			}
+		}
+	}
+	// Capacity resources' names, metrics and units are the organisation's.
+	resources, _ := ui.store.Capacity.Resources(context.Background())
+	for _, r := range resources {
+		for _, w := range asciiWord.FindAllString(r.Name+" "+r.Metric+" "+r.Unit, -1) {
+			words[strings.ToLower(w)] = true
 		}
 	}
 	// The CI types' attribute choices (Oracle, SQL Server, Other) are the

@@ -323,6 +323,58 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 	return res, err
 }
 
+// AddSamples records samples of a resource entered by hand (or made by
+// the demo): a sample at a time the resource already has must have the
+// same value, or nothing is added. It returns how many were new.
+func (s *Store) AddSamples(ctx context.Context, name string, samples []Sample) (int, error) {
+	r, err := s.Resource(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	added := 0
+	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO capacity_sample (resource_id, at, value) VALUES (?, ?, ?)
+			ON CONFLICT (resource_id, at) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		var first, last time.Time
+		for _, smp := range samples {
+			if math.IsNaN(smp.Value) || math.IsInf(smp.Value, 0) {
+				return store.Errorf(store.EInvalid, "The sample at %s is not a number.", smp.At.Format(time.RFC3339))
+			}
+			res, err := insert.ExecContext(ctx, r.ID, smp.At.Unix(), smp.Value)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				var old float64
+				if err := tx.QueryRowContext(ctx, "SELECT value FROM capacity_sample WHERE resource_id = ? AND at = ?", r.ID, smp.At.Unix()).Scan(&old); err != nil {
+					return err
+				}
+				if old != smp.Value {
+					return store.Errorf(store.EInvalid, "%s already has %g at %s, not %g.", r.Name, old, smp.At.UTC().Format(time.RFC3339), smp.Value)
+				}
+				continue
+			}
+			if added == 0 || smp.At.Before(first) {
+				first = smp.At
+			}
+			if smp.At.After(last) {
+				last = smp.At
+			}
+			added++
+		}
+		if added == 0 {
+			return nil
+		}
+		return log.Add(ctx, "capacity_resource", r.ID, "samples", "", fmt.Sprintf("%d samples, %s to %s",
+			added, first.UTC().Format(time.DateOnly), last.UTC().Format(time.DateOnly)))
+	})
+	return added, err
+}
+
 func refused(r SampleImportResult) error {
 	msg := store.M(cmdb.MsgRefused, "File", r.File, "Count", len(r.Problems))
 	return &store.Error{Code: store.EInvalid, Message: msg.String(), Msg: msg}

@@ -197,6 +197,9 @@ func (a *App) open(ctx context.Context) error {
 		if err := demo.Continuity(ctx, cm, a.Continuity); err != nil {
 			return err
 		}
+		if err := demo.Capacity(ctx, cm, a.Capacity); err != nil {
+			return err
+		}
 		if err := demo.Budget(ctx, cm, a.Budget); err != nil {
 			return err
 		}
@@ -250,7 +253,9 @@ func (c demoCmd) Run(ctx context.Context, app *App) error {
 			err = demo.Scaled(ctx, app.CMDB, c.CIs, c.Seed)
 		} else if err = demo.Organisation(ctx, app.CMDB); err == nil {
 			if err = demo.Continuity(ctx, app.CMDB, app.Continuity); err == nil {
-				err = demo.Budget(ctx, app.CMDB, app.Budget)
+				if err = demo.Capacity(ctx, app.CMDB, app.Capacity); err == nil {
+					err = demo.Budget(ctx, app.CMDB, app.Budget)
+				}
 			}
 		}
 		if err != nil {

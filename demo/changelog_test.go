@@ -221,6 +221,10 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			_, err := caps.AddResource(ctx, capacity.Resource{CIRef: payroll, Metric: "users", Name: "payroll users", Capacity: 100, Warning: 80, Critical: 90})
 			return err
 		}},
+		{method: "AddSamples", source: "gui", do: func(ctx context.Context) error {
+			_, err := caps.AddSamples(ctx, "payroll users", []capacity.Sample{{At: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), Value: 38}})
+			return err
+		}},
 		{method: "ImportSamples", source: "samples.csv", do: func(ctx context.Context) error {
 			_, err := caps.ImportSamples(ctx, file("samples.csv", "Time,payroll users\n2026-09-01,40\n2026-09-02,42\n"), capacity.SampleImportOptions{})
 			return err

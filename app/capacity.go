@@ -1,0 +1,360 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/capacity"
+)
+
+// capacityScreen lists the resources watched with their state and when
+// their thresholds are forecast to be reached, and draws the selected
+// one's history and forecast, with a what-if on demand.
+type capacityScreen struct {
+	ui        *UI
+	horizon   int     // days ahead
+	whatIf    float64 // demand change, %
+	rows      []capacity.ResourceForecast
+	problems  map[int]string // row -> why it has no forecast
+	selected  int
+	loaded    bool
+	addDialog dialog.Dialog // the open Add resource dialog, for tests
+}
+
+func (s *capacityScreen) title() string { return tr("Capacity") }
+
+func (s *capacityScreen) reload() {
+	s.loaded = true
+	s.rows, s.problems = nil, map[int]string{}
+	resources, err := s.ui.store.Capacity.Resources(s.ui.ctx)
+	if err != nil {
+		s.ui.showError(err)
+		return
+	}
+	for i, r := range resources {
+		f, err := s.ui.store.Capacity.ForecastResource(s.ui.ctx, r.Name, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
+		if err != nil {
+			f = capacity.ResourceForecast{Resource: r}
+			s.problems[i] = err.Error()
+		}
+		s.rows = append(s.rows, f)
+	}
+	if s.selected >= len(s.rows) {
+		s.selected = 0
+	}
+}
+
+// soon is how near a forecast breach must be to be flagged.
+const soon = 90 * 24 * time.Hour
+
+// status is a resource's state in words: over a threshold now, a breach
+// forecast within 90 days, or ok.
+func (s *capacityScreen) status(i int) (string, widget.Importance) {
+	f := s.rows[i]
+	if _, bad := s.problems[i]; bad {
+		return tr("no forecast"), widget.LowImportance
+	}
+	switch {
+	case f.ToCritical.Already:
+		return tr("critical"), widget.DangerImportance
+	case f.ToWarning.Already:
+		return tr("warning"), widget.WarningImportance
+	case !f.ToWarning.Never && f.ToWarning.In <= soon:
+		return countText(int(f.ToWarning.In.Hours()/24+0.5), "breach in {{.Count}} day", "breach in {{.Count}} days"), widget.WarningImportance
+	}
+	return tr("ok"), widget.SuccessImportance
+}
+
+// reachText says when a threshold is reached, in the user's language.
+func reachText(r capacity.Reach, horizon int) string {
+	switch {
+	case r.Already:
+		return tr("now")
+	case r.Never:
+		return countText(horizon, "not within {{.Count}} day", "not within {{.Count}} days")
+	}
+	return trf("{{.Date}} (in {{.Days}} d)", map[string]any{"Date": r.At.Format(time.DateOnly), "Days": int(r.In.Hours()/24 + 0.5)})
+}
+
+// usage prints a usage figure as precise as it needs: 157.4, 33614, 0.25.
+func usage(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1000:
+		return strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+	case a >= 10:
+		return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+}
+
+func (s *capacityScreen) view() fyne.CanvasObject {
+	if !s.loaded {
+		s.reload()
+	}
+	horizons := []int{90, 180, 365}
+	names := make([]string, len(horizons))
+	for i, h := range horizons {
+		names[i] = countText(h, "{{.Count}} day ahead", "{{.Count}} days ahead")
+	}
+	horizon := newSelect(names, nil)
+	for i, h := range horizons {
+		if h == s.horizon {
+			horizon.SetSelected(names[i])
+		}
+	}
+	horizon.OnChanged = func(v string) {
+		for i, n := range names {
+			if n == v && horizons[i] != s.horizon {
+				s.horizon = horizons[i]
+				s.reload()
+				s.ui.show(s.ui.current)
+			}
+		}
+	}
+	whatIf := widget.NewEntry()
+	whatIf.SetPlaceHolder(tr("What if demand changes: +20 % or -10 %"))
+	if s.whatIf != 0 {
+		whatIf.SetText(fmt.Sprintf("%+g %%", s.whatIf))
+	}
+	apply := func() {
+		text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(whatIf.Text), "+"))
+		v := 0.0
+		if text != "" {
+			parsed, err := capacity.ParseValue(text)
+			if err != nil || parsed <= -100 {
+				s.ui.setStatus(trf("{{.Value}} is not a change of demand; write +20 % or -10 %.", map[string]any{"Value": whatIf.Text}))
+				return
+			}
+			v = parsed
+		}
+		s.whatIf = v
+		s.reload()
+		s.ui.show(s.ui.current)
+	}
+	whatIf.OnSubmitted = func(string) { apply() }
+	applyBtn := &widget.Button{Text: tr("Recalculate"), Icon: theme.ViewRefreshIcon(), OnTapped: apply}
+	addBtn := &widget.Button{Text: tr("Add resource…"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddResource}
+	toolbar := container.NewBorder(nil, nil, widget.NewLabel(tr("Forecast")), container.NewHBox(applyBtn, addBtn),
+		container.NewGridWithColumns(2, horizon, whatIf))
+
+	if len(s.rows) == 0 {
+		return container.NewBorder(toolbar, nil, nil, nil, container.NewCenter(widget.NewLabel(
+			tr("No resources are watched yet: Add resource… names one; its samples come from a monitoring export."))))
+	}
+	rows := make([][]string, len(s.rows))
+	for i, f := range s.rows {
+		latest := "–"
+		if n := len(f.Series.Values); n > 0 {
+			latest = usage(f.Series.Values[n-1]) + " " + f.Unit
+		}
+		state, _ := s.status(i)
+		// What a person looks for first comes first: at 1024 wide the CI
+		// and the thresholds scroll in from the right.
+		rows[i] = []string{f.Name, state, latest, reachText(f.ToWarning, s.horizon), reachText(f.ToCritical, s.horizon),
+			usage(f.Usable()) + " " + f.Unit, usage(f.Warning), usage(f.Critical), f.CIRef + " " + f.CIName}
+		if why, bad := s.problems[i]; bad {
+			rows[i][3] = why
+		}
+	}
+	table := styledTable([]string{tr("Resource"), tr("Status"), tr("Latest"), tr("Warning reached"), tr("Critical reached"),
+		tr("Usable"), tr("Warning"), tr("Critical"), tr("CI")},
+		[]float32{200, 120, 110, 170, 170, 110, 80, 80, 240}, func() [][]string { return rows },
+		func(row, col int) widget.Importance {
+			if col != 1 || row >= len(s.rows) {
+				return widget.MediumImportance
+			}
+			_, imp := s.status(row)
+			return imp
+		})
+	s.ui.keepWidths("capacity", table)
+	table.Select(widget.TableCellID{Row: s.selected, Col: 0})
+	table.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(s.rows) && id.Row != s.selected {
+			s.selected = id.Row
+			s.ui.show(s.ui.current)
+		}
+	}
+	detail := s.detail()
+	split := newVSplit(table, detail, 0.35)
+	s.ui.keepSplit("capacity", split)
+	return container.NewBorder(toolbar, nil, nil, nil, split)
+}
+
+// detail is the selected resource's forecast in words and as a chart.
+func (s *capacityScreen) detail() fyne.CanvasObject {
+	f := s.rows[s.selected]
+	if why, bad := s.problems[s.selected]; bad {
+		return widget.NewLabel(f.Name + ": " + why)
+	}
+	method := map[capacity.Method]string{capacity.MethodLinear: tr("straight line"), capacity.MethodHolt: tr("trend smoothing (Holt)"),
+		capacity.MethodHoltWinters: tr("trend and weekly season (Holt-Winters)")}[f.Method]
+	words := trf("{{.Name}}: forecast by {{.Method}}; error on the last part of the history: RMSE {{.RMSE}} {{.Unit}}.",
+		map[string]any{"Name": f.Name, "Method": method, "RMSE": usage(f.RMSE), "Unit": f.Unit})
+	if s.whatIf != 0 {
+		words += " " + trf("With demand {{.Change}} %.", map[string]any{"Change": fmt.Sprintf("%+g", s.whatIf)})
+	}
+	label := widget.NewLabel(words)
+	label.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(label, nil, nil, nil, container.NewScroll(capacityChart(f)))
+}
+
+// capacityChart draws the last 120 steps of history, the forecast with its
+// 95 % range, and the warning and critical lines, with dates under the
+// time axis and the unit on the value axis.
+func capacityChart(f capacity.ResourceForecast) fyne.CanvasObject {
+	const w, h, left, top, right, bottom = 620, 200, 64, 12, 150, 24
+	history := f.Series.Values
+	from := max(0, len(history)-120)
+	shown := history[from:]
+	steps := len(shown) + len(f.Mean)
+	low, high := math.Inf(1), math.Inf(-1)
+	for _, v := range shown {
+		low, high = math.Min(low, v), math.Max(high, v)
+	}
+	for i := range f.Mean {
+		low, high = math.Min(low, f.Lower[i]), math.Max(high, f.Upper[i])
+	}
+	high = math.Max(high, f.Critical)
+	low = math.Min(low, f.Warning)
+	pad := (high - low) * 0.05
+	low, high = math.Max(0, low-pad), high+pad
+	x := func(i int) float32 { return left + float32(i)*w/float32(max(1, steps-1)) }
+	y := func(v float64) float32 { return top + float32((high-v)/(high-low))*h }
+	fg := theme.Color(theme.ColorNameForeground)
+	var objects []fyne.CanvasObject
+	text := func(s string, c color.Color, at fyne.Position) {
+		t := canvas.NewText(s, c)
+		t.TextSize = theme.CaptionTextSize()
+		t.Move(at)
+		objects = append(objects, t)
+	}
+	// The forecast's range first, under the lines.
+	band := color.NRGBA{R: 0xff, G: 0xa0, A: 0x40}
+	for i := range f.Mean {
+		l := canvas.NewLine(band)
+		l.StrokeWidth = float32(math.Max(1, float64(w)/float64(steps)))
+		l.Position1, l.Position2 = fyne.NewPos(x(len(shown)+i), y(f.Upper[i])), fyne.NewPos(x(len(shown)+i), y(f.Lower[i]))
+		objects = append(objects, l)
+	}
+	line := func(values []float64, offset int, c color.Color) {
+		for i := 1; i < len(values); i++ {
+			l := canvas.NewLine(c)
+			l.StrokeWidth = 1.5
+			l.Position1, l.Position2 = fyne.NewPos(x(offset+i-1), y(values[i-1])), fyne.NewPos(x(offset+i), y(values[i]))
+			objects = append(objects, l)
+		}
+	}
+	line(shown, 0, theme.Color(theme.ColorNamePrimary))
+	line(append([]float64{shown[len(shown)-1]}, f.Mean...), len(shown)-1, color.NRGBA{R: 0xff, G: 0x8c, A: 0xff})
+	for _, t := range []struct {
+		label string
+		value float64
+		c     color.Color
+	}{{tr("warning"), f.Warning, color.NRGBA{R: 0xe0, G: 0xa0, A: 0xff}}, {tr("critical"), f.Critical, theme.Color(theme.ColorNameError)}} {
+		l := canvas.NewLine(t.c)
+		l.Position1, l.Position2 = fyne.NewPos(left, y(t.value)), fyne.NewPos(left+w, y(t.value))
+		objects = append(objects, l)
+		text(fmt.Sprintf("%s %s %s", t.label, usage(t.value), f.Unit), t.c, fyne.NewPos(left+w+6, y(t.value)-8))
+	}
+	axis := canvas.NewLine(fg)
+	axis.Position1, axis.Position2 = fyne.NewPos(left, top+h), fyne.NewPos(left+w, top+h)
+	yaxis := canvas.NewLine(fg)
+	yaxis.Position1, yaxis.Position2 = fyne.NewPos(left, top), fyne.NewPos(left, top+h)
+	objects = append(objects, axis, yaxis)
+	text(usage(high)+" "+f.Unit, fg, fyne.NewPos(0, top-6))
+	text(usage(low)+" "+f.Unit, fg, fyne.NewPos(0, top+h-12))
+	day := func(i int) string { return f.Series.At(from + i).Format(time.DateOnly) }
+	text(day(0), fg, fyne.NewPos(left, top+h+4))
+	text(day(len(shown)-1), fg, fyne.NewPos(x(len(shown)-1)-36, top+h+4))
+	text(day(steps-1), fg, fyne.NewPos(left+w-72, top+h+4))
+	spacer := canvas.NewRectangle(color.Transparent)
+	spacer.SetMinSize(fyne.NewSize(left+w+right, top+h+bottom))
+	return container.NewStack(spacer, container.NewWithoutLayout(objects...))
+}
+
+// onAddResource asks for a resource to watch: a CI, its metric and unit,
+// capacity, thresholds (amounts or shares of capacity), buffer and HA
+// reserve, and the name samples files give it.
+func (s *capacityScreen) onAddResource() {
+	ui := s.ui
+	ci := newCIPicker(ui, tr("Find a CI: reference, name, owner or location"), false)
+	metric, unit, capacityEntry := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	warning, critical, buffer, reserve, name := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	metric.SetPlaceHolder(tr("used GB, CPU %, concurrent users …"))
+	unit.SetPlaceHolder("GB")
+	warning.SetText("80%")
+	critical.SetText("90%")
+	buffer.SetText("0")
+	reserve.SetText("0")
+	name.SetPlaceHolder(tr("as samples files name it (default: the CI's reference and the metric)"))
+	items := []*widget.FormItem{
+		widget.NewFormItem(tr("CI"), ci.entry),
+		widget.NewFormItem(tr("Metric"), metric),
+		widget.NewFormItem(tr("Unit"), unit),
+		widget.NewFormItem(tr("Capacity"), capacityEntry),
+		widget.NewFormItem(tr("Warning"), warning),
+		widget.NewFormItem(tr("Critical"), critical),
+		widget.NewFormItem(tr("Buffer %"), buffer),
+		widget.NewFormItem(tr("HA reserve"), reserve),
+		widget.NewFormItem(tr("Name"), name),
+	}
+	number := func(field, text string) (float64, error) {
+		v, err := capacity.ParseValue(text)
+		if err != nil {
+			return 0, fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a number.", map[string]any{"Field": field, "Value": text}))
+		}
+		return v, nil
+	}
+	d := dialog.NewForm(tr("Add resource"), tr("Add"), tr("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		ref, err := ci.Ref()
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		r := capacity.Resource{CIRef: ref, Metric: metric.Text, Unit: unit.Text, Name: name.Text}
+		for _, f := range []struct {
+			label, text string
+			dst         *float64
+		}{{tr("Capacity"), capacityEntry.Text, &r.Capacity}, {tr("Buffer %"), buffer.Text, &r.BufferPct}, {tr("HA reserve"), reserve.Text, &r.HAReserve}} {
+			if *f.dst, err = number(f.label, f.text); err != nil {
+				ui.showError(err)
+				return
+			}
+		}
+		if r.Warning, err = capacity.ParseThreshold(warning.Text, r.Capacity); err != nil {
+			ui.showError(fmt.Errorf("%s: %w", tr("Warning"), err))
+			return
+		}
+		if r.Critical, err = capacity.ParseThreshold(critical.Text, r.Capacity); err != nil {
+			ui.showError(fmt.Errorf("%s: %w", tr("Critical"), err))
+			return
+		}
+		ui.save(nil, func() error { r, err = ui.store.Capacity.AddResource(ui.ctx, r); return err }, func() {
+			ui.setStatus(trf("Watching {{.Name}}", map[string]any{"Name": r.Name}))
+			s.reload()
+			for i, row := range s.rows {
+				if row.Name == r.Name {
+					s.selected = i
+				}
+			}
+			ui.show(ui.current)
+		})
+	}, ui.win)
+	d.Resize(fyne.NewSize(560, 520))
+	s.addDialog = d
+	d.Show()
+}

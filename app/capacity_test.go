@@ -1,0 +1,88 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// dialogEntries are the entries of the top dialog, in the order shown.
+func dialogEntries(t *testing.T, ui *UI) []*widget.Entry {
+	t.Helper()
+	var out []*widget.Entry
+	walk(ui.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			out = append(out, e)
+		}
+	})
+	return out
+}
+
+// TestCapacityScreenForecastsWhatIfAndAdd: the sample bank's resources
+// with their state (the SAN flagged: its warning is forecast within 90
+// days), a chart for the one selected, a what-if that brings the breach
+// nearer, and a resource added in the window.
+func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.capacity)
+	s := ui.capacity
+	if len(s.rows) != 4 || len(s.problems) != 0 {
+		t.Fatalf("%d resources, problems %v", len(s.rows), s.problems)
+	}
+	san := -1
+	for i, r := range s.rows {
+		if strings.HasPrefix(r.Name, "bj-san-01") {
+			san = i
+		}
+	}
+	state, _ := s.status(san)
+	if state != "breach in 36 days" {
+		t.Errorf("the SAN's state: %q", state)
+	}
+	s.selected = san
+	ui.show(ui.current)
+	markup := test.RenderObjectToMarkup(ui.win.Content())
+	for _, want := range []string{"warning 160 TB", "critical 180 TB", "2026-11-20", "bj-san-01 used TB: forecast by"} {
+		if !strings.Contains(markup, want) {
+			t.Errorf("the chart lacks %q", want)
+		}
+	}
+
+	var whatIf *widget.Entry
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, "What if") {
+			whatIf = e
+		}
+	})
+	if whatIf == nil {
+		t.Fatal("no what-if field")
+	}
+	test.Type(whatIf, "+3%")
+	whatIf.OnSubmitted(whatIf.Text)
+	if s.whatIf != 3 {
+		t.Fatalf("what-if read as %v", s.whatIf)
+	}
+	if state, _ := s.status(san); state == "breach in 36 days" || !strings.HasPrefix(state, "breach in") && state != "warning" {
+		t.Errorf("with 3 %% more demand the SAN is %q", state)
+	}
+
+	test.Tap(buttonLabelled(t, ui, "Add resource…"))
+	entries := dialogEntries(t, ui)
+	if len(entries) < 9 {
+		t.Fatalf("the dialog has %d entries", len(entries))
+	}
+	entries[0].SetText("CI-000024")
+	entries[1].SetText("memory GB")
+	entries[2].SetText("GB")
+	entries[3].SetText("512")
+	tapDialog(t, ui, "Add")
+	if len(s.rows) != 5 || s.rows[s.selected].Name != "CI-000024 memory GB" || s.rows[s.selected].Warning != 409.6 {
+		t.Errorf("after Add: %d rows, selected %+v", len(s.rows), s.rows[s.selected].Resource)
+	}
+	if _, bad := s.problems[s.selected]; !bad {
+		t.Error("a resource without samples has a forecast")
+	}
+}
