@@ -169,7 +169,7 @@ func (s *capacityScreen) view() fyne.CanvasObject {
 	}
 	table := styledTable([]string{tr("Resource"), tr("Status"), tr("Latest"), tr("Warning reached"), tr("Critical reached"),
 		tr("Usable"), tr("Warning"), tr("Critical"), tr("CI")},
-		[]float32{200, 120, 110, 170, 170, 110, 80, 80, 240}, func() [][]string { return rows },
+		[]float32{200, 150, 110, 170, 170, 110, 80, 80, 240}, func() [][]string { return rows },
 		func(row, col int) widget.Importance {
 			if col != 1 || row >= len(s.rows) {
 				return widget.MediumImportance
@@ -239,8 +239,12 @@ func capacityChart(f capacity.ResourceForecast) fyne.CanvasObject {
 		t.Move(at)
 		objects = append(objects, t)
 	}
-	// The forecast's range first, under the lines.
-	band := color.NRGBA{R: 0xff, G: 0xa0, A: 0x40}
+	// The forecast's range first, under the lines: an opaque tint of the
+	// forecast's colour over the background, so that its strokes do not
+	// darken where they overlap.
+	bg := color.NRGBAModel.Convert(theme.Color(theme.ColorNameBackground)).(color.NRGBA)
+	tint := func(a, b uint8) uint8 { return uint8((int(a)*3 + int(b)) / 4) }
+	band := color.NRGBA{R: tint(bg.R, 0xff), G: tint(bg.G, 0xa0), B: tint(bg.B, 0), A: 0xff}
 	for i := range f.Mean {
 		l := canvas.NewLine(band)
 		l.StrokeWidth = float32(math.Max(1, float64(w)/float64(steps)))
