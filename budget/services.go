@@ -7,6 +7,7 @@ import (
 
 	"servicebook/cmdb"
 	"servicebook/sheet"
+	"servicebook/store"
 )
 
 // serviceIndex finds services by reference or unique name.
@@ -59,4 +60,18 @@ func (idx *serviceIndex) find(text string) (cmdb.CI, error) {
 		return found[0], nil
 	}
 	return cmdb.CI{}, fmt.Errorf("%d services are named %q; use the reference (%s, %s …)", len(found), text, found[0].Ref, found[1].Ref)
+}
+
+// FindService finds a service by reference or unique name, as budget
+// files name them (网上银行, CI-000081).
+func (s *Store) FindService(ctx context.Context, text string) (cmdb.CI, error) {
+	idx, err := s.serviceIndex(ctx)
+	if err != nil {
+		return cmdb.CI{}, err
+	}
+	c, err := idx.find(text)
+	if err != nil {
+		return c, store.Errorf(store.EInvalid, "%v.", err)
+	}
+	return c, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"servicebook/cmdb"
 	"servicebook/store"
@@ -132,6 +133,17 @@ func (s *Store) Lines(ctx context.Context, fy FiscalYear) ([]Line, error) {
 
 // AddLine saves a new budget line with its monthly amounts.
 func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error) {
+	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) (err error) {
+		l, err = s.AddLineIn(ctx, tx, log, fy, l)
+		return err
+	})
+	return l, err
+}
+
+// AddLineIn is AddLine inside a transaction another record is written in:
+// a capacity upgrade and the budget line it proposes are written
+// together or not at all.
+func (s *Store) AddLineIn(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, fy FiscalYear, l Line) (Line, error) {
 	var svc any
 	if l.ServiceRef != "" {
 		services, err := s.serviceIndex(ctx)
@@ -157,28 +169,42 @@ func (s *Store) AddLine(ctx context.Context, fy FiscalYear, l Line) (Line, error
 		"description": l.Description, "supplier": l.Supplier}); len(problems) > 0 {
 		return l, store.Invalid(problems)
 	}
-	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
-			description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,
-			l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version)
-		if err != nil {
-			if store.ErrorCode(store.MapError(err)) == store.EConflict {
-				return store.Errorf(store.EConflict, "%s already has this line (%s); change its amounts, or give the new one its own description.",
-					fy.Label(), describe(l))
-			}
-			return err
+	res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
+		description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,
+		l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version)
+	if err != nil {
+		if store.ErrorCode(store.MapError(err)) == store.EConflict {
+			return l, store.Errorf(store.EConflict, "%s already has this line (%s); change its amounts, or give the new one its own description.",
+				fy.Label(), describe(l))
 		}
-		l.ID, _ = res.LastInsertId()
-		for i, a := range l.Amounts {
-			if a != 0 {
-				if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", l.ID, i+1, int64(a)); err != nil {
-					return err
-				}
+		return l, err
+	}
+	l.ID, _ = res.LastInsertId()
+	for i, a := range l.Amounts {
+		if a != 0 {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)", l.ID, i+1, int64(a)); err != nil {
+				return l, err
 			}
 		}
-		return log.Add(ctx, "budget_line", l.ID, "created", "", l.Description+" "+fmt.Sprint(int64(l.Total())))
-	})
-	return l, err
+	}
+	l.Status = "proposed"
+	return l, log.Add(ctx, "budget_line", l.ID, "created", "", l.Description+" "+fmt.Sprint(int64(l.Total())))
+}
+
+// FiscalYearOf finds the fiscal year that holds day t, and the fiscal
+// month (1–12) t falls in.
+func (s *Store) FiscalYearOf(ctx context.Context, t time.Time) (FiscalYear, int, error) {
+	years, err := s.FiscalYears(ctx)
+	if err != nil {
+		return FiscalYear{}, 0, err
+	}
+	for _, fy := range years {
+		if m, err := fy.FiscalMonth(MonthRef{Number: int(t.Month()), Year: t.Year()}); err == nil {
+			return fy, m, nil
+		}
+	}
+	return FiscalYear{}, 0, store.Errorf(store.ENotFound, "No fiscal year holds %s; create it first (servicebook budget fy new %d).",
+		t.Format(time.DateOnly), t.Year())
 }
 
 // SetAmounts replaces a line's monthly amounts. An approved line changes
@@ -401,25 +427,29 @@ func (s *Store) ImpactCost(ctx context.Context, fy FiscalYear, rep cmdb.ImpactRe
 // twice) with its months; the change log keeps what it was. An approved
 // line is evidence of a decision and is never deleted: revise it.
 func (s *Store) DeleteLine(ctx context.Context, lineID int64) error {
-	return s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		var status, desc, category, pool, version string
-		var total Money
-		err := tx.QueryRowContext(ctx, `SELECT l.status, l.description, l.category, l.pool, l.version,
-			coalesce((SELECT sum(amount) FROM budget_amount a WHERE a.line_id = l.id), 0) FROM budget_line l WHERE l.id = ?`, lineID).
-			Scan(&status, &desc, &category, &pool, &version, &total)
-		if err == sql.ErrNoRows {
-			return store.Errorf(store.ENotFound, "There is no budget line %d.", lineID)
-		}
-		if err != nil {
-			return err
-		}
-		if status == "approved" {
-			return store.Errorf(store.EInvalid, "Line %d is approved and stays as the record of that decision; revise it instead.", lineID)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM budget_line WHERE id = ?", lineID); err != nil {
-			return err
-		}
-		what := strings.TrimSpace(fmt.Sprintf("%s %s %s %s, year %s", pool, category, desc, version, total.Format(2)))
-		return log.Add(ctx, "budget_line", lineID, "deleted", what, "")
-	})
+	return s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error { return s.DeleteLineIn(ctx, tx, log, lineID) })
+}
+
+// DeleteLineIn is DeleteLine inside a transaction another record is
+// written in (a cancelled capacity upgrade withdraws its proposed line).
+func (s *Store) DeleteLineIn(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, lineID int64) error {
+	var status, desc, category, pool, version string
+	var total Money
+	err := tx.QueryRowContext(ctx, `SELECT l.status, l.description, l.category, l.pool, l.version,
+		coalesce((SELECT sum(amount) FROM budget_amount a WHERE a.line_id = l.id), 0) FROM budget_line l WHERE l.id = ?`, lineID).
+		Scan(&status, &desc, &category, &pool, &version, &total)
+	if err == sql.ErrNoRows {
+		return store.Errorf(store.ENotFound, "There is no budget line %d.", lineID)
+	}
+	if err != nil {
+		return err
+	}
+	if status == "approved" {
+		return store.Errorf(store.EInvalid, "Line %d is approved and stays as the record of that decision; revise it instead.", lineID)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM budget_line WHERE id = ?", lineID); err != nil {
+		return err
+	}
+	what := strings.TrimSpace(fmt.Sprintf("%s %s %s %s, year %s", pool, category, desc, version, total.Format(2)))
+	return log.Add(ctx, "budget_line", lineID, "deleted", what, "")
 }

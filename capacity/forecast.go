@@ -240,13 +240,19 @@ type Reach struct {
 
 // TimeTo is when f's mean first reaches threshold.
 func (f Forecast) TimeTo(threshold float64) Reach {
+	return f.timeToScaled(threshold, capacitySteps{base: 1})
+}
+
+// timeToScaled is TimeTo for a threshold that rises with the capacity
+// (an upgrade adding a fifth raises an 80 % threshold by a fifth too).
+func (f Forecast) timeToScaled(threshold float64, c capacitySteps) Reach {
 	values := f.Series.Values
 	last := f.Series.At(len(values) - 1)
 	if len(values) > 0 && values[len(values)-1] >= threshold {
 		return Reach{Already: true, At: last}
 	}
 	for i, v := range f.Mean {
-		if v >= threshold {
+		if v >= threshold*c.at(f.At(i))/c.base {
 			return Reach{At: f.At(i), In: f.At(i).Sub(last)}
 		}
 	}

@@ -386,8 +386,11 @@ type ResourceForecast struct {
 	Resource
 	Forecast
 	// When the forecast reaches the warning and critical thresholds and
-	// the usable capacity.
+	// the usable capacity. Planned upgrades raise all three, in proportion
+	// to the capacity they add, from their dates.
 	ToWarning, ToCritical, ToFull Reach
+	// Upgrades are the planned upgrades within the forecast.
+	Upgrades []Upgrade
 }
 
 // ForecastResource forecasts a resource's use for horizon from its last
@@ -406,8 +409,7 @@ func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.
 	if err != nil {
 		return ResourceForecast{Resource: r}, store.Errorf(store.EInvalid, "%s has %d samples: a forecast needs at least 3 at different times.", r.Name, len(samples))
 	}
-	steps := max(1, int(horizon/series.Step))
-	f, err := Predict(series, steps)
+	f, err := Predict(series, max(1, int(horizon/series.Step)))
 	if err != nil {
 		return ResourceForecast{Resource: r}, store.Errorf(store.EInvalid, "%s: %v", r.Name, err)
 	}
@@ -417,6 +419,17 @@ func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.
 			f.Mean[i], f.Lower[i], f.Upper[i] = f.Mean[i]*k, f.Lower[i]*k, f.Upper[i]*k
 		}
 	}
-	return ResourceForecast{Resource: r, Forecast: f, ToWarning: f.TimeTo(r.Warning), ToCritical: f.TimeTo(r.Critical),
-		ToFull: f.TimeTo(r.Usable())}, nil
+	ups, err := s.Upgrades(ctx, r.Name)
+	if err != nil {
+		return ResourceForecast{Resource: r}, err
+	}
+	steps := capacitySteps{base: r.Capacity}
+	end := f.At(len(f.Mean) - 1)
+	for _, u := range ups {
+		if u.Status == "planned" && !u.Planned.After(end) {
+			steps.steps = append(steps.steps, u)
+		}
+	}
+	return ResourceForecast{Resource: r, Forecast: f, Upgrades: steps.steps, ToWarning: f.timeToScaled(r.Warning, steps),
+		ToCritical: f.timeToScaled(r.Critical, steps), ToFull: f.timeToScaled(r.Usable(), steps)}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"servicebook/budget"
 	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/demo"
@@ -127,5 +128,89 @@ func TestSamplesImportAllOrNothingAndForecast(t *testing.T) {
 	what, _ := s.ForecastResource(ctx, name, 60*24*time.Hour, 20)
 	if what.ToCritical.Never || what.ToCritical.Already {
 		t.Errorf("with 20 %% more demand the critical threshold: %+v", what.ToCritical)
+	}
+}
+
+// TestUpgradeProposesABudgetLineAndRaisesTheThresholds: an upgrade with a
+// cost proposes a capex line in the month of its date, linked to it; the
+// forecast's thresholds rise with the capacity from that date; cancelling
+// withdraws a proposed line but leaves an approved one, and says so.
+func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
+	s, db, san := demoCapacity(t)
+	ctx := context.Background()
+	cm, _ := cmdb.NewStore(ctx, db)
+	bs := budget.NewStore(db, cm)
+	if _, err := bs.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddResource(ctx, capacity.Resource{CIRef: san, Metric: "used GB", Unit: "GB", Name: "san", Capacity: 1000, Warning: 800, Critical: 900}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	var samples []capacity.Sample
+	for i := range 30 {
+		samples = append(samples, capacity.Sample{At: start.AddDate(0, 0, i), Value: 700 + 3*float64(i)})
+	}
+	if n, err := s.AddSamples(ctx, "san", samples); err != nil || n != 30 {
+		t.Fatalf("samples: %d, %v", n, err)
+	}
+	before, _ := s.ForecastResource(ctx, "san", 90*24*time.Hour, 0)
+	if before.ToWarning.In != 5*24*time.Hour {
+		t.Fatalf("warning before the upgrade in %s", before.ToWarning.In)
+	}
+	payroll, _ := cm.Search(ctx, "薪资发放", 1)
+	u, err := s.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "san", Planned: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), Adds: 250,
+		Cost: 36_000_000, Supplier: "华为", ServiceRef: payroll[0].Ref})
+	if err != nil || u.BudgetLine == 0 {
+		t.Fatalf("upgrade: %+v %v", u, err)
+	}
+	fy, _ := bs.FiscalYear(ctx, 2026)
+	lines, _ := bs.Lines(ctx, fy)
+	var line budget.Line
+	for _, l := range lines {
+		if l.ID == u.BudgetLine {
+			line = l
+		}
+	}
+	if line.ServiceRef != payroll[0].Ref || !line.Capex || line.Category != budget.Assets || line.Amounts[10] != 36_000_000 || line.Total() != 36_000_000 {
+		t.Errorf("proposed line: %+v", line)
+	}
+	// 800 of 1000 becomes 1000 of 1250 from 2026-11-02: the warning,
+	// forecast for 2026-11-04, moves to when use reaches 1000.
+	after, _ := s.ForecastResource(ctx, "san", 90*24*time.Hour, 0)
+	if after.ToWarning.In != 71*24*time.Hour || len(after.Upgrades) != 1 {
+		t.Errorf("warning after the upgrade in %v days; upgrades %v", after.ToWarning.In.Hours()/24, after.Upgrades)
+	}
+	// Without a fiscal year for its date, the upgrade waits for its line.
+	later, err := s.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "san", Planned: time.Date(2028, 1, 5, 0, 0, 0, 0, time.UTC), Adds: 100,
+		Cost: 100, ServiceRef: payroll[0].Ref})
+	if err != nil || later.BudgetLine != 0 || !strings.Contains(later.BudgetNote, "No fiscal year holds 2028-01-05") {
+		t.Errorf("an upgrade in 2028: %+v %v", later, err)
+	}
+	cancelled, err := s.CancelUpgrade(ctx, bs, u.ID)
+	if err != nil || cancelled.Status != "cancelled" || !strings.Contains(cancelled.BudgetNote, "withdrawn") {
+		t.Fatalf("cancel: %+v %v", cancelled, err)
+	}
+	if lines, _ := bs.Lines(ctx, fy); len(lines) != 0 {
+		t.Errorf("the proposed line is still there: %+v", lines)
+	}
+	// An approved line stays when its upgrade is cancelled.
+	again, err := s.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "san", Planned: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Adds: 50,
+		Cost: 500, ServiceRef: payroll[0].Ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bs.ApproveLine(ctx, again.BudgetLine, "李明"); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := s.CancelUpgrade(ctx, bs, again.ID)
+	if err != nil || !strings.Contains(kept.BudgetNote, "approved and stays") {
+		t.Errorf("cancel with an approved line: %+v %v", kept, err)
+	}
+	if lines, _ := bs.Lines(ctx, fy); len(lines) != 1 {
+		t.Errorf("the approved line went: %d lines", len(lines))
+	}
+	if _, err := s.CancelUpgrade(ctx, bs, again.ID); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("cancelled twice: %v", err)
 	}
 }

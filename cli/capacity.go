@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"servicebook/budget"
 	"servicebook/capacity"
 )
 
@@ -14,6 +15,109 @@ type capacityCmd struct {
 	Resource capacityResourceCmd `cmd:"" help:"The resources whose use is watched: add, list."`
 	Samples  capacitySamplesCmd  `cmd:"" help:"Usage samples: import a monitoring export."`
 	Forecast capacityForecastCmd `cmd:"" help:"Forecast a resource's use and when it reaches its thresholds."`
+	Upgrade  capacityUpgradeCmd  `cmd:"" help:"Planned upgrades: add (with a cost, a budget line is proposed), list, cancel."`
+}
+
+type capacityUpgradeCmd struct {
+	Add    capacityUpgradeAddCmd    `cmd:"" help:"Plan an upgrade: the date, the capacity it adds, its cost and supplier."`
+	List   capacityUpgradeListCmd   `cmd:"" help:"List planned and cancelled upgrades."`
+	Cancel capacityUpgradeCancelCmd `cmd:"" help:"Cancel an upgrade; a budget line it proposed is withdrawn unless approved."`
+}
+
+type capacityUpgradeAddCmd struct {
+	Resource string `arg:"" help:"The resource's name."`
+	Date     string `required:"" help:"The date it is planned for (2027-03-01)."`
+	Adds     string `required:"" help:"The capacity it adds, in the resource's unit."`
+	Cost     string `help:"What it costs (¥120,000, 12万): a budget line is proposed for --service in the fiscal year of the date."`
+	Supplier string `help:"Who supplies it."`
+	Service  string `help:"The service whose budget carries the cost (reference or name)."`
+}
+
+func (c capacityUpgradeAddCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	date, err := time.Parse(time.DateOnly, strings.TrimSpace(c.Date))
+	if err != nil {
+		return fmt.Errorf("--date %q: write it as 2027-03-01", c.Date)
+	}
+	adds, err := capacity.ParseValue(c.Adds)
+	if err != nil {
+		return fmt.Errorf("--adds: %w", err)
+	}
+	u := capacity.Upgrade{Resource: c.Resource, Planned: date, Adds: adds, Supplier: c.Supplier}
+	if strings.TrimSpace(c.Cost) != "" {
+		if u.Cost, err = budget.ParseAmount(c.Cost, 2); err != nil {
+			return fmt.Errorf("--cost %q: %w", c.Cost, err)
+		}
+	}
+	if c.Service != "" {
+		svc, err := app.Budget.FindService(ctx, c.Service)
+		if err != nil {
+			return err
+		}
+		u.ServiceRef = svc.Ref
+	}
+	u, err = app.Capacity.AddUpgrade(cliContext(ctx), app.Budget, u)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Upgrade %d planned: %s +%s on %s", u.ID, u.Resource, num(u.Adds), u.Planned.Format(time.DateOnly))
+	if u.Cost > 0 {
+		fmt.Fprintf(app.Stdout, ", cost %s", u.Cost.Format(2))
+	}
+	fmt.Fprintln(app.Stdout)
+	switch {
+	case u.BudgetLine != 0:
+		fmt.Fprintf(app.Stdout, "Budget line %d proposed for %s (assets, capex, the month of the date).\n", u.BudgetLine, u.ServiceRef)
+	case u.BudgetNote != "":
+		fmt.Fprintf(app.Stdout, "No budget line yet: %s\n", u.BudgetNote)
+	}
+	return nil
+}
+
+type capacityUpgradeListCmd struct {
+	Resource string `arg:"" optional:"" help:"Only this resource's."`
+}
+
+func (c capacityUpgradeListCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	ups, err := app.Capacity.Upgrades(ctx, c.Resource)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, u := range ups {
+		line := "–"
+		if u.BudgetLine != 0 {
+			line = strconv.FormatInt(u.BudgetLine, 10)
+		}
+		rows = append(rows, []string{strconv.FormatInt(u.ID, 10), u.Resource, u.Planned.Format(time.DateOnly), "+" + num(u.Adds),
+			u.Cost.Format(2), u.Supplier, u.ServiceRef, u.Status, line})
+	}
+	printTable(app.Stdout, []string{"ID", "RESOURCE", "DATE", "ADDS", "COST", "SUPPLIER", "SERVICE", "STATUS", "BUDGET LINE"}, rows, 40)
+	return nil
+}
+
+type capacityUpgradeCancelCmd struct {
+	ID int64 `arg:"" help:"The upgrade's number (capacity upgrade list)."`
+}
+
+func (c capacityUpgradeCancelCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	u, err := app.Capacity.CancelUpgrade(cliContext(ctx), app.Budget, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Upgrade %d cancelled (%s +%s on %s).\n", u.ID, u.Resource, num(u.Adds), u.Planned.Format(time.DateOnly))
+	if u.BudgetNote != "" {
+		fmt.Fprintln(app.Stdout, u.BudgetNote)
+	}
+	return nil
 }
 
 type capacityResourceCmd struct {
@@ -185,6 +289,10 @@ func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
 	fmt.Fprintln(out)
 	if demand != 0 {
 		fmt.Fprintf(out, "What if demand changes by %+g %%: the forecast below is scaled by it.\n", demand)
+	}
+	for _, u := range f.Upgrades {
+		fmt.Fprintf(out, "Upgrade %d on %s adds %s %s: the thresholds and usable capacity rise with it from then.\n",
+			u.ID, u.Planned.Format(time.DateOnly), num(u.Adds), f.Unit)
 	}
 	last := len(f.Mean) - 1
 	fmt.Fprintf(out, "In %s, on %s: %s %s (95 %% range %s to %s)\n", c.Horizon, f.At(last).Format(time.DateOnly),

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -32,8 +34,9 @@ var readOnly = map[string]bool{
 	// budget
 	"Actuals": true, "Allocate": true, "ByCategory": true, "ChangeCost": true, "FiscalYear": true,
 	"FiscalYears": true, "ImpactCost": true, "Lines": true, "Profile": true, "Report": true, "Rules": true,
+	"FiscalYearOf": true, "FindService": true,
 	// capacity
-	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true,
+	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true, "Upgrades": true,
 }
 
 // TestEveryWriteIsLogged walks every write path of every store and checks
@@ -217,6 +220,10 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			_, err := cs.ImportOutages(ctx, file("outages.csv", "Service,Start,End\n"+payroll+",2026-09-02 01:00,2026-09-02 02:00\n"), "UTC", false, nil)
 			return err
 		}},
+		{method: "CreateFiscalYear", source: "gui", do: func(ctx context.Context) (err error) {
+			fy, err = bs.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026})
+			return err
+		}},
 		{method: "AddResource", source: "gui", do: func(ctx context.Context) error {
 			_, err := caps.AddResource(ctx, capacity.Resource{CIRef: payroll, Metric: "users", Name: "payroll users", Capacity: 100, Warning: 80, Critical: 90})
 			return err
@@ -225,12 +232,39 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			_, err := caps.AddSamples(ctx, "payroll users", []capacity.Sample{{At: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), Value: 38}})
 			return err
 		}},
-		{method: "ImportSamples", source: "samples.csv", do: func(ctx context.Context) error {
-			_, err := caps.ImportSamples(ctx, file("samples.csv", "Time,payroll users\n2026-09-01,40\n2026-09-02,42\n"), capacity.SampleImportOptions{})
+		{method: "AddUpgrade", source: "gui", entry: "budget_line created", do: func(ctx context.Context) error {
+			_, err := caps.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "payroll users", Planned: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+				Adds: 50, Cost: 1000, ServiceRef: payroll})
 			return err
 		}},
-		{method: "CreateFiscalYear", source: "gui", do: func(ctx context.Context) (err error) {
-			fy, err = bs.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2026})
+		{method: "CancelUpgrade", source: "cli", entry: "budget_line deleted", do: func(ctx context.Context) error {
+			ups, err := caps.Upgrades(ctx, "payroll users")
+			if err != nil || len(ups) == 0 {
+				return fmt.Errorf("no upgrade to cancel: %v", err)
+			}
+			_, err = caps.CancelUpgrade(ctx, bs, ups[0].ID)
+			return err
+		}},
+		{method: "AddLineIn", source: "gui", do: func(ctx context.Context) error {
+			return db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+				_, err := bs.AddLineIn(ctx, tx, log, fy, budget.Line{ServiceRef: payroll, Category: budget.People, Description: "in a transaction"})
+				return err
+			})
+		}},
+		{method: "DeleteLineIn", source: "gui", do: func(ctx context.Context) error {
+			lines, err := bs.Lines(ctx, fy)
+			if err != nil {
+				return err
+			}
+			for _, l := range lines {
+				if l.Description == "in a transaction" {
+					return db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error { return bs.DeleteLineIn(ctx, tx, log, l.ID) })
+				}
+			}
+			return fmt.Errorf("no line to delete")
+		}},
+		{method: "ImportSamples", source: "samples.csv", do: func(ctx context.Context) error {
+			_, err := caps.ImportSamples(ctx, file("samples.csv", "Time,payroll users\n2026-09-01,40\n2026-09-02,42\n"), capacity.SampleImportOptions{})
 			return err
 		}},
 		{method: "AddLine", source: "gui", do: func(ctx context.Context) (err error) {

@@ -1,0 +1,209 @@
+package capacity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"servicebook/budget"
+	"servicebook/store"
+)
+
+// Upgrade is a planned addition of capacity to a resource.
+type Upgrade struct {
+	ID         int64
+	Resource   string // the resource's name
+	Planned    time.Time
+	Adds       float64 // capacity added, in the resource's unit
+	Cost       budget.Money
+	Supplier   string
+	ServiceRef string // the service whose budget carries the cost
+	Status     string // planned, cancelled
+	// BudgetLine is the line the upgrade proposed (0: none), and
+	// BudgetNote says why there is none or what became of it.
+	BudgetLine int64
+	BudgetNote string
+}
+
+// AddUpgrade records a planned upgrade. With a cost, it proposes a budget
+// line for the service in the fiscal year of the planned date — assets,
+// capex, the amount in the month of the date — written with the upgrade
+// in one transaction and linked to it. Without a fiscal year for that date
+// the upgrade is recorded and BudgetNote says the line is still to come.
+func (s *Store) AddUpgrade(ctx context.Context, bs *budget.Store, u Upgrade) (Upgrade, error) {
+	r, err := s.Resource(ctx, u.Resource)
+	if err != nil {
+		return u, err
+	}
+	if !(u.Adds > 0) {
+		return u, store.Errorf(store.EInvalid, "An upgrade adds capacity: give how much, in %s.", unitOr(r.Unit))
+	}
+	if u.Planned.IsZero() {
+		return u, store.Errorf(store.EInvalid, "Give the date the upgrade is planned for.")
+	}
+	if u.Cost < 0 {
+		return u, store.Errorf(store.EInvalid, "A cost cannot be negative.")
+	}
+	var serviceID any
+	if u.Cost > 0 {
+		if strings.TrimSpace(u.ServiceRef) == "" {
+			return u, store.Errorf(store.EInvalid, "An upgrade with a cost names the service whose budget carries it.")
+		}
+		ci, err := s.cmdb.CI(ctx, u.ServiceRef)
+		if err != nil {
+			return u, err
+		}
+		serviceID, u.ServiceRef = ci.ID, ci.Ref
+	}
+	var fy budget.FiscalYear
+	month := 0
+	if u.Cost > 0 {
+		if fy, month, err = bs.FiscalYearOf(ctx, u.Planned); err != nil {
+			if store.ErrorCode(err) != store.ENotFound {
+				return u, err
+			}
+			u.BudgetNote = err.Error()
+		}
+	}
+	u.Status = "planned"
+	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO capacity_upgrade (resource_id, planned, adds, cost, supplier, service_id)
+			VALUES (?, ?, ?, ?, ?, ?)`, r.ID, u.Planned.Format(time.DateOnly), u.Adds, int64(u.Cost), strings.TrimSpace(u.Supplier), serviceID)
+		if err != nil {
+			return store.MapError(err)
+		}
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := log.Add(ctx, "capacity_upgrade", u.ID, "created", "", fmt.Sprintf("%s +%g %s on %s, cost %s",
+			r.Name, u.Adds, r.Unit, u.Planned.Format(time.DateOnly), u.Cost.Format(2))); err != nil {
+			return err
+		}
+		if month == 0 {
+			return nil
+		}
+		var amounts [12]budget.Money
+		amounts[month-1] = u.Cost
+		line, err := bs.AddLineIn(ctx, tx, log, fy, budget.Line{ServiceRef: u.ServiceRef, Category: budget.Assets, Capex: true,
+			Description: fmt.Sprintf("capacity upgrade %d: %s +%g %s", u.ID, r.Name, u.Adds, r.Unit), Supplier: u.Supplier, Amounts: amounts})
+		if err != nil {
+			return err
+		}
+		u.BudgetLine = line.ID
+		if _, err := tx.ExecContext(ctx, "UPDATE capacity_upgrade SET budget_line_id = ? WHERE id = ?", line.ID, u.ID); err != nil {
+			return err
+		}
+		return log.Add(ctx, "capacity_upgrade", u.ID, "budget_line", "", fmt.Sprintf("%d (%s, %s)", line.ID, fy.Label(), fy.MonthLabel(month)))
+	})
+	return u, err
+}
+
+func unitOr(unit string) string {
+	if unit == "" {
+		return "its unit"
+	}
+	return unit
+}
+
+// CancelUpgrade cancels a planned upgrade and withdraws the budget line it
+// proposed; a line already approved stays (revise it in the budget), and
+// BudgetNote says so.
+func (s *Store) CancelUpgrade(ctx context.Context, bs *budget.Store, id int64) (Upgrade, error) {
+	var u Upgrade
+	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		var status string
+		var line sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT status, budget_line_id FROM capacity_upgrade WHERE id = ?", id).Scan(&status, &line)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.Errorf(store.ENotFound, "There is no capacity upgrade %d.", id)
+		}
+		if err != nil {
+			return err
+		}
+		if status == "cancelled" {
+			return store.Errorf(store.EInvalid, "Capacity upgrade %d is cancelled already.", id)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE capacity_upgrade SET status = 'cancelled' WHERE id = ?", id); err != nil {
+			return err
+		}
+		if err := log.Add(ctx, "capacity_upgrade", id, "status", "planned", "cancelled"); err != nil {
+			return err
+		}
+		if !line.Valid {
+			return nil
+		}
+		var lineStatus string
+		if err := tx.QueryRowContext(ctx, "SELECT status FROM budget_line WHERE id = ?", line.Int64).Scan(&lineStatus); err != nil {
+			return err
+		}
+		if lineStatus == "approved" {
+			u.BudgetNote = fmt.Sprintf("Budget line %d is approved and stays; revise it in the budget if the money is no longer needed.", line.Int64)
+			return nil
+		}
+		u.BudgetNote = fmt.Sprintf("Budget line %d, which the upgrade proposed, is withdrawn.", line.Int64)
+		return bs.DeleteLineIn(ctx, tx, log, line.Int64)
+	})
+	if err != nil {
+		return u, err
+	}
+	ups, err := s.upgrades(ctx, "WHERE u.id = ?", id)
+	if err == nil && len(ups) == 1 {
+		note := u.BudgetNote
+		u = ups[0]
+		u.BudgetNote = note
+	}
+	return u, err
+}
+
+// Upgrades lists a resource's upgrades (all resources' when name is ""),
+// by date.
+func (s *Store) Upgrades(ctx context.Context, name string) ([]Upgrade, error) {
+	if name == "" {
+		return s.upgrades(ctx, "")
+	}
+	return s.upgrades(ctx, "WHERE r.name = ?", strings.TrimSpace(name))
+}
+
+func (s *Store) upgrades(ctx context.Context, where string, args ...any) ([]Upgrade, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, r.name, u.planned, u.adds, u.cost, u.supplier, coalesce(c.ref, ''),
+		u.status, coalesce(u.budget_line_id, 0) FROM capacity_upgrade u JOIN capacity_resource r ON r.id = u.resource_id
+		LEFT JOIN ci c ON c.id = u.service_id `+where+` ORDER BY u.planned, u.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Upgrade
+	for rows.Next() {
+		var u Upgrade
+		var planned string
+		var cost int64
+		if err := rows.Scan(&u.ID, &u.Resource, &planned, &u.Adds, &cost, &u.Supplier, &u.ServiceRef, &u.Status, &u.BudgetLine); err != nil {
+			return nil, err
+		}
+		u.Planned, _ = time.Parse(time.DateOnly, planned)
+		u.Cost = budget.Money(cost)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// capacitySteps is a resource's capacity over time: its capacity now and,
+// from each planned upgrade's date, the capacity added.
+type capacitySteps struct {
+	base  float64
+	steps []Upgrade // planned, by date
+}
+
+// at is the capacity on day t.
+func (c capacitySteps) at(t time.Time) float64 {
+	v := c.base
+	for _, u := range c.steps {
+		if !u.Planned.After(t) {
+			v += u.Adds
+		}
+	}
+	return v
+}
