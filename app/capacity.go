@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/budget"
 	"servicebook/capacity"
 )
 
@@ -204,9 +205,14 @@ func (s *capacityScreen) detail() fyne.CanvasObject {
 	if s.whatIf != 0 {
 		words += " " + trf("With demand {{.Change}} %.", map[string]any{"Change": fmt.Sprintf("%+g", s.whatIf)})
 	}
+	for _, u := range f.Upgrades {
+		words += " " + trf("Upgrade {{.ID}} on {{.Date}} adds {{.Adds}} {{.Unit}}; the thresholds rise with it.",
+			map[string]any{"ID": u.ID, "Date": u.Planned.Format(time.DateOnly), "Adds": usage(u.Adds), "Unit": f.Unit})
+	}
 	label := widget.NewLabel(words)
 	label.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(label, nil, nil, nil, container.NewScroll(capacityChart(f)))
+	plan := &widget.Button{Text: tr("Plan upgrade…"), Icon: theme.ContentAddIcon(), OnTapped: s.onPlanUpgrade}
+	return container.NewBorder(container.NewBorder(nil, nil, nil, plan, label), nil, nil, nil, container.NewScroll(capacityChart(f)))
 }
 
 // capacityChart draws the last 120 steps of history, the forecast with its
@@ -225,11 +231,16 @@ func capacityChart(f capacity.ResourceForecast) fyne.CanvasObject {
 	for i := range f.Mean {
 		low, high = math.Min(low, f.Lower[i]), math.Max(high, f.Upper[i])
 	}
-	high = math.Max(high, f.Critical)
+	grown := f.Capacity
+	for _, u := range f.Upgrades {
+		grown += u.Adds
+	}
+	high = math.Max(high, f.Critical*grown/f.Capacity)
 	low = math.Min(low, f.Warning)
 	pad := (high - low) * 0.05
 	low, high = math.Max(0, low-pad), high+pad
 	x := func(i int) float32 { return left + float32(i)*w/float32(max(1, steps-1)) }
+	last := steps - 1 // the chart's last step
 	y := func(v float64) float32 { return top + float32((high-v)/(high-low))*h }
 	fg := theme.Color(theme.ColorNameForeground)
 	var objects []fyne.CanvasObject
@@ -261,15 +272,42 @@ func capacityChart(f capacity.ResourceForecast) fyne.CanvasObject {
 	}
 	line(shown, 0, theme.Color(theme.ColorNamePrimary))
 	line(append([]float64{shown[len(shown)-1]}, f.Mean...), len(shown)-1, color.NRGBA{R: 0xff, G: 0x8c, A: 0xff})
+	// A planned upgrade raises the thresholds with the capacity from its
+	// date: each threshold is drawn in steps, and the upgrade marked.
+	index := func(t time.Time) int { return int(t.Sub(f.Series.At(from)) / f.Series.Step) }
+	type step struct {
+		at    int
+		scale float64
+	}
+	levels := []step{{0, 1}}
+	added := 0.0
+	for _, u := range f.Upgrades {
+		added += u.Adds
+		levels = append(levels, step{min(max(index(u.Planned), 0), last), (f.Capacity + added) / f.Capacity})
+		mark := canvas.NewLine(theme.Color(theme.ColorNamePrimary))
+		mark.StrokeWidth = 1
+		mx := x(min(max(index(u.Planned), 0), last))
+		mark.Position1, mark.Position2 = fyne.NewPos(mx, top), fyne.NewPos(mx, top+h)
+		objects = append(objects, mark)
+		text(fmt.Sprintf("+%s %s", usage(u.Adds), f.Unit), theme.Color(theme.ColorNamePrimary), fyne.NewPos(mx+3, top))
+	}
 	for _, t := range []struct {
 		label string
 		value float64
 		c     color.Color
 	}{{tr("warning"), f.Warning, color.NRGBA{R: 0xe0, G: 0xa0, A: 0xff}}, {tr("critical"), f.Critical, theme.Color(theme.ColorNameError)}} {
-		l := canvas.NewLine(t.c)
-		l.Position1, l.Position2 = fyne.NewPos(left, y(t.value)), fyne.NewPos(left+w, y(t.value))
-		objects = append(objects, l)
-		text(fmt.Sprintf("%s %s %s", t.label, usage(t.value), f.Unit), t.c, fyne.NewPos(left+w+6, y(t.value)-8))
+		for i, st := range levels {
+			end := last
+			if i+1 < len(levels) {
+				end = levels[i+1].at
+			}
+			v := t.value * st.scale
+			l := canvas.NewLine(t.c)
+			l.Position1, l.Position2 = fyne.NewPos(x(st.at), y(v)), fyne.NewPos(x(end), y(v))
+			objects = append(objects, l)
+		}
+		final := t.value * levels[len(levels)-1].scale
+		text(fmt.Sprintf("%s %s %s", t.label, usage(final), f.Unit), t.c, fyne.NewPos(left+w+6, y(final)-8))
 	}
 	axis := canvas.NewLine(fg)
 	axis.Position1, axis.Position2 = fyne.NewPos(left, top+h), fyne.NewPos(left+w, top+h)
@@ -359,6 +397,67 @@ func (s *capacityScreen) onAddResource() {
 		})
 	}, ui.win)
 	d.Resize(fyne.NewSize(560, 520))
+	s.addDialog = d
+	d.Show()
+}
+
+// onPlanUpgrade asks for an upgrade of the selected resource: its date,
+// the capacity it adds, its cost, supplier and the service whose budget
+// carries the cost. Saved with a cost, it proposes that budget line.
+func (s *capacityScreen) onPlanUpgrade() {
+	ui := s.ui
+	r := s.rows[s.selected].Resource
+	date, adds, cost, supplier := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	date.SetPlaceHolder("2027-03-01")
+	adds.SetPlaceHolder(r.Unit)
+	cost.SetPlaceHolder("¥120,000")
+	service := newCIPicker(ui, tr("Find a service: reference or name"), true)
+	items := []*widget.FormItem{
+		widget.NewFormItem(tr("Date"), date),
+		widget.NewFormItem(tr("Adds"), adds),
+		widget.NewFormItem(tr("Cost"), cost),
+		widget.NewFormItem(tr("Supplier"), supplier),
+		widget.NewFormItem(tr("Service"), service.entry),
+	}
+	d := dialog.NewForm(trf("Plan an upgrade of {{.Name}}", map[string]any{"Name": r.Name}), tr("Plan"), tr("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		u := capacity.Upgrade{Resource: r.Name, Supplier: supplier.Text}
+		var err error
+		if u.Planned, err = time.Parse(time.DateOnly, strings.TrimSpace(date.Text)); err != nil {
+			ui.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a date; write it as 2027-03-01.", map[string]any{"Field": tr("Date"), "Value": date.Text})))
+			return
+		}
+		if u.Adds, err = capacity.ParseValue(adds.Text); err != nil {
+			ui.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a number.", map[string]any{"Field": tr("Adds"), "Value": adds.Text})))
+			return
+		}
+		if strings.TrimSpace(cost.Text) != "" {
+			if u.Cost, err = budget.ParseAmount(cost.Text, 2); err != nil {
+				ui.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not an amount.", map[string]any{"Field": tr("Cost"), "Value": cost.Text})))
+				return
+			}
+			if u.ServiceRef, err = service.Ref(); err != nil {
+				ui.showError(err)
+				return
+			}
+		}
+		ui.save(nil, func() error { u, err = ui.store.Capacity.AddUpgrade(ui.ctx, ui.store.Budget, u); return err }, func() {
+			switch {
+			case u.BudgetLine != 0:
+				ui.setStatus(trf("Upgrade {{.ID}} planned; budget line {{.Line}} proposed for {{.Service}}.",
+					map[string]any{"ID": u.ID, "Line": u.BudgetLine, "Service": u.ServiceRef}))
+			case u.BudgetNote != "":
+				ui.setStatus(trf("Upgrade {{.ID}} planned; no budget line yet: {{.Why}}", map[string]any{"ID": u.ID, "Why": u.BudgetNote}))
+			default:
+				ui.setStatus(trf("Upgrade {{.ID}} planned.", map[string]any{"ID": u.ID}))
+			}
+			s.reload()
+			ui.show(ui.current)
+		})
+	}, ui.win)
+	d.Resize(fyne.NewSize(520, 380))
 	s.addDialog = d
 	d.Show()
 }

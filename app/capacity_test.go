@@ -86,3 +86,48 @@ func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
 		t.Error("a resource without samples has a forecast")
 	}
 }
+
+// TestPlanUpgradeInTheWindow: an upgrade planned on the SAN with a cost
+// proposes a budget line, is marked on the chart, and moves the breach.
+func TestPlanUpgradeInTheWindow(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.capacity)
+	s := ui.capacity
+	for i, r := range s.rows {
+		if strings.HasPrefix(r.Name, "bj-san-01") {
+			s.selected = i
+		}
+	}
+	ui.show(ui.current)
+	before := s.rows[s.selected].ToWarning
+	test.Tap(buttonLabelled(t, ui, "Plan upgrade…"))
+	entries := dialogEntries(t, ui)
+	if len(entries) < 5 {
+		t.Fatalf("the dialog has %d entries", len(entries))
+	}
+	entries[0].SetText("2026-12-01")
+	entries[1].SetText("40")
+	entries[2].SetText("¥200,000")
+	entries[3].SetText("华为 Huawei")
+	entries[4].SetText("CI-000081")
+	tapDialog(t, ui, "Plan")
+	if !strings.Contains(ui.status.Text, "budget line") || !strings.Contains(ui.status.Text, "proposed for CI-000081") {
+		t.Fatalf("status after planning: %q", ui.status.Text)
+	}
+	after := s.rows[s.selected]
+	if len(after.Upgrades) != 1 || !(after.ToWarning.Never || after.ToWarning.At.After(before.At)) {
+		t.Errorf("warning %v before, %v after; upgrades %v", before.At, after.ToWarning.At, after.Upgrades)
+	}
+	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "+40 TB") || !strings.Contains(markup, "warning 192 TB") {
+		t.Error("the chart does not mark the upgrade and the risen warning line")
+	}
+	fy, _ := ui.store.Budget.FiscalYear(ui.ctx, 2026)
+	lines, _ := ui.store.Budget.Lines(ui.ctx, fy)
+	found := false
+	for _, l := range lines {
+		found = found || (strings.Contains(l.Description, "bj-san-01 used TB +40") && l.Amounts[11] == 20_000_000)
+	}
+	if !found {
+		t.Error("no budget line for the upgrade in December 2026")
+	}
+}

@@ -24,7 +24,7 @@ func newRecordsUI(t *testing.T) *UI {
 	if err := demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Capacity(context.Background(), ui.store.CMDB, ui.store.Capacity); err != nil {
+	if err := demo.Capacity(context.Background(), ui.store.CMDB, ui.store.Capacity, ui.store.Budget); err != nil {
 		t.Fatal(err)
 	}
 	return ui

@@ -197,10 +197,10 @@ func (a *App) open(ctx context.Context) error {
 		if err := demo.Continuity(ctx, cm, a.Continuity); err != nil {
 			return err
 		}
-		if err := demo.Capacity(ctx, cm, a.Capacity); err != nil {
+		if err := demo.Budget(ctx, cm, a.Budget); err != nil {
 			return err
 		}
-		if err := demo.Budget(ctx, cm, a.Budget); err != nil {
+		if err := demo.Capacity(ctx, cm, a.Capacity, a.Budget); err != nil {
 			return err
 		}
 		a.FirstRun = true
@@ -253,8 +253,8 @@ func (c demoCmd) Run(ctx context.Context, app *App) error {
 			err = demo.Scaled(ctx, app.CMDB, c.CIs, c.Seed)
 		} else if err = demo.Organisation(ctx, app.CMDB); err == nil {
 			if err = demo.Continuity(ctx, app.CMDB, app.Continuity); err == nil {
-				if err = demo.Capacity(ctx, app.CMDB, app.Capacity); err == nil {
-					err = demo.Budget(ctx, app.CMDB, app.Budget)
+				if err = demo.Budget(ctx, app.CMDB, app.Budget); err == nil {
+					err = demo.Capacity(ctx, app.CMDB, app.Capacity, app.Budget)
 				}
 			}
 		}

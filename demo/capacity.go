@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"servicebook/budget"
 	"servicebook/capacity"
 	"servicebook/cmdb"
 )
@@ -16,9 +17,12 @@ var capacityEnd = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 
 // Capacity gives the sample bank's main resources two years of daily
 // samples with growth, a weekly pattern and noise: the SAN's storage (it
-// reaches its warning threshold within 60 days), the core database's CPU,
-// Internet banking's concurrent users and the WAN link's bandwidth.
-func Capacity(ctx context.Context, cm *cmdb.Store, caps *capacity.Store) error {
+// reaches its warning threshold within 60 days, with no upgrade planned),
+// the core database's CPU, Internet banking's concurrent users and the WAN
+// link's bandwidth, whose doubling is planned for December 2026 and
+// proposed in that year's budget (when the budget has that year: run
+// Budget first).
+func Capacity(ctx context.Context, cm *cmdb.Store, caps *capacity.Store, bs *budget.Store) error {
 	ref := func(name string) (string, error) {
 		found, err := cm.Search(ctx, name, 1)
 		if err != nil || len(found) == 0 {
@@ -70,5 +74,11 @@ func Capacity(ctx context.Context, cm *cmdb.Store, caps *capacity.Store) error {
 			return err
 		}
 	}
-	return nil
+	banking, err := ref("网上银行 Internet banking")
+	if err != nil {
+		return err
+	}
+	_, err = caps.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "MPLS WAN Mbit/s", Planned: time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC),
+		Adds: 1000, Cost: 18_000_000, Supplier: "中国电信 China Telecom", ServiceRef: banking})
+	return err
 }
