@@ -131,3 +131,34 @@ func TestPlanUpgradeInTheWindow(t *testing.T) {
 		t.Error("no budget line for the upgrade in December 2026")
 	}
 }
+
+// TestDashboardWarnsOfCapacityBreaches: the SAN, forecast to reach its
+// warning in 36 days with no upgrade planned, is on the dashboard; the WAN
+// link, whose upgrade is planned, is not; its row opens the SAN on the
+// Capacity screen.
+func TestDashboardWarnsOfCapacityBreaches(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.dashboard.reload()
+	ui.show(ui.indexOf(ui.dashboard))
+	d := ui.dashboard
+	if len(d.breaches) != 1 || !strings.HasPrefix(d.breaches[0].Name, "bj-san-01") {
+		var names []string
+		for _, b := range d.breaches {
+			names = append(names, b.Name)
+		}
+		t.Fatalf("breaches on the dashboard: %v", names)
+	}
+	var row *tappableRow
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*tappableRow); ok && strings.Contains(test.RenderObjectToMarkup(r), "bj-san-01 used TB") {
+			row = r
+		}
+	})
+	if row == nil {
+		t.Fatal("no dashboard row for the SAN")
+	}
+	test.Tap(row)
+	if ui.current != ui.indexOf(ui.capacity) || ui.capacity.rows[ui.capacity.selected].Name != "bj-san-01 used TB" {
+		t.Errorf("the row opened screen %d, resource %q", ui.current, ui.capacity.rows[ui.capacity.selected].Name)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/store"
@@ -33,6 +34,9 @@ type dashboardScreen struct {
 	// exceeds their plan to date, worst first.
 	overPlan []budget.ServiceYear
 	fy       budget.FiscalYear
+	// breaches are the resources forecast to reach their warning within
+	// 90 days with no upgrade planned, soonest first.
+	breaches []capacity.ResourceForecast
 	loaded   bool
 }
 
@@ -56,6 +60,9 @@ func (d *dashboardScreen) reload() {
 	}
 	if err == nil {
 		err = d.loadOverPlan(ctx)
+	}
+	if err == nil {
+		d.breaches, err = d.ui.store.Capacity.Breaches(ctx, soon)
 	}
 	if err != nil {
 		d.ui.showError(err)
@@ -182,7 +189,9 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 				d.ui.show(d.ui.current)
 			}),
 			card(trf("CIs without an owner ({{.Count}})", map[string]any{"Count": d.noOwner}), unownedRows, func(i int) { d.openCI(d.unowned[i]) })),
-		card(tr("Recent changes"), recentRows, func(i int) { d.openChange(d.recent[i]) }),
+		container.NewGridWithColumns(2,
+			card(tr("Capacity: warning in 90 days, no upgrade"), d.breachRows(), func(i int) { d.openResource(d.breaches[i].Name) }),
+			card(tr("Recent changes"), recentRows, func(i int) { d.openChange(d.recent[i]) })),
 	)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
 }
@@ -225,6 +234,26 @@ func actionRows(actions []continuity.Action) [][2]string {
 }
 
 // openPlan shows the plan doc in the plan editor.
+func (d *dashboardScreen) breachRows() [][2]string {
+	var rows [][2]string
+	for _, f := range d.breaches {
+		rows = append(rows, [2]string{f.Name, reachText(f.ToWarning, 90)})
+	}
+	return rows
+}
+
+// openResource shows a resource on the Capacity screen.
+func (d *dashboardScreen) openResource(name string) {
+	c := d.ui.capacity
+	d.ui.showScreen(c)
+	for i, r := range c.rows {
+		if r.Name == name {
+			c.selected = i
+		}
+	}
+	d.ui.show(d.ui.current)
+}
+
 func (d *dashboardScreen) openPlan(doc string) {
 	d.ui.showScreen(d.ui.plans)
 	d.ui.plans.open(doc)

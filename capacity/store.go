@@ -433,3 +433,36 @@ func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.
 	return ResourceForecast{Resource: r, Forecast: f, Upgrades: steps.steps, ToWarning: f.timeToScaled(r.Warning, steps),
 		ToCritical: f.timeToScaled(r.Critical, steps), ToFull: f.timeToScaled(r.Usable(), steps)}, nil
 }
+
+// Breaches are the resources whose warning threshold is forecast to be
+// reached within the next span and that have no upgrade planned, soonest
+// first: what a dashboard warns of.
+func (s *Store) Breaches(ctx context.Context, within time.Duration) ([]ResourceForecast, error) {
+	resources, err := s.Resources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []ResourceForecast
+	for _, r := range resources {
+		f, err := s.ForecastResource(ctx, r.Name, within, 0)
+		if err != nil {
+			if store.ErrorCode(err) == store.EInvalid {
+				continue // too few samples to say
+			}
+			return nil, err
+		}
+		ups, err := s.Upgrades(ctx, r.Name)
+		if err != nil {
+			return nil, err
+		}
+		planned := false
+		for _, u := range ups {
+			planned = planned || u.Status == "planned"
+		}
+		if !planned && !f.ToWarning.Never && !f.ToWarning.Already {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ToWarning.In < out[j].ToWarning.In })
+	return out, nil
+}
