@@ -17,20 +17,20 @@ import (
 
 	"servicebook/budget"
 	"servicebook/capacity"
+	"servicebook/store"
 )
 
 // capacityScreen lists the resources watched with their state and when
 // their thresholds are forecast to be reached, and draws the selected
 // one's history and forecast, with a what-if on demand.
 type capacityScreen struct {
-	ui        *UI
-	horizon   int     // days ahead
-	whatIf    float64 // demand change, %
-	rows      []capacity.ResourceForecast
-	problems  map[int]string // row -> why it has no forecast
-	selected  int
-	loaded    bool
-	addDialog dialog.Dialog // the open Add resource dialog, for tests
+	ui       *UI
+	horizon  int     // days ahead
+	whatIf   float64 // demand change, %
+	rows     []capacity.ResourceForecast
+	problems map[int]string // row -> why it has no forecast
+	selected int
+	loaded   bool
 }
 
 func (s *capacityScreen) title() string { return tr("Capacity") }
@@ -45,7 +45,11 @@ func (s *capacityScreen) reload() {
 	}
 	for i, r := range resources {
 		f, err := s.ui.store.Capacity.ForecastResource(s.ui.ctx, r.Name, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
-		if err != nil {
+		switch {
+		case store.ErrorCode(err) == store.EInvalid:
+			f = capacity.ResourceForecast{Resource: r}
+			s.problems[i] = tr("too few samples to forecast")
+		case err != nil:
 			f = capacity.ResourceForecast{Resource: r}
 			s.problems[i] = err.Error()
 		}
@@ -397,7 +401,6 @@ func (s *capacityScreen) onAddResource() {
 		})
 	}, ui.win)
 	d.Resize(fyne.NewSize(560, 520))
-	s.addDialog = d
 	d.Show()
 }
 
@@ -458,6 +461,5 @@ func (s *capacityScreen) onPlanUpgrade() {
 		})
 	}, ui.win)
 	d.Resize(fyne.NewSize(520, 380))
-	s.addDialog = d
 	d.Show()
 }

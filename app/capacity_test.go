@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"servicebook/capacity"
 )
 
 // dialogEntries are the entries of the top dialog, in the order shown.
@@ -160,5 +162,21 @@ func TestDashboardWarnsOfCapacityBreaches(t *testing.T) {
 	test.Tap(row)
 	if ui.current != ui.indexOf(ui.capacity) || ui.capacity.rows[ui.capacity.selected].Name != "bj-san-01 used TB" {
 		t.Errorf("the row opened screen %d, resource %q", ui.current, ui.capacity.rows[ui.capacity.selected].Name)
+	}
+}
+
+// TestCapacityWithoutSamplesSaysSoInChinese: a resource just added has no
+// forecast, and the screen says why in the window's language.
+func TestCapacityWithoutSamplesSaysSoInChinese(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.SetLanguage(Chinese)
+	if _, err := ui.store.Capacity.AddResource(ui.ctx, capacity.Resource{CIRef: "CI-000024", Metric: "memory GB", Capacity: 512, Warning: 400, Critical: 450}); err != nil {
+		t.Fatal(err)
+	}
+	ui.capacity.reload()
+	ui.showScreen(ui.capacity)
+	markup := test.RenderObjectToMarkup(ui.win.Content())
+	if !strings.Contains(markup, "采样太少，无法预测") || strings.Contains(markup, "a forecast needs") {
+		t.Error("a resource without samples is not explained in Chinese")
 	}
 }
