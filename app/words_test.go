@@ -39,7 +39,7 @@ var notWords = regexp.MustCompile(`\S*/\S*|servicebook [a-z-]+|sha256sum|\w+_\w+
 // shows data may hold them.
 func dataWords(t *testing.T, ui *UI) map[string]bool {
 	t.Helper()
-	src := export.Sources{CMDB: ui.store.CMDB, Continuity: ui.store.Continuity, Budget: ui.store.Budget}
+	src := export.Sources{CMDB: ui.store.CMDB, Continuity: ui.store.Continuity, Budget: ui.store.Budget, Capacity: ui.store.Capacity}
 	data, err := export.WorkbookBytes(context.Background(), src, export.WorkbookOptions{Lang: "zh", AsOf: ui.store.DB.Now()})
 	if err != nil {
 		t.Fatal(err)

@@ -110,7 +110,7 @@ func (c exportWorkbookCmd) Run(ctx context.Context, app *App) error {
 }
 
 func (app *App) sources() export.Sources {
-	return export.Sources{CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget}
+	return export.Sources{CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget, Capacity: app.Capacity}
 }
 
 // workbookOptions are the workbook's choices from the printing flags and

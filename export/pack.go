@@ -15,6 +15,7 @@ import (
 	"filippo.io/age"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/internal/safefile"
@@ -174,7 +175,7 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 	if err != nil {
 		return Manifest{}, err
 	}
-	src := Sources{CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm)}
+	src := Sources{CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Capacity: capacity.NewStore(db, cm)}
 	opt := req.PDF
 	m := Manifest{GeneratedAt: opt.AsOf, Version: req.Version}
 	if holder := strings.TrimSpace(opt.CopyFor); holder != "" {

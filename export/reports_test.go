@@ -71,7 +71,7 @@ func TestBudgetReportReadsBack(t *testing.T) {
 		}
 		tool(t, "qpdf", "--check", path)
 		text := strings.Join(strings.Fields(tool(t, "pdftotext", "-raw", path, "-")), " ")
-		want := []string{lang.title, lang.open, lang.closed, "19,920,000.00", "16,608,000.00"}
+		want := []string{lang.title, lang.open, lang.closed, "20,100,000.00", "16,608,000.00"}
 		for _, y := range rep.Services {
 			want = append(want, y.ServiceRef)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/store"
@@ -25,6 +26,7 @@ type Sources struct {
 	CMDB       *cmdb.Store
 	Continuity *continuity.Store
 	Budget     *budget.Store
+	Capacity   *capacity.Store // nil: no capacity sheets
 }
 
 // WorkbookOptions are the choices of a full workbook.
@@ -101,7 +103,7 @@ func WorkbookBytes(ctx context.Context, src Sources, opt WorkbookOptions) ([]byt
 		return nil, err
 	}
 	defer b.f.Close()
-	for _, write := range []func(context.Context, Sources) error{b.cmdbSheets, b.continuitySheets, b.availabilitySheets, b.budgetSheets} {
+	for _, write := range []func(context.Context, Sources) error{b.cmdbSheets, b.continuitySheets, b.availabilitySheets, b.budgetSheets, b.capacitySheets} {
 		if err := write(ctx, src); err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
@@ -41,7 +42,11 @@ func sampleRecords(t testing.TB) (Sources, *store.DB) {
 	if err := demo.Budget(ctx, cm, bs); err != nil {
 		t.Fatal(err)
 	}
-	return Sources{CMDB: cm, Continuity: cs, Budget: bs}, db
+	caps := capacity.NewStore(db, cm)
+	if err := demo.Capacity(ctx, cm, caps, bs); err != nil {
+		t.Fatal(err)
+	}
+	return Sources{CMDB: cm, Continuity: cs, Budget: bs, Capacity: caps}, db
 }
 
 var workbookAsOf = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
@@ -78,6 +83,7 @@ func TestWorkbookHoldsEveryRecordTyped(t *testing.T) {
 			"steps": {"Recovery steps", "恢复步骤"}, "calls": {"Call tree", "联络树"}, "outages": {"Outages", "中断"},
 			"avail": {"Availability 12 months", "近12个月可用性"}, "budget": {"Budget 2026", "预算 2026"}, "actuals": {"Actuals 2026", "实际 2026"},
 			"alloc": {"Allocation 2026", "分摊明细 2026"}, "rules": {"Allocation rules 2026", "分摊规则 2026"},
+			"capres": {"Capacity resources", "容量资源"}, "capfc": {"Capacity forecasts", "容量预测"}, "capup": {"Capacity upgrades", "扩容计划"},
 		}
 		sheet := func(key string) string {
 			if lang == "zh" {
@@ -98,6 +104,22 @@ func TestWorkbookHoldsEveryRecordTyped(t *testing.T) {
 		rows, _ := f.GetRows(sheet("cis"))
 		if len(rows) != total+1 || len(cis) != total {
 			t.Errorf("%s: %d CI rows for %d CIs", lang, len(rows)-1, total)
+		}
+		// Capacity: the four resources, each forecast (the SAN's warning on
+		// a date), and the WAN upgrade with the budget line it proposed.
+		res, _ := f.GetRows(sheet("capres"))
+		fc, _ := f.GetRows(sheet("capfc"))
+		up, _ := f.GetRows(sheet("capup"))
+		if len(res) != 5 || len(fc) != 5 || len(up) != 2 {
+			t.Errorf("%s: capacity sheets of %d, %d and %d rows", lang, len(res), len(fc), len(up))
+		}
+		for _, row := range fc[1:] {
+			if strings.HasPrefix(row[0], "bj-san-01") && (len(row) < 9 || row[8] != "2026-12-26") {
+				t.Errorf("%s: the SAN's forecast row %v", lang, row)
+			}
+		}
+		if len(up) == 2 && (up[1][1] != "MPLS WAN Mbit/s" || up[1][len(up[1])-1] == "") {
+			t.Errorf("%s: the upgrade row %v", lang, up[1])
 		}
 		// Every sheet has a frozen header and filter buttons.
 		for _, name := range list[1:] {

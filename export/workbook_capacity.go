@@ -1,0 +1,117 @@
+package export
+
+import (
+	"context"
+	"time"
+
+	"servicebook/capacity"
+)
+
+// capacityHorizon is how far the workbook's forecasts look: the half-year
+// a capacity plan is reviewed over.
+const capacityHorizon = 180 * 24 * time.Hour
+
+// capacitySheets writes the resources watched (with their samples' span),
+// each one's forecast from its latest sample — method, error, the value at
+// the horizon with its 95 % range, when the thresholds are reached — and
+// the planned and cancelled upgrades with the budget lines they proposed.
+func (b *book) capacitySheets(ctx context.Context, src Sources) error {
+	if src.Capacity == nil {
+		return nil
+	}
+	resources, err := src.Capacity.Resources(ctx)
+	if err != nil {
+		return err
+	}
+	forecasts := make([]capacity.ResourceForecast, len(resources))
+	samples := make([][]capacity.Sample, len(resources))
+	for i, r := range resources {
+		if samples[i], err = src.Capacity.Samples(ctx, r.ID); err != nil {
+			return err
+		}
+		forecasts[i], _ = src.Capacity.ForecastResource(ctx, r.Name, capacityHorizon, 0) // too few samples: an empty forecast row
+	}
+	err = b.sheet("Capacity resources", "容量资源", []column{{"Resource", "资源", 24}, {"CI", "配置项", 11}, {"CI name", "配置项名称", 24},
+		{"Metric", "指标", 14}, {"Unit", "单位", 8}, {"Capacity", "容量", 10}, {"Usable", "可用容量", 10}, {"Warning", "警告阈值", 10},
+		{"Critical", "严重阈值", 10}, {"Buffer %", "缓冲 %", 8}, {"HA reserve", "高可用预留", 10}, {"Samples", "采样数", 9},
+		{"First sample", "首个采样", 16}, {"Latest sample", "最新采样", 16}, {"Latest value", "最新值", 10}},
+		func(add func(...any) error) error {
+			for i, r := range resources {
+				var first, latest, value any
+				if n := len(samples[i]); n > 0 {
+					first, latest, value = b.when(samples[i][0].At), b.when(samples[i][n-1].At), samples[i][n-1].Value
+				}
+				if err := add(r.Name, r.CIRef, text(r.CIName), r.Metric, text(r.Unit), r.Capacity, r.Usable(), r.Warning, r.Critical,
+					r.BufferPct, r.HAReserve, len(samples[i]), first, latest, value); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	methods := map[capacity.Method]string{capacity.MethodLinear: "straight line", capacity.MethodHolt: "trend smoothing (Holt)",
+		capacity.MethodHoltWinters: "trend and weekly season (Holt-Winters)"}
+	reach := func(r capacity.Reach) any {
+		switch {
+		case r.Already:
+			return b.word("now")
+		case r.Never:
+			return b.t("not within 180 days", "180 天内不会达到")
+		}
+		return b.day(r.At.Format(time.DateOnly))
+	}
+	err = b.sheet("Capacity forecasts", "容量预测", []column{{"Resource", "资源", 24}, {"Method", "方法", 24}, {"RMSE", "RMSE", 9},
+		{"MAPE %", "MAPE %", 8}, {"Forecast to", "预测至", 12}, {"Forecast", "预测值", 10}, {"95 % low", "95% 下限", 10},
+		{"95 % high", "95% 上限", 10}, {"Warning reached", "达到警告阈值", 16}, {"Critical reached", "达到严重阈值", 16},
+		{"Usable capacity reached", "达到可用容量", 16}},
+		func(add func(...any) error) error {
+			for _, f := range forecasts {
+				if len(f.Mean) == 0 {
+					if err := add(f.Name, b.word("too few samples to forecast")); err != nil {
+						return err
+					}
+					continue
+				}
+				last := len(f.Mean) - 1
+				var mape any
+				if f.MAPE == f.MAPE { // not NaN
+					mape = f.MAPE
+				}
+				if err := add(f.Name, b.word(methods[f.Method]), f.RMSE, mape, b.day(f.At(last).Format(time.DateOnly)),
+					f.Mean[last], f.Lower[last], f.Upper[last], reach(f.ToWarning), reach(f.ToCritical), reach(f.ToFull)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	ups, err := src.Capacity.Upgrades(ctx, "")
+	if err != nil {
+		return err
+	}
+	return b.sheet("Capacity upgrades", "扩容计划", []column{{"Upgrade", "扩容", 8}, {"Resource", "资源", 24}, {"Date", "日期", 12},
+		{"Adds", "增加容量", 10}, {"Cost", "费用", 14}, {"Supplier", "供应商", 16}, {"Service", "服务", 11}, {"Status", "状态", 10},
+		{"Budget line", "预算行", 10}},
+		func(add func(...any) error) error {
+			for _, u := range ups {
+				var line any
+				if u.BudgetLine != 0 {
+					line = u.BudgetLine
+				}
+				cost, err := b.amount(u.Cost, 2)
+				if err != nil {
+					return err
+				}
+				status := map[string]string{"planned": "scheduled", "cancelled": "cancelled"}[u.Status]
+				if err := add(u.ID, u.Resource, b.day(u.Planned.Format(time.DateOnly)), u.Adds, cost, text(u.Supplier), text(u.ServiceRef),
+					b.word(status), line); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
