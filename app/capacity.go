@@ -17,7 +17,6 @@ import (
 
 	"servicebook/budget"
 	"servicebook/capacity"
-	"servicebook/store"
 )
 
 // capacityScreen lists the resources watched with their state and when
@@ -37,23 +36,16 @@ func (s *capacityScreen) title() string { return tr("Capacity") }
 
 func (s *capacityScreen) reload() {
 	s.loaded = true
-	s.rows, s.problems = nil, map[int]string{}
-	resources, err := s.ui.store.Capacity.Resources(s.ui.ctx)
+	rows, errs, err := s.ui.store.Capacity.Forecasts(s.ui.ctx, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
 	if err != nil {
 		s.ui.showError(err)
 		return
 	}
-	for i, r := range resources {
-		f, err := s.ui.store.Capacity.ForecastResource(s.ui.ctx, r.Name, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
-		switch {
-		case store.ErrorCode(err) == store.EInvalid:
-			f = capacity.ResourceForecast{Resource: r}
+	s.rows, s.problems = rows, map[int]string{}
+	for i, err := range errs {
+		if err != nil { // too few samples: Forecasts returns other errors whole
 			s.problems[i] = tr("too few samples to forecast")
-		case err != nil:
-			f = capacity.ResourceForecast{Resource: r}
-			s.problems[i] = err.Error()
 		}
-		s.rows = append(s.rows, f)
 	}
 	if s.selected >= len(s.rows) {
 		s.selected = 0

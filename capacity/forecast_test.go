@@ -105,9 +105,8 @@ func daily(values []float64) Series {
 // season, a straight line with a line; the error is reported.
 func TestPredictChoosesByHoldOut(t *testing.T) {
 	var seasonal []float64
-	for i := range 10 {
+	for range 10 {
 		seasonal = append(seasonal, weekly...) // 350 days of the same weeks…
-		_ = i
 	}
 	for i := range seasonal {
 		seasonal[i] += float64(i) * 0.05 // …growing slowly

@@ -31,7 +31,7 @@ type holtWinters struct {
 	work []float64 // the seasonal components while smoothing
 }
 
-// hwStart is where R starts: Holt from the third value (level = x2,
+// start is where R starts: Holt from the third value (level = x2,
 // trend = x2 − x1); Holt-Winters after the first season, from a classical
 // decomposition of the first two seasons.
 func (m *holtWinters) start(y []float64) (level, trend float64, season []float64, first int, ok bool) {
@@ -49,11 +49,10 @@ func (m *holtWinters) start(y []float64) (level, trend float64, season []float64
 	// The start level and trend are the intercept and slope of a line
 	// through the moving average (R: .lm.fit on seq_along).
 	var xs, ys []float64
-	for i, v := range trendMA {
+	for _, v := range trendMA {
 		if !math.IsNaN(v) {
 			xs = append(xs, float64(len(xs)+1))
 			ys = append(ys, v)
-			_ = i
 		}
 	}
 	intercept, slope := stat.LinearRegression(xs, ys, nil, false)

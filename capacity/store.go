@@ -401,9 +401,45 @@ func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.
 	if err != nil {
 		return ResourceForecast{}, err
 	}
+	ups, err := s.Upgrades(ctx, r.Name)
+	if err != nil {
+		return ResourceForecast{Resource: r}, err
+	}
+	return s.forecast(ctx, r, ups, horizon, demandPct)
+}
+
+// Forecasts forecasts every resource, in the order Resources lists them;
+// errs[i] says why resource i has none (too few samples: EInvalid). The
+// resources and their upgrades are read once for all.
+func (s *Store) Forecasts(ctx context.Context, horizon time.Duration, demandPct float64) (out []ResourceForecast, errs []error, err error) {
+	resources, err := s.Resources(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ups, err := s.Upgrades(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	byName := map[string][]Upgrade{}
+	for _, u := range ups {
+		byName[u.Resource] = append(byName[u.Resource], u)
+	}
+	out, errs = make([]ResourceForecast, len(resources)), make([]error, len(resources))
+	for i, r := range resources {
+		out[i], errs[i] = s.forecast(ctx, r, byName[r.Name], horizon, demandPct)
+		if errs[i] != nil && store.ErrorCode(errs[i]) != store.EInvalid {
+			return nil, nil, errs[i]
+		}
+	}
+	return out, errs, nil
+}
+
+// forecast forecasts r from its samples, with its upgrades (ups: all of
+// them; the planned ones within the horizon raise its thresholds).
+func (s *Store) forecast(ctx context.Context, r Resource, ups []Upgrade, horizon time.Duration, demandPct float64) (ResourceForecast, error) {
 	samples, err := s.Samples(ctx, r.ID)
 	if err != nil {
-		return ResourceForecast{}, err
+		return ResourceForecast{Resource: r}, err
 	}
 	series, err := Regular(samples)
 	if err != nil {
@@ -418,10 +454,6 @@ func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.
 		for i := range f.Mean {
 			f.Mean[i], f.Lower[i], f.Upper[i] = f.Mean[i]*k, f.Lower[i]*k, f.Upper[i]*k
 		}
-	}
-	ups, err := s.Upgrades(ctx, r.Name)
-	if err != nil {
-		return ResourceForecast{Resource: r}, err
 	}
 	steps := capacitySteps{base: r.Capacity}
 	end := f.At(len(f.Mean) - 1)
@@ -438,31 +470,55 @@ func (s *Store) ForecastResource(ctx context.Context, name string, horizon time.
 // reached within the next span and that have no upgrade planned, soonest
 // first: what a dashboard warns of.
 func (s *Store) Breaches(ctx context.Context, within time.Duration) ([]ResourceForecast, error) {
-	resources, err := s.Resources(ctx)
+	forecasts, errs, err := s.Forecasts(ctx, within, 0)
 	if err != nil {
 		return nil, err
 	}
+	ups, err := s.Upgrades(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	planned := map[string]bool{}
+	for _, u := range ups {
+		planned[u.Resource] = planned[u.Resource] || u.Status == "planned"
+	}
 	var out []ResourceForecast
-	for _, r := range resources {
-		f, err := s.ForecastResource(ctx, r.Name, within, 0)
-		if err != nil {
-			if store.ErrorCode(err) == store.EInvalid {
-				continue // too few samples to say
-			}
-			return nil, err
-		}
-		ups, err := s.Upgrades(ctx, r.Name)
-		if err != nil {
-			return nil, err
-		}
-		planned := false
-		for _, u := range ups {
-			planned = planned || u.Status == "planned"
-		}
-		if !planned && !f.ToWarning.Never && !f.ToWarning.Already {
+	for i, f := range forecasts {
+		if errs[i] == nil && !planned[f.Name] && !f.ToWarning.Never && !f.ToWarning.Already {
 			out = append(out, f)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ToWarning.In < out[j].ToWarning.In })
 	return out, nil
+}
+
+// SampleSpan is what a resource's samples cover: how many, from when to
+// when, and the latest value.
+type SampleSpan struct {
+	Count       int
+	First, Last time.Time
+	Latest      float64
+}
+
+// SampleSpans is every resource's SampleSpan, by resource id, in one
+// query: a list of resources shows them without reading the samples.
+func (s *Store) SampleSpans(ctx context.Context) (map[int64]SampleSpan, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT resource_id, count(*), min(at), max(at),
+		(SELECT value FROM capacity_sample l WHERE l.resource_id = s.resource_id ORDER BY at DESC LIMIT 1)
+		FROM capacity_sample s GROUP BY resource_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]SampleSpan{}
+	for rows.Next() {
+		var id, first, last int64
+		var sp SampleSpan
+		if err := rows.Scan(&id, &sp.Count, &first, &last, &sp.Latest); err != nil {
+			return nil, err
+		}
+		sp.First, sp.Last = time.Unix(first, 0).UTC(), time.Unix(last, 0).UTC()
+		out[id] = sp
+	}
+	return out, rows.Err()
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -172,19 +173,19 @@ func (c capacityResourceListCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	spans, err := app.Capacity.SampleSpans(ctx)
+	if err != nil {
+		return err
+	}
 	var rows [][]string
 	for _, r := range resources {
-		samples, err := app.Capacity.Samples(ctx, r.ID)
-		if err != nil {
-			return err
-		}
+		span := spans[r.ID]
 		latest := "–"
-		if len(samples) > 0 {
-			last := samples[len(samples)-1]
-			latest = fmt.Sprintf("%s (%s)", num(last.Value), last.At.Format(time.DateOnly))
+		if span.Count > 0 {
+			latest = fmt.Sprintf("%s (%s)", num(span.Latest), span.Last.Format(time.DateOnly))
 		}
 		rows = append(rows, []string{r.Name, r.CIRef + " " + r.CIName, num(r.Capacity) + " " + r.Unit, num(r.Usable()),
-			num(r.Warning), num(r.Critical), strconv.Itoa(len(samples)), latest})
+			num(r.Warning), num(r.Critical), strconv.Itoa(span.Count), latest})
 	}
 	printTable(app.Stdout, []string{"RESOURCE", "CI", "CAPACITY", "USABLE", "WARNING", "CRITICAL", "SAMPLES", "LATEST"}, rows, 40)
 	return nil
@@ -283,7 +284,7 @@ func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
 		fmt.Fprint(out, ")")
 	}
 	fmt.Fprintf(out, "; error on the held-out last part: RMSE %.3g %s", f.RMSE, f.Unit)
-	if !isNaN(f.MAPE) {
+	if !math.IsNaN(f.MAPE) {
 		fmt.Fprintf(out, ", MAPE %.1f %%", f.MAPE)
 	}
 	fmt.Fprintln(out)
@@ -330,16 +331,5 @@ func reachText(r capacity.Reach, horizon string) string {
 	return fmt.Sprintf("reached in %s, about %s", count(int(r.In.Hours()/24+0.5), "day", "days"), r.At.Format(time.DateOnly))
 }
 
-func round3(v float64) float64 {
-	p := 1000.0
-	return float64(int64(v*p+0.5*sign(v))) / p
-}
-
-func sign(v float64) float64 {
-	if v < 0 {
-		return -1
-	}
-	return 1
-}
-
-func isNaN(v float64) bool { return v != v }
+// round3 is v to three decimals, for figures printed beside a unit.
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

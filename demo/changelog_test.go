@@ -36,7 +36,7 @@ var readOnly = map[string]bool{
 	"FiscalYears": true, "ImpactCost": true, "Lines": true, "Profile": true, "Report": true, "Rules": true,
 	"FiscalYearOf": true, "FindService": true,
 	// capacity
-	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true, "Upgrades": true, "Breaches": true,
+	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true, "Upgrades": true, "Breaches": true, "Forecasts": true, "SampleSpans": true,
 }
 
 // TestEveryWriteIsLogged walks every write path of every store and checks

@@ -8,8 +8,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"servicebook/cmdb"
-	"servicebook/demo"
-	"servicebook/store"
 )
 
 // BenchmarkExportCIs100k writes `export cis` of the 100k-CI / ~490k
@@ -18,19 +16,7 @@ import (
 // cells with excelize's StreamWriter to a file. Goal: ≤ 1.2 × bare.
 func BenchmarkExportCIs100k(b *testing.B) {
 	ctx := context.Background()
-	path, err := demo.CachedScaled(100_000, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	cm, err := cmdb.NewStore(ctx, db)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, cm := openBench100k(b)
 	out := filepath.Join(b.TempDir(), "cmdb.xlsx")
 	b.Run("servicebook", func(b *testing.B) {
 		for b.Loop() {

@@ -20,19 +20,7 @@ import (
 // the figure to read is the ratio (goal ≤ 1.2).
 func BenchmarkWorkbook100k(b *testing.B) {
 	ctx := context.Background()
-	path, err := demo.CachedScaled(100_000, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	cm, err := cmdb.NewStore(ctx, db)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, cm := openBench100k(b)
 	src := Sources{CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm)}
 	opt := WorkbookOptions{Lang: "en", AsOf: workbookAsOf}
 	b.Run("servicebook", func(b *testing.B) {
@@ -86,4 +74,25 @@ func BenchmarkWorkbook100k(b *testing.B) {
 			f.Close()
 		}
 	})
+}
+
+// openBench100k opens the 100k-CI benchmark database (built once, see
+// demo.CachedScaled), closed when the benchmark ends.
+func openBench100k(b *testing.B) (*store.DB, *cmdb.Store) {
+	b.Helper()
+	ctx := context.Background()
+	path, err := demo.CachedScaled(100_000, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	cm, err := cmdb.NewStore(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, cm
 }

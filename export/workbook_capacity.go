@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"servicebook/capacity"
@@ -19,30 +20,28 @@ func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 	if src.Capacity == nil {
 		return nil
 	}
-	resources, err := src.Capacity.Resources(ctx)
+	// A resource with too few samples has an empty forecast: its row says so.
+	forecasts, _, err := src.Capacity.Forecasts(ctx, capacityHorizon, 0)
 	if err != nil {
 		return err
 	}
-	forecasts := make([]capacity.ResourceForecast, len(resources))
-	samples := make([][]capacity.Sample, len(resources))
-	for i, r := range resources {
-		if samples[i], err = src.Capacity.Samples(ctx, r.ID); err != nil {
-			return err
-		}
-		forecasts[i], _ = src.Capacity.ForecastResource(ctx, r.Name, capacityHorizon, 0) // too few samples: an empty forecast row
+	spans, err := src.Capacity.SampleSpans(ctx)
+	if err != nil {
+		return err
 	}
 	err = b.sheet("Capacity resources", "容量资源", []column{{"Resource", "资源", 24}, {"CI", "配置项", 11}, {"CI name", "配置项名称", 24},
 		{"Metric", "指标", 14}, {"Unit", "单位", 8}, {"Capacity", "容量", 10}, {"Usable", "可用容量", 10}, {"Warning", "警告阈值", 10},
 		{"Critical", "严重阈值", 10}, {"Buffer %", "缓冲 %", 8}, {"HA reserve", "高可用预留", 10}, {"Samples", "采样数", 9},
 		{"First sample", "首个采样", 16}, {"Latest sample", "最新采样", 16}, {"Latest value", "最新值", 10}},
 		func(add func(...any) error) error {
-			for i, r := range resources {
+			for _, f := range forecasts {
+				r, span := f.Resource, spans[f.ID]
 				var first, latest, value any
-				if n := len(samples[i]); n > 0 {
-					first, latest, value = b.when(samples[i][0].At), b.when(samples[i][n-1].At), samples[i][n-1].Value
+				if span.Count > 0 {
+					first, latest, value = b.when(span.First), b.when(span.Last), span.Latest
 				}
 				if err := add(r.Name, r.CIRef, text(r.CIName), r.Metric, text(r.Unit), r.Capacity, r.Usable(), r.Warning, r.Critical,
-					r.BufferPct, r.HAReserve, len(samples[i]), first, latest, value); err != nil {
+					r.BufferPct, r.HAReserve, span.Count, first, latest, value); err != nil {
 					return err
 				}
 			}
@@ -76,7 +75,7 @@ func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 				}
 				last := len(f.Mean) - 1
 				var mape any
-				if f.MAPE == f.MAPE { // not NaN
+				if !math.IsNaN(f.MAPE) {
 					mape = f.MAPE
 				}
 				if err := add(f.Name, b.word(methods[f.Method]), f.RMSE, mape, b.day(f.At(last).Format(time.DateOnly)),
