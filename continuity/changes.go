@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"servicebook/doccontrol"
 )
 
 // Change is one difference between a plan's approved content and its
@@ -24,7 +26,7 @@ func (s *Store) SinceApproval(ctx context.Context, doc string) (string, []Change
 	if err != nil || p.Status() != Revised {
 		return "", nil, err
 	}
-	major, _, _ := parseVersion(p.Version)
+	major, _, _ := doccontrol.ParseVersion(p.Version)
 	approved := fmt.Sprintf("%d.0", major)
 	old, err := s.ApprovedContent(ctx, doc, approved)
 	if err != nil {

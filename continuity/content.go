@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"servicebook/doccontrol"
 	"servicebook/store"
 )
 
@@ -41,70 +42,36 @@ func (s *Store) content(ctx context.Context, q store.Querier, planID int64) (Con
 	return c, err
 }
 
+// planDocs names the tables of the plans' document control.
+var planDocs = doccontrol.Tables{Doc: "plan", Entity: "plan", RevisionTable: "plan_revision", SnapshotTable: "plan_snapshot",
+	CopyTable: "distribution", CopyEntity: "distribution"}
+
 // ApprovedContent returns a plan's content as it was when version was
 // approved (the approved version, e.g. "1.0"). Returns ENOTFOUND when that
 // version was never approved.
 func (s *Store) ApprovedContent(ctx context.Context, doc, version string) (Content, error) {
-	var data string
-	err := s.db.QueryRowContext(ctx, `SELECT sn.content FROM plan_snapshot sn JOIN plan p ON p.id = sn.plan_id
-		WHERE p.doc_number = ? AND sn.version = ?`, strings.TrimSpace(doc), version).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Content{}, store.Errorf(store.ENotFound, "%s has no approved version %s.", doc, version)
-	}
+	data, err := planDocs.Snapshot(ctx, s.db, doc, version)
 	if err != nil {
 		return Content{}, err
 	}
 	var c Content
-	return c, json.Unmarshal([]byte(data), &c)
+	return c, json.Unmarshal(data, &c)
 }
 
-// keepApproved stores the content of p's approved version, if it is not
-// kept yet, before anything changes it.
-func (s *Store) keepApproved(ctx context.Context, tx *sql.Tx, p Plan) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM plan_snapshot WHERE plan_id = ? AND version = ?", p.ID, p.Version).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	c, err := s.content(ctx, tx, p.ID)
-	if err != nil {
-		return err
-	}
-	data, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO plan_snapshot (plan_id, version, approved_at, approved_by, content) VALUES (?, ?, ?, ?, ?)",
-		p.ID, p.Version, p.ApprovedAt, p.ApprovedBy, string(data))
-	return err
+// contentOf is the plan's content as an approval covers it, read inside tx.
+func (s *Store) contentOf(ctx context.Context, tx *sql.Tx, planID int64) doccontrol.Content {
+	return func() (any, error) { return s.content(ctx, tx, planID) }
 }
 
 // contentChanged is called, inside the write's transaction, by every change
-// to a plan's content (fields, steps, call tree, linked CIs). An approved
-// plan N.0 keeps its approved content and becomes N.1, with a line in the
-// document control naming the change; any plan's row version moves on, so
-// that an approval of what someone read a moment ago fails if it changed.
-// It returns the plan as it is now.
+// to a plan's content (fields, steps, call tree, linked CIs): see
+// doccontrol.Tables.Changed. It returns the plan as it is now.
 func (s *Store) contentChanged(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, planID int64, change string) (Plan, error) {
 	p, err := scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", planID))
 	if err != nil {
 		return p, err
 	}
-	if p.Status() == Approved {
-		if err := s.keepApproved(ctx, tx, p); err != nil {
-			return p, err
-		}
-		next := nextMinor(p.Version)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date) VALUES (?, ?, ?, ?)",
-			p.ID, next, change, log.At()[:10]); err != nil {
-			return p, err
-		}
-		if err := log.Add(ctx, "plan", p.ID, "version", p.Version, next+": "+change); err != nil {
-			return p, err
-		}
-		p.Version = next
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE plan SET version = ?, updated_at = ?, row_version = row_version + 1 WHERE id = ?",
-		p.Version, log.At(), p.ID); err != nil {
+	if p.Version, err = planDocs.Changed(ctx, tx, log, p.ref(), change, s.contentOf(ctx, tx, planID)); err != nil {
 		return p, err
 	}
 	p.RowVersion++
@@ -148,12 +115,10 @@ func (s *Store) Approve(ctx context.Context, doc string, a Approval) (Plan, erro
 		if err != nil {
 			return err
 		}
-		if a.RowVersion != p.RowVersion {
-			return store.Errorf(store.EConflict, "Plan %s changed since you read it (now %s, row version %d); read it again before approving.",
-				p.DocNumber, p.Version, p.RowVersion)
+		if err := doccontrol.CheckRead(p.ref(), a.RowVersion); err != nil {
+			return err
 		}
-		v, err := approvedVersion(p.Version)
-		if err != nil {
+		if _, err := doccontrol.ApprovedVersion(p.Version); err != nil {
 			return store.Errorf(store.EInvalid, "%s: %v.", p.DocNumber, err)
 		}
 		c, err := s.content(ctx, tx, p.ID)
@@ -174,22 +139,11 @@ func (s *Store) Approve(ctx context.Context, doc string, a Approval) (Plan, erro
 			}
 			change = fmt.Sprintf("approved despite %s failing (%s): %s", checks(len(errs)), strings.Join(errs, "; "), strings.TrimSpace(a.Reason))
 		}
-		day := log.At()[:10]
-		if _, err := tx.ExecContext(ctx, `UPDATE plan SET version = ?, approved_at = ?, approved_by = ?, approver = ?,
-			updated_at = ?, row_version = row_version + 1 WHERE id = ?`, v, day, a.Approver, a.Approver, log.At(), p.ID); err != nil {
+		if _, err := planDocs.Approve(ctx, tx, log, p.ref(), a.RowVersion, a.Approver, change, s.contentOf(ctx, tx, p.ID)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_revision (plan_id, version, change, date, approver) VALUES (?, ?, ?, ?, ?)",
-			p.ID, v, change, day, a.Approver); err != nil {
-			return err
-		}
-		if err := log.Add(ctx, "plan", p.ID, "version", p.Version, fmt.Sprintf("%s approved by %s (row version %d)", v, a.Approver, p.RowVersion)); err != nil {
-			return err
-		}
-		if approved, err = scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", p.ID)); err != nil {
-			return err
-		}
-		return s.keepApproved(ctx, tx, approved)
+		approved, err = scanPlan(tx.QueryRowContext(ctx, "SELECT "+planColumns+" FROM plan p JOIN ci c ON c.id = p.service_id WHERE p.id = ?", p.ID))
+		return err
 	})
 	return approved, err
 }

@@ -2,11 +2,11 @@ package continuity
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"servicebook/cmdb"
+	"servicebook/doccontrol"
 	"servicebook/store"
 )
 
@@ -43,69 +43,27 @@ type Plan struct {
 	RowVersion      int64
 }
 
-// Status is where a plan is in its approval cycle.
-type Status string
+// Status is where a plan is in its approval cycle; the rules are the
+// document control every controlled plan shares (package doccontrol).
+type Status = doccontrol.Status
 
 // Plan statuses.
 const (
-	Draft    Status = "draft"    // version below 1.0: for reference only
-	Approved Status = "approved" // version N.0, approved
-	Revised  Status = "revised"  // changed since approval (N.M, M > 0), awaiting approval
+	Draft    = doccontrol.Draft    // version below 1.0: for reference only
+	Approved = doccontrol.Approved // version N.0, approved
+	Revised  = doccontrol.Revised  // changed since approval (N.M, M > 0), awaiting approval
 )
 
 // Status derives the plan's status from its version.
-func (p Plan) Status() Status {
-	major, minor, _ := parseVersion(p.Version)
-	switch {
-	case major < 1:
-		return Draft
-	case minor == 0:
-		return Approved
-	}
-	return Revised
-}
+func (p Plan) Status() Status { return doccontrol.StatusOf(p.Version) }
 
 // IsDraft reports whether the plan is a draft (version below 1.0), which
 // must be marked DRAFT wherever it is shown or printed.
 func (p Plan) IsDraft() bool { return p.Status() == Draft }
 
-func parseVersion(v string) (major, minor int, err error) {
-	a, b, ok := strings.Cut(strings.TrimSpace(v), ".")
-	if !ok {
-		b = "0"
-	}
-	if major, err = strconv.Atoi(a); err != nil {
-		return 0, 0, fmt.Errorf("%q is not a version like 0.1 or 1.0", v)
-	}
-	if minor, err = strconv.Atoi(b); err != nil || major < 0 || minor < 0 {
-		return 0, 0, fmt.Errorf("%q is not a version like 0.1 or 1.0", v)
-	}
-	return major, minor, nil
-}
-
-// nextMinor is the version a change to the plan produces: 0.1 → 0.2, 1.0 → 1.1.
-func nextMinor(v string) string {
-	major, minor, err := parseVersion(v)
-	if err != nil {
-		return "0.1"
-	}
-	return fmt.Sprintf("%d.%d", major, minor+1)
-}
-
-// approvedVersion is the version approval gives: a draft becomes 1.0, a
-// revision of N.0 becomes N+1.0. An unchanged approved plan cannot be
-// approved again.
-func approvedVersion(v string) (string, error) {
-	major, minor, err := parseVersion(v)
-	switch {
-	case err != nil:
-		return "", err
-	case major < 1:
-		return "1.0", nil
-	case minor == 0:
-		return "", fmt.Errorf("version %s is already approved; change the plan first, then approve the new version", v)
-	}
-	return fmt.Sprintf("%d.0", major+1), nil
+// ref is the plan as its document control needs it.
+func (p Plan) ref() doccontrol.Ref {
+	return doccontrol.Ref{ID: p.ID, DocNumber: p.DocNumber, Version: p.Version, RowVersion: p.RowVersion}
 }
 
 // Validate checks a plan before it is saved.
@@ -123,7 +81,7 @@ func (p Plan) Validate() error {
 	if p.ReviewMonths < 1 || p.ReviewMonths > 60 {
 		add("review_months", store.M(MsgReviewMonths, "Value", p.ReviewMonths))
 	}
-	if _, _, err := parseVersion(p.Version); err != nil {
+	if _, _, err := doccontrol.ParseVersion(p.Version); err != nil {
 		add("version", store.M(MsgBadVersion, "Value", p.Version))
 	}
 	if p.NextReview != "" {
@@ -194,18 +152,10 @@ type Role struct {
 }
 
 // Revision is one line of the document-control table.
-type Revision struct {
-	Version, Change, Date, Reviewer, Approver string
-}
+type Revision = doccontrol.Revision
 
 // Copy is one line of the distribution list.
-type Copy struct {
-	CopyNo                   int
-	Holder, Location, Issued string
-	// Version is the plan's version the copy was issued at; a holder whose
-	// copy is older than the plan holds an out-of-date plan.
-	Version string
-}
+type Copy = doccontrol.Copy
 
 // ExerciseKind is how a plan is tested.
 type ExerciseKind string

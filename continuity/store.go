@@ -206,7 +206,7 @@ func (s *Store) SavePlan(ctx context.Context, p Plan, change string) (Plan, erro
 			change = "changed: " + fieldNames(fields)
 		}
 		if old.Status() == Approved {
-			if err := s.keepApproved(ctx, tx, old); err != nil {
+			if err := planDocs.Keep(ctx, tx, old.ref(), s.contentOf(ctx, tx, old.ID)); err != nil {
 				return err
 			}
 		}
