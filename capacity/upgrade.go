@@ -168,7 +168,13 @@ func (s *Store) Upgrades(ctx context.Context, name string) ([]Upgrade, error) {
 }
 
 func (s *Store) upgrades(ctx context.Context, where string, args ...any) ([]Upgrade, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, r.name, u.planned, u.adds, u.cost, u.supplier, coalesce(c.ref, ''),
+	return queryUpgrades(ctx, s.db, where, args...)
+}
+
+// queryUpgrades reads upgrades through q, so that a write can read its own
+// transaction's state.
+func queryUpgrades(ctx context.Context, q store.Querier, where string, args ...any) ([]Upgrade, error) {
+	rows, err := q.QueryContext(ctx, `SELECT u.id, r.name, u.planned, u.adds, u.cost, u.supplier, coalesce(c.ref, ''),
 		u.status, coalesce(u.budget_line_id, 0) FROM capacity_upgrade u JOIN capacity_resource r ON r.id = u.resource_id
 		LEFT JOIN ci c ON c.id = u.service_id `+where+` ORDER BY u.planned, u.id`, args...)
 	if err != nil {
