@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -405,4 +406,66 @@ func (s *Store) IssueCopies(ctx context.Context, holder, date string) ([]doccont
 		return nil
 	})
 	return out, err
+}
+
+// PlanState is a capacity plan as the plans list shows it: its resources,
+// those breaching within its horizon with no upgrade, and whether its
+// review is due.
+type PlanState struct {
+	Plan
+	Resources []Resource
+	Forecasts []ResourceForecast
+	// Breaches are the resources over, or forecast to reach, their warning
+	// threshold within the plan's horizon with no upgrade planned, soonest
+	// first.
+	Breaches  []ResourceForecast
+	ReviewDue bool
+}
+
+// PlanStates reads every plan with its state, by document number.
+func (s *Store) PlanStates(ctx context.Context) ([]PlanState, error) {
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := s.db.Now().Format(time.DateOnly)
+	out := make([]PlanState, len(plans))
+	for i, p := range plans {
+		st, err := s.planState(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		st.ReviewDue = p.NextReview != "" && p.NextReview <= today
+		out[i] = st
+	}
+	return out, nil
+}
+
+// PlanState reads one plan with its state.
+func (s *Store) PlanState(ctx context.Context, doc string) (PlanState, error) {
+	p, err := s.Plan(ctx, doc)
+	if err != nil {
+		return PlanState{}, err
+	}
+	st, err := s.planState(ctx, p)
+	st.ReviewDue = p.NextReview != "" && p.NextReview <= s.db.Now().Format(time.DateOnly)
+	return st, err
+}
+
+func (s *Store) planState(ctx context.Context, p Plan) (PlanState, error) {
+	st := PlanState{Plan: p}
+	var err error
+	if st.Resources, err = s.PlanResources(ctx, p); err != nil {
+		return st, err
+	}
+	if st.Forecasts, err = s.PlanForecasts(ctx, p, st.Resources); err != nil {
+		return st, err
+	}
+	for _, f := range st.Forecasts {
+		if len(f.Upgrades) == 0 && (f.ToWarning.Already || !f.ToWarning.Never) {
+			st.Breaches = append(st.Breaches, f)
+		}
+	}
+	sort.SliceStable(st.Breaches, func(i, j int) bool { return st.Breaches[i].ToWarning.In < st.Breaches[j].ToWarning.In })
+	return st, nil
 }

@@ -13,6 +13,7 @@ import (
 )
 
 type capacityCmd struct {
+	Plan     capacityPlanCmd     `cmd:"" help:"Capacity plans: list, show, new, set, approve, review."`
 	Resource capacityResourceCmd `cmd:"" help:"The resources whose use is watched: add, list."`
 	Samples  capacitySamplesCmd  `cmd:"" help:"Usage samples: import a monitoring export."`
 	Forecast capacityForecastCmd `cmd:"" help:"Forecast a resource's use and when it reaches its thresholds."`

@@ -58,3 +58,54 @@ func TestCapacityStory(t *testing.T) {
 		t.Errorf("unknown resource: %d %s", code, errOut)
 	}
 }
+
+// TestCapacityPlanCommands: the sample bank's draft capacity plan is
+// listed with its flags, shown with its resources and checks, refused to
+// its owner and, without a reason, while the SAN breaches with no upgrade;
+// approved with a reason it is 1.0; a change opens 1.1; a review sets the
+// next review; a new plan for two services covers both services'
+// resources.
+func TestCapacityPlanCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sb.db")
+	mustRun(t, db, "demo")
+	out := mustRun(t, db, "capacity", "plan", "list")
+	if !strings.Contains(out, "SM-03001") || !strings.Contains(out, "DRAFT") || !strings.Contains(out, "DRAFT, 1 breach in 180 days, no upgrade") {
+		t.Errorf("plan list:\n%s", out)
+	}
+	out = mustRun(t, db, "capacity", "plan", "show", "SM-03001")
+	for _, want := range []string{"[DRAFT]", "Capacity and performance requirements:", "bj-san-01 used TB", "reached in 36 days",
+		"error   bj-san-01 used TB is forecast to reach its warning threshold", "first draft", "IT 总监办公室"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan show lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, errOut := run(t, db, "capacity", "plan", "approve", "SM-03001", "--by", "王伟 Wang Wei (IT ops)"); code == 0 || !strings.Contains(errOut, "cannot approve it") {
+		t.Errorf("the owner approved: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, db, "capacity", "plan", "approve", "SM-03001", "--by", "李明"); code == 0 || !strings.Contains(errOut, "Give a reason") {
+		t.Errorf("approved despite the breach: %d %s", code, errOut)
+	}
+	out = mustRun(t, db, "capacity", "plan", "approve", "SM-03001", "--by", "李明", "--reason", "SAN 扩容已列入 2027 年预算申请")
+	if !strings.Contains(out, "approved as version 1.0 by 李明") {
+		t.Errorf("approve: %s", out)
+	}
+	if out = mustRun(t, db, "capacity", "plan", "set", "SM-03001", "--demand", "2027 年并发用户预计增长 30%"); !strings.Contains(out, "version 1.0 → 1.1") {
+		t.Errorf("set: %s", out)
+	}
+	if out = mustRun(t, db, "capacity", "plan", "review", "SM-03001", "--by", "张敏", "--outcome", "update", "--comment", "加入 SAN 扩容"); !strings.Contains(out, "next review 2027-") {
+		t.Errorf("review: %s", out)
+	}
+	out = mustRun(t, db, "capacity", "plan", "show", "SM-03001")
+	if !strings.Contains(out, "revised") || !strings.Contains(out, "approved despite 1 check(s) failing") || !strings.Contains(out, "changed: demand") ||
+		!strings.Contains(out, "加入 SAN 扩容") {
+		t.Errorf("plan show after approval, change and review:\n%s", out)
+	}
+	out = mustRun(t, db, "capacity", "plan", "new", "--doc", "SM-03002", "--title", "柜面与网银", "--service", "网上银行 Internet banking",
+		"--service", "柜面业务", "--owner", "王伟")
+	if !strings.Contains(out, "version 0.1 (DRAFT)") || !strings.Contains(out, "4 resources") {
+		t.Errorf("plan new: %s", out)
+	}
+	if code, _, errOut := run(t, db, "capacity", "plan", "new", "--doc", "SM-03003", "--title", "x", "--service", "bj-san-01"); code == 0 || errOut == "" {
+		t.Errorf("a plan for a storage array: %d %s", code, errOut)
+	}
+}
