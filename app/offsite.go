@@ -300,7 +300,7 @@ func (s *offsiteScreen) onMake() {
 		s.ui.showError(fmt.Errorf("%s", tr("Choose where to write the pack.")))
 		return
 	}
-	req := export.PackRequest{DB: s.ui.store.DB, Live: s.ui.store.Continuity, Version: s.ui.store.Version}
+	req := export.PackRequest{DB: s.ui.store.DB, Live: s.ui.store.Continuity, LiveCapacity: s.ui.store.Capacity, Version: s.ui.store.Version}
 	if s.form == "age" {
 		if len([]rune(s.passphrase)) < 10 {
 			s.ui.showError(fmt.Errorf("%s", tr("Choose a passphrase of at least 10 characters: the pack leaves the building.")))

@@ -152,7 +152,7 @@ func TestCapacityPlanDocumentControl(t *testing.T) {
 	if _, err := caps.Review(ctx, "SM-03002", capacity.PlanReview{By: "张敏", Outcome: "fine"}); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("a review with no known outcome: %v", err)
 	}
-	issued, err := caps.IssueCopies(ctx, "异地保险柜 Off-site safe", "2026-11-24")
+	issued, err := caps.IssueCopies(ctx, nil, "异地保险柜 Off-site safe", "2026-11-24")
 	if err != nil || len(issued) == 0 {
 		t.Fatalf("issue: %+v %v", issued, err)
 	}

@@ -372,9 +372,10 @@ func (s *Store) RemoveCopy(ctx context.Context, doc string, copyNo int) error {
 	})
 }
 
-// IssueCopies records that holder was given a copy of every capacity plan's
-// current version on date (a pack made for them), in one transaction.
-func (s *Store) IssueCopies(ctx context.Context, holder, date string) ([]doccontrol.IssuedCopy, error) {
+// IssueCopies records that holder was given a copy of the current version
+// of each capacity plan named by docs (every plan when none) on date (a
+// pack or a print made for them), in one transaction.
+func (s *Store) IssueCopies(ctx context.Context, docs []string, holder, date string) ([]doccontrol.IssuedCopy, error) {
 	proto := doccontrol.Copy{Holder: strings.TrimSpace(holder), Issued: date}
 	if err := proto.Validate(); err != nil {
 		return nil, err
@@ -386,6 +387,10 @@ func (s *Store) IssueCopies(ctx context.Context, holder, date string) ([]doccont
 		if err != nil {
 			return err
 		}
+		want := map[string]bool{}
+		for _, d := range docs {
+			want[strings.TrimSpace(d)] = true
+		}
 		var refs []doccontrol.Ref
 		for rows.Next() {
 			var r doccontrol.Ref
@@ -393,9 +398,15 @@ func (s *Store) IssueCopies(ctx context.Context, holder, date string) ([]doccont
 				rows.Close()
 				return err
 			}
-			refs = append(refs, r)
+			if len(docs) == 0 || want[r.DocNumber] {
+				refs = append(refs, r)
+				delete(want, r.DocNumber)
+			}
 		}
 		rows.Close()
+		for d := range want {
+			return store.Errorf(store.ENotFound, "There is no capacity plan %s.", d)
+		}
 		for _, r := range refs {
 			c, err := planDocs.IssueCopy(ctx, tx, log, r, proto)
 			if err != nil {

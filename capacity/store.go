@@ -393,6 +393,13 @@ type ResourceForecast struct {
 	Upgrades []Upgrade
 }
 
+// CapacityAt is the resource's capacity on t: its capacity now and what
+// the planned upgrades within the forecast add from their dates. The
+// thresholds rise in proportion (Warning × CapacityAt(t) / Capacity).
+func (f ResourceForecast) CapacityAt(t time.Time) float64 {
+	return capacitySteps{base: f.Capacity, steps: f.Upgrades}.at(t)
+}
+
 // ForecastResource forecasts a resource's use for horizon from its last
 // sample. demandPct, when not 0, is a what-if: the demand forecast that
 // much higher (+20) or lower (−10).

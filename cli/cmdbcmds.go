@@ -308,6 +308,7 @@ type exportCmd struct {
 	Workbook     exportWorkbookCmd     `cmd:"" help:"Write every record to one XLSX workbook, a sheet per record type; its CIs, outages, budget and actuals import back."`
 	Availability exportAvailabilityCmd `cmd:"" help:"Print the availability of every targeted service over a period as a PDF: against the targets, twelve months, the outages."`
 	Budget       exportBudgetCmd       `cmd:"" help:"Print a fiscal year's budget as a PDF: services to date, month by month, categories."`
+	Capacity     exportCapacityCmd     `cmd:"" help:"Print capacity plans as a PDF: document control, sections, resources with headroom and time to threshold, a chart per resource, upgrades with costs, checks."`
 	Offsite      exportOffsiteCmd      `cmd:"" help:"Make the off-site pack: binder, workbook, database copy, reports and a manifest of SHA-256s, in a folder, a .zip or an encrypted .age."`
 }
 

@@ -36,7 +36,7 @@ func (c exportOffsiteCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	dest := c.Dest
-	req := export.PackRequest{DB: app.DB, Plans: c.Plan, PDF: opt, Zone: zone, Version: Version,
+	req := export.PackRequest{DB: app.DB, Plans: c.Plan, PDF: opt, Zone: zone, Version: Version, LiveCapacity: app.Capacity,
 		Progress: func(step string, done, total int) { fmt.Fprintf(app.Stderr, "[%d/%d] %s…\n", done, total, step) }}
 	if c.Encrypt {
 		if !strings.HasSuffix(strings.ToLower(dest), ".age") {

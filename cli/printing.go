@@ -180,3 +180,41 @@ func (c exportBudgetCmd) Run(ctx context.Context, app *App) error {
 	fmt.Fprintf(app.Stdout, "Printed the budget of fiscal year %d (%d services) to %s\n", c.FY, len(rep.Services), c.File)
 	return nil
 }
+
+type exportCapacityCmd struct {
+	Plan    []string `help:"A capacity plan's document number (repeat for several); all plans when left out."`
+	CopyFor string   `name:"copy-for" placeholder:"HOLDER" help:"Print a controlled copy for this holder: the issue is recorded on each plan's distribution list."`
+	printFlags
+	File string `arg:"" type:"path" help:"OUT.pdf"`
+}
+
+func (c exportCapacityCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	opt, err := c.options(app.DB.Now())
+	if err != nil {
+		return err
+	}
+	if holder := strings.TrimSpace(c.CopyFor); holder != "" {
+		copies, err := app.Capacity.IssueCopies(cliContext(ctx), c.Plan, holder, opt.AsOf.Format(time.DateOnly))
+		if err != nil {
+			return err
+		}
+		for _, cp := range copies {
+			fmt.Fprintf(app.Stdout, "%s: copy %d of version %s recorded as issued to %s on %s.\n", cp.DocNumber, cp.CopyNo, cp.Version, cp.Holder, cp.Issued)
+		}
+	}
+	plans, err := export.LoadCapacityPlans(ctx, app.Capacity, c.Plan)
+	if err != nil {
+		return err
+	}
+	if len(plans) == 0 {
+		return store.Errorf(store.EInvalid, "There are no capacity plans to print.")
+	}
+	if err := export.CapacityPlanPDF(c.File, plans, opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Printed %s to %s\n", count(len(plans), "capacity plan", "capacity plans"), c.File)
+	return nil
+}

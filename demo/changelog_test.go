@@ -38,7 +38,7 @@ var readOnly = map[string]bool{
 	"FiscalYearOf": true, "FindService": true,
 	// capacity
 	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true, "Upgrades": true, "Breaches": true, "Forecasts": true, "SampleSpans": true,
-	"Plans": true, "PlanResources": true, "PlanUpgrades": true, "PlanForecasts": true,
+	"Plans": true, "PlanState": true, "PlanStates": true, "PlanResources": true, "PlanUpgrades": true, "PlanForecasts": true,
 }
 
 // TestEveryWriteIsLogged walks every write path of every store and checks
@@ -294,7 +294,7 @@ func TestEveryWriteIsLogged(t *testing.T) {
 			return err
 		}},
 		{method: "IssueCopies", source: "cli", entry: "capacity_plan_copy changed", do: func(ctx context.Context) (err error) {
-			_, err = caps.IssueCopies(ctx, "王芳", "2026-11-24")
+			_, err = caps.IssueCopies(ctx, nil, "王芳", "2026-11-24")
 			return err
 		}},
 		{method: "RemoveCopy", source: "gui", entry: "capacity_plan_copy deleted", do: func(ctx context.Context) error {

@@ -27,8 +27,9 @@ type Manifest struct {
 	Files             []ManifestFile
 	// Not written in the manifest: for the caller, the plans whose copies
 	// a controlled pack issued, and the issue as recorded.
-	Plans  []string
-	Issued []continuity.IssuedCopy
+	Plans         []string
+	CapacityPlans []string
+	Issued        []continuity.IssuedCopy
 }
 
 // ManifestFile is one file of a pack.

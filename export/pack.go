@@ -31,8 +31,9 @@ type PackRequest struct {
 	// plan's distribution list in the pack's records and, once the pack
 	// is written (not before: a cancelled pack issues nothing), in the
 	// live database through Live.
-	PDF  PDFOptions
-	Live *continuity.Store
+	PDF          PDFOptions
+	Live         *continuity.Store
+	LiveCapacity *capacity.Store
 	// Zone is the time zone of the workbook's outage times (Asia/Shanghai
 	// when nil).
 	Zone    *time.Location
@@ -64,7 +65,7 @@ func packKind(dest string) int {
 // MakePack writes the off-site pack to dest: a folder, a .zip, or (with a
 // passphrase) one .age file. It holds a consistent copy of the database,
 // and — made from that copy, so that every file shows the same records —
-// the continuity binder, the full workbook, the availability report of the
+// the continuity binder, the capacity plans, the full workbook, the availability report of the
 // year to date and each fiscal year's budget report, and MANIFEST.txt with
 // every file's size and SHA-256. Nothing is left under dest unless the
 // whole pack was written; a folder must be new or empty.
@@ -106,6 +107,13 @@ func MakePack(ctx context.Context, dest string, req PackRequest) (Manifest, erro
 		if m.Issued, err = req.Live.IssueCopies(ctx, m.Plans, holder, req.PDF.AsOf.Format(time.DateOnly)); err != nil {
 			return m, fmt.Errorf("the pack was written, but the issue of its copies could not be recorded: %w", err)
 		}
+		if req.LiveCapacity != nil && len(m.CapacityPlans) > 0 {
+			issued, err := req.LiveCapacity.IssueCopies(ctx, m.CapacityPlans, holder, req.PDF.AsOf.Format(time.DateOnly))
+			if err != nil {
+				return m, fmt.Errorf("the pack was written, but the issue of its capacity plans' copies could not be recorded: %w", err)
+			}
+			m.Issued = append(m.Issued, issued...)
+		}
 	}
 	return m, nil
 }
@@ -142,7 +150,7 @@ func writePack(dest string, kind int, staging string, m Manifest, passphrase str
 
 // stagePack writes the pack's files into dir and returns its manifest.
 func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, error) {
-	const steps = 6
+	const steps = 7
 	progress := func(step string, n int) error {
 		if req.Progress != nil {
 			req.Progress(step, n, steps)
@@ -186,6 +194,13 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		for _, c := range issued {
 			m.Plans = append(m.Plans, c.DocNumber)
 		}
+		capIssued, err := src.Capacity.IssueCopies(ctx, nil, holder, opt.AsOf.Format(time.DateOnly))
+		if err != nil {
+			return m, err
+		}
+		for _, c := range capIssued {
+			m.CapacityPlans = append(m.CapacityPlans, c.DocNumber)
+		}
 	}
 	if err := db.Backup(ctx, filepath.Join(dir, "servicebook.db")); err != nil {
 		return m, err
@@ -207,7 +222,20 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		}
 	}
 
-	if err := progress("Writing the workbook", 3); err != nil {
+	if err := progress("Printing the capacity plans", 3); err != nil {
+		return m, err
+	}
+	capPlans, err := LoadCapacityPlans(ctx, src.Capacity, nil)
+	if err != nil {
+		return Manifest{}, err
+	}
+	if len(capPlans) > 0 {
+		if err := CapacityPlanPDF(filepath.Join(dir, "capacity-plans.pdf"), capPlans, opt); err != nil {
+			return Manifest{}, err
+		}
+	}
+
+	if err := progress("Writing the workbook", 4); err != nil {
 		return m, err
 	}
 	wopt := WorkbookOptions{Lang: opt.Lang, AsOf: opt.AsOf, Zone: req.Zone, Version: req.Version, ChangeLogPosition: m.ChangeLogPosition}
@@ -215,7 +243,7 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		return Manifest{}, err
 	}
 
-	if err := progress("Printing the availability report", 4); err != nil {
+	if err := progress("Printing the availability report", 5); err != nil {
 		return m, err
 	}
 	year := strconv.Itoa(opt.AsOf.Year())
@@ -231,7 +259,7 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		}
 	}
 
-	if err := progress("Printing the budget reports", 5); err != nil {
+	if err := progress("Printing the budget reports", 6); err != nil {
 		return m, err
 	}
 	years, err := src.Budget.FiscalYears(ctx)
@@ -248,7 +276,7 @@ func stagePack(ctx context.Context, dir string, req PackRequest) (Manifest, erro
 		}
 	}
 
-	if err := progress("Writing the manifest", 6); err != nil {
+	if err := progress("Writing the manifest", 7); err != nil {
 		return m, err
 	}
 	entries, err := os.ReadDir(dir)

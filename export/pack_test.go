@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"servicebook/continuity"
+	"servicebook/doccontrol"
 )
 
 func packRequest(t *testing.T) PackRequest {
@@ -37,7 +38,7 @@ func TestPackVerifyCatchesEveryChange(t *testing.T) {
 	for _, f := range m.Files {
 		names = append(names, f.Name)
 	}
-	for _, want := range []string{"continuity-binder.pdf", "records.xlsx", "servicebook.db", "availability-2026.pdf", "budget-2026.pdf"} {
+	for _, want := range []string{"continuity-binder.pdf", "capacity-plans.pdf", "records.xlsx", "servicebook.db", "availability-2026.pdf", "budget-2026.pdf"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("the pack lacks %s: %v", want, names)
 		}
@@ -162,7 +163,7 @@ func FuzzParseManifest(f *testing.F) {
 func TestControlledPackIssuesOnlyWhenWritten(t *testing.T) {
 	ctx := context.Background()
 	src, db := sampleRecords(t)
-	req := PackRequest{DB: db, Live: src.Continuity, Version: "test",
+	req := PackRequest{DB: db, Live: src.Continuity, LiveCapacity: src.Capacity, Version: "test",
 		PDF: PDFOptions{Lang: "en", AsOf: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), CopyFor: "Off-site safe B"}}
 	cancelled, cancel := context.WithCancel(ctx)
 	req.Progress = func(step string, done, total int) {
@@ -187,8 +188,14 @@ func TestControlledPackIssuesOnlyWhenWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Issued) != 3 {
+	if len(m.Issued) != 4 || m.Issued[3].DocNumber != "SM-03001" {
 		t.Fatalf("issued %+v", m.Issued)
+	}
+	capPlan, _ := src.Capacity.Plan(ctx, "SM-03001")
+	if capCopies, _ := src.Capacity.Distribution(ctx, capPlan.ID); !slices.ContainsFunc(capCopies, func(c doccontrol.Copy) bool {
+		return c.Holder == "Off-site safe B" && c.Version == capPlan.Version
+	}) {
+		t.Errorf("the capacity plan's register after the pack: %+v", capCopies)
 	}
 	copies, _ := src.Continuity.Distribution(ctx, plan.ID)
 	i := slices.IndexFunc(copies, func(c continuity.Copy) bool { return c.Holder == "Off-site safe B" })
