@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
@@ -430,6 +431,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 	keys = append(keys, cmdb.Messages...)
 	keys = append(keys, continuity.Messages...)
 	keys = append(keys, budget.Messages...)
+	keys = append(keys, capacity.PlanMessages...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {
@@ -539,7 +541,15 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 				}
 				ui.show(ui.current)
 			}, []string{"bj-san-01 used TB", "160 TB"}},
+			{"capacity-plan", func() {
+				ui.capacity.tab = 1
+				ui.capacity.plans.selected, ui.capacity.plans.tab = "", 0
+				ui.show(ui.current)
+				ui.capacity.plans.open("SM-03001")
+			}, []string{"SM-03001"}},
+			{"capacity-plan-checks", func() { ui.capacity.plans.tab = 1; ui.show(ui.current) }, []string{"bj-san-01 used TB"}},
 			{"offsite", func() {
+				ui.capacity.tab = 0
 				ui.showScreen(ui.offsite)
 				ui.offsite.dest = filepath.Join(t.TempDir(), "servicebook-offsite-2026-11-24")
 				ui.offsite.holder = "异地保险柜 Off-site safe"

@@ -30,6 +30,8 @@ type capacityScreen struct {
 	problems map[int]string // row -> why it has no forecast
 	selected int
 	loaded   bool
+	tab      int // 0: resources, 1: plans
+	plans    *capacityPlans
 }
 
 func (s *capacityScreen) title() string { return tr("Capacity") }
@@ -95,7 +97,32 @@ func usage(v float64) string {
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
+// view shows the resources or the capacity plans, one tab at a time: each
+// tab reads what it shows when it is shown.
 func (s *capacityScreen) view() fyne.CanvasObject {
+	if s.plans == nil {
+		s.plans = &capacityPlans{ui: s.ui}
+	}
+	resources, plans := container.NewStack(), container.NewStack()
+	if s.tab == 1 {
+		plans.Add(s.plans.view())
+	} else {
+		resources.Add(s.resourcesView())
+	}
+	tabs := container.NewAppTabs(container.NewTabItem(tr("Resources"), resources), container.NewTabItem(tr("Plans"), plans))
+	tabs.SelectIndex(s.tab)
+	tabs.OnSelected = func(*container.TabItem) {
+		if tabs.SelectedIndex() != s.tab {
+			s.tab = tabs.SelectedIndex()
+			s.ui.show(s.ui.current)
+		}
+	}
+	return tabs
+}
+
+// resourcesView lists the resources watched with their state, over the
+// selected one's forecast.
+func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 	if !s.loaded {
 		s.reload()
 	}

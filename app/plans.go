@@ -155,24 +155,10 @@ func (s *plansScreen) open(doc string) {
 
 // onNew asks for what a plan needs to exist: number, title, service.
 func (s *plansScreen) onNew() {
-	services, _, err := s.ui.store.CMDB.ListCIs(s.ui.ctx, cmdb.Filter{})
+	names, refs, err := serviceChoices(s.ui)
 	if err != nil {
 		s.ui.showError(err)
 		return
-	}
-	types, _ := s.ui.store.CMDB.Types(s.ui.ctx)
-	isService := map[string]bool{}
-	for _, t := range types {
-		isService[t.Key] = t.IsService
-	}
-	var names []string
-	refs := map[string]string{}
-	for _, c := range services {
-		if isService[c.TypeKey] {
-			label := c.Ref + " " + c.Name
-			names = append(names, label)
-			refs[label] = c.Ref
-		}
 	}
 	doc, title := widget.NewEntry(), widget.NewEntry()
 	doc.SetPlaceHolder("SM-02002")
@@ -404,6 +390,32 @@ func kindText(k continuity.ExerciseKind) string {
 		return tr("full interruption")
 	}
 	return tr("real invocation")
+}
+
+// serviceChoices are the services a plan can cover, as a dropdown lists
+// them ("CI-000081 网上银行 Internet banking"), and each label's reference.
+func serviceChoices(ui *UI) (names []string, refs map[string]string, err error) {
+	cis, _, err := ui.store.CMDB.ListCIs(ui.ctx, cmdb.Filter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	types, err := ui.store.CMDB.Types(ui.ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	isService := map[string]bool{}
+	for _, t := range types {
+		isService[t.Key] = t.IsService
+	}
+	refs = map[string]string{}
+	for _, c := range cis {
+		if isService[c.TypeKey] {
+			label := c.Ref + " " + c.Name
+			names = append(names, label)
+			refs[label] = c.Ref
+		}
+	}
+	return names, refs, nil
 }
 
 // dialogForm shows a form in a dialog; onConfirm runs when it is confirmed.

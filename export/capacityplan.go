@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"servicebook/budget"
 	"servicebook/capacity"
 	"servicebook/doccontrol"
+	"servicebook/store"
 )
 
 // CapacityPlan is a capacity plan with everything its printed copy shows.
@@ -162,7 +164,12 @@ func (d *pdfDoc) capacityPlan(cp CapacityPlan) {
 	findings := capacity.CheckPlan(p, cp.Resources, cp.Forecasts)
 	rows := make([][]string, len(findings))
 	for i, f := range findings {
-		rows[i] = []string{d.severity(f.Severity), d.msg(f.Msg)}
+		m := f.Msg
+		if sec, ok := m.Args["Section"].(string); ok { // the section in the document's language too
+			m = store.Msg{Key: m.Key, Args: maps.Clone(m.Args)}
+			m.Args["Section"] = d.word(sec)
+		}
+		rows[i] = []string{d.severity(f.Severity), d.msg(m)}
 	}
 	if len(rows) == 0 {
 		d.paragraph(d.t("No problems found.", "未发现问题。"))
