@@ -94,9 +94,12 @@ type SamplesRead struct {
 	Wide    bool
 	Samples []ResourceSample
 	// Ignored names the columns with content that the file's layout has
-	// no place for (Zabbix' ns, say): named, never dropped silently.
-	Ignored  []string
-	Problems []sheet.CellError
+	// no place for (Zabbix' ns, say), and IgnoredAt says where each is
+	// (sheet, header row, column): an import refuses them unless the
+	// person leaves them out by name.
+	Ignored   []string
+	IgnoredAt []sheet.CellError
+	Problems  []sheet.CellError
 }
 
 // ReadSamples reads the samples in a table, in either layout monitoring
@@ -198,6 +201,8 @@ func ReadSamples(file string, t sheet.Table, loc *time.Location) SamplesRead {
 	for _, i := range m.Extra {
 		if ignored[i] {
 			out.Ignored = append(out.Ignored, m.Header(i))
+			out.IgnoredAt = append(out.IgnoredAt, sheet.CellError{File: file, Sheet: t.Name, Row: m.HeaderRow, Column: m.Header(i),
+				Reason: "values in a column a samples file has no place for"})
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -182,6 +183,10 @@ func (s *Store) Samples(ctx context.Context, resourceID int64) ([]Sample, error)
 type SampleImportOptions struct {
 	DryRun bool
 	Zone   *time.Location // for times without a zone; UTC when nil
+	// Ignore names, by header, columns the person leaves out on purpose
+	// (Zabbix' ns); any other column with values the layout has no place
+	// for refuses the file.
+	Ignore []string
 }
 
 // SampleImportResult is what a samples import found and did.
@@ -192,7 +197,7 @@ type SampleImportResult struct {
 	New       int            // samples added
 	Unchanged int            // samples the database already had, with the same value
 	ByName    map[string]int // new samples per resource
-	Ignored   []string       // columns with content the layout has no place for
+	Ignored   []string       // columns with values left out as the person asked (Ignore)
 	Problems  []sheet.CellError
 }
 
@@ -233,8 +238,15 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 	for _, t := range book.Sheets {
 		got := ReadSamples(book.File, t, loc)
 		res.Wide = res.Wide || got.Wide
-		res.Ignored = append(res.Ignored, got.Ignored...)
 		res.Problems = append(res.Problems, got.Problems...)
+		for _, at := range got.IgnoredAt {
+			if slices.ContainsFunc(opt.Ignore, func(name string) bool { return strings.EqualFold(strings.TrimSpace(name), at.Column) }) {
+				res.Ignored = append(res.Ignored, at.Column)
+				continue
+			}
+			at.Reason += fmt.Sprintf("; leave it out on purpose with --ignore %q (the import wizard: Ignore)", at.Column)
+			res.Problems = append(res.Problems, at)
+		}
 		for _, rs := range got.Samples {
 			r, ok := byName[rs.Resource]
 			if !ok {

@@ -214,3 +214,28 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 		t.Errorf("cancelled twice: %v", err)
 	}
 }
+
+// TestSamplesImportRefusesAColumnWithNoPlace: Zabbix' history export has
+// an ns column the samples have no place for; the file is refused, the
+// column named, until the person leaves it out by name, and then the
+// result says it was left out.
+func TestSamplesImportRefusesAColumnWithNoPlace(t *testing.T) {
+	s, _, san := demoCapacity(t)
+	ctx := context.Background()
+	if _, err := s.AddResource(ctx, capacity.Resource{CIRef: san, Metric: "used GB", Name: "SAN used GB", Capacity: 1000, Warning: 800, Critical: 900}); err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "zabbix.csv", "clock,itemid,value,ns\n1788220800,SAN used GB,700,120000000\n1788307200,SAN used GB,702,0\n")
+	res, err := s.ImportSamples(ctx, path, capacity.SampleImportOptions{})
+	if store.ErrorCode(err) != store.EInvalid || len(res.Problems) != 1 || res.Problems[0].Column != "ns" ||
+		!strings.Contains(res.Problems[0].Reason, `--ignore "ns"`) || res.New != 0 {
+		t.Fatalf("an ns column: %+v %v", res, err)
+	}
+	if got, _ := s.Samples(ctx, 1); len(got) != 0 {
+		t.Fatalf("a refused file left %d samples", len(got))
+	}
+	res, err = s.ImportSamples(ctx, path, capacity.SampleImportOptions{Ignore: []string{"NS"}})
+	if err != nil || res.New != 2 || strings.Join(res.Ignored, ",") != "ns" {
+		t.Fatalf("with ns left out: %+v %v", res, err)
+	}
+}

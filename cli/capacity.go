@@ -197,9 +197,10 @@ type capacitySamplesCmd struct {
 }
 
 type capacitySamplesImportCmd struct {
-	File   string `arg:"" type:"path" help:"The monitoring export: Zabbix, Prometheus, vROps or a spreadsheet."`
-	DryRun bool   `name:"dry-run" help:"Check the file and say what would be imported, without importing."`
-	Zone   string `default:"Local" help:"Time zone of times written without one (Asia/Shanghai, UTC, Local)."`
+	File   string   `arg:"" type:"path" help:"The monitoring export: Zabbix, Prometheus, vROps or a spreadsheet."`
+	DryRun bool     `name:"dry-run" help:"Check the file and say what would be imported, without importing."`
+	Zone   string   `default:"Local" help:"Time zone of times written without one (Asia/Shanghai, UTC, Local)."`
+	Ignore []string `placeholder:"COLUMN" help:"Leave out a column the file has but samples have no place for (Zabbix' ns); repeat for several. Without it such a column refuses the file."`
 }
 
 func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
@@ -210,7 +211,7 @@ func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return fmt.Errorf("--zone %q: %w", c.Zone, err)
 	}
-	res, err := app.Capacity.ImportSamples(ctx, c.File, capacity.SampleImportOptions{DryRun: c.DryRun, Zone: loc})
+	res, err := app.Capacity.ImportSamples(ctx, c.File, capacity.SampleImportOptions{DryRun: c.DryRun, Zone: loc, Ignore: c.Ignore})
 	printProblems(app, res.Problems)
 	if err != nil {
 		return err
@@ -225,7 +226,7 @@ func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
 		fmt.Fprintf(app.Stdout, "  %s: %d new\n", name, n)
 	}
 	if len(res.Ignored) > 0 {
-		fmt.Fprintf(app.Stdout, "Columns not read (the layout has no place for them): %s\n", strings.Join(res.Ignored, ", "))
+		fmt.Fprintf(app.Stdout, "Columns left out as asked: %s\n", strings.Join(res.Ignored, ", "))
 	}
 	return nil
 }

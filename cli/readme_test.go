@@ -128,9 +128,9 @@ func tourFiles(t *testing.T, dir string) {
 	}
 	// Sixty days of the SAN's use as Zabbix exports it: clock, item, value.
 	var zabbix strings.Builder
-	zabbix.WriteString("clock,itemid,value\n")
+	zabbix.WriteString("clock,itemid,value,ns\n")
 	for i := range 60 {
-		fmt.Fprintf(&zabbix, "%d,SAN used GB,%d\n", 1788220800+i*86400, 700+2*i)
+		fmt.Fprintf(&zabbix, "%d,SAN used GB,%d,%d\n", 1788220800+i*86400, 700+2*i, 120000000+i)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "zabbix.csv"), []byte(zabbix.String()), 0o600); err != nil {
 		t.Fatal(err)
