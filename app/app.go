@@ -183,7 +183,7 @@ func (ui *UI) makeScreens() {
 	ui.plans = &plansScreen{ui: ui}
 	ui.avail = &availabilityScreen{ui: ui}
 	ui.budget = newBudgetScreen(ui)
-	ui.capacity = &capacityScreen{ui: ui, horizon: 180, whatIf: 0}
+	ui.capacity = &capacityScreen{ui: ui, horizon: 180}
 	ui.offsite = newOffsiteScreen(ui)
 	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.capacity, ui.offsite}
 }

@@ -24,14 +24,18 @@ import (
 // one's history and forecast, with a what-if on demand.
 type capacityScreen struct {
 	ui       *UI
-	horizon  int     // days ahead
-	whatIf   float64 // demand change, %
+	horizon  int // days ahead
+	whatIf   capacity.WhatIf
 	rows     []capacity.ResourceForecast
 	problems map[int]string // row -> why it has no forecast
 	selected int
 	loaded   bool
 	tab      int // 0: resources, 1: plans
 	plans    *capacityPlans
+	// the what-if panel's inputs, for tests
+	whatIfInputs map[string]*widget.Entry
+	loseCI       *widget.Select
+	recalculate  *widget.Button
 }
 
 func (s *capacityScreen) title() string { return tr("Capacity") }
@@ -41,7 +45,15 @@ func (s *capacityScreen) reload() {
 	rows, errs, err := s.ui.store.Capacity.Forecasts(s.ui.ctx, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
 	if err != nil {
 		s.ui.showError(err)
-		return
+		if s.whatIf.IsZero() {
+			return
+		}
+		// A what-if that cannot be worked out (a CI in no group) is
+		// dropped, and the plain forecast shown.
+		s.whatIf = capacity.WhatIf{}
+		if rows, errs, err = s.ui.store.Capacity.Forecasts(s.ui.ctx, time.Duration(s.horizon)*24*time.Hour, s.whatIf); err != nil {
+			return
+		}
 	}
 	s.rows, s.problems = rows, map[int]string{}
 	for i, err := range errs {
@@ -146,31 +158,10 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 			}
 		}
 	}
-	whatIf := widget.NewEntry()
-	whatIf.SetPlaceHolder(tr("What if demand changes: +20 % or -10 %"))
-	if s.whatIf != 0 {
-		whatIf.SetText(fmt.Sprintf("%+g %%", s.whatIf))
-	}
-	apply := func() {
-		text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(whatIf.Text), "+"))
-		v := 0.0
-		if text != "" {
-			parsed, err := capacity.ParseValue(text)
-			if err != nil || parsed <= -100 {
-				s.ui.setStatus(trf("{{.Value}} is not a change of demand; write +20 % or -10 %.", map[string]any{"Value": whatIf.Text}))
-				return
-			}
-			v = parsed
-		}
-		s.whatIf = v
-		s.reload()
-		s.ui.show(s.ui.current)
-	}
-	whatIf.OnSubmitted = func(string) { apply() }
-	applyBtn := &widget.Button{Text: tr("Recalculate"), Icon: theme.ViewRefreshIcon(), OnTapped: apply}
 	addBtn := &widget.Button{Text: tr("Add resource…"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddResource}
-	toolbar := container.NewBorder(nil, nil, widget.NewLabel(tr("Forecast")), container.NewHBox(applyBtn, addBtn),
-		container.NewGridWithColumns(2, horizon, whatIf))
+	toolbar := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(tr("Forecast")), addBtn, horizon),
+		s.whatIfPanel())
 
 	if len(s.rows) == 0 {
 		return container.NewBorder(toolbar, nil, nil, nil, container.NewCenter(widget.NewLabel(
@@ -225,9 +216,7 @@ func (s *capacityScreen) detail() fyne.CanvasObject {
 		capacity.MethodHoltWinters: tr("trend and weekly season (Holt-Winters)")}[f.Method]
 	words := trf("{{.Name}}: forecast by {{.Method}}; error on the last part of the history: RMSE {{.RMSE}} {{.Unit}}.",
 		map[string]any{"Name": f.Name, "Method": method, "RMSE": usage(f.RMSE), "Unit": f.Unit})
-	if s.whatIf != 0 {
-		words += " " + trf("With demand {{.Change}} %.", map[string]any{"Change": fmt.Sprintf("%+g", s.whatIf)})
-	}
+	words += s.whatIfWords(f)
 	for _, u := range f.Upgrades {
 		words += " " + trf("Upgrade {{.ID}} on {{.Date}} adds {{.Adds}} {{.Unit}}; the thresholds rise with it.",
 			map[string]any{"ID": u.ID, "Date": u.Planned.Format(time.DateOnly), "Adds": usage(u.Adds), "Unit": f.Unit})

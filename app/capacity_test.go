@@ -31,7 +31,7 @@ func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
 	ui := newRecordsUI(t)
 	ui.showScreen(ui.capacity)
 	s := ui.capacity
-	if len(s.rows) != 4 || len(s.problems) != 0 {
+	if len(s.rows) != 6 || len(s.problems) != 0 {
 		t.Fatalf("%d resources, problems %v", len(s.rows), s.problems)
 	}
 	san := -1
@@ -53,19 +53,11 @@ func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
 		}
 	}
 
-	var whatIf *widget.Entry
-	walk(ui.win.Content(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, "What if") {
-			whatIf = e
-		}
-	})
-	if whatIf == nil {
-		t.Fatal("no what-if field")
-	}
+	whatIf := s.whatIfInputs["demand"]
 	test.Type(whatIf, "+3%")
 	whatIf.OnSubmitted(whatIf.Text)
-	if s.whatIf != 3 {
-		t.Fatalf("what-if read as %v", s.whatIf)
+	if s.whatIf.DemandPct != 3 {
+		t.Fatalf("what-if read as %+v", s.whatIf)
 	}
 	if state, _ := s.status(san); state == "breach in 36 days" || !strings.HasPrefix(state, "breach in") && state != "warning" {
 		t.Errorf("with 3 %% more demand the SAN is %q", state)
@@ -81,7 +73,7 @@ func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
 	entries[2].SetText("GB")
 	entries[3].SetText("512")
 	tapDialog(t, ui, "Add")
-	if len(s.rows) != 5 || s.rows[s.selected].Name != "CI-000024 memory GB" || s.rows[s.selected].Warning != 409.6 {
+	if len(s.rows) != 7 || s.rows[s.selected].Name != "CI-000024 memory GB" || s.rows[s.selected].Warning != 409.6 {
 		t.Errorf("after Add: %d rows, selected %+v", len(s.rows), s.rows[s.selected].Resource)
 	}
 	if _, bad := s.problems[s.selected]; !bad {
@@ -179,4 +171,80 @@ func TestCapacityWithoutSamplesSaysSoInChinese(t *testing.T) {
 	if !strings.Contains(markup, "采样太少，无法预测") || strings.Contains(markup, "a forecast needs") {
 		t.Error("a resource without samples is not explained in Chinese")
 	}
+}
+
+// TestWhatIfPanel: losing a RAC node from the what-if panel moves its load
+// to the other node, whose state and words change; a new load on the
+// selected resource from a date is said under the chart; Clear goes back
+// to the plain forecast.
+func TestWhatIfPanel(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.capacity)
+	s := ui.capacity
+	row := func(name string) int {
+		for i, r := range s.rows {
+			if r.Name == name {
+				return i
+			}
+		}
+		t.Fatalf("no resource %q", name)
+		return -1
+	}
+	if state, _ := s.status(row("bj-db-01 CPU %")); state != "ok" {
+		t.Fatalf("bj-db-01 before: %q", state)
+	}
+	for _, o := range s.loseCI.Options {
+		if strings.HasPrefix(o, "CI-000025 ") {
+			s.loseCI.SetSelected(o)
+		}
+	}
+	test.Tap(s.recalculate)
+	if s.whatIf.Lose != "CI-000025" {
+		t.Fatalf("the what-if: %+v", s.whatIf)
+	}
+	db01 := row("bj-db-01 CPU %")
+	if state, _ := s.status(db01); !strings.HasPrefix(state, "breach in") {
+		t.Errorf("bj-db-01 with bj-db-02 lost: %q", state)
+	}
+	s.selected = db01
+	ui.show(ui.current)
+	if !labelSays(ui, "With CI-000025 out of its redundancy group: this resource takes over") {
+		t.Error("the words under the chart do not say what losing the node does")
+	}
+
+	s.selected = row("网上银行 concurrent users")
+	ui.show(ui.current)
+	s.whatIfInputs["load"].SetText("12000")
+	s.whatIfInputs["from"].SetText("2027-01-01")
+	test.Tap(s.recalculate)
+	if s.whatIf.AddLoad != 12000 || s.whatIf.AddTo != "网上银行 concurrent users" || s.whatIf.Lose != "CI-000025" {
+		t.Fatalf("the what-if: %+v", s.whatIf)
+	}
+	if !labelSays(ui, "With a new load of 12000 users from 2027-01-01") {
+		t.Error("the new load is not said under the chart")
+	}
+	s.whatIfInputs["from"].SetText("next year")
+	test.Tap(s.recalculate)
+	if !strings.Contains(ui.status.Text, "next year is not a date") {
+		t.Errorf("a bad date: status %q", ui.status.Text)
+	}
+	test.Tap(buttonLabelled(t, ui, "Clear"))
+	if !s.whatIf.IsZero() {
+		t.Errorf("after Clear: %+v", s.whatIf)
+	}
+	if state, _ := s.status(row("bj-db-01 CPU %")); state != "ok" {
+		t.Errorf("bj-db-01 after Clear: %q", state)
+	}
+}
+
+// labelSays reports whether a label in the window holds text (whole, as
+// set: a wrapped label's lines are drawn apart).
+func labelSays(ui *UI, text string) bool {
+	found := false
+	walk(ui.win.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, text) {
+			found = true
+		}
+	})
+	return found
 }

@@ -2,8 +2,10 @@ package capacity_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"servicebook/budget"
 	"servicebook/capacity"
@@ -174,5 +176,72 @@ func TestCapacityPlanDocumentControl(t *testing.T) {
 	}
 	if after, _ := db.ChangeLogPosition(ctx); after <= before {
 		t.Error("nothing logged")
+	}
+}
+
+// TestWhatIfNewLoadAndLostNode: a new service's load raises one
+// resource's forecast from its date on, leaving the others; losing a RAC
+// node moves its latest load to the other node of its group (which then
+// reaches its warning at once) and leaves resources of other metrics or
+// groups alone; a CI in no redundancy group is refused, named.
+func TestWhatIfNewLoadAndLostNode(t *testing.T) {
+	caps, _, _ := demoBank(t)
+	ctx := context.Background()
+	const day = 24 * time.Hour
+	plain, err := caps.ForecastResource(ctx, "网上银行 concurrent users", 90*day, capacity.WhatIf{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	more, err := caps.ForecastResource(ctx, "网上银行 concurrent users", 90*day,
+		capacity.WhatIf{AddTo: "网上银行 concurrent users", AddLoad: 12000, AddFrom: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range plain.Mean {
+		want := plain.Mean[i]
+		if !plain.At(i).Before(from) {
+			want += 12000
+		}
+		if math.Abs(more.Mean[i]-want) > 1e-6 || math.Abs((more.Upper[i]-more.Lower[i])-(plain.Upper[i]-plain.Lower[i])) > 1e-6 {
+			t.Fatalf("step %d (%s): %v, want %v", i, plain.At(i).Format("2006-01-02"), more.Mean[i], want)
+		}
+	}
+	if more.Added != 12000 || !more.AddedFrom.Equal(from) {
+		t.Errorf("what the what-if says: %+v %v", more.Added, more.AddedFrom)
+	}
+
+	spans, _ := caps.SampleSpans(ctx)
+	db02, _ := caps.Resource(ctx, "bj-db-02 CPU %")
+	all, errs, err := caps.Forecasts(ctx, 90*day, capacity.WhatIf{Lose: "bj-db-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ := caps.Forecasts(ctx, 90*day, capacity.WhatIf{})
+	for i, f := range all {
+		if errs[i] != nil {
+			t.Fatalf("%s: %v", f.Name, errs[i])
+		}
+		switch f.Name {
+		case "bj-db-01 CPU %":
+			if math.Abs(f.TakesOver-spans[db02.ID].Latest) > 1e-9 || f.LostCI == "" || math.Abs(f.Mean[0]-base[i].Mean[0]-f.TakesOver) > 1e-9 {
+				t.Errorf("bj-db-01 takes over %v of %v", f.TakesOver, spans[db02.ID].Latest)
+			}
+			if f.ToWarning.Never || f.ToWarning.In > 2*day {
+				t.Errorf("bj-db-01 alone reaches its warning: %+v", f.ToWarning)
+			}
+		case "bj-db-02 CPU %":
+			if !f.Lost || f.Mean[len(f.Mean)-1] != 0 {
+				t.Errorf("the lost node still carries load: %+v", f.Mean[len(f.Mean)-1])
+			}
+		default:
+			if f.TakesOver != 0 || f.Lost || f.Mean[0] != base[i].Mean[0] {
+				t.Errorf("%s changed by losing bj-db-02", f.Name)
+			}
+		}
+	}
+	if _, err := caps.ForecastResource(ctx, "bj-san-01 used TB", 90*day, capacity.WhatIf{Lose: "bj-san-01"}); store.ErrorCode(err) != store.EInvalid ||
+		!strings.Contains(err.Error(), "is in no redundancy group") {
+		t.Errorf("losing a CI in no group: %v", err)
 	}
 }

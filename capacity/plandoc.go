@@ -185,7 +185,7 @@ func (s *Store) PlanForecasts(ctx context.Context, p Plan, resources []Resource)
 				mine = append(mine, u)
 			}
 		}
-		f, err := s.forecast(ctx, r, mine, p.Horizon(), 0)
+		f, err := s.forecast(ctx, r, mine, p.Horizon(), WhatIf{}, nil)
 		if store.ErrorCode(err) == store.EInvalid {
 			continue
 		}

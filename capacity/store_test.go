@@ -108,7 +108,7 @@ func TestSamplesImportAllOrNothingAndForecast(t *testing.T) {
 		t.Errorf("after refused files, %d samples", len(samples))
 	}
 
-	f, err := s.ForecastResource(ctx, name, 60*24*time.Hour, 0)
+	f, err := s.ForecastResource(ctx, name, 60*24*time.Hour, capacity.WhatIf{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +121,11 @@ func TestSamplesImportAllOrNothingAndForecast(t *testing.T) {
 	if !f.ToWarning.At.Equal(start.AddDate(0, 0, 34)) {
 		t.Errorf("warning on %s", f.ToWarning.At)
 	}
-	month, _ := s.ForecastResource(ctx, name, 30*24*time.Hour, 0)
+	month, _ := s.ForecastResource(ctx, name, 30*24*time.Hour, capacity.WhatIf{})
 	if month.ToWarning.Never || !month.ToCritical.Never || !month.ToFull.Never {
 		t.Errorf("within 30 days: %+v %+v %+v", month.ToWarning, month.ToCritical, month.ToFull)
 	}
-	what, _ := s.ForecastResource(ctx, name, 60*24*time.Hour, 20)
+	what, _ := s.ForecastResource(ctx, name, 60*24*time.Hour, capacity.WhatIf{DemandPct: 20})
 	if what.ToCritical.Never || what.ToCritical.Already {
 		t.Errorf("with 20 %% more demand the critical threshold: %+v", what.ToCritical)
 	}
@@ -154,7 +154,7 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 	if n, err := s.AddSamples(ctx, "san", samples); err != nil || n != 30 {
 		t.Fatalf("samples: %d, %v", n, err)
 	}
-	before, _ := s.ForecastResource(ctx, "san", 90*24*time.Hour, 0)
+	before, _ := s.ForecastResource(ctx, "san", 90*24*time.Hour, capacity.WhatIf{})
 	if before.ToWarning.In != 5*24*time.Hour {
 		t.Fatalf("warning before the upgrade in %s", before.ToWarning.In)
 	}
@@ -177,7 +177,7 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 	}
 	// 800 of 1000 becomes 1000 of 1250 from 2026-11-02: the warning,
 	// forecast for 2026-11-04, moves to when use reaches 1000.
-	after, _ := s.ForecastResource(ctx, "san", 90*24*time.Hour, 0)
+	after, _ := s.ForecastResource(ctx, "san", 90*24*time.Hour, capacity.WhatIf{})
 	if after.ToWarning.In != 71*24*time.Hour || len(after.Upgrades) != 1 {
 		t.Errorf("warning after the upgrade in %v days; upgrades %v", after.ToWarning.In.Hours()/24, after.Upgrades)
 	}

@@ -235,6 +235,9 @@ type capacityForecastCmd struct {
 	Resource string `arg:"" help:"The resource's name (capacity resource list)."`
 	Horizon  string `default:"180d" help:"How far ahead: 90d, 26w, 12m."`
 	WhatIf   string `name:"what-if" help:"Demand this much higher or lower: +20% or -10%."`
+	AddLoad  string `name:"add-load" placeholder:"AMOUNT" help:"What if a new service adds this load (in the resource's unit) …"`
+	From     string `placeholder:"DATE" help:"… from this date (2027-01-01; default: now)."`
+	Lose     string `placeholder:"CI" help:"What if this CI drops out of its redundancy group: its load moves to the group's other members."`
 }
 
 // parseHorizon reads 90d, 26w, 12m (months of 30 days), or a Go duration.
@@ -269,7 +272,22 @@ func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
 		}
 		demand = v
 	}
-	f, err := app.Capacity.ForecastResource(ctx, c.Resource, horizon, demand)
+	w := capacity.WhatIf{DemandPct: demand, Lose: c.Lose}
+	if strings.TrimSpace(c.AddLoad) != "" {
+		if w.AddLoad, err = capacity.ParseValue(c.AddLoad); err != nil {
+			return fmt.Errorf("--add-load: %w", err)
+		}
+		w.AddTo = c.Resource
+	}
+	if strings.TrimSpace(c.From) != "" {
+		if w.AddLoad == 0 {
+			return fmt.Errorf("--from says when the load of --add-load begins; give --add-load too")
+		}
+		if w.AddFrom, err = time.Parse(time.DateOnly, strings.TrimSpace(c.From)); err != nil {
+			return fmt.Errorf("--from %q: write it as 2027-01-01", c.From)
+		}
+	}
+	f, err := app.Capacity.ForecastResource(ctx, c.Resource, horizon, w)
 	if err != nil {
 		return err
 	}
@@ -292,6 +310,17 @@ func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
 	fmt.Fprintln(out)
 	if demand != 0 {
 		fmt.Fprintf(out, "What if demand changes by %+g %%: the forecast below is scaled by it.\n", demand)
+	}
+	if f.Added != 0 {
+		fmt.Fprintf(out, "What if a new load of %s %s comes from %s: the forecast below carries it.\n", num(f.Added), f.Unit, f.AddedFrom.Format(time.DateOnly))
+	}
+	switch {
+	case f.Lost:
+		fmt.Fprintf(out, "What if %s drops out of its redundancy group: this resource is on it and carries nothing.\n", f.LostCI)
+	case f.LostCI != "" && f.TakesOver != 0:
+		fmt.Fprintf(out, "What if %s drops out of its redundancy group: this resource takes over %s %s of its load.\n", f.LostCI, num(round3(f.TakesOver)), f.Unit)
+	case f.LostCI != "":
+		fmt.Fprintf(out, "What if %s drops out of its redundancy group: none of its load moves to this resource (not in its group, or another metric).\n", f.LostCI)
 	}
 	for _, u := range f.Upgrades {
 		fmt.Fprintf(out, "Upgrade %d on %s adds %s %s: the thresholds and usable capacity rise with it from then.\n",

@@ -102,10 +102,23 @@ func TestCapacityPlanCommands(t *testing.T) {
 	}
 	out = mustRun(t, db, "capacity", "plan", "new", "--doc", "SM-03002", "--title", "柜面与网银", "--service", "网上银行 Internet banking",
 		"--service", "柜面业务", "--owner", "王伟")
-	if !strings.Contains(out, "version 0.1 (DRAFT)") || !strings.Contains(out, "4 resources") {
+	if !strings.Contains(out, "version 0.1 (DRAFT)") || !strings.Contains(out, "6 resources") {
 		t.Errorf("plan new: %s", out)
 	}
 	if code, _, errOut := run(t, db, "capacity", "plan", "new", "--doc", "SM-03003", "--title", "x", "--service", "bj-san-01"); code == 0 || errOut == "" {
 		t.Errorf("a plan for a storage array: %d %s", code, errOut)
+	}
+	// What if: a RAC node is lost; a new service's load arrives.
+	out = mustRun(t, db, "capacity", "forecast", "bj-db-01 CPU %", "--lose", "bj-db-02", "--horizon", "90d")
+	if !strings.Contains(out, "What if CI-000025 drops out of its redundancy group: this resource takes over") ||
+		!strings.Contains(out, "warning (70 %): reached in") {
+		t.Errorf("--lose:\n%s", out)
+	}
+	out = mustRun(t, db, "capacity", "forecast", "网上银行 concurrent users", "--add-load", "12000", "--from", "2027-01-01")
+	if !strings.Contains(out, "What if a new load of 12000 users comes from 2027-01-01") {
+		t.Errorf("--add-load:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "capacity", "forecast", "bj-san-01 used TB", "--lose", "bj-san-01"); code == 0 || !strings.Contains(errOut, "in no redundancy group") {
+		t.Errorf("--lose of a CI in no group: %d %s", code, errOut)
 	}
 }

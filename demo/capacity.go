@@ -50,6 +50,12 @@ func Capacity(ctx context.Context, cm *cmdb.Store, caps *capacity.Store, bs *bud
 			21000, 14, busy, 900, 1500},
 		{"中国电信 MPLS", capacity.Resource{Metric: "WAN Mbit/s", Unit: "Mbit/s", Name: "MPLS WAN Mbit/s", Capacity: 1000, Warning: 700, Critical: 850},
 			310, 0.16, busy, 18, 25},
+		// The core DB's two RAC nodes: each can carry the other's load,
+		// but not for long (the what-if of losing one shows it).
+		{"bj-db-01", capacity.Resource{Metric: "CPU %", Unit: "%", Name: "bj-db-01 CPU %", Capacity: 100, Warning: 70, Critical: 85},
+			30, 0.01, busy, 1.5, 2},
+		{"bj-db-02", capacity.Resource{Metric: "CPU %", Unit: "%", Name: "bj-db-02 CPU %", Capacity: 100, Warning: 70, Critical: 85},
+			27, 0.01, busy, 1.5, 2},
 	}
 	rnd := rand.New(rand.NewPCG(20261120, 7))
 	days := 730

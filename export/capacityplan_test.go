@@ -19,7 +19,7 @@ func TestCapacityPlanReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plans) != 1 || len(plans[0].Resources) != 4 || len(plans[0].Forecasts) != 4 || len(plans[0].Upgrades) != 1 {
+	if len(plans) != 1 || len(plans[0].Resources) != 6 || len(plans[0].Forecasts) != 6 || len(plans[0].Upgrades) != 1 {
 		t.Fatalf("loaded: %d plans", len(plans))
 	}
 	for _, lang := range []struct {

@@ -21,7 +21,7 @@ func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 		return nil
 	}
 	// A resource with too few samples has an empty forecast: its row says so.
-	forecasts, _, err := src.Capacity.Forecasts(ctx, capacityHorizon, 0)
+	forecasts, _, err := src.Capacity.Forecasts(ctx, capacityHorizon, capacity.WhatIf{})
 	if err != nil {
 		return err
 	}

@@ -105,12 +105,12 @@ func TestWorkbookHoldsEveryRecordTyped(t *testing.T) {
 		if len(rows) != total+1 || len(cis) != total {
 			t.Errorf("%s: %d CI rows for %d CIs", lang, len(rows)-1, total)
 		}
-		// Capacity: the four resources, each forecast (the SAN's warning on
+		// Capacity: the six resources, each forecast (the SAN's warning on
 		// a date), and the WAN upgrade with the budget line it proposed.
 		res, _ := f.GetRows(sheet("capres"))
 		fc, _ := f.GetRows(sheet("capfc"))
 		up, _ := f.GetRows(sheet("capup"))
-		if len(res) != 5 || len(fc) != 5 || len(up) != 2 {
+		if len(res) != 7 || len(fc) != 7 || len(up) != 2 {
 			t.Errorf("%s: capacity sheets of %d, %d and %d rows", lang, len(res), len(fc), len(up))
 		}
 		for _, row := range fc[1:] {
