@@ -125,3 +125,55 @@ func selectTab(t *testing.T, ui *UI, label string) {
 		t.Fatalf("no %q tab in the window", label)
 	}
 }
+
+// TestImportWizardForSamples: a Zabbix-like export whose columns are not
+// all recognised is mapped in the wizard; its ns column refuses the file
+// until it is left out on purpose; the mapping is saved as a profile; the
+// dry run and the import report the samples per resource in the window's
+// words, and the Capacity screen reads them.
+func TestImportWizardForSamples(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.imports)
+	w := ui.imports
+	w.kindSel.SetSelected("Usage samples (capacity)")
+	if w.kind != "samples" {
+		t.Fatalf("kind %q", w.kind)
+	}
+	path := filepath.Join(t.TempDir(), "zabbix-history.csv")
+	os.WriteFile(path, []byte("时钟,监控项,读数,ns\n2026-11-21 08:00,bj-san-01 used TB,157.6,1200\n2026-11-22 08:00,bj-san-01 used TB,157.8,0\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	w.mapping["time"], w.mapping["resource"], w.mapping["value"] = "时钟", "监控项", "读数"
+	ui.show(ui.current)
+	test.Tap(w.checkBtn)
+	if w.samples == nil || w.err == nil || len(w.samples.Problems) != 1 || w.samples.Problems[0].Column != "ns" {
+		t.Fatalf("ns not refused: %+v %v", w.samples, w.err)
+	}
+	if w.ignoreChecks == nil || len(w.ignoreChecks.Options) != 1 || w.ignoreChecks.Options[0] != "ns" {
+		t.Fatalf("the columns offered to leave out: %+v", w.ignoreChecks)
+	}
+	w.ignoreChecks.SetSelected([]string{"ns"})
+	w.profile.SetText("Zabbix 历史")
+	test.Tap(w.saveProfile)
+	test.Tap(w.checkBtn)
+	if w.err != nil || w.samples.New != 2 || !w.samples.DryRun {
+		t.Fatalf("dry run: %+v %v", w.samples, w.err)
+	}
+	if text := strings.Join(w.resultLines(), "\n"); !strings.Contains(text, "A dry run found (nothing written): 2 new samples") ||
+		!strings.Contains(text, "Left out as asked: ns") {
+		t.Errorf("the result:\n%s", text)
+	}
+	test.Tap(w.importBtn)
+	if w.err != nil || w.samples.DryRun || w.samples.New != 2 {
+		t.Fatalf("import: %+v %v", w.samples, w.err)
+	}
+	if saved, err := ui.store.Budget.Profile(ui.ctx, "Zabbix 历史"); err != nil || saved["value"] != "读数" {
+		t.Errorf("the profile: %v %v", saved, err)
+	}
+	ui.showScreen(ui.capacity)
+	for _, f := range ui.capacity.rows {
+		if f.Name == "bj-san-01 used TB" && f.Series.Values[len(f.Series.Values)-1] != 157.8 {
+			t.Errorf("the Capacity screen's SAN ends at %v", f.Series.Values[len(f.Series.Values)-1])
+		}
+	}
+}

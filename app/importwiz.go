@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"maps"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/sheet"
@@ -24,8 +23,10 @@ import (
 // that can be cancelled. It drives cmdb.ImportFile, as the command line does.
 type importScreen struct {
 	ui        *UI
-	kind      string // "cis" (the default), "outages", "budget" or "actuals"
+	kind      string // "cis" (the default), "outages", "budget", "actuals" or "samples"
 	outages   *continuity.OutageImportResult
+	samples   *capacity.SampleImportResult
+	zone      string // samples: the time zone of times written without one
 	budgetRes *budget.ImportResult
 	path      string
 	book      *sheet.Book
@@ -73,6 +74,8 @@ func (s *importScreen) fields() []sheet.Field {
 		return continuity.OutageFields
 	case "budget", "actuals":
 		return budget.LineFields
+	case "samples":
+		return capacity.SampleFields
 	}
 	return cmdb.CIFields
 }
@@ -95,8 +98,8 @@ func (s *importScreen) view() fyne.CanvasObject {
 		}, s.ui.win)
 	}}
 	s.previewBtn = &widget.Button{Text: tr("Preview"), OnTapped: s.onPreview}
-	kinds := []string{tr("Configuration items and relations"), tr("Outage records"), tr("Budget lines"), tr("Actual spend")}
-	kindKeys := []string{"cis", "outages", "budget", "actuals"}
+	kinds := []string{tr("Configuration items and relations"), tr("Outage records"), tr("Budget lines"), tr("Actual spend"), tr("Usage samples (capacity)")}
+	kindKeys := []string{"cis", "outages", "budget", "actuals", "samples"}
 	s.kindSel = newSelect(kinds, nil)
 	s.kindSel.SetSelected(kinds[0])
 	for i, k := range kindKeys {
@@ -106,7 +109,7 @@ func (s *importScreen) view() fyne.CanvasObject {
 	}
 	s.kindSel.OnChanged = func(v string) {
 		s.kind = kindKeys[s.kindSel.SelectedIndex()]
-		s.result, s.outages, s.budgetRes, s.err = nil, nil, nil, nil
+		s.result, s.outages, s.budgetRes, s.samples, s.err = nil, nil, nil, nil, nil
 		if s.book != nil {
 			s.detect()
 		}
@@ -116,6 +119,10 @@ func (s *importScreen) view() fyne.CanvasObject {
 	if s.kind == "budget" || s.kind == "actuals" {
 		left.Add(widget.NewLabel(tr("into fiscal year")))
 		left.Add(s.fiscalYearChoice())
+	}
+	if s.kind == "samples" {
+		left.Add(widget.NewLabel(tr("times in")))
+		left.Add(s.zoneChoice())
 	}
 	left.Add(widget.NewLabel(tr("File")))
 	fileRow := container.NewBorder(nil, nil, left, container.NewHBox(choose, s.previewBtn), path)
@@ -274,27 +281,15 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 	if values := s.valueMapping(); values != nil {
 		top.Add(values)
 	}
+	if s.kind == "budget" || s.kind == "actuals" || s.kind == "samples" {
+		top.Add(s.profileRow())
+	}
+	if s.kind == "samples" {
+		if ignore := s.samplesIgnore(headers[1:]); ignore != nil {
+			top.Add(ignore)
+		}
+	}
 	if s.kind == "budget" || s.kind == "actuals" {
-		// Finance teams send the same layout every month: the mapping can
-		// be saved under a name and loaded for the next file.
-		s.profile = widget.NewEntry()
-		s.profile.SetPlaceHolder(tr("Profile"))
-		s.saveProfile = &widget.Button{Text: tr("Save mapping"), OnTapped: func() {
-			name, kind, mapping := s.profile.Text, s.kind, maps.Clone(s.mapping)
-			s.ui.save(s.saveProfile, func() error { return s.ui.store.Budget.SaveProfile(s.ui.ctx, name, kind, mapping) }, func() {
-				s.ui.setStatus(tr("Save mapping") + ": " + name)
-			})
-		}}
-		s.loadProfile = &widget.Button{Text: tr("Load mapping"), OnTapped: func() {
-			m, err := s.ui.store.Budget.Profile(s.ui.ctx, s.profile.Text)
-			if err != nil {
-				s.ui.showError(err)
-				return
-			}
-			s.mapping = m
-			s.ui.show(s.ui.current)
-		}}
-		top.Add(container.NewBorder(nil, nil, nil, container.NewHBox(s.saveProfile, s.loadProfile), s.profile))
 		// A column of amounts that no field takes refuses the file; the
 		// person can leave one out on purpose, and the report says so.
 		if s.ignore == nil {
@@ -335,62 +330,8 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, grid)
 }
 
-func fieldLabel(key string) string {
-	switch key {
-	case "ref":
-		return "Reference"
-	case "type":
-		return "Type"
-	case "name":
-		return "Name"
-	case "description":
-		return "Description"
-	case "status":
-		return "Status"
-	case "criticality":
-		return "Criticality"
-	case "owner":
-		return "Owner"
-	case "location":
-		return "Location"
-	case "version":
-		return "Version"
-	case "service":
-		return "Service"
-	case "start":
-		return "Start"
-	case "end":
-		return "End"
-	case "planned":
-		return "planned"
-	case "partial":
-		return "Partial"
-	case "cause":
-		return "Cause"
-	case "investigation":
-		return "Investigation"
-	case "pool":
-		return "Pool"
-	case "category":
-		return "Category"
-	case "capex":
-		return "Capex/Opex"
-	case "cost_centre":
-		return "Cost centre"
-	case "gl_account":
-		return "GL account"
-	case "supplier":
-		return "Supplier"
-	case "month":
-		return "Month"
-	case "amount":
-		return "Amount"
-	}
-	return key
-}
-
 func (s *importScreen) resultView() fyne.CanvasObject {
-	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.err == nil {
+	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.samples == nil && s.err == nil {
 		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
 	}
 	// One wrapping, selectable text: a long problem is read whole, and
@@ -454,6 +395,9 @@ func (s *importScreen) resultLines() []string {
 			lines = append(lines, text)
 		}
 		lines = append(lines, problemLines(b.Problems)...)
+	}
+	if sr := s.samples; sr != nil {
+		lines = append(lines, s.samplesLines(*sr)...)
 	}
 	if o := s.outages; o != nil {
 		verb := s.headline(o.DryRun, len(o.Problems))
@@ -540,6 +484,10 @@ func (s *importScreen) run(dryRun bool) {
 		})
 		return
 	}
+	if s.kind == "samples" {
+		s.runSamples(ctx, cancel, dryRun, mapping)
+		return
+	}
 	if s.kind == "outages" {
 		s.ui.background(func() func() {
 			res, err := s.ui.store.Continuity.ImportOutages(ctx, path, "Asia/Shanghai", dryRun, mapping)
@@ -588,72 +536,3 @@ func (s *importScreen) onCancel() {
 }
 
 func errorText(err error) string { return errText(err) }
-
-// monthHeader says whether a header names a month, so that month columns
-// are not offered for leaving out.
-func monthHeader(h string) (int, int, bool) {
-	m, err := budget.ParseMonth(h)
-	return m.Number, m.Year, err == nil
-}
-
-// problemLines lists the first hundred problems of an import and counts the
-// rest.
-func problemLines(problems []sheet.CellError) []string {
-	shown, more := sheet.FirstProblems(problems)
-	var lines []string
-	for _, p := range shown {
-		lines = append(lines, "⚠ "+cellErrorText(p))
-	}
-	if more > 0 {
-		lines = append(lines, trf("… and {{.Count}} more problems, not listed; mend the ones above first.", map[string]any{"Count": more}))
-	}
-	return lines
-}
-
-// fiscalYearChoice is the fiscal year a budget file goes into, with a way
-// to create one. A file that names its year (2027年度, 2027-01) proposes it.
-func (s *importScreen) fiscalYearChoice() fyne.CanvasObject {
-	years, _ := s.ui.store.Budget.FiscalYears(s.ui.ctx)
-	var labels []string
-	have := map[int]bool{}
-	for _, fy := range years {
-		labels = append(labels, strconv.Itoa(fy.Year))
-		have[fy.Year] = true
-	}
-	create := tr("New fiscal year…")
-	labels = append(labels, create)
-	proposed := proposedYear(s.book)
-	if s.fyYear == 0 {
-		switch {
-		case have[proposed]:
-			s.fyYear = proposed
-		case proposed == 0 && s.ui.budget.fy.ID != 0:
-			s.fyYear = s.ui.budget.fy.Year
-		}
-	}
-	s.fySel = newSelect(labels, nil)
-	if s.fyYear != 0 {
-		s.fySel.SetSelected(strconv.Itoa(s.fyYear))
-	}
-	s.fySel.OnChanged = func(v string) {
-		if v == create {
-			year := proposed
-			if year == 0 {
-				year = s.ui.store.DB.Now().Year()
-			}
-			s.ui.newFiscalYearDialog(year, func(fy budget.FiscalYear) {
-				s.fyYear = fy.Year
-				s.ui.show(s.ui.current)
-			})
-			return
-		}
-		s.fyYear, _ = strconv.Atoi(v)
-	}
-	if proposed != 0 && !have[proposed] {
-		// Said beside the choice: the file is for a year not created yet.
-		warn := widget.NewLabel("⚠ " + trf("The file is for {{.Year}}, which has no fiscal year yet.", map[string]any{"Year": proposed}))
-		warn.Importance = widget.WarningImportance
-		return container.NewHBox(s.fySel, warn)
-	}
-	return s.fySel
-}

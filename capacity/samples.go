@@ -108,14 +108,26 @@ type SamplesRead struct {
 // one column for each resource — vROps, a spreadsheet). Times without a
 // zone are in loc. Every cell is used or named in a problem.
 func ReadSamples(file string, t sheet.Table, loc *time.Location) SamplesRead {
+	return ReadSamplesMapped(file, t, loc, nil)
+}
+
+// SampleFields are the columns of a samples file a mapping can name:
+// time, and for a row per sample, resource and value.
+var SampleFields = []sheet.Field{fieldTime, fieldResource, fieldValue}
+
+// ReadSamplesMapped is ReadSamples with columns named by the person
+// (field key → header) where the headers are not recognised: mapping
+// resource and value reads a row per sample; mapping only time, a column
+// per resource.
+func ReadSamplesMapped(file string, t sheet.Table, loc *time.Location, mapping map[string]string) SamplesRead {
 	var out SamplesRead
 	problem := func(row int, col, reason string) {
 		out.Problems = append(out.Problems, sheet.CellError{File: file, Sheet: t.Name, Row: row, Column: col, Reason: reason})
 	}
-	m, long := sheet.FindHeader(t, []sheet.Field{fieldTime, fieldResource, fieldValue}, nil)
+	m, long := sheet.FindHeader(t, SampleFields, mapping)
 	if !long {
 		var ok bool
-		if m, ok = sheet.FindHeader(t, []sheet.Field{fieldTime}, nil); !ok {
+		if m, ok = sheet.FindHeader(t, []sheet.Field{fieldTime}, mapping); !ok {
 			problem(0, "", "no header naming a time column (time, timestamp, clock, 时间 …)")
 			return out
 		}

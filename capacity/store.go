@@ -187,6 +187,9 @@ type SampleImportOptions struct {
 	// (Zabbix' ns); any other column with values the layout has no place
 	// for refuses the file.
 	Ignore []string
+	// Mapping names columns whose headers are not recognised (field key →
+	// header): time, resource, value.
+	Mapping map[string]string
 }
 
 // SampleImportResult is what a samples import found and did.
@@ -211,6 +214,11 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 		loc = time.UTC
 	}
 	res := SampleImportResult{File: path, DryRun: opt.DryRun, ByName: map[string]int{}}
+	for key := range opt.Mapping {
+		if !slices.ContainsFunc(SampleFields, func(f sheet.Field) bool { return f.Key == key }) {
+			return res, store.Errorf(store.EInvalid, "%q is not a column of a samples file; map time, resource or value.", key)
+		}
+	}
 	book, err := sheet.ReadFile(path, sheet.DefaultLimits)
 	if err != nil {
 		return res, err
@@ -236,7 +244,7 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 	from := map[key]where{}
 	var order []key
 	for _, t := range book.Sheets {
-		got := ReadSamples(book.File, t, loc)
+		got := ReadSamplesMapped(book.File, t, loc, opt.Mapping)
 		res.Wide = res.Wide || got.Wide
 		res.Problems = append(res.Problems, got.Problems...)
 		for _, at := range got.IgnoredAt {

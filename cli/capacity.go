@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -197,10 +198,13 @@ type capacitySamplesCmd struct {
 }
 
 type capacitySamplesImportCmd struct {
-	File   string   `arg:"" type:"path" help:"The monitoring export: Zabbix, Prometheus, vROps or a spreadsheet."`
-	DryRun bool     `name:"dry-run" help:"Check the file and say what would be imported, without importing."`
-	Zone   string   `default:"Local" help:"Time zone of times written without one (Asia/Shanghai, UTC, Local)."`
-	Ignore []string `placeholder:"COLUMN" help:"Leave out a column the file has but samples have no place for (Zabbix' ns); repeat for several. Without it such a column refuses the file."`
+	File        string   `arg:"" type:"path" help:"The monitoring export: Zabbix, Prometheus, vROps or a spreadsheet."`
+	DryRun      bool     `name:"dry-run" help:"Check the file and say what would be imported, without importing."`
+	Zone        string   `default:"Local" help:"Time zone of times written without one (Asia/Shanghai, UTC, Local)."`
+	Ignore      []string `placeholder:"COLUMN" help:"Leave out a column the file has but samples have no place for (Zabbix' ns); repeat for several. Without it such a column refuses the file."`
+	Map         []string `help:"Column for a field when the header is not recognised, as FIELD=Header (fields: time, resource, value; map resource and value for a row per sample, only time for a column per resource)." placeholder:"FIELD=HEADER" sep:"none"`
+	Profile     string   `help:"Use the column mapping saved under this name."`
+	SaveProfile string   `help:"Save the --map columns under this name, for the next export laid out the same way."`
 }
 
 func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
@@ -211,7 +215,24 @@ func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return fmt.Errorf("--zone %q: %w", c.Zone, err)
 	}
-	res, err := app.Capacity.ImportSamples(ctx, c.File, capacity.SampleImportOptions{DryRun: c.DryRun, Zone: loc, Ignore: c.Ignore})
+	mapping, err := parseMapping(c.Map)
+	if err != nil {
+		return err
+	}
+	if c.Profile != "" {
+		saved, err := app.Budget.Profile(ctx, c.Profile)
+		if err != nil {
+			return err
+		}
+		maps.Copy(saved, mapping) // --map adds to or overrides the profile
+		mapping = saved
+	}
+	if c.SaveProfile != "" {
+		if err := app.Budget.SaveProfile(cliContext(ctx), c.SaveProfile, "samples", mapping); err != nil {
+			return err
+		}
+	}
+	res, err := app.Capacity.ImportSamples(ctx, c.File, capacity.SampleImportOptions{DryRun: c.DryRun, Zone: loc, Ignore: c.Ignore, Mapping: mapping})
 	printProblems(app, res.Problems)
 	if err != nil {
 		return err

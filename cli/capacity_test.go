@@ -122,3 +122,29 @@ func TestCapacityPlanCommands(t *testing.T) {
 		t.Errorf("--lose of a CI in no group: %d %s", code, errOut)
 	}
 }
+
+// TestSamplesImportWithAMapping: an export whose headers are not
+// recognised is refused until its columns are mapped; the mapping is
+// saved as a profile and the next export of the same layout imports with
+// it; a mapping of no such field is refused.
+func TestSamplesImportWithAMapping(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	mustRun(t, db, "demo")
+	path := filepath.Join(dir, "vrops.csv")
+	os.WriteFile(path, []byte("Collected At,Object,Metric Value\n2026-11-21 08:00,bj-san-01 used TB,157.6\n2026-11-22 08:00,bj-san-01 used TB,157.7\n"), 0o600)
+	if code, _, errOut := run(t, db, "capacity", "samples", "import", path); code == 0 || !strings.Contains(errOut, "no header naming a time column") {
+		t.Errorf("unrecognised headers: %d %s", code, errOut)
+	}
+	out := mustRun(t, db, "capacity", "samples", "import", path, "--zone", "Asia/Shanghai", "--map", "time=Collected At",
+		"--map", "resource=Object", "--map", "value=Metric Value", "--save-profile", "vROps 导出", "--dry-run")
+	if !strings.Contains(out, "Would import (dry run, nothing written) 2 samples") {
+		t.Errorf("mapped: %s", out)
+	}
+	if out = mustRun(t, db, "capacity", "samples", "import", path, "--zone", "Asia/Shanghai", "--profile", "vROps 导出"); !strings.Contains(out, "Imported 2 samples") {
+		t.Errorf("with the profile: %s", out)
+	}
+	if code, _, errOut := run(t, db, "capacity", "samples", "import", path, "--map", "when=Collected At"); code == 0 || !strings.Contains(errOut, `"when" is not a column of a samples file`) {
+		t.Errorf("a mapping of no field: %d %s", code, errOut)
+	}
+}
