@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -232,17 +232,16 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 	for _, r := range resources {
 		byName[r.Name] = r
 	}
-	type key struct {
-		id int64
-		at int64
+	// The samples, kept in a slice and sorted into key order (resource,
+	// time): a second reading of the same sample in the file sits next to
+	// the first, and the inserts go in the order of the table's B-tree.
+	type entry struct {
+		id, at int64
+		value  float64
+		sheet  string
+		row    int
 	}
-	read := map[key]float64{}
-	type where struct {
-		sheet string
-		row   int
-	}
-	from := map[key]where{}
-	var order []key
+	var entries []entry
 	for _, t := range book.Sheets {
 		got := ReadSamplesMapped(book.File, t, loc, opt.Mapping)
 		res.Wide = res.Wide || got.Wide
@@ -255,6 +254,9 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 			at.Reason += fmt.Sprintf("; leave it out on purpose with --ignore %q (the import wizard: Ignore)", at.Column)
 			res.Problems = append(res.Problems, at)
 		}
+		if entries == nil {
+			entries = make([]entry, 0, len(got.Samples))
+		}
 		for _, rs := range got.Samples {
 			r, ok := byName[rs.Resource]
 			if !ok {
@@ -262,72 +264,75 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 					Reason: fmt.Sprintf("no resource is named %q; add it with `capacity resource add`", rs.Resource)})
 				continue
 			}
-			k := key{r.ID, rs.At.Unix()}
-			if v, seen := read[k]; seen {
-				if v != rs.Value {
-					res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: t.Name, Row: rs.Row,
-						Reason: fmt.Sprintf("%s at %s is %g here and %g in row %d", rs.Resource, rs.At.Format(time.RFC3339), rs.Value, v, from[k].row)})
-				}
-				continue
-			}
-			read[k], from[k] = rs.Value, where{t.Name, rs.Row}
-			order = append(order, k)
+			entries = append(entries, entry{r.ID, rs.At.Unix(), rs.Value, t.Name, rs.Row})
 		}
 	}
-	if len(res.Problems) > 0 {
-		return res, refused(res)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		if order[i].id != order[j].id {
-			return order[i].id < order[j].id
-		}
-		return order[i].at < order[j].at
-	})
+	// Stable: of two readings of one sample, the first in the file stays.
+	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.at, b.at)) })
 	names := map[int64]string{}
 	for _, r := range resources {
 		names[r.ID] = r.Name
 	}
+	kept := entries[:0]
+	for _, e := range entries {
+		if n := len(kept); n > 0 && kept[n-1].id == e.id && kept[n-1].at == e.at {
+			if first := kept[n-1]; first.value != e.value {
+				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: e.sheet, Row: e.row,
+					Reason: fmt.Sprintf("%s at %s is %g here and %g in row %d", names[e.id], time.Unix(e.at, 0).UTC().Format(time.RFC3339), e.value, first.value, first.row)})
+			}
+			continue
+		}
+		kept = append(kept, e)
+	}
+	entries = kept
+	if len(res.Problems) > 0 {
+		return res, refused(res)
+	}
 	err = s.db.LoggedTxOrRehearse(store.WithSource(ctx, filepath.Base(path)), opt.DryRun, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		// A sample is inserted unless the resource has one at that time;
+		// only then is the stored value read, to compare. A first import
+		// costs one statement a sample, as a bare insert does.
+		insert, err := tx.PrepareContext(ctx, "INSERT INTO capacity_sample (resource_id, at, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
 		existing, err := tx.PrepareContext(ctx, "SELECT value FROM capacity_sample WHERE resource_id = ? AND at = ?")
 		if err != nil {
 			return err
 		}
 		defer existing.Close()
-		insert, err := tx.PrepareContext(ctx, "INSERT INTO capacity_sample (resource_id, at, value) VALUES (?, ?, ?)")
-		if err != nil {
-			return err
-		}
-		defer insert.Close()
 		type span struct {
 			n        int
 			from, to int64
 		}
 		added := map[int64]*span{}
-		for _, k := range order {
-			var old float64
-			switch err := existing.QueryRowContext(ctx, k.id, k.at).Scan(&old); {
-			case err == nil && old == read[k]:
-				res.Unchanged++
-				continue
-			case err == nil:
-				w := from[k]
-				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: w.sheet, Row: w.row,
-					Reason: fmt.Sprintf("%s at %s is %g here; the database has %g", names[k.id], time.Unix(k.at, 0).UTC().Format(time.RFC3339), read[k], old)})
-				continue
-			case !errors.Is(err, sql.ErrNoRows):
+		for _, e := range entries {
+			done, err := insert.ExecContext(ctx, e.id, e.at, e.value)
+			if err != nil {
 				return err
 			}
-			if _, err := insert.ExecContext(ctx, k.id, k.at, read[k]); err != nil {
-				return err
+			if n, _ := done.RowsAffected(); n == 0 {
+				var old float64
+				if err := existing.QueryRowContext(ctx, e.id, e.at).Scan(&old); err != nil {
+					return err
+				}
+				if old == e.value {
+					res.Unchanged++
+					continue
+				}
+				res.Problems = append(res.Problems, sheet.CellError{File: book.File, Sheet: e.sheet, Row: e.row,
+					Reason: fmt.Sprintf("%s at %s is %g here; the database has %g", names[e.id], time.Unix(e.at, 0).UTC().Format(time.RFC3339), e.value, old)})
+				continue
 			}
 			res.New++
-			res.ByName[names[k.id]]++
-			sp := added[k.id]
+			res.ByName[names[e.id]]++
+			sp := added[e.id]
 			if sp == nil {
-				sp = &span{from: k.at}
-				added[k.id] = sp
+				sp = &span{from: e.at}
+				added[e.id] = sp
 			}
-			sp.n, sp.to = sp.n+1, k.at
+			sp.n, sp.to = sp.n+1, e.at
 		}
 		if len(res.Problems) > 0 {
 			return refused(res)
