@@ -407,7 +407,9 @@ func TestDashboardCounts(t *testing.T) {
 // has an entry in both translation files.
 func TestEveryTextIsTranslated(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	call := regexp.MustCompile(`\btrf?\("((?:[^"\\]|\\.)*)"`)
+	call := regexp.MustCompile(`(?:\btrf?|\.get)\("((?:[^"\\]|\\.)*)"`)
+	// countText(n, "one", "many") and phrases.count(n, "one", "many").
+	counted := regexp.MustCompile(`(?:\bcountText|\.count)\([^,()]+(?:\([^()]*\))?[^,()]*,\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"`)
 	var keys []string
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -416,6 +418,9 @@ func TestEveryTextIsTranslated(t *testing.T) {
 		src, _ := os.ReadFile(f)
 		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
 			keys = append(keys, strings.ReplaceAll(m[1], `\n`, "\n"))
+		}
+		for _, m := range counted.FindAllStringSubmatch(string(src), -1) {
+			keys = append(keys, m[1], m[2])
 		}
 	}
 	// Words translated through variables: statuses, relation kinds, columns.

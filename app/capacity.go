@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -21,17 +22,26 @@ import (
 
 // capacityScreen lists the resources watched with their state and when
 // their thresholds are forecast to be reached, and draws the selected
-// one's history and forecast, with a what-if on demand.
+// one's history and forecast, with a what-if. The list reads the statuses
+// kept from earlier forecasts (capacity.Statuses), off the UI goroutine;
+// only the selected resource is forecast in full, for its chart.
 type capacityScreen struct {
-	ui       *UI
-	horizon  int // days ahead
-	whatIf   capacity.WhatIf
-	rows     []capacity.ResourceForecast
-	problems map[int]string // row -> why it has no forecast
-	selected int
-	loaded   bool
+	ui        *UI
+	horizon   int // days ahead
+	whatIf    capacity.WhatIf
+	rows      []capacity.ResourceStatus
+	selected  int
+	loaded    bool
+	computing bool   // statuses are being read or worked out
+	progress  string // how far the working out is
+	// shown is the full forecast of the selected resource, kept while the
+	// selection, horizon and what-if stay as they are.
+	shown    *capacity.ResourceForecast
+	shownKey string
 	tab      int // 0: resources, 1: plans
 	plans    *capacityPlans
+	phrases  phrases
+	building bool // view is being built: a refresh it starts need not show again
 	// the what-if panel's inputs, for tests
 	whatIfInputs map[string]*widget.Entry
 	loseCI       *widget.Select
@@ -40,30 +50,54 @@ type capacityScreen struct {
 
 func (s *capacityScreen) title() string { return tr("Capacity") }
 
-func (s *capacityScreen) reload() {
-	s.loaded = true
-	rows, errs, err := s.ui.store.Capacity.Forecasts(s.ui.ctx, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
-	if err != nil {
-		s.ui.showError(err)
-		if s.whatIf.IsZero() {
-			return
-		}
-		// A what-if that cannot be worked out (a CI in no group) is
-		// dropped, and the plain forecast shown.
-		s.whatIf = capacity.WhatIf{}
-		if rows, errs, err = s.ui.store.Capacity.Forecasts(s.ui.ctx, time.Duration(s.horizon)*24*time.Hour, s.whatIf); err != nil {
-			return
-		}
+func (s *capacityScreen) reload() { s.refresh(nil) }
+
+// refresh reads every resource's status off the UI goroutine — the kept
+// ones, working out those missing (a what-if works out all) — and then
+// shows them and runs then.
+func (s *capacityScreen) refresh(then func()) {
+	s.loaded, s.computing, s.progress = true, true, ""
+	ctx, horizon, w := s.ui.ctx, time.Duration(s.horizon)*24*time.Hour, s.whatIf
+	progress := func(done, total int) {
+		fyne.Do(func() {
+			s.progress = trf("Forecasting {{.Done}} of {{.Total}} resources…", map[string]any{"Done": done, "Total": total})
+			if total >= 500 { // long enough to say so; a few leave the status line to what was just done
+				s.ui.setStatus(s.progress)
+			}
+		})
 	}
-	s.rows, s.problems = rows, map[int]string{}
-	for i, err := range errs {
-		if err != nil { // too few samples: Forecasts returns other errors whole
-			s.problems[i] = tr("too few samples to forecast")
+	s.ui.background(func() func() {
+		rows, err := s.ui.store.Capacity.Statuses(ctx, horizon, w, progress)
+		dropped := false
+		if err != nil && !w.IsZero() {
+			// A what-if that cannot be worked out (a CI in no group) is
+			// dropped, and the plain forecast shown.
+			var plainErr error
+			if rows, plainErr = s.ui.store.Capacity.Statuses(ctx, horizon, capacity.WhatIf{}, progress); plainErr == nil {
+				dropped = true
+			}
 		}
-	}
-	if s.selected >= len(s.rows) {
-		s.selected = 0
-	}
+		return func() {
+			s.computing, s.progress, s.shown = false, "", nil
+			if err != nil {
+				s.ui.showError(err)
+				if !dropped {
+					return
+				}
+				s.whatIf = capacity.WhatIf{}
+			}
+			s.rows = rows
+			if s.selected >= len(s.rows) {
+				s.selected = 0
+			}
+			if then != nil {
+				then()
+			}
+			if !s.building && s.ui.current < len(s.ui.screens) && s.ui.screens[s.ui.current] == screen(s) {
+				s.ui.show(s.ui.current)
+			}
+		}
+	})
 }
 
 // soon is how near a forecast breach must be to be flagged.
@@ -73,7 +107,7 @@ const soon = 90 * 24 * time.Hour
 // forecast within 90 days, or ok.
 func (s *capacityScreen) status(i int) (string, widget.Importance) {
 	f := s.rows[i]
-	if _, bad := s.problems[i]; bad {
+	if f.Problem != "" {
 		return tr("no forecast"), widget.LowImportance
 	}
 	switch {
@@ -82,20 +116,31 @@ func (s *capacityScreen) status(i int) (string, widget.Importance) {
 	case f.ToWarning.Already:
 		return tr("warning"), widget.WarningImportance
 	case !f.ToWarning.Never && f.ToWarning.In <= soon:
-		return countText(int(f.ToWarning.In.Hours()/24+0.5), "breach in {{.Count}} day", "breach in {{.Count}} days"), widget.WarningImportance
+		return s.words().count(int(f.ToWarning.In.Hours()/24+0.5), "breach in {{.Count}} day", "breach in {{.Count}} days"), widget.WarningImportance
 	}
 	return tr("ok"), widget.SuccessImportance
 }
 
 // reachText says when a threshold is reached, in the user's language.
-func reachText(r capacity.Reach, horizon int) string {
+func reachText(r capacity.Reach, horizon int) string { return reachWords(phrases{}, r, horizon) }
+
+// reachWords is reachText through p, for lists.
+func reachWords(p phrases, r capacity.Reach, horizon int) string {
 	switch {
 	case r.Already:
-		return tr("now")
+		return p.get("now", nil)
 	case r.Never:
-		return countText(horizon, "not within {{.Count}} day", "not within {{.Count}} days")
+		return p.count(horizon, "not within {{.Count}} day", "not within {{.Count}} days")
 	}
-	return trf("{{.Date}} (in {{.Days}} d)", map[string]any{"Date": r.At.Format(time.DateOnly), "Days": int(r.In.Hours()/24 + 0.5)})
+	return p.get("{{.Date}} (in {{.Days}} d)", map[string]any{"Date": r.At.Format(time.DateOnly), "Days": int(r.In.Hours()/24 + 0.5)})
+}
+
+// words are the screen's phrases, made afresh by each view.
+func (s *capacityScreen) words() phrases {
+	if s.phrases == nil {
+		s.phrases = phrases{}
+	}
+	return s.phrases
 }
 
 // usage prints a usage figure as precise as it needs: 157.4, 33614, 0.25.
@@ -112,6 +157,9 @@ func usage(v float64) string {
 // view shows the resources or the capacity plans, one tab at a time: each
 // tab reads what it shows when it is shown.
 func (s *capacityScreen) view() fyne.CanvasObject {
+	s.phrases = nil // the language may have changed
+	s.building = true
+	defer func() { s.building = false }()
 	if s.plans == nil {
 		s.plans = &capacityPlans{ui: s.ui}
 	}
@@ -163,6 +211,9 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 		container.NewBorder(nil, nil, widget.NewLabel(tr("Forecast")), addBtn, horizon),
 		s.whatIfPanel())
 
+	if s.computing && len(s.rows) == 0 {
+		return container.NewBorder(toolbar, nil, nil, nil, container.NewCenter(widget.NewLabel(cmp.Or(s.progress, tr("Forecasting…")))))
+	}
 	if len(s.rows) == 0 {
 		return container.NewBorder(toolbar, nil, nil, nil, container.NewCenter(widget.NewLabel(
 			tr("No resources are watched yet: Add resource… names one; its samples come from a monitoring export."))))
@@ -170,16 +221,16 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 	rows := make([][]string, len(s.rows))
 	for i, f := range s.rows {
 		latest := "–"
-		if n := len(f.Series.Values); n > 0 {
-			latest = usage(f.Series.Values[n-1]) + " " + f.Unit
+		if f.Problem == "" {
+			latest = usage(f.Latest) + " " + f.Unit
 		}
 		state, _ := s.status(i)
 		// What a person looks for first comes first: at 1024 wide the CI
 		// and the thresholds scroll in from the right.
-		rows[i] = []string{f.Name, state, latest, reachText(f.ToWarning, s.horizon), reachText(f.ToCritical, s.horizon),
+		rows[i] = []string{f.Name, state, latest, reachWords(s.words(), f.ToWarning, s.horizon), reachWords(s.words(), f.ToCritical, s.horizon),
 			usage(f.Usable()) + " " + f.Unit, usage(f.Warning), usage(f.Critical), f.CIRef + " " + f.CIName}
-		if why, bad := s.problems[i]; bad {
-			rows[i][3] = why
+		if f.Problem != "" {
+			rows[i][3] = tr("too few samples to forecast")
 		}
 	}
 	table := styledTable([]string{tr("Resource"), tr("Status"), tr("Latest"), tr("Warning reached"), tr("Critical reached"),
@@ -208,10 +259,19 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 
 // detail is the selected resource's forecast in words and as a chart.
 func (s *capacityScreen) detail() fyne.CanvasObject {
-	f := s.rows[s.selected]
-	if why, bad := s.problems[s.selected]; bad {
-		return widget.NewLabel(f.Name + ": " + why)
+	st := s.rows[s.selected]
+	if st.Problem != "" {
+		return widget.NewLabel(st.Name + ": " + tr("too few samples to forecast"))
 	}
+	key := fmt.Sprintf("%d %d %+v", st.ID, s.horizon, s.whatIf)
+	if s.shown == nil || s.shownKey != key {
+		f, err := s.ui.store.Capacity.ForecastResource(s.ui.ctx, st.Name, time.Duration(s.horizon)*24*time.Hour, s.whatIf)
+		if err != nil {
+			return widget.NewLabel(st.Name + ": " + errText(err))
+		}
+		s.shown, s.shownKey = &f, key
+	}
+	f := *s.shown
 	method := map[capacity.Method]string{capacity.MethodLinear: tr("straight line"), capacity.MethodHolt: tr("trend smoothing (Holt)"),
 		capacity.MethodHoltWinters: tr("trend and weekly season (Holt-Winters)")}[f.Method]
 	words := trf("{{.Name}}: forecast by {{.Method}}; error on the last part of the history: RMSE {{.RMSE}} {{.Unit}}.",
@@ -399,13 +459,13 @@ func (s *capacityScreen) onAddResource() {
 		}
 		ui.save(nil, func() error { r, err = ui.store.Capacity.AddResource(ui.ctx, r); return err }, func() {
 			ui.setStatus(trf("Watching {{.Name}}", map[string]any{"Name": r.Name}))
-			s.reload()
-			for i, row := range s.rows {
-				if row.Name == r.Name {
-					s.selected = i
+			s.refresh(func() {
+				for i, row := range s.rows {
+					if row.Name == r.Name {
+						s.selected = i
+					}
 				}
-			}
-			ui.show(ui.current)
+			})
 		})
 	}, ui.win)
 	d.Resize(fyne.NewSize(560, 520))

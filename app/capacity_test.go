@@ -31,8 +31,13 @@ func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
 	ui := newRecordsUI(t)
 	ui.showScreen(ui.capacity)
 	s := ui.capacity
-	if len(s.rows) != 6 || len(s.problems) != 0 {
-		t.Fatalf("%d resources, problems %v", len(s.rows), s.problems)
+	if len(s.rows) != 6 {
+		t.Fatalf("%d resources", len(s.rows))
+	}
+	for _, r := range s.rows {
+		if r.Problem != "" {
+			t.Fatalf("%s: %s", r.Name, r.Problem)
+		}
 	}
 	san := -1
 	for i, r := range s.rows {
@@ -76,7 +81,7 @@ func TestCapacityScreenForecastsWhatIfAndAdd(t *testing.T) {
 	if len(s.rows) != 7 || s.rows[s.selected].Name != "CI-000024 memory GB" || s.rows[s.selected].Warning != 409.6 {
 		t.Errorf("after Add: %d rows, selected %+v", len(s.rows), s.rows[s.selected].Resource)
 	}
-	if _, bad := s.problems[s.selected]; !bad {
+	if s.rows[s.selected].Problem == "" {
 		t.Error("a resource without samples has a forecast")
 	}
 }
@@ -109,7 +114,7 @@ func TestPlanUpgradeInTheWindow(t *testing.T) {
 		t.Fatalf("status after planning: %q", ui.status.Text)
 	}
 	after := s.rows[s.selected]
-	if len(after.Upgrades) != 1 || !(after.ToWarning.Never || after.ToWarning.At.After(before.At)) {
+	if after.Upgrades != 1 || !(after.ToWarning.Never || after.ToWarning.At.After(before.At)) {
 		t.Errorf("warning %v before, %v after; upgrades %v", before.At, after.ToWarning.At, after.Upgrades)
 	}
 	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "+40 TB") || !strings.Contains(markup, "warning 192 TB") {

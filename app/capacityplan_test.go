@@ -172,8 +172,8 @@ func TestImportWizardForSamples(t *testing.T) {
 	}
 	ui.showScreen(ui.capacity)
 	for _, f := range ui.capacity.rows {
-		if f.Name == "bj-san-01 used TB" && f.Series.Values[len(f.Series.Values)-1] != 157.8 {
-			t.Errorf("the Capacity screen's SAN ends at %v", f.Series.Values[len(f.Series.Values)-1])
+		if f.Name == "bj-san-01 used TB" && f.Latest != 157.8 {
+			t.Errorf("the Capacity screen's SAN ends at %v", f.Latest)
 		}
 	}
 }

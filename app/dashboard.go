@@ -36,7 +36,7 @@ type dashboardScreen struct {
 	fy       budget.FiscalYear
 	// breaches are the resources forecast to reach their warning within
 	// 90 days with no upgrade planned, soonest first.
-	breaches []capacity.ResourceForecast
+	breaches []capacity.ResourceStatus
 	loaded   bool
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -131,4 +132,35 @@ func countText(n int, one, many string) string {
 		return trf(one, map[string]any{"Count": n})
 	}
 	return trf(many, map[string]any{"Count": n})
+}
+
+// phrases translates each template once and fills its values in by plain
+// substitution: a list of thousands of rows would otherwise translate the
+// same template thousands of times, which costs more than the rest of the
+// row. Made afresh for each view, so a change of language is seen.
+type phrases map[string]string
+
+// get is trf(template, values), the translation looked up once.
+func (p phrases) get(template string, values map[string]any) string {
+	pattern, ok := p[template]
+	if !ok {
+		marks := make(map[string]any, len(values))
+		for k := range values {
+			marks[k] = "\x00" + k + "\x00"
+		}
+		pattern = trf(template, marks)
+		p[template] = pattern
+	}
+	for k, v := range values {
+		pattern = strings.ReplaceAll(pattern, "\x00"+k+"\x00", fmt.Sprint(v))
+	}
+	return pattern
+}
+
+// count is countText(n, one, many), the translation looked up once.
+func (p phrases) count(n int, one, many string) string {
+	if n == 1 {
+		return p.get(one, map[string]any{"Count": n})
+	}
+	return p.get(many, map[string]any{"Count": n})
 }

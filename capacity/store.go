@@ -342,6 +342,9 @@ func (s *Store) ImportSamples(ctx context.Context, path string, opt SampleImport
 				sp.n, time.Unix(sp.from, 0).UTC().Format(time.DateOnly), time.Unix(sp.to, 0).UTC().Format(time.DateOnly))); err != nil {
 				return err
 			}
+			if err := forgetStatuses(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -393,6 +396,9 @@ func (s *Store) AddSamples(ctx context.Context, name string, samples []Sample) (
 		}
 		if added == 0 {
 			return nil
+		}
+		if err := forgetStatuses(ctx, tx, r.ID); err != nil {
+			return err
 		}
 		return log.Add(ctx, "capacity_resource", r.ID, "samples", "", fmt.Sprintf("%d samples, %s to %s",
 			added, first.UTC().Format(time.DateOnly), last.UTC().Format(time.DateOnly)))

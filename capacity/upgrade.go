@@ -78,6 +78,9 @@ func (s *Store) AddUpgrade(ctx context.Context, bs *budget.Store, u Upgrade) (Up
 		if u.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := forgetStatuses(ctx, tx, r.ID); err != nil {
+			return err
+		}
 		if err := log.Add(ctx, "capacity_upgrade", u.ID, "created", "", fmt.Sprintf("%s +%g %s on %s, cost %s",
 			r.Name, u.Adds, r.Unit, u.Planned.Format(time.DateOnly), u.Cost.Format(2))); err != nil {
 			return err
@@ -116,7 +119,8 @@ func (s *Store) CancelUpgrade(ctx context.Context, bs *budget.Store, id int64) (
 	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		var status string
 		var line sql.NullInt64
-		err := tx.QueryRowContext(ctx, "SELECT status, budget_line_id FROM capacity_upgrade WHERE id = ?", id).Scan(&status, &line)
+		var resource int64
+		err := tx.QueryRowContext(ctx, "SELECT status, budget_line_id, resource_id FROM capacity_upgrade WHERE id = ?", id).Scan(&status, &line, &resource)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.Errorf(store.ENotFound, "There is no capacity upgrade %d.", id)
 		}
@@ -130,6 +134,9 @@ func (s *Store) CancelUpgrade(ctx context.Context, bs *budget.Store, id int64) (
 			return err
 		}
 		if err := log.Add(ctx, "capacity_upgrade", id, "status", "planned", "cancelled"); err != nil {
+			return err
+		}
+		if err := forgetStatuses(ctx, tx, resource); err != nil {
 			return err
 		}
 		if !line.Valid {

@@ -2,7 +2,6 @@ package capacity
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -263,40 +262,7 @@ func (s *Store) forecast(ctx context.Context, r Resource, ups []Upgrade, horizon
 			rf.TakesOver = loss.takes[r.ID]
 		}
 	}
-	steps := capacitySteps{base: r.Capacity}
-	end := f.At(len(f.Mean) - 1)
-	for _, u := range ups {
-		if u.Status == "planned" && !u.Planned.After(end) {
-			steps.steps = append(steps.steps, u)
-		}
-	}
-	rf.Forecast, rf.Upgrades = f, steps.steps
-	rf.ToWarning, rf.ToCritical, rf.ToFull = f.timeToScaled(r.Warning, steps), f.timeToScaled(r.Critical, steps), f.timeToScaled(r.Usable(), steps)
-	return rf, nil
-}
-
-// Breaches are the resources whose warning threshold is forecast to be
-// reached within the next span and that have no upgrade planned, soonest
-// first: what a dashboard warns of.
-func (s *Store) Breaches(ctx context.Context, within time.Duration) ([]ResourceForecast, error) {
-	forecasts, errs, err := s.Forecasts(ctx, within, WhatIf{})
-	if err != nil {
-		return nil, err
-	}
-	ups, err := s.Upgrades(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	planned := map[string]bool{}
-	for _, u := range ups {
-		planned[u.Resource] = planned[u.Resource] || u.Status == "planned"
-	}
-	var out []ResourceForecast
-	for i, f := range forecasts {
-		if errs[i] == nil && !planned[f.Name] && !f.ToWarning.Never && !f.ToWarning.Already {
-			out = append(out, f)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].ToWarning.In < out[j].ToWarning.In })
-	return out, nil
+	done := s.thresholds(r, f, ups)
+	done.Added, done.AddedFrom, done.TakesOver, done.LostCI, done.Lost = rf.Added, rf.AddedFrom, rf.TakesOver, rf.LostCI, rf.Lost
+	return done, nil
 }
