@@ -79,6 +79,11 @@ func planFlags(p capacity.PlanState) string {
 
 func (s *capacityPlans) view() fyne.CanvasObject {
 	s.reload()
+	if s.selected == "" && len(s.states) > 0 {
+		// The first plan is open from the start, as a list with one
+		// plan would otherwise show an empty editor.
+		s.selected, s.draft, s.problems = s.states[0].DocNumber, s.states[0].Plan, nil
+	}
 	rows := func() [][]string {
 		out := make([][]string, len(s.states))
 		for i, p := range s.states {

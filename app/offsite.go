@@ -69,7 +69,7 @@ func (s *offsiteScreen) reload() {
 
 func (s *offsiteScreen) view() fyne.CanvasObject {
 	s.reload()
-	intro := widget.NewLabel(tr("Everything needed when the normal site is gone: the continuity binder, every record as a workbook, a copy of the database, the availability and budget reports, and a manifest to check them by."))
+	intro := widget.NewLabel(tr("Everything needed when the normal site is gone: the continuity binder, the capacity plans, every record as a workbook, a copy of the database, the availability and budget reports, and a manifest to check them by."))
 	intro.Wrapping = fyne.TextWrapWord
 
 	choices := map[string]string{"all": tr("All plans"), "approved": tr("Approved plans only (no drafts)"), "service": tr("The plans of one service")}

@@ -21,13 +21,13 @@ import (
 func (s *capacityScreen) whatIfPanel() fyne.CanvasObject {
 	w := s.whatIf
 	demand := widget.NewEntry()
-	demand.SetPlaceHolder(tr("Demand: +20 % or -10 %"))
+	demand.SetPlaceHolder(tr("Demand: +20 %"))
 	if w.DemandPct != 0 {
 		demand.SetText(fmt.Sprintf("%+g %%", w.DemandPct))
 	}
 	load, from := widget.NewEntry(), widget.NewEntry()
-	load.SetPlaceHolder(tr("New load on the selected resource"))
-	from.SetPlaceHolder(tr("from (2027-01-01)"))
+	load.SetPlaceHolder(tr("New load (selected resource)"))
+	from.SetPlaceHolder(tr("from 2027-01-01"))
 	if w.AddLoad != 0 {
 		load.SetText(usage(w.AddLoad))
 	}
