@@ -437,6 +437,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 	keys = append(keys, continuity.Messages...)
 	keys = append(keys, budget.Messages...)
 	keys = append(keys, capacity.PlanMessages...)
+	keys = append(keys, capacity.AllMethodWords...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {

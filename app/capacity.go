@@ -272,8 +272,7 @@ func (s *capacityScreen) detail() fyne.CanvasObject {
 		s.shown, s.shownKey = &f, key
 	}
 	f := *s.shown
-	method := map[capacity.Method]string{capacity.MethodLinear: tr("straight line"), capacity.MethodHolt: tr("trend smoothing (Holt)"),
-		capacity.MethodHoltWinters: tr("trend and weekly season (Holt-Winters)")}[f.Method]
+	method := tr(capacity.MethodWords(f.Method, f.Season))
 	words := trf("{{.Name}}: forecast by {{.Method}}; error on the last part of the history: RMSE {{.RMSE}} {{.Unit}}.",
 		map[string]any{"Name": f.Name, "Method": method, "RMSE": usage(f.RMSE), "Unit": f.Unit})
 	words += s.whatIfWords(f)

@@ -19,9 +19,35 @@ const (
 	MethodLinear Method = "linear"
 	// MethodHolt is exponential smoothing of level and trend.
 	MethodHolt Method = "holt"
-	// MethodHoltWinters adds a season (weekly for daily samples).
+	// MethodHoltWinters adds a season (weekly for daily samples, daily for
+	// hourly ones).
 	MethodHoltWinters Method = "holt-winters"
+	// MethodHoltWintersYearly adds a yearly season instead (365 days of
+	// daily samples, 52 weeks of weekly ones), when the history holds
+	// enough years for it.
+	MethodHoltWintersYearly Method = "holt-winters-yearly"
 )
+
+// MethodWords are the forecast methods as people read them (English; the
+// window and the printed pages translate them), keyed by method and, for
+// a seasonal one, the steps per season.
+func MethodWords(method Method, season int) string {
+	switch {
+	case method == MethodHolt:
+		return "trend smoothing (Holt)"
+	case method == MethodHoltWintersYearly:
+		return "trend and yearly season (Holt-Winters)"
+	case method == MethodHoltWinters && season == 24:
+		return "trend and daily season (Holt-Winters)"
+	case method == MethodHoltWinters:
+		return "trend and weekly season (Holt-Winters)"
+	}
+	return "straight line"
+}
+
+// AllMethodWords lists every MethodWords text, for the translation check.
+var AllMethodWords = []string{"straight line", "trend smoothing (Holt)", "trend and weekly season (Holt-Winters)",
+	"trend and daily season (Holt-Winters)", "trend and yearly season (Holt-Winters)"}
 
 // model is a forecasting method fitted to a regular series.
 type model interface {
@@ -113,24 +139,54 @@ func seasonFor(step time.Duration) int {
 	return 0
 }
 
-func newModel(method Method, season int) model {
+// yearFor is the yearly season a series' step suggests: 365 days, 52
+// weeks; none otherwise.
+func yearFor(step time.Duration) int {
+	switch step {
+	case 24 * time.Hour:
+		return 365
+	case 7 * 24 * time.Hour:
+		return 52
+	}
+	return 0
+}
+
+// seasons are a series' short season (week, day) and its yearly one.
+type seasons struct{ short, year int }
+
+func seasonsOf(s Series) seasons { return seasons{seasonFor(s.Step), yearFor(s.Step)} }
+
+// period is the season a method models.
+func (ss seasons) period(method Method) int {
 	switch method {
-	case MethodHolt:
-		return &holtWinters{}
 	case MethodHoltWinters:
-		return &holtWinters{period: season}
+		return ss.short
+	case MethodHoltWintersYearly:
+		return ss.year
+	}
+	return 0
+}
+
+func newModel(method Method, ss seasons) model {
+	switch method {
+	case MethodHolt, MethodHoltWinters, MethodHoltWintersYearly:
+		return &holtWinters{period: ss.period(method)}
 	}
 	return &linear{}
 }
 
-// candidates are the methods a series has history enough for.
-func candidates(n, season int) []Method {
+// candidates are the methods a series of n steps has history enough for:
+// a season needs three of them (two start it, as R does, the rest fit it).
+func candidates(n int, ss seasons) []Method {
 	methods := []Method{MethodLinear}
 	if n >= 6 {
 		methods = append(methods, MethodHolt)
 	}
-	if season > 0 && n >= 3*season {
+	if ss.short > 0 && n >= 3*ss.short {
 		methods = append(methods, MethodHoltWinters)
+	}
+	if ss.year > 0 && n >= 3*ss.year {
+		methods = append(methods, MethodHoltWintersYearly)
 	}
 	return methods
 }
@@ -149,13 +205,13 @@ func Predict(s Series, horizon int) (Forecast, error) {
 	if horizon < 1 {
 		return Forecast{}, fmt.Errorf("a forecast needs a horizon of at least one step")
 	}
-	season := seasonFor(s.Step)
+	ss := seasonsOf(s)
 	hold := max(1, min(n/5, horizon))
 	out := Forecast{Series: s, Compared: map[Method]float64{}}
 	best := math.Inf(1)
 	var chosen model
-	for _, method := range candidates(n-hold, season) {
-		m := newModel(method, season)
+	for _, method := range candidates(n-hold, ss) {
+		m := newModel(method, ss)
 		if err := m.fit(s.Values[:n-hold]); err != nil {
 			continue
 		}
@@ -173,33 +229,29 @@ func Predict(s Series, horizon int) (Forecast, error) {
 		if err := hw.smooth(s.Values); err != nil {
 			return out, err
 		}
-		return out, out.fill(hw, season, horizon)
+		return out, out.fill(hw, horizon)
 	}
-	return out, out.extend(newModel(out.Method, season), season, horizon)
+	return out, out.extend(newModel(out.Method, ss), horizon)
 }
 
 // PredictWith forecasts s by one method, without comparing.
 func PredictWith(s Series, method Method, horizon int) (Forecast, error) {
 	out := Forecast{Series: s, Method: method, RMSE: math.NaN(), MAPE: math.NaN()}
-	season := seasonFor(s.Step)
-	return out, out.extend(newModel(method, season), season, horizon)
+	return out, out.extend(newModel(method, seasonsOf(s)), horizon)
 }
 
 // extend fits m (of f.Method) to the whole history and fills the forecast.
-func (f *Forecast) extend(m model, season, horizon int) error {
+func (f *Forecast) extend(m model, horizon int) error {
 	if err := m.fit(f.Series.Values); err != nil {
 		return err
 	}
-	return f.fill(m, season, horizon)
+	return f.fill(m, horizon)
 }
 
 // fill makes the forecast from m, fitted.
-func (f *Forecast) fill(m model, season, horizon int) error {
-	if f.Method == MethodHoltWinters {
-		f.Season = season
-	}
+func (f *Forecast) fill(m model, horizon int) error {
 	if hw, ok := m.(*holtWinters); ok {
-		f.Alpha, f.Beta, f.Gamma = hw.alpha, hw.beta, hw.gamma
+		f.Alpha, f.Beta, f.Gamma, f.Season = hw.alpha, hw.beta, hw.gamma, hw.period
 	}
 	mean, sd := m.forecast(horizon)
 	z := distuv.UnitNormal.Quantile(0.975)

@@ -207,3 +207,43 @@ func TestPredictManyIsPredictEach(t *testing.T) {
 		}
 	}
 }
+
+// TestYearlySeason: three and a half years of daily use that swells every
+// year (a quarter more at the year-end peak) is forecast with a yearly
+// season, which the hold-out prefers to a line and the weekly season; its
+// forecast of the next half year follows the swell, which a line misses.
+// Two years are not enough: the yearly season is not tried.
+func TestYearlySeason(t *testing.T) {
+	truth := func(i int) float64 { return 500 + 0.05*float64(i) + 60*math.Cos(2*math.Pi*float64(i)/365) }
+	values := make([]float64, 1278)
+	for i := range values {
+		values[i] = truth(i) + 3*math.Sin(float64(i)*1.7)
+	}
+	f, err := Predict(daily(values), 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Method != MethodHoltWintersYearly || f.Season != 365 {
+		t.Fatalf("method %s (season %d), compared %v", f.Method, f.Season, f.Compared)
+	}
+	if f.Compared[MethodHoltWintersYearly] >= f.Compared[MethodLinear] {
+		t.Errorf("hold-out errors: %v", f.Compared)
+	}
+	worst := 0.0
+	for i, m := range f.Mean {
+		worst = math.Max(worst, math.Abs(m-truth(len(values)+i)))
+	}
+	if worst > 20 {
+		t.Errorf("the yearly forecast strays %.1f from the swell", worst)
+	}
+	if MethodWords(f.Method, f.Season) != "trend and yearly season (Holt-Winters)" {
+		t.Errorf("words: %q", MethodWords(f.Method, f.Season))
+	}
+	two, err := Predict(daily(values[:730]), 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, tried := two.Compared[MethodHoltWintersYearly]; tried {
+		t.Errorf("two years tried a yearly season: %v", two.Compared)
+	}
+}

@@ -228,7 +228,7 @@ func (d *pdfDoc) capacityResources(cp CapacityPlan) {
 			last := f.Series.Values[len(f.Series.Values)-1]
 			latest = usageText(last) + " " + r.Unit
 			headroom = usageText(r.Usable()-last) + " " + r.Unit
-			method = d.word(methodWords[f.Method]) + "\nRMSE " + usageText(f.RMSE)
+			method = d.word(capacity.MethodWords(f.Method, f.Season)) + "\nRMSE " + usageText(f.RMSE)
 			if !math.IsNaN(f.MAPE) {
 				method += fmt.Sprintf(", MAPE %.1f %%", f.MAPE)
 			}
@@ -258,10 +258,6 @@ func (d *pdfDoc) capacityResources(cp CapacityPlan) {
 		d.forecastChart(f, 48)
 	}
 }
-
-// methodWords are the forecast methods in the window's words.
-var methodWords = map[capacity.Method]string{capacity.MethodLinear: "straight line", capacity.MethodHolt: "trend smoothing (Holt)",
-	capacity.MethodHoltWinters: "trend and weekly season (Holt-Winters)"}
 
 // forecastOrange draws a forecast, apart from the amber of the warning line.
 var forecastOrange = rgb{205, 95, 30}

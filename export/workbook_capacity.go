@@ -50,8 +50,6 @@ func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 	if err != nil {
 		return err
 	}
-	methods := map[capacity.Method]string{capacity.MethodLinear: "straight line", capacity.MethodHolt: "trend smoothing (Holt)",
-		capacity.MethodHoltWinters: "trend and weekly season (Holt-Winters)"}
 	reach := func(r capacity.Reach) any {
 		switch {
 		case r.Already:
@@ -78,7 +76,7 @@ func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 				if !math.IsNaN(f.MAPE) {
 					mape = f.MAPE
 				}
-				if err := add(f.Name, b.word(methods[f.Method]), f.RMSE, mape, b.day(f.At(last).Format(time.DateOnly)),
+				if err := add(f.Name, b.word(capacity.MethodWords(f.Method, f.Season)), f.RMSE, mape, b.day(f.At(last).Format(time.DateOnly)),
 					f.Mean[last], f.Lower[last], f.Upper[last], reach(f.ToWarning), reach(f.ToCritical), reach(f.ToFull)); err != nil {
 					return err
 				}
