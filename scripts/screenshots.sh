@@ -34,3 +34,13 @@ for lang in en zh; do
     page "$pages" wallet-cards
 done
 ls docs/binder
+
+# The printed capacity plan: its first page (document control) and the
+# page with the first charts, in both languages.
+mkdir -p docs/capacity
+for lang in en zh; do
+    "$work/servicebook" --db "$work/sample.db" export capacity --lang "$lang" --as-of "2026-11-24 09:00" "$work/capacity-$lang.pdf" >/dev/null
+    pdftoppm -png -r 60 -singlefile -f 1 -l 1 "$work/capacity-$lang.pdf" "docs/capacity/$lang-document-control"
+    pdftoppm -png -r 60 -singlefile -f 3 -l 3 "$work/capacity-$lang.pdf" "docs/capacity/$lang-charts"
+done
+ls docs/capacity
