@@ -2,7 +2,6 @@ package app
 
 import (
 	"maps"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -75,28 +74,14 @@ func (s *capacityPlans) documentView() fyne.CanvasObject {
 	}
 	reviews, _ := s.store().Reviews(ctx, s.draft.ID)
 	copies, _ := s.store().Distribution(ctx, s.draft.ID)
-	revRows := make([][]string, len(revs))
-	for i, r := range revs {
-		change := r.Change
-		if change == capacity.FirstDraft {
-			change = tr(change)
-		}
-		revRows[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
-	}
 	reviewRows := make([][]string, len(reviews))
 	for i, r := range reviews {
 		reviewRows[i] = []string{r.At, r.By, capacityReviewText(r.Outcome), r.Notes}
 	}
-	copyRows := make([][]string, len(copies))
-	for i, c := range copies {
-		copyRows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
-	}
-	revTable := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150}, func() [][]string { return revRows })
+	revTable := revisionTable(s.ui, revs, capacity.FirstDraft)
 	reviewTable := textTable([]string{tr("Date"), tr("Reviewer"), tr("Outcome"), tr("Notes")}, []float32{110, 150, 150, 420}, func() [][]string { return reviewRows })
-	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued"), tr("Version")}, []float32{60, 280, 280, 110, 70}, func() [][]string { return copyRows })
-	s.ui.keepWidths("revisions", revTable)
+	copyTable := distributionTable(s.ui, copies)
 	s.ui.keepWidths("capacity-plan-reviews", reviewTable)
-	s.ui.keepWidths("copies", copyTable)
 
 	s.approver = widget.NewEntry()
 	s.approver.SetPlaceHolder(tr("Approver"))

@@ -48,26 +48,20 @@ func (s *importScreen) zoneChoice() fyne.CanvasObject {
 	return sel
 }
 
-// samplesIgnore offers, for a row-per-sample file, the columns with no
-// place in it (Zabbix' ns) to leave out on purpose: otherwise they refuse
-// the file. Nil when there are none, or the file has a column per
-// resource (every other column is a resource).
-func (s *importScreen) samplesIgnore(headers []string) fyne.CanvasObject {
-	if s.mapping["resource"] == "" || s.mapping["value"] == "" {
-		return nil
-	}
+// ignoreRow offers the headers no field takes (other than those skip
+// says are taken otherwise, such as month columns) to leave out on
+// purpose: a column with values and no place refuses the file otherwise,
+// and the report names what was left out. Nil when there is none.
+func (s *importScreen) ignoreRow(headers []string, skip func(string) bool) fyne.CanvasObject {
 	mapped := map[string]bool{}
 	for _, h := range s.mapping {
 		mapped[h] = true
 	}
 	var unmapped []string
 	for _, h := range headers {
-		if !mapped[h] {
+		if !mapped[h] && (skip == nil || !skip(h)) {
 			unmapped = append(unmapped, h)
 		}
-	}
-	if len(unmapped) == 0 {
-		return nil
 	}
 	if s.ignore == nil {
 		s.ignore = map[string]bool{}
@@ -81,6 +75,9 @@ func (s *importScreen) samplesIgnore(headers []string) fyne.CanvasObject {
 	s.ignoreChecks.Horizontal = true
 	for h := range s.ignore {
 		s.ignoreChecks.Selected = append(s.ignoreChecks.Selected, h)
+	}
+	if len(unmapped) == 0 {
+		return nil
 	}
 	return container.NewBorder(nil, nil, widget.NewLabel(tr("Leave out on purpose:")), nil, s.ignoreChecks)
 }

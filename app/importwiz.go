@@ -284,42 +284,24 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 	if s.kind == "budget" || s.kind == "actuals" || s.kind == "samples" {
 		top.Add(s.profileRow())
 	}
-	if s.kind == "samples" {
-		if ignore := s.samplesIgnore(headers[1:]); ignore != nil {
+	switch s.kind {
+	case "samples":
+		// A row-per-sample file's other columns have no place (Zabbix'
+		// ns); a column-per-resource file has none left over.
+		if s.mapping["resource"] != "" && s.mapping["value"] != "" {
+			if ignore := s.ignoreRow(headers[1:], nil); ignore != nil {
+				top.Add(ignore)
+			}
+		}
+	case "budget", "actuals":
+		// A column of amounts that no field takes refuses the file; the
+		// person can leave one out on purpose, and the report says so.
+		isMonth := func(h string) bool { _, _, ok := monthHeader(h); return ok }
+		if ignore := s.ignoreRow(headers[1:], isMonth); ignore != nil {
 			top.Add(ignore)
 		}
 	}
 	if s.kind == "budget" || s.kind == "actuals" {
-		// A column of amounts that no field takes refuses the file; the
-		// person can leave one out on purpose, and the report says so.
-		if s.ignore == nil {
-			s.ignore = map[string]bool{}
-		}
-		var unmapped []string
-		mapped := map[string]bool{}
-		for _, h := range s.mapping {
-			mapped[h] = true
-		}
-		for _, h := range headers[1:] {
-			if !mapped[h] {
-				if _, _, isMonth := monthHeader(h); !isMonth {
-					unmapped = append(unmapped, h)
-				}
-			}
-		}
-		s.ignoreChecks = widget.NewCheckGroup(unmapped, func(chosen []string) {
-			s.ignore = map[string]bool{}
-			for _, h := range chosen {
-				s.ignore[h] = true
-			}
-		})
-		s.ignoreChecks.Horizontal = true
-		for h := range s.ignore {
-			s.ignoreChecks.Selected = append(s.ignoreChecks.Selected, h)
-		}
-		if len(unmapped) > 0 {
-			top.Add(container.NewBorder(nil, nil, widget.NewLabel(tr("Leave out on purpose:")), nil, s.ignoreChecks))
-		}
 		s.sumCheck = widget.NewCheck(tr("Add up rows for the same line and month"), func(v bool) { s.sumDuplicates = v })
 		s.sumCheck.SetChecked(s.sumDuplicates)
 		s.reviseCheck = widget.NewCheck(tr("Write changes to approved lines as new revisions"), func(v bool) { s.revise = v })

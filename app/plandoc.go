@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/continuity"
+	"servicebook/doccontrol"
 )
 
 // documentView is the document control: every version with its change and
@@ -21,26 +22,14 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 		return widget.NewLabel(errText(err))
 	}
 	copies, _ := s.store().Distribution(s.ui.ctx, s.draft.ID)
-	revRows := make([][]string, len(revs))
-	for i, r := range revs {
-		change := r.Change
-		if change == continuity.FirstDraft {
-			change = tr(change)
-		}
-		revRows[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
-	}
-	copyRows := make([][]string, len(copies))
 	var selected *continuity.Copy
 	for i, c := range copies {
-		copyRows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
 		if c.CopyNo == s.selCopy {
 			selected = &copies[i]
 		}
 	}
-	revTable := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150}, func() [][]string { return revRows })
-	copyTable := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued"), tr("Version")}, []float32{60, 280, 280, 110, 70}, func() [][]string { return copyRows })
-	s.ui.keepWidths("revisions", revTable)
-	s.ui.keepWidths("copies", copyTable)
+	revTable := revisionTable(s.ui, revs, continuity.FirstDraft)
+	copyTable := distributionTable(s.ui, copies)
 	s.approver = widget.NewEntry()
 	s.approver.SetPlaceHolder(tr("Approver"))
 	s.approver.SetText(s.draft.Approver)
@@ -117,6 +106,35 @@ func (s *plansScreen) documentView() fyne.CanvasObject {
 	split := newVSplit(history, container.NewBorder(bold(tr("Distribution")), copyForm, nil, nil, copyTable), 0.5)
 	s.ui.keepSplit("plan-document", split)
 	return container.NewBorder(approveRow, nil, nil, nil, split)
+}
+
+// revisionTable is a controlled document's change history, its first
+// draft's line in the user's words: continuity and capacity plans alike.
+func revisionTable(ui *UI, revs []doccontrol.Revision, firstDraft string) *gridTable {
+	rows := make([][]string, len(revs))
+	for i, r := range revs {
+		change := r.Change
+		if change == firstDraft {
+			change = tr(change)
+		}
+		rows[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
+	}
+	t := textTable([]string{tr("Version"), tr("Date"), tr("Change"), tr("Reviewer"), tr("Approver")}, []float32{70, 110, 360, 150, 150},
+		func() [][]string { return rows })
+	ui.keepWidths("revisions", t)
+	return t
+}
+
+// distributionTable is a controlled document's distribution list.
+func distributionTable(ui *UI, copies []doccontrol.Copy) *gridTable {
+	rows := make([][]string, len(copies))
+	for i, c := range copies {
+		rows[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
+	}
+	t := textTable([]string{tr("Copy"), tr("Holder"), tr("Location"), tr("Issued"), tr("Version")}, []float32{60, 280, 280, 110, 70},
+		func() [][]string { return rows })
+	ui.keepWidths("copies", t)
+	return t
 }
 
 // openItems lists what an approver should know before approving: failing

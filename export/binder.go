@@ -228,15 +228,7 @@ func (b BinderPlan) copyFor(holder string) (continuity.Copy, bool) {
 	return continuity.Copy{}, false
 }
 
-func (d *pdfDoc) statusText(p continuity.Plan) string {
-	switch p.Status() {
-	case continuity.Draft:
-		return d.t("draft — for reference only", "草案——仅供参考")
-	case continuity.Revised:
-		return d.t("revised, awaiting approval", "已修订，待批准")
-	}
-	return d.t("approved", "已批准")
-}
+func (d *pdfDoc) statusText(p continuity.Plan) string { return d.docStatus(p.Status()) }
 
 func (d *pdfDoc) planChapter(b BinderPlan) {
 	p := b.Plan
@@ -261,24 +253,7 @@ func (d *pdfDoc) planChapter(b BinderPlan) {
 		{d.t("Next review", "下次评审"), p.NextReview},
 		{d.t("Classification", "密级"), p.Classification},
 	})
-	revs := make([][]string, len(b.Revisions))
-	for i, r := range b.Revisions {
-		change := r.Change
-		if change == continuity.FirstDraft {
-			change = d.t(change, "初稿")
-		}
-		revs[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
-	}
-	d.heading(d.t("Change history", "修订记录"), 2)
-	d.table([]string{d.t("Version", "版本"), d.t("Date", "日期"), d.t("Change", "修订内容"), d.t("Reviewer", "审核人"), d.t("Approver", "批准人")},
-		[]float64{10, 14, 44, 16, 16}, "LLLLL", revs, nil)
-	copies := make([][]string, len(b.Distribution))
-	for i, c := range b.Distribution {
-		copies[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
-	}
-	d.heading(d.t("Distribution", "分发清单"), 2)
-	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期"), d.t("Version", "版本")},
-		[]float64{10, 32, 34, 14, 10}, "RLLLL", copies, nil)
+	d.revisionsAndCopies(b.Revisions, continuity.FirstDraft, b.Distribution)
 
 	d.changesSinceApproval(b)
 

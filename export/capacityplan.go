@@ -93,6 +93,30 @@ func CapacityPlanPDFBytes(plans []CapacityPlan, opt PDFOptions) ([]byte, error) 
 	return buf.Bytes(), nil
 }
 
+// revisionsAndCopies prints a controlled document's change history (its
+// first draft's line in the document's language) and its distribution
+// list: what continuity and capacity plans share.
+func (d *pdfDoc) revisionsAndCopies(revisions []doccontrol.Revision, firstDraft string, distribution []doccontrol.Copy) {
+	revs := make([][]string, len(revisions))
+	for i, r := range revisions {
+		change := r.Change
+		if change == firstDraft {
+			change = d.t(change, "初稿")
+		}
+		revs[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
+	}
+	d.heading(d.t("Change history", "修订记录"), 2)
+	d.table([]string{d.t("Version", "版本"), d.t("Date", "日期"), d.t("Change", "修订内容"), d.t("Reviewer", "审核人"), d.t("Approver", "批准人")},
+		[]float64{10, 14, 44, 16, 16}, "LLLLL", revs, nil)
+	copies := make([][]string, len(distribution))
+	for i, c := range distribution {
+		copies[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
+	}
+	d.heading(d.t("Distribution", "分发清单"), 2)
+	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期"), d.t("Version", "版本")},
+		[]float64{10, 32, 34, 14, 10}, "RLLLL", copies, nil)
+}
+
 func (d *pdfDoc) docStatus(s doccontrol.Status) string {
 	switch s {
 	case doccontrol.Draft:
@@ -128,31 +152,14 @@ func (d *pdfDoc) capacityPlan(cp CapacityPlan) {
 		{d.t("Classification", "密级"), p.Classification},
 		{d.t("Figures as of", "数据截至"), d.opt.AsOf.Format("2006-01-02 15:04 MST")},
 	})
-	revs := make([][]string, len(cp.Revisions))
-	for i, r := range cp.Revisions {
-		change := r.Change
-		if change == capacity.FirstDraft {
-			change = d.t(change, "初稿")
-		}
-		revs[i] = []string{r.Version, r.Date, change, r.Reviewer, r.Approver}
-	}
-	d.heading(d.t("Change history", "修订记录"), 2)
-	d.table([]string{d.t("Version", "版本"), d.t("Date", "日期"), d.t("Change", "修订内容"), d.t("Reviewer", "审核人"), d.t("Approver", "批准人")},
-		[]float64{10, 14, 44, 16, 16}, "LLLLL", revs, nil)
 	reviews := make([][]string, len(cp.Reviews))
 	for i, r := range cp.Reviews {
 		reviews[i] = []string{r.At, r.By, d.reviewOutcome(r.Outcome), r.Notes}
 	}
+	d.revisionsAndCopies(cp.Revisions, capacity.FirstDraft, cp.Distribution)
 	d.heading(d.t("Reviews", "评审记录"), 2)
 	d.table([]string{d.t("Date", "日期"), d.t("Reviewer", "评审人"), d.t("Outcome", "结论"), d.t("Notes", "说明")},
 		[]float64{14, 20, 14, 52}, "LLLL", reviews, nil)
-	copies := make([][]string, len(cp.Distribution))
-	for i, c := range cp.Distribution {
-		copies[i] = []string{strconv.Itoa(c.CopyNo), c.Holder, c.Location, c.Issued, c.Version}
-	}
-	d.heading(d.t("Distribution", "分发清单"), 2)
-	d.table([]string{d.t("Copy", "副本号"), d.t("Holder", "持有人"), d.t("Location", "存放地点"), d.t("Issued", "发放日期"), d.t("Version", "版本")},
-		[]float64{10, 32, 34, 14, 10}, "RLLLL", copies, nil)
 
 	for _, sec := range p.Sections() {
 		d.heading(d.word(sec.Title), 1)
