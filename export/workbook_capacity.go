@@ -3,9 +3,11 @@ package export
 import (
 	"context"
 	"math"
+	"strings"
 	"time"
 
 	"servicebook/capacity"
+	"servicebook/doccontrol"
 )
 
 // capacityHorizon is how far the workbook's forecasts look: the half-year
@@ -19,6 +21,9 @@ const capacityHorizon = 180 * 24 * time.Hour
 func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 	if src.Capacity == nil {
 		return nil
+	}
+	if err := b.capacityPlanSheet(ctx, src.Capacity); err != nil {
+		return err
 	}
 	// A resource with too few samples has an empty forecast: its row says so.
 	forecasts, _, err := src.Capacity.Forecasts(ctx, capacityHorizon, capacity.WhatIf{})
@@ -111,4 +116,48 @@ func (b *book) capacitySheets(ctx context.Context, src Sources) error {
 			}
 			return nil
 		})
+}
+
+// capacityPlanSheet writes the capacity plans: document control and the
+// sections, a plan a row.
+func (b *book) capacityPlanSheet(ctx context.Context, caps *capacity.Store) error {
+	plans, err := caps.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	cols := []column{{"Document", "文件编号", 12}, {"Title", "标题", 30}, {"Services", "服务", 24}, {"Version", "版本", 8},
+		{"Status", "状态", 12}, {"Owner", "负责人", 16}, {"Approver", "批准人", 16}, {"Approved", "批准日期", 12},
+		{"Approved by", "批准人（实际）", 16}, {"Review every (months)", "评审周期（月）", 10}, {"Next review", "下次评审", 12},
+		{"Forecast horizon (days)", "预测期（天）", 10}, {"Classification", "密级", 10}}
+	var empty capacity.Plan
+	for _, sec := range empty.Sections() {
+		cols = append(cols, column{sec.Title, translate("zh", sec.Title), 40})
+	}
+	return b.sheet("Capacity plans", "容量计划", cols, func(add func(...any) error) error {
+		for _, p := range plans {
+			var services []string
+			for _, s := range p.Services {
+				services = append(services, s.Ref+" "+s.Name)
+			}
+			status := map[doccontrol.Status]string{doccontrol.Draft: "draft", doccontrol.Approved: "approved",
+				doccontrol.Revised: "revised, awaiting approval"}[p.Status()]
+			var approved any
+			if p.ApprovedAt != "" {
+				approved = b.day(p.ApprovedAt)
+			}
+			var next any
+			if p.NextReview != "" {
+				next = b.day(p.NextReview)
+			}
+			cells := []any{p.DocNumber, p.Title, strings.Join(services, "; "), p.Version, b.word(status), text(p.Owner), text(p.Approver),
+				approved, text(p.ApprovedBy), p.ReviewMonths, next, p.HorizonDays, text(p.Classification)}
+			for _, sec := range p.Sections() {
+				cells = append(cells, text(*sec.Text))
+			}
+			if err := add(cells...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

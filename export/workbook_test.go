@@ -84,6 +84,7 @@ func TestWorkbookHoldsEveryRecordTyped(t *testing.T) {
 			"avail": {"Availability 12 months", "近12个月可用性"}, "budget": {"Budget 2026", "预算 2026"}, "actuals": {"Actuals 2026", "实际 2026"},
 			"alloc": {"Allocation 2026", "分摊明细 2026"}, "rules": {"Allocation rules 2026", "分摊规则 2026"},
 			"capres": {"Capacity resources", "容量资源"}, "capfc": {"Capacity forecasts", "容量预测"}, "capup": {"Capacity upgrades", "扩容计划"},
+			"capplans": {"Capacity plans", "容量计划"},
 		}
 		sheet := func(key string) string {
 			if lang == "zh" {
@@ -107,6 +108,10 @@ func TestWorkbookHoldsEveryRecordTyped(t *testing.T) {
 		}
 		// Capacity: the six resources, each forecast (the SAN's warning on
 		// a date), and the WAN upgrade with the budget line it proposed.
+		plans, _ := f.GetRows(sheet("capplans"))
+		if len(plans) != 2 || plans[1][0] != "SM-03001" || !strings.Contains(plans[1][2], "CI-000081") || len(plans[1]) < 20 {
+			t.Errorf("%s: capacity plans sheet %v", lang, plans)
+		}
 		res, _ := f.GetRows(sheet("capres"))
 		fc, _ := f.GetRows(sheet("capfc"))
 		up, _ := f.GetRows(sheet("capup"))
