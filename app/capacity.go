@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"servicebook/budget"
 	"servicebook/capacity"
 )
 
@@ -36,16 +34,19 @@ type capacityScreen struct {
 	progress  string // how far the working out is
 	// shown is the full forecast of the selected resource, kept while the
 	// selection, horizon and what-if stay as they are.
-	shown    *capacity.ResourceForecast
-	shownKey string
-	tab      int // 0: resources, 1: plans
-	plans    *capacityPlans
-	phrases  phrases
-	building bool // view is being built: a refresh it starts need not show again
-	// the what-if panel's inputs, for tests
-	whatIfInputs map[string]*widget.Entry
-	loseCI       *widget.Select
-	recalculate  *widget.Button
+	shown      *capacity.ResourceForecast
+	shownKey   string
+	tab        int // 0: resources, 1: plans
+	plans      *capacityPlans
+	phrases    phrases
+	building   bool  // view is being built: a refresh it starts need not show again
+	detailTab  int   // 0: forecast, 1: upgrades
+	selUpgrade int64 // the upgrade selected in the upgrades tab
+	// the what-if panel's inputs and the upgrades' buttons, for tests
+	changeUpgrade, cancelUpgrade *widget.Button
+	whatIfInputs                 map[string]*widget.Entry
+	loseCI                       *widget.Select
+	recalculate                  *widget.Button
 }
 
 func (s *capacityScreen) title() string { return tr("Capacity") }
@@ -283,7 +284,11 @@ func (s *capacityScreen) detail() fyne.CanvasObject {
 	label := widget.NewLabel(words)
 	label.Wrapping = fyne.TextWrapWord
 	plan := &widget.Button{Text: tr("Plan upgrade…"), Icon: theme.ContentAddIcon(), OnTapped: s.onPlanUpgrade}
-	return container.NewBorder(container.NewBorder(nil, nil, nil, plan, label), nil, nil, nil, container.NewScroll(capacityChart(f)))
+	tabs := container.NewAppTabs(container.NewTabItem(tr("Forecast"), container.NewScroll(capacityChart(f))),
+		container.NewTabItem(tr("Upgrades"), s.upgradesView(f.Resource)))
+	tabs.SelectIndex(s.detailTab)
+	tabs.OnSelected = func(*container.TabItem) { s.detailTab = tabs.SelectedIndex() }
+	return container.NewBorder(container.NewBorder(nil, nil, nil, plan, label), nil, nil, nil, tabs)
 }
 
 // capacityChart draws the last 120 steps of history, the forecast with its
@@ -468,65 +473,5 @@ func (s *capacityScreen) onAddResource() {
 		})
 	}, ui.win)
 	d.Resize(fyne.NewSize(560, 520))
-	d.Show()
-}
-
-// onPlanUpgrade asks for an upgrade of the selected resource: its date,
-// the capacity it adds, its cost, supplier and the service whose budget
-// carries the cost. Saved with a cost, it proposes that budget line.
-func (s *capacityScreen) onPlanUpgrade() {
-	ui := s.ui
-	r := s.rows[s.selected].Resource
-	date, adds, cost, supplier := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	date.SetPlaceHolder("2027-03-01")
-	adds.SetPlaceHolder(r.Unit)
-	cost.SetPlaceHolder("¥120,000")
-	service := newCIPicker(ui, tr("Find a service: reference or name"), true)
-	items := []*widget.FormItem{
-		widget.NewFormItem(tr("Date"), date),
-		widget.NewFormItem(tr("Adds"), adds),
-		widget.NewFormItem(tr("Cost"), cost),
-		widget.NewFormItem(tr("Supplier"), supplier),
-		widget.NewFormItem(tr("Service"), service.entry),
-	}
-	d := dialog.NewForm(trf("Plan an upgrade of {{.Name}}", map[string]any{"Name": r.Name}), tr("Plan"), tr("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
-		u := capacity.Upgrade{Resource: r.Name, Supplier: supplier.Text}
-		var err error
-		if u.Planned, err = time.Parse(time.DateOnly, strings.TrimSpace(date.Text)); err != nil {
-			ui.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a date; write it as 2027-03-01.", map[string]any{"Field": tr("Date"), "Value": date.Text})))
-			return
-		}
-		if u.Adds, err = capacity.ParseValue(adds.Text); err != nil {
-			ui.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a number.", map[string]any{"Field": tr("Adds"), "Value": adds.Text})))
-			return
-		}
-		if strings.TrimSpace(cost.Text) != "" {
-			if u.Cost, err = budget.ParseAmount(cost.Text, 2); err != nil {
-				ui.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not an amount.", map[string]any{"Field": tr("Cost"), "Value": cost.Text})))
-				return
-			}
-			if u.ServiceRef, err = service.Ref(); err != nil {
-				ui.showError(err)
-				return
-			}
-		}
-		ui.save(nil, func() error { u, err = ui.store.Capacity.AddUpgrade(ui.ctx, ui.store.Budget, u); return err }, func() {
-			switch {
-			case u.BudgetLine != 0:
-				ui.setStatus(trf("Upgrade {{.ID}} planned; budget line {{.Line}} proposed for {{.Service}}.",
-					map[string]any{"ID": u.ID, "Line": u.BudgetLine, "Service": u.ServiceRef}))
-			case u.BudgetNote != "":
-				ui.setStatus(trf("Upgrade {{.ID}} planned; no budget line yet: {{.Why}}", map[string]any{"ID": u.ID, "Why": u.BudgetNote}))
-			default:
-				ui.setStatus(trf("Upgrade {{.ID}} planned.", map[string]any{"ID": u.ID}))
-			}
-			s.reload()
-			ui.show(ui.current)
-		})
-	}, ui.win)
-	d.Resize(fyne.NewSize(520, 380))
 	d.Show()
 }

@@ -253,3 +253,51 @@ func labelSays(ui *UI, text string) bool {
 	})
 	return found
 }
+
+// TestUpgradesInTheWindow: the WAN's upgrade is listed under the chart with
+// its budget line; changed to cost more and come later, its proposed line
+// follows; cancelled (asked first), the line is withdrawn.
+func TestUpgradesInTheWindow(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.capacity)
+	s := ui.capacity
+	for i, r := range s.rows {
+		if r.Name == "MPLS WAN Mbit/s" {
+			s.selected = i
+		}
+	}
+	s.detailTab = 1
+	ui.show(ui.current)
+	if s.changeUpgrade == nil || !s.changeUpgrade.Disabled() {
+		t.Fatal("the upgrade buttons work before an upgrade is chosen")
+	}
+	s.selUpgrade = 1
+	ui.show(ui.current)
+	test.Tap(s.changeUpgrade)
+	entries := dialogEntries(t, ui)
+	if len(entries) < 5 || entries[0].Text != "2026-12-15" || entries[2].Text != "180,000.00" {
+		t.Fatalf("the change dialog: %d entries, %q %q", len(entries), entries[0].Text, entries[2].Text)
+	}
+	entries[0].SetText("2026-12-28")
+	entries[2].SetText("¥210,000")
+	tapDialog(t, ui, "Save change")
+	ups, _ := ui.store.Capacity.Upgrades(ui.ctx, "MPLS WAN Mbit/s")
+	if len(ups) != 1 || ups[0].Cost != 21_000_000 || ups[0].Planned.Day() != 28 || ups[0].BudgetLine == 0 {
+		t.Fatalf("after the change: %+v (status %q)", ups, ui.status.Text)
+	}
+	fy, _ := ui.store.Budget.FiscalYear(ui.ctx, 2026)
+	lines, _ := ui.store.Budget.Lines(ui.ctx, fy)
+	found := false
+	for _, l := range lines {
+		found = found || (l.ID == ups[0].BudgetLine && l.Amounts[11] == 21_000_000)
+	}
+	if !found {
+		t.Error("the proposed line did not follow the change")
+	}
+	test.Tap(s.cancelUpgrade)
+	tapDialog(t, ui, "Cancel upgrade")
+	ups, _ = ui.store.Capacity.Upgrades(ui.ctx, "MPLS WAN Mbit/s")
+	if ups[0].Status != "cancelled" || !strings.Contains(ui.status.Text, "withdrawn") {
+		t.Errorf("after cancelling: %+v, status %q", ups[0], ui.status.Text)
+	}
+}

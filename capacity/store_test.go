@@ -181,6 +181,39 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 	if after.ToWarning.In != 71*24*time.Hour || len(after.Upgrades) != 1 {
 		t.Errorf("warning after the upgrade in %v days; upgrades %v", after.ToWarning.In.Hours()/24, after.Upgrades)
 	}
+	// Changed — another month, another amount — the proposed line is
+	// withdrawn and proposed again as the upgrade now is.
+	u.Planned, u.Cost = time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC), 40_000_000
+	moved, err := s.UpdateUpgrade(ctx, bs, u)
+	if err != nil || moved.BudgetLine == 0 {
+		t.Fatalf("change: %+v %v", moved, err)
+	}
+	lines, _ = bs.Lines(ctx, fy)
+	if len(lines) != 1 || lines[0].ID != moved.BudgetLine || lines[0].Amounts[11] != 40_000_000 || lines[0].Total() != 40_000_000 {
+		t.Errorf("the line after the change: %+v", lines)
+	}
+	if ups, _ := s.Upgrades(ctx, "san"); len(ups) != 1 || ups[0].BudgetLine != moved.BudgetLine || ups[0].Cost != 40_000_000 {
+		t.Errorf("the upgrade after the change: %+v", ups)
+	}
+	// Approved, the line is a decision: its money does not follow the
+	// upgrade, though the capacity it adds may change.
+	if err := bs.ApproveLine(ctx, moved.BudgetLine, "李明"); err != nil {
+		t.Fatal(err)
+	}
+	dearer := moved
+	dearer.Cost = 45_000_000
+	if _, err := s.UpdateUpgrade(ctx, bs, dearer); store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "budget revision") {
+		t.Errorf("a dearer upgrade with an approved line: %v", err)
+	}
+	bigger := moved
+	bigger.Adds = 300
+	if kept, err := s.UpdateUpgrade(ctx, bs, bigger); err != nil || kept.BudgetLine != moved.BudgetLine {
+		t.Errorf("more capacity with an approved line: %+v %v", kept, err)
+	}
+	if _, err := bs.Revise(ctx, moved.BudgetLine); err != nil {
+		t.Fatal(err)
+	}
+	u = moved
 	// Without a fiscal year for its date, the upgrade waits for its line.
 	later, err := s.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "san", Planned: time.Date(2028, 1, 5, 0, 0, 0, 0, time.UTC), Adds: 100,
 		Cost: 100, ServiceRef: payroll[0].Ref})
@@ -188,11 +221,11 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 		t.Errorf("an upgrade in 2028: %+v %v", later, err)
 	}
 	cancelled, err := s.CancelUpgrade(ctx, bs, u.ID)
-	if err != nil || cancelled.Status != "cancelled" || !strings.Contains(cancelled.BudgetNote, "withdrawn") {
+	if err != nil || cancelled.Status != "cancelled" || !strings.Contains(cancelled.BudgetNote, "approved and stays") {
 		t.Fatalf("cancel: %+v %v", cancelled, err)
 	}
-	if lines, _ := bs.Lines(ctx, fy); len(lines) != 0 {
-		t.Errorf("the proposed line is still there: %+v", lines)
+	if lines, _ := bs.Lines(ctx, fy); len(lines) != 2 {
+		t.Errorf("the approved line and its revision: %+v", lines)
 	}
 	// An approved line stays when its upgrade is cancelled.
 	again, err := s.AddUpgrade(ctx, bs, capacity.Upgrade{Resource: "san", Planned: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Adds: 50,
@@ -207,7 +240,7 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 	if err != nil || !strings.Contains(kept.BudgetNote, "approved and stays") {
 		t.Errorf("cancel with an approved line: %+v %v", kept, err)
 	}
-	if lines, _ := bs.Lines(ctx, fy); len(lines) != 1 {
+	if lines, _ := bs.Lines(ctx, fy); len(lines) != 3 { // the first upgrade's approved line and revision, and this one
 		t.Errorf("the approved line went: %d lines", len(lines))
 	}
 	if _, err := s.CancelUpgrade(ctx, bs, again.ID); store.ErrorCode(err) != store.EInvalid {

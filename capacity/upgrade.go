@@ -34,39 +34,13 @@ type Upgrade struct {
 // in one transaction and linked to it. Without a fiscal year for that date
 // the upgrade is recorded and BudgetNote says the line is still to come.
 func (s *Store) AddUpgrade(ctx context.Context, bs *budget.Store, u Upgrade) (Upgrade, error) {
-	r, err := s.Resource(ctx, u.Resource)
+	r, serviceID, err := s.checkUpgrade(ctx, &u)
 	if err != nil {
 		return u, err
 	}
-	if !(u.Adds > 0) {
-		return u, store.Errorf(store.EInvalid, "An upgrade adds capacity: give how much, in %s.", unitOr(r.Unit))
-	}
-	if u.Planned.IsZero() {
-		return u, store.Errorf(store.EInvalid, "Give the date the upgrade is planned for.")
-	}
-	if u.Cost < 0 {
-		return u, store.Errorf(store.EInvalid, "A cost cannot be negative.")
-	}
-	var serviceID any
-	if u.Cost > 0 {
-		if strings.TrimSpace(u.ServiceRef) == "" {
-			return u, store.Errorf(store.EInvalid, "An upgrade with a cost names the service whose budget carries it.")
-		}
-		ci, err := s.cmdb.CI(ctx, u.ServiceRef)
-		if err != nil {
-			return u, err
-		}
-		serviceID, u.ServiceRef = ci.ID, ci.Ref
-	}
-	var fy budget.FiscalYear
-	month := 0
-	if u.Cost > 0 {
-		if fy, month, err = bs.FiscalYearOf(ctx, u.Planned); err != nil {
-			if store.ErrorCode(err) != store.ENotFound {
-				return u, err
-			}
-			u.BudgetNote = err.Error()
-		}
+	fy, month, err := s.fiscalMonth(ctx, bs, &u)
+	if err != nil {
+		return u, err
 	}
 	u.Status = "planned"
 	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
@@ -81,25 +55,171 @@ func (s *Store) AddUpgrade(ctx context.Context, bs *budget.Store, u Upgrade) (Up
 		if err := forgetStatuses(ctx, tx, r.ID); err != nil {
 			return err
 		}
-		if err := log.Add(ctx, "capacity_upgrade", u.ID, "created", "", fmt.Sprintf("%s +%g %s on %s, cost %s",
-			r.Name, u.Adds, r.Unit, u.Planned.Format(time.DateOnly), u.Cost.Format(2))); err != nil {
+		if err := log.Add(ctx, "capacity_upgrade", u.ID, "created", "", u.describe(r)); err != nil {
 			return err
 		}
-		if month == 0 {
-			return nil
+		return s.proposeLine(ctx, tx, log, bs, &u, r, fy, month)
+	})
+	return u, err
+}
+
+// describe is an upgrade as the change log records it.
+func (u Upgrade) describe(r Resource) string {
+	return fmt.Sprintf("%s +%g %s on %s, cost %s, supplier %s, budget of %s", r.Name, u.Adds, r.Unit, u.Planned.Format(time.DateOnly),
+		u.Cost.Format(2), orDash(u.Supplier), orDash(u.ServiceRef))
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+// checkUpgrade checks an upgrade before it is written and finds its
+// resource and, with a cost, the service whose budget carries it.
+func (s *Store) checkUpgrade(ctx context.Context, u *Upgrade) (Resource, any, error) {
+	r, err := s.Resource(ctx, u.Resource)
+	if err != nil {
+		return r, nil, err
+	}
+	u.Resource = r.Name
+	if !(u.Adds > 0) {
+		return r, nil, store.Errorf(store.EInvalid, "An upgrade adds capacity: give how much, in %s.", unitOr(r.Unit))
+	}
+	if u.Planned.IsZero() {
+		return r, nil, store.Errorf(store.EInvalid, "Give the date the upgrade is planned for.")
+	}
+	if u.Cost < 0 {
+		return r, nil, store.Errorf(store.EInvalid, "A cost cannot be negative.")
+	}
+	if problems := store.CheckTexts(map[string]string{"supplier": u.Supplier}); len(problems) > 0 {
+		return r, nil, store.Invalid(problems)
+	}
+	if u.Cost == 0 {
+		u.ServiceRef = ""
+		return r, nil, nil
+	}
+	if strings.TrimSpace(u.ServiceRef) == "" {
+		return r, nil, store.Errorf(store.EInvalid, "An upgrade with a cost names the service whose budget carries it.")
+	}
+	ci, err := s.cmdb.CI(ctx, u.ServiceRef)
+	if err != nil {
+		return r, nil, err
+	}
+	u.ServiceRef = ci.Ref
+	return r, ci.ID, nil
+}
+
+// fiscalMonth is the fiscal year and month a costed upgrade's line goes
+// into; month 0 (and BudgetNote saying why) when there is no line to
+// propose: no cost, or no fiscal year for the date yet.
+func (s *Store) fiscalMonth(ctx context.Context, bs *budget.Store, u *Upgrade) (budget.FiscalYear, int, error) {
+	if u.Cost == 0 {
+		return budget.FiscalYear{}, 0, nil
+	}
+	fy, month, err := bs.FiscalYearOf(ctx, u.Planned)
+	if store.ErrorCode(err) == store.ENotFound {
+		u.BudgetNote = err.Error()
+		return fy, 0, nil
+	}
+	return fy, month, err
+}
+
+// proposeLine writes, inside the upgrade's transaction, the budget line a
+// costed upgrade proposes (assets, capex, the amount in the month of its
+// date) and links the two; nothing when month is 0.
+func (s *Store) proposeLine(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, bs *budget.Store, u *Upgrade, r Resource, fy budget.FiscalYear, month int) error {
+	if month == 0 {
+		return nil
+	}
+	var amounts [12]budget.Money
+	amounts[month-1] = u.Cost
+	line, err := bs.AddLineIn(ctx, tx, log, fy, budget.Line{ServiceRef: u.ServiceRef, Category: budget.Assets, Capex: true,
+		Description: fmt.Sprintf("capacity upgrade %d: %s +%g %s", u.ID, r.Name, u.Adds, r.Unit), Supplier: u.Supplier, Amounts: amounts})
+	if err != nil {
+		return err
+	}
+	u.BudgetLine = line.ID
+	if _, err := tx.ExecContext(ctx, "UPDATE capacity_upgrade SET budget_line_id = ? WHERE id = ?", line.ID, u.ID); err != nil {
+		return err
+	}
+	return log.Add(ctx, "capacity_upgrade", u.ID, "budget_line", "", fmt.Sprintf("%d (%s, %s)", line.ID, fy.Label(), fy.MonthLabel(month)))
+}
+
+// UpdateUpgrade changes a planned upgrade (found by u.ID): its date, the
+// capacity it adds, its cost, supplier and service. The budget line it
+// proposed follows, in the same transaction: a line still proposed is
+// withdrawn and proposed again as the upgrade now is (another month or
+// fiscal year, another amount or service, or none without a cost); an
+// approved line is a decision and changes only through a budget revision,
+// so a change to the money, the month or the service is refused while the
+// line is approved (the capacity it adds and the supplier may change).
+func (s *Store) UpdateUpgrade(ctx context.Context, bs *budget.Store, u Upgrade) (Upgrade, error) {
+	ups, err := s.upgrades(ctx, "WHERE u.id = ?", u.ID)
+	if err != nil {
+		return u, err
+	}
+	if len(ups) == 0 {
+		return u, store.Errorf(store.ENotFound, "There is no capacity upgrade %d.", u.ID)
+	}
+	old := ups[0]
+	if old.Status != "planned" {
+		return u, store.Errorf(store.EInvalid, "Capacity upgrade %d is cancelled; plan a new one instead.", u.ID)
+	}
+	u.Resource = old.Resource
+	r, serviceID, err := s.checkUpgrade(ctx, &u)
+	if err != nil {
+		return u, err
+	}
+	fy, month, err := s.fiscalMonth(ctx, bs, &u)
+	if err != nil {
+		return u, err
+	}
+	u.Status, u.BudgetLine = "planned", old.BudgetLine
+	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		if old.BudgetLine != 0 {
+			var status string
+			if err := tx.QueryRowContext(ctx, "SELECT status FROM budget_line WHERE id = ?", old.BudgetLine).Scan(&status); err != nil {
+				return err
+			}
+			oldFY, oldMonth, _ := bs.FiscalYearOf(ctx, old.Planned)
+			moneyMoves := u.Cost != old.Cost || u.ServiceRef != old.ServiceRef || oldFY.ID != fy.ID || oldMonth != month
+			// A proposed line also names the capacity and the supplier: it
+			// is proposed again when they change, so that it reads true.
+			lineChanges := moneyMoves || u.Adds != old.Adds || strings.TrimSpace(u.Supplier) != old.Supplier
+			switch {
+			case status == "approved" && moneyMoves:
+				return store.Errorf(store.EInvalid, "Budget line %d, which upgrade %d proposed, is approved: change its money through a budget revision first (budget line revise %d); the upgrade's cost, date and service stay as approved.",
+					old.BudgetLine, u.ID, old.BudgetLine)
+			case status != "approved" && lineChanges:
+				if err := bs.DeleteLineIn(ctx, tx, log, old.BudgetLine); err != nil {
+					return err
+				}
+				u.BudgetLine = 0
+				if _, err := tx.ExecContext(ctx, "UPDATE capacity_upgrade SET budget_line_id = NULL WHERE id = ?", u.ID); err != nil {
+					return err
+				}
+			default:
+				month = 0 // the line stays as it is
+			}
 		}
-		var amounts [12]budget.Money
-		amounts[month-1] = u.Cost
-		line, err := bs.AddLineIn(ctx, tx, log, fy, budget.Line{ServiceRef: u.ServiceRef, Category: budget.Assets, Capex: true,
-			Description: fmt.Sprintf("capacity upgrade %d: %s +%g %s", u.ID, r.Name, u.Adds, r.Unit), Supplier: u.Supplier, Amounts: amounts})
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE capacity_upgrade SET planned = ?, adds = ?, cost = ?, supplier = ?, service_id = ?
+			WHERE id = ?`, u.Planned.Format(time.DateOnly), u.Adds, int64(u.Cost), strings.TrimSpace(u.Supplier), serviceID, u.ID); err != nil {
 			return err
 		}
-		u.BudgetLine = line.ID
-		if _, err := tx.ExecContext(ctx, "UPDATE capacity_upgrade SET budget_line_id = ? WHERE id = ?", line.ID, u.ID); err != nil {
+		if before, after := old.describe(r), u.describe(r); before != after {
+			if err := log.Add(ctx, "capacity_upgrade", u.ID, "changed", before, after); err != nil {
+				return err
+			}
+		}
+		if err := forgetStatuses(ctx, tx, r.ID); err != nil {
 			return err
 		}
-		return log.Add(ctx, "capacity_upgrade", u.ID, "budget_line", "", fmt.Sprintf("%d (%s, %s)", line.ID, fy.Label(), fy.MonthLabel(month)))
+		if u.BudgetLine != 0 {
+			return nil // kept as it was
+		}
+		return s.proposeLine(ctx, tx, log, bs, &u, r, fy, month)
 	})
 	return u, err
 }

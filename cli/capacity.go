@@ -23,6 +23,7 @@ type capacityCmd struct {
 
 type capacityUpgradeCmd struct {
 	Add    capacityUpgradeAddCmd    `cmd:"" help:"Plan an upgrade: the date, the capacity it adds, its cost and supplier."`
+	Set    capacityUpgradeSetCmd    `cmd:"" help:"Change a planned upgrade; the budget line it proposed follows (an approved one changes only through a budget revision)."`
 	List   capacityUpgradeListCmd   `cmd:"" help:"List planned and cancelled upgrades."`
 	Cancel capacityUpgradeCancelCmd `cmd:"" help:"Cancel an upgrade; a budget line it proposed is withdrawn unless approved."`
 }
@@ -73,6 +74,71 @@ func (c capacityUpgradeAddCmd) Run(ctx context.Context, app *App) error {
 	switch {
 	case u.BudgetLine != 0:
 		fmt.Fprintf(app.Stdout, "Budget line %d proposed for %s (assets, capex, the month of the date).\n", u.BudgetLine, u.ServiceRef)
+	case u.BudgetNote != "":
+		fmt.Fprintf(app.Stdout, "No budget line yet: %s\n", u.BudgetNote)
+	}
+	return nil
+}
+
+type capacityUpgradeSetCmd struct {
+	ID       int64   `arg:"" help:"The upgrade's number (capacity upgrade list)."`
+	Date     *string `help:"The date it is planned for (2027-03-01)."`
+	Adds     *string `help:"The capacity it adds, in the resource's unit."`
+	Cost     *string `help:"What it costs (¥120,000, 12万; 0 for none)."`
+	Supplier *string `help:"Who supplies it."`
+	Service  *string `help:"The service whose budget carries the cost (reference or name)."`
+}
+
+func (c capacityUpgradeSetCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	var u capacity.Upgrade
+	ups, err := app.Capacity.Upgrades(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, x := range ups {
+		if x.ID == c.ID {
+			u = x
+		}
+	}
+	if u.ID == 0 {
+		return fmt.Errorf("there is no capacity upgrade %d; `capacity upgrade list` shows them", c.ID)
+	}
+	if c.Date != nil {
+		if u.Planned, err = time.Parse(time.DateOnly, strings.TrimSpace(*c.Date)); err != nil {
+			return fmt.Errorf("--date %q: write it as 2027-03-01", *c.Date)
+		}
+	}
+	if c.Adds != nil {
+		if u.Adds, err = capacity.ParseValue(*c.Adds); err != nil {
+			return fmt.Errorf("--adds: %w", err)
+		}
+	}
+	if c.Cost != nil {
+		if u.Cost, err = budget.ParseAmount(*c.Cost, 2); err != nil {
+			return fmt.Errorf("--cost %q: %w", *c.Cost, err)
+		}
+	}
+	if c.Supplier != nil {
+		u.Supplier = *c.Supplier
+	}
+	if c.Service != nil {
+		svc, err := app.Budget.FindService(ctx, *c.Service)
+		if err != nil {
+			return err
+		}
+		u.ServiceRef = svc.Ref
+	}
+	u, err = app.Capacity.UpdateUpgrade(cliContext(ctx), app.Budget, u)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "Upgrade %d now: %s +%s on %s, cost %s\n", u.ID, u.Resource, num(u.Adds), u.Planned.Format(time.DateOnly), u.Cost.Format(2))
+	switch {
+	case u.BudgetLine != 0:
+		fmt.Fprintf(app.Stdout, "Its budget line: %d.\n", u.BudgetLine)
 	case u.BudgetNote != "":
 		fmt.Fprintf(app.Stdout, "No budget line yet: %s\n", u.BudgetNote)
 	}

@@ -108,6 +108,15 @@ func TestCapacityPlanCommands(t *testing.T) {
 	if code, _, errOut := run(t, db, "capacity", "plan", "new", "--doc", "SM-03003", "--title", "x", "--service", "bj-san-01"); code == 0 || errOut == "" {
 		t.Errorf("a plan for a storage array: %d %s", code, errOut)
 	}
+	// The WAN upgrade costs more and comes a week later: its proposed line
+	// follows; moved into a year with no budget yet, it waits for one.
+	if out = mustRun(t, db, "capacity", "upgrade", "set", "1", "--cost", "¥200,000", "--date", "2026-12-22"); !strings.Contains(out, "cost 200,000.00") ||
+		!strings.Contains(out, "Its budget line:") {
+		t.Errorf("upgrade set: %s", out)
+	}
+	if out = mustRun(t, db, "capacity", "upgrade", "set", "1", "--date", "2027-01-15"); !strings.Contains(out, "No fiscal year holds 2027-01-15") {
+		t.Errorf("upgrade set into 2027: %s", out)
+	}
 	// What if: a RAC node is lost; a new service's load arrives.
 	out = mustRun(t, db, "capacity", "forecast", "bj-db-01 CPU %", "--lose", "bj-db-02", "--horizon", "90d")
 	if !strings.Contains(out, "What if CI-000025 drops out of its redundancy group: this resource takes over") ||

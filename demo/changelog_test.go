@@ -243,6 +243,16 @@ func TestEveryWriteIsLogged(t *testing.T) {
 				Adds: 50, Cost: 1000, ServiceRef: payroll})
 			return err
 		}},
+		{method: "UpdateUpgrade", source: "gui", entry: "capacity_upgrade changed", do: func(ctx context.Context) error {
+			ups, err := caps.Upgrades(ctx, "payroll users")
+			if err != nil || len(ups) == 0 {
+				return fmt.Errorf("no upgrade to change: %v", err)
+			}
+			u := ups[0]
+			u.Adds++
+			_, err = caps.UpdateUpgrade(ctx, bs, u)
+			return err
+		}},
 		{method: "CancelUpgrade", source: "cli", entry: "budget_line deleted", do: func(ctx context.Context) error {
 			ups, err := caps.Upgrades(ctx, "payroll users")
 			if err != nil || len(ups) == 0 {
