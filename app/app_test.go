@@ -438,6 +438,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 	keys = append(keys, budget.Messages...)
 	keys = append(keys, capacity.PlanMessages...)
 	keys = append(keys, capacity.AllMethodWords...)
+	keys = append(keys, capacity.ResourceMessages...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,6 +43,7 @@ type capacityScreen struct {
 	selUpgrade int64 // the upgrade selected in the upgrades tab
 	// the what-if panel's inputs and the upgrades' buttons, for tests
 	changeUpgrade, cancelUpgrade *widget.Button
+	sampleInputs                 map[string]*widget.Entry
 	whatIfInputs                 map[string]*widget.Entry
 	loseCI                       *widget.Select
 	recalculate                  *widget.Button
@@ -208,8 +208,14 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 		}
 	}
 	addBtn := &widget.Button{Text: tr("Add resource…"), Icon: theme.ContentAddIcon(), OnTapped: s.onAddResource}
+	editBtn := &widget.Button{Text: tr("Change…"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onEditResource}
+	removeBtn := &widget.Button{Text: tr("Remove resource"), Icon: theme.DeleteIcon(), OnTapped: s.onRemoveResource}
+	if len(s.rows) == 0 {
+		editBtn.Disable()
+		removeBtn.Disable()
+	}
 	toolbar := container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel(tr("Forecast")), addBtn, horizon),
+		container.NewBorder(nil, nil, widget.NewLabel(tr("Forecast")), container.NewHBox(addBtn, editBtn, removeBtn), horizon),
 		s.whatIfPanel())
 
 	if s.computing && len(s.rows) == 0 {
@@ -261,8 +267,9 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 // detail is the selected resource's forecast in words and as a chart.
 func (s *capacityScreen) detail() fyne.CanvasObject {
 	st := s.rows[s.selected]
+	record := &widget.Button{Text: tr("Record sample…"), Icon: theme.ContentAddIcon(), OnTapped: s.onRecordSample}
 	if st.Problem != "" {
-		return widget.NewLabel(st.Name + ": " + tr("too few samples to forecast"))
+		return container.NewBorder(container.NewBorder(nil, nil, nil, record, widget.NewLabel(st.Name+": "+tr("too few samples to forecast"))), nil, nil, nil, nil)
 	}
 	key := fmt.Sprintf("%d %d %+v", st.ID, s.horizon, s.whatIf)
 	if s.shown == nil || s.shownKey != key {
@@ -288,7 +295,7 @@ func (s *capacityScreen) detail() fyne.CanvasObject {
 		container.NewTabItem(tr("Upgrades"), s.upgradesView(f.Resource)))
 	tabs.SelectIndex(s.detailTab)
 	tabs.OnSelected = func(*container.TabItem) { s.detailTab = tabs.SelectedIndex() }
-	return container.NewBorder(container.NewBorder(nil, nil, nil, plan, label), nil, nil, nil, tabs)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(record, plan), label), nil, nil, nil, tabs)
 }
 
 // capacityChart draws the last 120 steps of history, the forecast with its
@@ -399,79 +406,4 @@ func capacityChart(f capacity.ResourceForecast) fyne.CanvasObject {
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(fyne.NewSize(left+w+right, top+h+bottom))
 	return container.NewStack(spacer, container.NewWithoutLayout(objects...))
-}
-
-// onAddResource asks for a resource to watch: a CI, its metric and unit,
-// capacity, thresholds (amounts or shares of capacity), buffer and HA
-// reserve, and the name samples files give it.
-func (s *capacityScreen) onAddResource() {
-	ui := s.ui
-	ci := newCIPicker(ui, tr("Find a CI: reference, name, owner or location"), false)
-	metric, unit, capacityEntry := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	warning, critical, buffer, reserve, name := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	metric.SetPlaceHolder(tr("used GB, CPU %, concurrent users …"))
-	unit.SetPlaceHolder("GB")
-	warning.SetText("80%")
-	critical.SetText("90%")
-	buffer.SetText("0")
-	reserve.SetText("0")
-	name.SetPlaceHolder(tr("as samples files name it (default: the CI's reference and the metric)"))
-	items := []*widget.FormItem{
-		widget.NewFormItem(tr("CI"), ci.entry),
-		widget.NewFormItem(tr("Metric"), metric),
-		widget.NewFormItem(tr("Unit"), unit),
-		widget.NewFormItem(tr("Capacity"), capacityEntry),
-		widget.NewFormItem(tr("Warning"), warning),
-		widget.NewFormItem(tr("Critical"), critical),
-		widget.NewFormItem(tr("Buffer %"), buffer),
-		widget.NewFormItem(tr("HA reserve"), reserve),
-		widget.NewFormItem(tr("Name"), name),
-	}
-	number := func(field, text string) (float64, error) {
-		v, err := capacity.ParseValue(text)
-		if err != nil {
-			return 0, fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a number.", map[string]any{"Field": field, "Value": text}))
-		}
-		return v, nil
-	}
-	d := dialog.NewForm(tr("Add resource"), tr("Add"), tr("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
-		ref, err := ci.Ref()
-		if err != nil {
-			ui.showError(err)
-			return
-		}
-		r := capacity.Resource{CIRef: ref, Metric: metric.Text, Unit: unit.Text, Name: name.Text}
-		for _, f := range []struct {
-			label, text string
-			dst         *float64
-		}{{tr("Capacity"), capacityEntry.Text, &r.Capacity}, {tr("Buffer %"), buffer.Text, &r.BufferPct}, {tr("HA reserve"), reserve.Text, &r.HAReserve}} {
-			if *f.dst, err = number(f.label, f.text); err != nil {
-				ui.showError(err)
-				return
-			}
-		}
-		if r.Warning, err = capacity.ParseThreshold(warning.Text, r.Capacity); err != nil {
-			ui.showError(fmt.Errorf("%s: %w", tr("Warning"), err))
-			return
-		}
-		if r.Critical, err = capacity.ParseThreshold(critical.Text, r.Capacity); err != nil {
-			ui.showError(fmt.Errorf("%s: %w", tr("Critical"), err))
-			return
-		}
-		ui.save(nil, func() error { r, err = ui.store.Capacity.AddResource(ui.ctx, r); return err }, func() {
-			ui.setStatus(trf("Watching {{.Name}}", map[string]any{"Name": r.Name}))
-			s.refresh(func() {
-				for i, row := range s.rows {
-					if row.Name == r.Name {
-						s.selected = i
-					}
-				}
-			})
-		})
-	}, ui.win)
-	d.Resize(fyne.NewSize(560, 520))
-	d.Show()
 }

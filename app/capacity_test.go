@@ -301,3 +301,63 @@ func TestUpgradesInTheWindow(t *testing.T) {
 		t.Errorf("after cancelling: %+v, status %q", ups[0], ui.status.Text)
 	}
 }
+
+// TestResourceEditRemoveAndSampleByHand: the SAN's capacity is raised in
+// the window (its breach goes), a reading is recorded by hand (a time in
+// the future is refused), and a RAC node's resource is removed, asked
+// first.
+func TestResourceEditRemoveAndSampleByHand(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.capacity)
+	s := ui.capacity
+	pick := func(name string) {
+		for i, r := range s.rows {
+			if r.Name == name {
+				s.selected = i
+			}
+		}
+		ui.show(ui.current)
+	}
+	pick("bj-san-01 used TB")
+	test.Tap(buttonLabelled(t, ui, "Change…"))
+	entries := dialogEntries(t, ui)
+	if len(entries) < 9 || entries[3].Text != "200" || !entries[0].Disabled() {
+		t.Fatalf("the change dialog: %d entries", len(entries))
+	}
+	entries[3].SetText("260")
+	entries[4].SetText("80%")
+	entries[5].SetText("90%")
+	tapDialog(t, ui, "Save change")
+	pick("bj-san-01 used TB")
+	if st := s.rows[s.selected]; st.Capacity != 260 || st.Warning != 208 {
+		t.Fatalf("after the change: %+v (status %q)", st.Resource, ui.status.Text)
+	}
+	if state, _ := s.status(s.selected); state != "ok" {
+		t.Errorf("the SAN at 260 TB: %q", state)
+	}
+
+	test.Tap(buttonLabelled(t, ui, "Record sample…"))
+	s.sampleInputs["at"].SetText("2030-01-01 08:00")
+	s.sampleInputs["value"].SetText("158")
+	tapDialog(t, ui, "Record")
+	if got, _ := ui.store.Capacity.Samples(ui.ctx, s.rows[s.selected].ID); len(got) != 730 {
+		t.Errorf("a sample in 2030 was recorded: %d samples", len(got))
+	}
+	test.Tap(buttonLabelled(t, ui, "Record sample…"))
+	s.sampleInputs["at"].SetText("2026-11-21 08:00")
+	s.sampleInputs["value"].SetText("158")
+	tapDialog(t, ui, "Record")
+	pick("bj-san-01 used TB")
+	if st := s.rows[s.selected]; st.Latest != 158 {
+		t.Errorf("the latest sample after recording 158: %v (status %q)", st.Latest, ui.status.Text)
+	}
+
+	pick("bj-db-02 CPU %")
+	test.Tap(buttonLabelled(t, ui, "Remove resource"))
+	tapDialog(t, ui, "Remove resource")
+	for _, r := range s.rows {
+		if r.Name == "bj-db-02 CPU %" {
+			t.Error("bj-db-02 is still watched")
+		}
+	}
+}

@@ -2,10 +2,12 @@ package capacity_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"servicebook/capacity"
+	"servicebook/store"
 )
 
 // TestStatusesAreKeptAndForgotten: the statuses read from the kept rows
@@ -73,5 +75,54 @@ func TestStatusesAreKeptAndForgotten(t *testing.T) {
 	}
 	if count() != 5 {
 		t.Errorf("after an upgrade %d statuses kept, want 5", kept)
+	}
+}
+
+// TestResourceChangedAndRemoved: a resource's thresholds change, logged
+// old → new, and its kept statuses are worked out again; a name another
+// resource has is refused; a resource with upgrades stays; one without
+// goes with its samples, and the change log says how many.
+func TestResourceChangedAndRemoved(t *testing.T) {
+	caps, db, _ := demoBank(t)
+	ctx := context.Background()
+	if _, err := caps.Statuses(ctx, 90*24*time.Hour, capacity.WhatIf{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	san, _ := caps.Resource(ctx, "bj-san-01 used TB")
+	san.Capacity, san.Warning, san.Critical = 240, 192, 216
+	if _, err := caps.UpdateResource(ctx, san); err != nil {
+		t.Fatal(err)
+	}
+	var kept int
+	db.QueryRowContext(ctx, "SELECT count(*) FROM capacity_status WHERE resource_id = ?", san.ID).Scan(&kept)
+	changes, _ := db.Changes(ctx, "capacity_resource", san.ID)
+	if kept != 0 || len(changes) == 0 || changes[len(changes)-1].Field != "changed" ||
+		!strings.Contains(changes[len(changes)-1].New, "capacity 240 TB, warning 192, critical 216") {
+		t.Errorf("after the change: %d statuses kept, changes %+v", kept, changes)
+	}
+	now, _ := caps.Statuses(ctx, 90*24*time.Hour, capacity.WhatIf{}, nil)
+	for _, st := range now {
+		if st.ID == san.ID && !st.ToWarning.Never {
+			t.Errorf("the SAN at 240 TB still breaches within 90 days: %+v", st.ToWarning)
+		}
+	}
+	clash := san
+	clash.Name = "core DB CPU %"
+	if _, err := caps.UpdateResource(ctx, clash); store.ErrorCode(err) != store.EConflict {
+		t.Errorf("a name another resource has: %v", err)
+	}
+	if err := caps.RemoveResource(ctx, "MPLS WAN Mbit/s"); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("a resource with an upgrade removed: %v", err)
+	}
+	db02, _ := caps.Resource(ctx, "bj-db-02 CPU %")
+	if err := caps.RemoveResource(ctx, "bj-db-02 CPU %"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := caps.Samples(ctx, db02.ID); len(got) != 0 {
+		t.Errorf("%d samples left", len(got))
+	}
+	changes, _ = db.Changes(ctx, "capacity_resource", db02.ID)
+	if last := changes[len(changes)-1]; last.Field != "deleted" || !strings.Contains(last.Old, "; 730 samples") {
+		t.Errorf("the removal's entry: %+v", last)
 	}
 }

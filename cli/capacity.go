@@ -43,16 +43,16 @@ func (c capacityUpgradeAddCmd) Run(ctx context.Context, app *App) error {
 	}
 	date, err := time.Parse(time.DateOnly, strings.TrimSpace(c.Date))
 	if err != nil {
-		return fmt.Errorf("--date %q: write it as 2027-03-01", c.Date)
+		return usagef("--date %q: write it as 2027-03-01", c.Date)
 	}
 	adds, err := capacity.ParseValue(c.Adds)
 	if err != nil {
-		return fmt.Errorf("--adds: %w", err)
+		return usagef("--adds: %v", err)
 	}
 	u := capacity.Upgrade{Resource: c.Resource, Planned: date, Adds: adds, Supplier: c.Supplier}
 	if strings.TrimSpace(c.Cost) != "" {
 		if u.Cost, err = budget.ParseAmount(c.Cost, 2); err != nil {
-			return fmt.Errorf("--cost %q: %w", c.Cost, err)
+			return usagef("--cost %q: %v", c.Cost, err)
 		}
 	}
 	if c.Service != "" {
@@ -104,21 +104,21 @@ func (c capacityUpgradeSetCmd) Run(ctx context.Context, app *App) error {
 		}
 	}
 	if u.ID == 0 {
-		return fmt.Errorf("there is no capacity upgrade %d; `capacity upgrade list` shows them", c.ID)
+		return usagef("there is no capacity upgrade %d; `capacity upgrade list` shows them", c.ID)
 	}
 	if c.Date != nil {
 		if u.Planned, err = time.Parse(time.DateOnly, strings.TrimSpace(*c.Date)); err != nil {
-			return fmt.Errorf("--date %q: write it as 2027-03-01", *c.Date)
+			return usagef("--date %q: write it as 2027-03-01", *c.Date)
 		}
 	}
 	if c.Adds != nil {
 		if u.Adds, err = capacity.ParseValue(*c.Adds); err != nil {
-			return fmt.Errorf("--adds: %w", err)
+			return usagef("--adds: %v", err)
 		}
 	}
 	if c.Cost != nil {
 		if u.Cost, err = budget.ParseAmount(*c.Cost, 2); err != nil {
-			return fmt.Errorf("--cost %q: %w", *c.Cost, err)
+			return usagef("--cost %q: %v", *c.Cost, err)
 		}
 	}
 	if c.Supplier != nil {
@@ -190,8 +190,80 @@ func (c capacityUpgradeCancelCmd) Run(ctx context.Context, app *App) error {
 }
 
 type capacityResourceCmd struct {
-	Add  capacityResourceAddCmd  `cmd:"" help:"Watch a metric of a CI: its capacity and thresholds."`
-	List capacityResourceListCmd `cmd:"" help:"List resources with their capacity, thresholds and latest use."`
+	Add    capacityResourceAddCmd    `cmd:"" help:"Watch a metric of a CI: its capacity and thresholds."`
+	List   capacityResourceListCmd   `cmd:"" help:"List resources with their capacity, thresholds and latest use."`
+	Set    capacityResourceSetCmd    `cmd:"" help:"Change a resource's capacity, thresholds, buffer, HA reserve, unit or name."`
+	Remove capacityResourceRemoveCmd `cmd:"" help:"Stop watching a resource: it and its samples are deleted (the change log keeps what it was)."`
+}
+
+type capacityResourceSetCmd struct {
+	Resource  string   `arg:"" help:"The resource's name."`
+	Metric    *string  `help:"What is measured."`
+	Unit      *string  `help:"The unit of the values."`
+	Capacity  *float64 `help:"The capacity, in the unit."`
+	Warning   *string  `help:"Warning threshold: an amount in the unit or a share of capacity (80%)."`
+	Critical  *string  `help:"Critical threshold, as --warning."`
+	Buffer    *float64 `help:"Headroom kept free, % of capacity."`
+	HAReserve *float64 `name:"ha-reserve" help:"Capacity held back for a redundancy group's failover, in the unit."`
+	Name      *string  `help:"How samples files name it."`
+}
+
+func (c capacityResourceSetCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	r, err := app.Capacity.Resource(ctx, c.Resource)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		to   *string
+		from *string
+	}{{&r.Metric, c.Metric}, {&r.Unit, c.Unit}, {&r.Name, c.Name}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	for _, f := range []struct {
+		to   *float64
+		from *float64
+	}{{&r.Capacity, c.Capacity}, {&r.BufferPct, c.Buffer}, {&r.HAReserve, c.HAReserve}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	for _, f := range []struct {
+		flag string
+		to   *float64
+		from *string
+	}{{"--warning", &r.Warning, c.Warning}, {"--critical", &r.Critical, c.Critical}} {
+		if f.from != nil {
+			if *f.to, err = capacity.ParseThreshold(*f.from, r.Capacity); err != nil {
+				return usagef("%s: %v", f.flag, err)
+			}
+		}
+	}
+	if r, err = app.Capacity.UpdateResource(cliContext(ctx), r); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "%q: %s %s, capacity %s %s (usable %s), warning %s, critical %s\n",
+		r.Name, r.CIRef, r.Metric, num(r.Capacity), r.Unit, num(r.Usable()), num(r.Warning), num(r.Critical))
+	return nil
+}
+
+type capacityResourceRemoveCmd struct {
+	Resource string `arg:"" help:"The resource's name."`
+}
+
+func (c capacityResourceRemoveCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	if err := app.Capacity.RemoveResource(cliContext(ctx), c.Resource); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "No longer watching %q; its samples are deleted (the change log keeps what it was).\n", c.Resource)
+	return nil
 }
 
 type capacityResourceAddCmd struct {
@@ -212,11 +284,11 @@ func (c capacityResourceAddCmd) Run(ctx context.Context, app *App) error {
 	}
 	warn, err := capacity.ParseThreshold(c.Warning, c.Capacity)
 	if err != nil {
-		return fmt.Errorf("--warning: %w", err)
+		return usagef("--warning: %v", err)
 	}
 	crit, err := capacity.ParseThreshold(c.Critical, c.Capacity)
 	if err != nil {
-		return fmt.Errorf("--critical: %w", err)
+		return usagef("--critical: %v", err)
 	}
 	r, err := app.Capacity.AddResource(cliContext(ctx), capacity.Resource{CIRef: c.CI, Metric: c.Metric, Unit: c.Unit,
 		Name: c.Name, Capacity: c.Capacity, Warning: warn, Critical: crit, BufferPct: c.Buffer, HAReserve: c.HAReserve})
@@ -261,6 +333,45 @@ func (c capacityResourceListCmd) Run(ctx context.Context, app *App) error {
 
 type capacitySamplesCmd struct {
 	Import capacitySamplesImportCmd `cmd:"" help:"Import usage samples (CSV or XLSX): a row per sample (time, resource, value) or a column per resource."`
+	Add    capacitySamplesAddCmd    `cmd:"" help:"Record a sample by hand: a reading taken from a console or a report."`
+}
+
+type capacitySamplesAddCmd struct {
+	Resource string `arg:"" help:"The resource's name."`
+	At       string `required:"" help:"When it was measured: 2026-11-24 09:00 (in --zone), RFC 3339 or Unix seconds."`
+	Value    string `required:"" help:"The value, in the resource's unit (or a share, 80%)."`
+	Zone     string `default:"Local" help:"Time zone of --at when it has none."`
+}
+
+func (c capacitySamplesAddCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(c.Zone)
+	if err != nil {
+		return usagef("--zone %q: %v", c.Zone, err)
+	}
+	at, err := capacity.ParseTimestamp(c.At, loc)
+	if err != nil {
+		return usagef("--at: %v", err)
+	}
+	if at.After(app.DB.Now()) {
+		return usagef("--at %s is in the future; record a sample once it is measured", at.Format(time.RFC3339))
+	}
+	v, err := capacity.ParseValue(c.Value)
+	if err != nil {
+		return usagef("--value: %v", err)
+	}
+	n, err := app.Capacity.AddSamples(cliContext(ctx), c.Resource, []capacity.Sample{{At: at, Value: v}})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(app.Stdout, "%s already has %s at %s.\n", c.Resource, num(v), at.Format(time.RFC3339))
+		return nil
+	}
+	fmt.Fprintf(app.Stdout, "Recorded %s at %s for %s.\n", num(v), at.Format(time.RFC3339), c.Resource)
+	return nil
 }
 
 type capacitySamplesImportCmd struct {
@@ -279,7 +390,7 @@ func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
 	}
 	loc, err := time.LoadLocation(c.Zone)
 	if err != nil {
-		return fmt.Errorf("--zone %q: %w", c.Zone, err)
+		return usagef("--zone %q: %v", c.Zone, err)
 	}
 	mapping, err := parseMapping(c.Map)
 	if err != nil {
@@ -340,7 +451,7 @@ func parseHorizon(text string) (time.Duration, error) {
 	if d, err := time.ParseDuration(t); err == nil && d > 0 {
 		return d, nil
 	}
-	return 0, fmt.Errorf("%q is not a horizon (90d, 26w, 12m)", text)
+	return 0, usagef("%q is not a horizon (90d, 26w, 12m)", text)
 }
 
 func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
@@ -349,29 +460,29 @@ func (c capacityForecastCmd) Run(ctx context.Context, app *App) error {
 	}
 	horizon, err := parseHorizon(c.Horizon)
 	if err != nil {
-		return fmt.Errorf("--horizon: %w", err)
+		return usagef("--horizon: %v", err)
 	}
 	demand := 0.0
 	if c.WhatIf != "" {
 		v, err := capacity.ParseValue(strings.TrimPrefix(strings.TrimSpace(c.WhatIf), "+"))
 		if err != nil || v <= -100 {
-			return fmt.Errorf("--what-if %q: give a change of demand such as +20%% or -10%%", c.WhatIf)
+			return usagef("--what-if %q: give a change of demand such as +20%% or -10%%", c.WhatIf)
 		}
 		demand = v
 	}
 	w := capacity.WhatIf{DemandPct: demand, Lose: c.Lose}
 	if strings.TrimSpace(c.AddLoad) != "" {
 		if w.AddLoad, err = capacity.ParseValue(c.AddLoad); err != nil {
-			return fmt.Errorf("--add-load: %w", err)
+			return usagef("--add-load: %v", err)
 		}
 		w.AddTo = c.Resource
 	}
 	if strings.TrimSpace(c.From) != "" {
 		if w.AddLoad == 0 {
-			return fmt.Errorf("--from says when the load of --add-load begins; give --add-load too")
+			return usagef("--from says when the load of --add-load begins; give --add-load too")
 		}
 		if w.AddFrom, err = time.Parse(time.DateOnly, strings.TrimSpace(c.From)); err != nil {
-			return fmt.Errorf("--from %q: write it as 2027-01-01", c.From)
+			return usagef("--from %q: write it as 2027-01-01", c.From)
 		}
 	}
 	f, err := app.Capacity.ForecastResource(ctx, c.Resource, horizon, w)

@@ -153,6 +153,10 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// usagef is a usageError with a formatted message: a flag's value that
+// cannot be read, said as such rather than as an internal error.
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // open opens the database and the CMDB. With no --db it opens the default

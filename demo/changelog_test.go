@@ -243,6 +243,21 @@ func TestEveryWriteIsLogged(t *testing.T) {
 				Adds: 50, Cost: 1000, ServiceRef: payroll})
 			return err
 		}},
+		{method: "UpdateResource", source: "cli", entry: "capacity_resource changed", do: func(ctx context.Context) error {
+			r, err := caps.Resource(ctx, "payroll users")
+			if err != nil {
+				return err
+			}
+			r.Capacity = 120
+			_, err = caps.UpdateResource(ctx, r)
+			return err
+		}},
+		{method: "RemoveResource", source: "gui", entry: "capacity_resource deleted", do: func(ctx context.Context) error {
+			if _, err := caps.AddResource(ctx, capacity.Resource{CIRef: payroll, Metric: "spare", Name: "spare", Capacity: 1, Warning: 1, Critical: 1}); err != nil {
+				return err
+			}
+			return caps.RemoveResource(ctx, "spare")
+		}},
 		{method: "UpdateUpgrade", source: "gui", entry: "capacity_upgrade changed", do: func(ctx context.Context) error {
 			ups, err := caps.Upgrades(ctx, "payroll users")
 			if err != nil || len(ups) == 0 {
