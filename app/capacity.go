@@ -234,15 +234,19 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 		state, _ := s.status(i)
 		// What a person looks for first comes first: at 1024 wide the CI
 		// and the thresholds scroll in from the right.
+		headroom := "–"
+		if f.Problem == "" {
+			headroom = usage(f.Usable()-f.Latest) + " " + f.Unit
+		}
 		rows[i] = []string{f.Name, state, latest, reachWords(s.words(), f.ToWarning, s.horizon), reachWords(s.words(), f.ToCritical, s.horizon),
-			usage(f.Usable()) + " " + f.Unit, usage(f.Warning), usage(f.Critical), f.CIRef + " " + f.CIName}
+			headroom, usage(f.Usable()) + " " + f.Unit, usage(f.Warning), usage(f.Critical), f.CIRef + " " + f.CIName}
 		if f.Problem != "" {
 			rows[i][3] = tr("too few samples to forecast")
 		}
 	}
 	table := styledTable([]string{tr("Resource"), tr("Status"), tr("Latest"), tr("Warning reached"), tr("Critical reached"),
-		tr("Usable"), tr("Warning"), tr("Critical"), tr("CI")},
-		[]float32{200, 150, 110, 170, 170, 110, 80, 80, 240}, func() [][]string { return rows },
+		tr("Headroom"), tr("Usable"), tr("Warning"), tr("Critical"), tr("CI")},
+		[]float32{200, 150, 110, 170, 170, 110, 110, 80, 80, 240}, func() [][]string { return rows },
 		func(row, col int) widget.Importance {
 			if col != 1 || row >= len(s.rows) {
 				return widget.MediumImportance
@@ -250,7 +254,7 @@ func (s *capacityScreen) resourcesView() fyne.CanvasObject {
 			_, imp := s.status(row)
 			return imp
 		})
-	s.ui.keepWidths("capacity", table)
+	s.ui.keepWidths("capacity-resources", table) // a new name: the columns changed (Headroom), so widths kept by index under the old one do not fit
 	table.Select(widget.TableCellID{Row: s.selected, Col: 0})
 	table.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.rows) && id.Row != s.selected {

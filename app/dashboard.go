@@ -37,7 +37,35 @@ type dashboardScreen struct {
 	// breaches are the resources forecast to reach their warning within
 	// 90 days with no upgrade planned, soonest first.
 	breaches []capacity.ResourceStatus
+	working  bool // resources' statuses are being worked out for the breaches card
+	building bool // view is being built: what it starts need not show again
 	loaded   bool
+}
+
+// workOutStatuses has the resources' statuses that are not kept yet (after
+// an import, say) worked out off the UI goroutine, and then shows the
+// breaches card again.
+func (d *dashboardScreen) workOutStatuses() {
+	d.working = true
+	ctx := d.ui.ctx
+	d.ui.background(func() func() {
+		_, err := d.ui.store.Capacity.Statuses(ctx, soon, capacity.WhatIf{}, nil)
+		var breaches []capacity.ResourceStatus
+		if err == nil {
+			breaches, _, err = d.ui.store.Capacity.Breaches(ctx, soon)
+		}
+		return func() {
+			d.working = false
+			if err != nil {
+				d.ui.showError(err)
+				return
+			}
+			d.breaches = breaches
+			if d.ui.current < len(d.ui.screens) && d.ui.screens[d.ui.current] == screen(d) && !d.building {
+				d.ui.show(d.ui.current)
+			}
+		}
+	})
 }
 
 func (d *dashboardScreen) title() string { return tr("Dashboard") }
@@ -62,7 +90,10 @@ func (d *dashboardScreen) reload() {
 		err = d.loadOverPlan(ctx)
 	}
 	if err == nil {
-		d.breaches, err = d.ui.store.Capacity.Breaches(ctx, soon)
+		var missing int
+		if d.breaches, missing, err = d.ui.store.Capacity.Breaches(ctx, soon); err == nil && missing > 0 && !d.working {
+			d.workOutStatuses()
+		}
 	}
 	if err != nil {
 		d.ui.showError(err)
@@ -140,6 +171,8 @@ func (d *dashboardScreen) attention() [][2]string {
 }
 
 func (d *dashboardScreen) view() fyne.CanvasObject {
+	d.building = true
+	defer func() { d.building = false }()
 	if !d.loaded {
 		d.reload()
 	}

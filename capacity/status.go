@@ -278,18 +278,30 @@ func forgetStatuses(ctx context.Context, tx *sql.Tx, ids ...int64) error {
 
 // Breaches are the resources whose warning threshold is forecast to be
 // reached within the next span and that have no upgrade planned, soonest
-// first: what a dashboard warns of. It reads the kept statuses.
-func (s *Store) Breaches(ctx context.Context, within time.Duration) ([]ResourceStatus, error) {
-	statuses, err := s.Statuses(ctx, within, WhatIf{}, nil)
+// first: what a dashboard warns of. It reads only the kept statuses and
+// works none out (a dashboard must open at once): missing is how many
+// resources have none kept, for the caller to have them worked out
+// (Statuses) in the background.
+func (s *Store) Breaches(ctx context.Context, within time.Duration) (out []ResourceStatus, missing int, err error) {
+	days := max(1, int(within/(24*time.Hour)))
+	resources, err := s.Resources(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var out []ResourceStatus
-	for _, st := range statuses {
-		if st.Problem == "" && st.Upgrades == 0 && !st.ToWarning.Never && !st.ToWarning.Already {
+	kept, err := s.keptStatuses(ctx, days)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, r := range resources {
+		st, ok := kept[r.ID]
+		switch {
+		case !ok:
+			missing++
+		case st.Problem == "" && st.Upgrades == 0 && !st.ToWarning.Never && !st.ToWarning.Already:
+			st.Resource = r
 			out = append(out, st)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ToWarning.In < out[j].ToWarning.In })
-	return out, nil
+	return out, missing, nil
 }
