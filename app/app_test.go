@@ -407,7 +407,7 @@ func TestDashboardCounts(t *testing.T) {
 // has an entry in both translation files.
 func TestEveryTextIsTranslated(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	call := regexp.MustCompile(`(?:\btrf?|\.get)\("((?:[^"\\]|\\.)*)"`)
+	call := regexp.MustCompile(`(?:\btrf?|\.get|\.fill)\("((?:[^"\\]|\\.)*)"`)
 	// countText(n, "one", "many") and phrases.count(n, "one", "many").
 	counted := regexp.MustCompile(`(?:\bcountText|\.count)\([^,()]+(?:\([^()]*\))?[^,()]*,\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"`)
 	var keys []string

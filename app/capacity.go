@@ -133,7 +133,7 @@ func reachWords(p phrases, r capacity.Reach, horizon int) string {
 	case r.Never:
 		return p.count(horizon, "not within {{.Count}} day", "not within {{.Count}} days")
 	}
-	return p.get("{{.Date}} (in {{.Days}} d)", map[string]any{"Date": r.At.Format(time.DateOnly), "Days": int(r.In.Hours()/24 + 0.5)})
+	return p.fill("{{.Date}} (in {{.Days}} d)", "Date", r.At.Format(time.DateOnly), "Days", strconv.Itoa(int(r.In.Hours()/24+0.5)))
 }
 
 // words are the screen's phrases, made afresh by each view.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -142,17 +143,27 @@ type phrases map[string]string
 
 // get is trf(template, values), the translation looked up once.
 func (p phrases) get(template string, values map[string]any) string {
+	pairs := make([]string, 0, 2*len(values))
+	for k, v := range values {
+		pairs = append(pairs, k, fmt.Sprint(v))
+	}
+	return p.fill(template, pairs...)
+}
+
+// fill is get with the values as name, text pairs: no map to make, for
+// the rows of a long list.
+func (p phrases) fill(template string, pairs ...string) string {
 	pattern, ok := p[template]
 	if !ok {
-		marks := make(map[string]any, len(values))
-		for k := range values {
-			marks[k] = "\x00" + k + "\x00"
+		marks := make(map[string]any, len(pairs)/2)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			marks[pairs[i]] = "\x00" + pairs[i] + "\x00"
 		}
 		pattern = trf(template, marks)
 		p[template] = pattern
 	}
-	for k, v := range values {
-		pattern = strings.ReplaceAll(pattern, "\x00"+k+"\x00", fmt.Sprint(v))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		pattern = strings.Replace(pattern, "\x00"+pairs[i]+"\x00", pairs[i+1], 1)
 	}
 	return pattern
 }
@@ -160,7 +171,7 @@ func (p phrases) get(template string, values map[string]any) string {
 // count is countText(n, one, many), the translation looked up once.
 func (p phrases) count(n int, one, many string) string {
 	if n == 1 {
-		return p.get(one, map[string]any{"Count": n})
+		return p.fill(one, "Count", "1")
 	}
-	return p.get(many, map[string]any{"Count": n})
+	return p.fill(many, "Count", strconv.Itoa(n))
 }

@@ -63,11 +63,7 @@ func (s *Store) Statuses(ctx context.Context, horizon time.Duration, w WhatIf, p
 		}
 		return out, nil
 	}
-	resources, err := s.Resources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	kept, err := s.keptStatuses(ctx, days)
+	resources, kept, err := s.resourcesAndKept(ctx, days)
 	if err != nil {
 		return nil, err
 	}
@@ -90,23 +86,38 @@ func (s *Store) Statuses(ctx context.Context, horizon time.Duration, w WhatIf, p
 	return out, nil
 }
 
-// keptStatuses reads the statuses kept for a horizon of days, by resource
-// id.
-func (s *Store) keptStatuses(ctx context.Context, days int) (map[int64]ResourceStatus, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT resource_id, problem, last_at, latest, method, rmse, mape, warning_at,
-		critical_at, full_at, upgrades FROM capacity_status WHERE horizon_days = ?`, days)
+// resourcesAndKept reads every resource, in the order Resources lists
+// them, and the statuses kept for a horizon of days, by resource id — in
+// one query, as a list of thousands opens on it.
+func (s *Store) resourcesAndKept(ctx context.Context, days int) ([]Resource, map[int64]ResourceStatus, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, c.ref, c.name, r.metric, r.unit, r.name, r.capacity, r.warning, r.critical,
+		r.buffer_pct, r.ha_reserve, st.resource_id IS NOT NULL, coalesce(st.problem, ''), coalesce(st.last_at, 0),
+		coalesce(st.latest, 0), coalesce(st.method, ''), coalesce(st.rmse, 0), st.mape, st.warning_at, st.critical_at,
+		st.full_at, coalesce(st.upgrades, 0)
+		FROM capacity_resource r JOIN ci c ON c.id = r.ci_id
+		LEFT JOIN capacity_status st ON st.resource_id = r.id AND st.horizon_days = ?
+		ORDER BY c.id, r.metric`, days)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[int64]ResourceStatus{}
+	var resources []Resource
+	kept := map[int64]ResourceStatus{}
 	for rows.Next() {
-		var id, last int64
+		var r Resource
 		var st ResourceStatus
+		var have bool
+		var last int64
 		var mape sql.NullFloat64
 		var warn, crit, full sql.NullInt64
-		if err := rows.Scan(&id, &st.Problem, &last, &st.Latest, &st.Method, &st.RMSE, &mape, &warn, &crit, &full, &st.Upgrades); err != nil {
-			return nil, err
+		if err := rows.Scan(&r.ID, &r.CIRef, &r.CIName, &r.Metric, &r.Unit, &r.Name, &r.Capacity, &r.Warning, &r.Critical,
+			&r.BufferPct, &r.HAReserve, &have, &st.Problem, &last, &st.Latest, &st.Method, &st.RMSE, &mape, &warn, &crit, &full,
+			&st.Upgrades); err != nil {
+			return nil, nil, err
+		}
+		resources = append(resources, r)
+		if !have {
+			continue
 		}
 		st.Last = time.Unix(last, 0).UTC()
 		st.MAPE = math.NaN()
@@ -114,9 +125,9 @@ func (s *Store) keptStatuses(ctx context.Context, days int) (map[int64]ResourceS
 			st.MAPE = mape.Float64
 		}
 		st.ToWarning, st.ToCritical, st.ToFull = reachFrom(warn, last), reachFrom(crit, last), reachFrom(full, last)
-		out[id] = st
+		kept[r.ID] = st
 	}
-	return out, rows.Err()
+	return resources, kept, rows.Err()
 }
 
 func reachFrom(at sql.NullInt64, last int64) Reach {
@@ -284,11 +295,7 @@ func forgetStatuses(ctx context.Context, tx *sql.Tx, ids ...int64) error {
 // (Statuses) in the background.
 func (s *Store) Breaches(ctx context.Context, within time.Duration) (out []ResourceStatus, missing int, err error) {
 	days := max(1, int(within/(24*time.Hour)))
-	resources, err := s.Resources(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	kept, err := s.keptStatuses(ctx, days)
+	resources, kept, err := s.resourcesAndKept(ctx, days)
 	if err != nil {
 		return nil, 0, err
 	}
