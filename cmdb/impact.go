@@ -197,6 +197,10 @@ type Walk struct {
 	parent []int32  // node -> the node it was reached from
 	via    []arc    // node -> the arc it was reached over
 	extra  []int64  // starting CIs that have no relations at all
+	// seen has a bit per node reached: what the walk's inner loop asks of
+	// every arc, in 1/32 of depth's memory, so that at 300k CIs it stays
+	// in the processor's cache while depth does not.
+	seen []uint64
 	// exposed is redundancy already lost when the walk began
 	exposed []Exposure
 }
@@ -312,7 +316,10 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 			}
 		}
 	}
-	before := append([]int32(nil), fallen...)
+	var before []int32 // the slots as they were before the walk, for the exposures
+	if len(down) > 0 {
+		before = append([]int32(nil), fallen...)
+	}
 	for head := 0; head < len(w.order); head++ {
 		n := w.order[head]
 		if retired != nil && retired[n] {
@@ -320,7 +327,7 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 		}
 		depth := w.depth[n]
 		for _, a := range g.neededBy[n] {
-			if w.depth[a.node] != 0 || retired != nil && retired[a.node] {
+			if w.reached(a.node) || retired != nil && retired[a.node] {
 				continue
 			}
 			if a.group != 0 {
@@ -387,7 +394,7 @@ func (g *Graph) Downstream(start []int64) *Walk {
 		n := w.order[head]
 		depth := w.depth[n]
 		for _, a := range g.needs[n] {
-			if w.depth[a.node] == 0 {
+			if !w.reached(a.node) {
 				w.reach(a.node, n, depth, a)
 			}
 		}
@@ -395,7 +402,10 @@ func (g *Graph) Downstream(start []int64) *Walk {
 	return w
 }
 
+func (w *Walk) reached(n int32) bool { return w.seen[n>>6]&(1<<(uint(n)&63)) != 0 }
+
 func (w *Walk) reach(n, from, fromDepth int32, a arc) {
+	w.seen[n>>6] |= 1 << (uint(n) & 63)
 	w.depth[n] = fromDepth + 1
 	w.parent[n] = from
 	w.via[n] = a
@@ -405,7 +415,8 @@ func (w *Walk) reach(n, from, fromDepth int32, a arc) {
 // start seeds a walk with the starting CIs at depth 0.
 func (g *Graph) start(ids []int64) *Walk {
 	n := len(g.ids)
-	w := &Walk{ids: g.ids, groups: g.groups, depth: make([]int32, n), parent: make([]int32, n), via: make([]arc, n)}
+	w := &Walk{ids: g.ids, groups: g.groups, depth: make([]int32, n), parent: make([]int32, n), via: make([]arc, n),
+		seen: make([]uint64, (n+63)/64)}
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -414,6 +425,7 @@ func (g *Graph) start(ids []int64) *Walk {
 		seen[id] = true
 		if node, ok := g.index[id]; ok {
 			w.depth[node] = 1
+			w.seen[node>>6] |= 1 << (uint(node) & 63)
 			w.order = append(w.order, node)
 		} else {
 			w.extra = append(w.extra, id)
