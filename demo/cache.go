@@ -26,6 +26,13 @@ const generatorVersion = 5
 func CachedScaled(n int, seed uint64) (string, error) {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("servicebook-bench-s%d-g%d-%d-%d.db",
 		store.SchemaVersion(), generatorVersion, n, seed))
+	return cached(path, func(ctx context.Context, db *store.DB, s *cmdb.Store) error { return Scaled(ctx, s, n, seed) })
+}
+
+// cached returns path, building the database there with build the first
+// time: written under another name and renamed when whole, so that a
+// build cut short is never taken for a database.
+func cached(path string, build func(context.Context, *store.DB, *cmdb.Store) error) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
@@ -38,7 +45,7 @@ func CachedScaled(n int, seed uint64) (string, error) {
 	}
 	s, err := cmdb.NewStore(ctx, db)
 	if err == nil {
-		err = Scaled(ctx, s, n, seed)
+		err = build(ctx, db, s)
 	}
 	if err == nil {
 		// Fold the write-ahead log into the file, so that a copy of the file
@@ -65,34 +72,12 @@ const capacityVersion = 1
 // so — and reused afterwards.
 func CachedCapacity(n int) (string, error) {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("servicebook-bench-capacity-s%d-c%d-%d.db", store.SchemaVersion(), capacityVersion, n))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	tmp := path + ".building"
-	os.Remove(tmp)
-	ctx := context.Background()
-	db, err := store.Open(ctx, tmp)
-	if err != nil {
-		return "", err
-	}
-	cm, err := cmdb.NewStore(ctx, db)
-	if err == nil {
-		err = Organisation(ctx, cm)
-	}
-	if err == nil {
-		err = capacityResources(ctx, db, n)
-	}
-	if err == nil {
-		_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	}
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	return path, os.Rename(tmp, path)
+	return cached(path, func(ctx context.Context, db *store.DB, s *cmdb.Store) error {
+		if err := Organisation(ctx, s); err != nil {
+			return err
+		}
+		return capacityResources(ctx, db, n)
+	})
 }
 
 // capacityResources writes n resources on the CMDB's CIs, each with 730
