@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/audit"
 	"servicebook/budget"
 	"servicebook/capacity"
 	"servicebook/cmdb"
@@ -439,6 +440,7 @@ func TestEveryTextIsTranslated(t *testing.T) {
 	keys = append(keys, capacity.PlanMessages...)
 	keys = append(keys, capacity.AllMethodWords...)
 	keys = append(keys, capacity.ResourceMessages...)
+	keys = append(keys, audit.Messages...)
 	for _, name := range []string{"en.json", "zh_Hans.json"} {
 		data, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
 		if err != nil {

@@ -90,6 +90,7 @@ type cli struct {
 	Availability availabilityCmd `cmd:"" help:"Availability per service for a period, against its target."`
 	Budget       budgetCmd       `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
 	Capacity     capacityCmd     `cmd:"" help:"Capacity: the resources watched, usage samples, forecasts and time to threshold."`
+	Audit        auditCmd        `cmd:"" help:"Readiness for an ISO/IEC 20000 audit: every check, by clause, with the records that fall short. Exit status 3 when a finding is major."`
 	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
 	Restore      restoreCmd      `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
 	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
@@ -136,6 +137,10 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	defer app.close()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	if err := kctx.Run(app); err != nil {
+		var status exitStatus
+		if errors.As(err, &status) {
+			return int(status) // the command printed what it had to say
+		}
 		var usage usageError
 		if errors.As(err, &usage) {
 			fmt.Fprintf(env.Stderr, "servicebook: %s\n", usage.msg)
@@ -146,6 +151,13 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	}
 	return 0
 }
+
+// exitStatus ends a command that has printed its result with a status
+// other than 0 or 1 (audit: 3 when there is a major finding), for
+// scheduled runs to act on.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // usageError is a mistake in how a command was called that Kong's grammar
 // cannot see (for example a relation kind split over arguments wrongly).

@@ -64,3 +64,14 @@ func (d *pdfDoc) status(s cmdb.Status) string {
 	}
 	return d.word(label)
 }
+
+// MsgIn is m in lang ("zh" or "en"), from the window's translations: what
+// the command line prints in Chinese when asked to.
+func MsgIn(lang string, m store.Msg) string {
+	if lang == "zh" {
+		if zh, ok := chinese()[m.Key]; ok {
+			return store.Msg{Key: zh, Args: m.Args}.String()
+		}
+	}
+	return m.String()
+}

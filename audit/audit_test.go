@@ -1,0 +1,179 @@
+package audit_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"servicebook/audit"
+	"servicebook/budget"
+	"servicebook/capacity"
+	"servicebook/cmdb"
+	"servicebook/continuity"
+	"servicebook/demo"
+	"servicebook/store"
+)
+
+func sources(t *testing.T, fill bool) audit.Sources {
+	t.Helper()
+	ctx := context.Background()
+	db := store.MustOpen(t)
+	cm, err := cmdb.NewStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := audit.Sources{DB: db, CMDB: cm, Continuity: continuity.NewStore(db, cm), Budget: budget.NewStore(db, cm), Capacity: capacity.NewStore(db, cm)}
+	if fill {
+		for _, step := range []func() error{
+			func() error { return demo.Organisation(ctx, cm) },
+			func() error { return demo.Continuity(ctx, cm, src.Continuity) },
+			func() error { return demo.Budget(ctx, cm, src.Budget) },
+			func() error { return demo.Capacity(ctx, cm, src.Capacity, src.Budget) },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return src
+}
+
+// found is every finding of a report by check, as text.
+func found(rep audit.Report) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range rep.Results {
+		for _, f := range r.Findings {
+			out[r.ID] = append(out[r.ID], f.Record+": "+f.Msg.String())
+		}
+	}
+	return out
+}
+
+func has(list []string, part string) bool {
+	for _, s := range list {
+		if strings.Contains(s, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSampleBankTripsTheChecks: the sample bank, as it is, has what an
+// auditor would find — services without plans, a plan never exercised, a
+// plan flagged by a change, an unreviewed exercise, overdue actions,
+// uninvestigated outages, availability below target, issued drafts, the
+// SAN's breach, a draft capacity plan, unapproved budget lines — each
+// named with its record, and the checks that pass say how many records
+// they looked at.
+func TestSampleBankTripsTheChecks(t *testing.T) {
+	rep, err := audit.Run(context.Background(), sources(t, true), audit.DefaultSettings, "王伟 Wang Wei (IT ops)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != len(audit.Catalogue) {
+		t.Fatalf("%d results for %d checks", len(rep.Results), len(audit.Catalogue))
+	}
+	got := found(rep)
+	for _, want := range []struct{ check, part string }{
+		{"C01", "CI-000082: CI-000082 手机银行 Mobile banking has no continuity plan"},
+		{"C03", "SM-02004 has never been exercised"},
+		{"C04", "SM-02002 is flagged by a change"},
+		{"C05", "SM-02003 has 1 exercise(s)"},
+		{"C06", "action 1 of SM-02002 was due 2026-11-15"},
+		{"C07", "the unplanned outage of CI-000083 on 2026-10-13 is not investigated"},
+		{"C08", "CI-000081 网上银行 Internet banking was 99.707 % available in 2026-10"},
+		{"D02", "SM-03001 is a draft (0.1) but copies of it are issued"},
+		{"K01", "bj-san-01 used TB is forecast to reach its warning threshold"},
+		{"K02", "SM-03001 is still a draft"},
+		{"B01", "budget line 12"},
+	} {
+		if !has(got[want.check], want.part) {
+			t.Errorf("%s does not find %q: %v", want.check, want.part, got[want.check])
+		}
+	}
+	for _, quiet := range []string{"C02", "D01", "D03", "M01", "M02"} {
+		if len(got[quiet]) > 0 {
+			t.Errorf("%s finds %v", quiet, got[quiet])
+		}
+	}
+	for _, r := range rep.Results {
+		if r.Looked == 0 && r.ID != "M02" {
+			t.Errorf("%s looked at nothing", r.ID)
+		}
+	}
+	if rep.Count(audit.Major) == 0 || rep.Count(audit.Minor) == 0 {
+		t.Errorf("counts: %d major, %d minor", rep.Count(audit.Major), rep.Count(audit.Minor))
+	}
+	// The auditor owns the capacity plan: that finding is marked.
+	for _, r := range rep.Results {
+		for _, f := range r.Findings {
+			if f.Record == "SM-03001" && !f.OwnRecord {
+				t.Errorf("%s on SM-03001, owned by the auditor, is not marked", r.ID)
+			}
+		}
+	}
+}
+
+// TestEmptyDatabasePasses: a database with no records finds nothing and
+// fails on nothing.
+func TestEmptyDatabasePasses(t *testing.T) {
+	rep, err := audit.Run(context.Background(), sources(t, false), audit.DefaultSettings, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := found(rep); len(got) != 0 {
+		t.Errorf("an empty database: %v", got)
+	}
+}
+
+// TestChecksTrippedOneByOne: a plan approved by its owner, a CI in service
+// with no owner, and one that depends on a retired CI are each found;
+// mended, they are not.
+func TestChecksTrippedOneByOne(t *testing.T) {
+	ctx := context.Background()
+	src := sources(t, true)
+	cm := src.CMDB
+	p, err := src.Continuity.Plan(ctx, "SM-02004")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Continuity.Approve(ctx, "SM-02004", continuity.Approval{Approver: p.Owner, RowVersion: p.RowVersion, Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	orphan, err := cm.CreateCI(ctx, cmdb.CI{TypeKey: "server", Name: "audit-test-01", Status: cmdb.StatusInService, Criticality: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := cm.CreateCI(ctx, cmdb.CI{TypeKey: "server", Name: "audit-test-02", Status: cmdb.StatusRetired, Criticality: 3, Owner: "李明"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := cm.CreateCI(ctx, cmdb.CI{TypeKey: "application", Name: "audit-test-app", Status: cmdb.StatusInService, Criticality: 2, Owner: "李明"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cm.Relate(ctx, app.Ref, cmdb.RunsOn, old.Ref, ""); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := audit.Run(ctx, src, audit.DefaultSettings, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := found(rep)
+	if !has(got["D01"], "SM-02004 is approved by its owner") || !has(got["M01"], orphan.Ref+" audit-test-01 is in service with no owner") ||
+		!has(got["M02"], app.Ref+" audit-test-app is in service but depends on "+old.Ref) {
+		t.Fatalf("D01 %v\nM01 %v\nM02 %v", got["D01"], got["M01"], got["M02"])
+	}
+	orphan.Owner = "王芳"
+	if _, err := cm.UpdateCI(ctx, orphan); err != nil {
+		t.Fatal(err)
+	}
+	if err := cm.Unrelate(ctx, app.Ref, cmdb.RunsOn, old.Ref); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = audit.Run(ctx, src, audit.DefaultSettings, "")
+	got = found(rep)
+	if len(got["M01"]) != 0 || len(got["M02"]) != 0 {
+		t.Errorf("after mending: M01 %v, M02 %v", got["M01"], got["M02"])
+	}
+}

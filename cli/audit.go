@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"servicebook/audit"
+	"servicebook/export"
+	"servicebook/internal/clocale"
+)
+
+type auditCmd struct {
+	Format string `enum:"text,json" default:"text" help:"text (a table per check) or json (for other tools)."`
+	Out    string `type:"path" placeholder:"FILE" help:"Write the report to FILE instead of the screen."`
+	Lang   string `enum:"auto,en,zh" default:"auto" help:"Language of the check titles: en, zh, or auto (from LANG)."`
+	By     string `help:"Who runs the audit (default: the OS user); findings on records that person owns are marked, as auditors do not audit their own work."`
+}
+
+func (c auditCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	by := c.By
+	if by == "" {
+		by = app.DB.User
+	}
+	rep, err := audit.Run(ctx, audit.Sources{DB: app.DB, CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget,
+		Capacity: app.Capacity}, audit.DefaultSettings, by)
+	if err != nil {
+		return err
+	}
+	out := app.Stdout
+	if c.Out != "" {
+		f, err := os.Create(c.Out)
+		if err != nil {
+			return usagef("--out %s: %v", c.Out, err)
+		}
+		defer f.Close()
+		out = f
+	}
+	zh := c.Lang == "zh" || c.Lang == "auto" && strings.HasPrefix(clocale.Messages(), "zh")
+	if c.Format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(jsonReport(rep)); err != nil {
+			return err
+		}
+	} else {
+		printAudit(out, rep, zh)
+	}
+	if c.Out != "" {
+		fmt.Fprintf(app.Stdout, "Wrote the audit report to %s: %d major, %d minor findings.\n", c.Out, rep.Count(audit.Major), rep.Count(audit.Minor))
+	}
+	if rep.Count(audit.Major) > 0 {
+		return exitStatus(3)
+	}
+	return nil
+}
+
+func printAudit(w interface{ Write([]byte) (int, error) }, rep audit.Report, zh bool) {
+	t := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	lang := t("en", "zh")
+	severity := map[audit.Severity]string{audit.Major: t("major", "严重"), audit.Minor: t("minor", "一般"), audit.Observation: t("observation", "观察")}
+	fmt.Fprintf(w, t("Audit readiness as of %s, run by %s: %d major, %d minor, %d observations.\n", "审核准备情况，截至 %s，执行人 %s：严重 %d 项，一般 %d 项，观察 %d 项。\n"),
+		rep.AsOf.Format("2006-01-02 15:04"), orNone(rep.RunBy), rep.Count(audit.Major), rep.Count(audit.Minor), rep.Count(audit.Observation))
+	for _, r := range rep.Results {
+		title := t(r.Title, r.TitleZh)
+		state := t("ok", "通过")
+		if len(r.Findings) > 0 {
+			state = fmt.Sprintf(t("%d finding(s)", "发现 %d 项"), len(r.Findings))
+		}
+		fmt.Fprintf(w, t("\n%s  %s  [%s; 2011 §%s, 2018 §%s]  %d looked at: %s\n", "\n%s  %s  [%s；2011 §%s，2018 §%s]  检查 %d 条记录：%s\n"),
+			r.ID, title, severity[r.Severity], r.Clause2011, r.Clause2018, r.Looked, state)
+		for _, f := range r.Findings {
+			mark := ""
+			if f.OwnRecord {
+				mark = t("  (a record the auditor owns)", "（审核人自己负责的记录）")
+			}
+			fmt.Fprintf(w, "  - %s%s\n", export.MsgIn(lang, f.Msg), mark)
+		}
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// jsonReport is the report as other tools read it.
+func jsonReport(rep audit.Report) any {
+	type finding struct {
+		Record, Screen, Owner, Text string
+		OwnRecord                   bool `json:",omitempty"`
+	}
+	type check struct {
+		ID, Title, TitleZh, Clause2011, Clause2018, Severity string
+		Looked                                               int
+		Findings                                             []finding
+	}
+	out := struct {
+		AsOf, RunBy         string
+		Major, Minor, Notes int
+		Checks              []check
+	}{AsOf: rep.AsOf.Format("2006-01-02T15:04:05Z07:00"), RunBy: rep.RunBy, Major: rep.Count(audit.Major), Minor: rep.Count(audit.Minor),
+		Notes: rep.Count(audit.Observation)}
+	for _, r := range rep.Results {
+		c := check{r.ID, r.Title, r.TitleZh, r.Clause2011, r.Clause2018, string(r.Severity), r.Looked, []finding{}}
+		for _, f := range r.Findings {
+			c.Findings = append(c.Findings, finding{f.Record, f.Screen, f.Owner, f.Msg.String(), f.OwnRecord})
+		}
+		out.Checks = append(out.Checks, c)
+	}
+	return out
+}

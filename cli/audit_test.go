@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAuditCommand: on the sample bank the audit prints every check with
+// its clauses and findings, in English or Chinese, ends with exit status 3
+// (there are major findings), and writes JSON other tools can read.
+func TestAuditCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sb.db")
+	mustRun(t, db, "demo")
+	code, out, _ := run(t, db, "audit", "--lang", "en", "--by", "张敏")
+	if code != 3 || !strings.Contains(out, "run by 张敏") || !strings.Contains(out, "C01  Services without a continuity plan  [major; 2011 §6.3.1, 2018 §8.7.2]") ||
+		!strings.Contains(out, "bj-san-01 used TB is forecast to reach its warning threshold") {
+		t.Errorf("audit: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, db, "audit", "--lang", "zh")
+	if code != 3 || !strings.Contains(out, "审核准备情况") || !strings.Contains(out, "无连续性计划的服务") || !strings.Contains(out, "没有连续性计划") {
+		t.Errorf("audit in Chinese: %d\n%s", code, out)
+	}
+	path := filepath.Join(dir, "audit.json")
+	code, out, _ = run(t, db, "audit", "--format", "json", "--out", path)
+	if code != 3 || !strings.Contains(out, "Wrote the audit report to") {
+		t.Errorf("audit --out: %d %s", code, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Major  int
+		Checks []struct {
+			ID       string
+			Findings []struct{ Record, Text string }
+		}
+	}
+	if err := json.Unmarshal(data, &rep); err != nil || rep.Major == 0 || len(rep.Checks) < 15 {
+		t.Fatalf("the JSON: %v %+v", err, rep)
+	}
+}
