@@ -89,6 +89,7 @@ type UI struct {
 	avail     *availabilityScreen
 	budget    *budgetScreen
 	capacity  *capacityScreen
+	audit     *auditScreen
 	offsite   *offsiteScreen
 
 	nav     *widget.List
@@ -185,7 +186,8 @@ func (ui *UI) makeScreens() {
 	ui.budget = newBudgetScreen(ui)
 	ui.capacity = &capacityScreen{ui: ui, horizon: 180}
 	ui.offsite = newOffsiteScreen(ui)
-	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.capacity, ui.offsite}
+	ui.audit = &auditScreen{ui: ui}
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.capacity, ui.offsite, ui.audit}
 }
 
 // Window returns the main window.

@@ -557,6 +557,10 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 				ui.capacity.plans.open("SM-03001")
 			}, []string{"SM-03001"}},
 			{"capacity-plan-checks", func() { ui.capacity.plans.tab = 1; ui.show(ui.current) }, []string{"bj-san-01 used TB"}},
+			{"audit", func() {
+				ui.audit.report, ui.audit.selected = nil, 0
+				ui.showScreen(ui.audit)
+			}, []string{"C01", "C03"}},
 			{"offsite", func() {
 				ui.capacity.tab = 0
 				ui.showScreen(ui.offsite)

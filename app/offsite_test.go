@@ -40,7 +40,7 @@ func TestOffsitePackFromTheWindow(t *testing.T) {
 	ui.SetLanguage(Chinese)
 	ui.showScreen(ui.offsite)
 	s := ui.offsite
-	if ui.current != len(ui.screens)-1 || ui.nav == nil {
+	if ui.screens[ui.current] != screen(ui.offsite) || ui.nav == nil {
 		t.Fatalf("the off-site screen is not shown: %d", ui.current)
 	}
 	dir := filepath.Join(t.TempDir(), "pack")

@@ -1,0 +1,189 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicebook/audit"
+)
+
+// auditScreen is the internal auditor's view: every readiness check with
+// its clauses, severity and how many records fall short, over the
+// findings of the one selected; each finding opens the screen that fixes
+// it.
+type auditScreen struct {
+	ui       *UI
+	report   *audit.Report
+	selected int // the check shown below
+	// for tests
+	checks   *gridTable
+	findings *gridTable
+	open     *widget.Button
+	selFind  int
+}
+
+func (s *auditScreen) title() string { return tr("Audit readiness") }
+
+func (s *auditScreen) reload() {
+	u := s.ui
+	rep, err := audit.Run(u.ctx, audit.Sources{DB: u.store.DB, CMDB: u.store.CMDB, Continuity: u.store.Continuity,
+		Budget: u.store.Budget, Capacity: u.store.Capacity}, audit.DefaultSettings, u.store.DB.User)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	s.report = &rep
+	if s.selected >= len(rep.Results) {
+		s.selected = 0
+	}
+}
+
+func severityText(sev audit.Severity) string {
+	switch sev {
+	case audit.Major:
+		return tr("major")
+	case audit.Minor:
+		return tr("minor")
+	}
+	return tr("observation")
+}
+
+func (s *auditScreen) checkTitle(c audit.Check) string {
+	if currentLanguage == Chinese {
+		return c.TitleZh
+	}
+	return c.Title
+}
+
+func (s *auditScreen) view() fyne.CanvasObject {
+	if s.report == nil {
+		s.reload()
+	}
+	if s.report == nil {
+		return widget.NewLabel(tr("The checks could not be run."))
+	}
+	rep := s.report
+	summary := widget.NewLabel(trf("As of {{.Time}}, run by {{.By}}: {{.Major}} major, {{.Minor}} minor findings.",
+		map[string]any{"Time": rep.AsOf.Format("2006-01-02 15:04"), "By": rep.RunBy, "Major": rep.Count(audit.Major), "Minor": rep.Count(audit.Minor)}))
+	again := &widget.Button{Text: tr("Check again"), Icon: theme.ViewRefreshIcon(), OnTapped: func() {
+		s.reload()
+		s.ui.show(s.ui.current)
+	}}
+	rows := make([][]string, len(rep.Results))
+	for i, r := range rep.Results {
+		state := tr("ok")
+		if n := len(r.Findings); n > 0 {
+			state = strconv.Itoa(n)
+		}
+		// What an auditor looks for first comes first: at 1024 wide the
+		// clauses and counts looked at scroll in from the right.
+		rows[i] = []string{r.ID, s.checkTitle(r.Check), state, severityText(r.Severity),
+			"2011 §" + r.Clause2011 + " / 2018 §" + r.Clause2018, strconv.Itoa(r.Looked)}
+	}
+	s.checks = styledTable([]string{tr("Check"), tr("Requirement"), tr("Findings"), tr("Severity"), tr("Clause"), tr("Looked at")},
+		[]float32{60, 380, 100, 100, 200, 90}, func() [][]string { return rows },
+		func(row, col int) widget.Importance {
+			if row >= len(rep.Results) || col != 2 {
+				return widget.MediumImportance
+			}
+			r := rep.Results[row]
+			switch {
+			case len(r.Findings) == 0:
+				return widget.SuccessImportance
+			case r.Severity == audit.Major:
+				return widget.DangerImportance
+			}
+			return widget.WarningImportance
+		})
+	s.ui.keepWidths("audit-checks", s.checks)
+	s.checks.Select(widget.TableCellID{Row: s.selected, Col: 0})
+	s.checks.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(rep.Results) && id.Row != s.selected {
+			s.selected, s.selFind = id.Row, 0
+			s.ui.show(s.ui.current)
+		}
+	}
+	split := newVSplit(s.checks, s.findingsView(), 0.5)
+	s.ui.keepSplit("audit", split)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, again, summary), nil, nil, nil, split)
+}
+
+// findingsView lists the selected check's findings, each with the record
+// it names, and opens the screen that fixes the one selected.
+func (s *auditScreen) findingsView() fyne.CanvasObject {
+	r := s.report.Results[s.selected]
+	if len(r.Findings) == 0 {
+		return container.NewCenter(widget.NewLabel("✓ " + trf("{{.Check}}: nothing found in {{.Count}} records looked at.",
+			map[string]any{"Check": s.checkTitle(r.Check), "Count": r.Looked})))
+	}
+	rows := make([][]string, len(r.Findings))
+	for i, f := range r.Findings {
+		text := msgText(f.Msg, f.Msg.String())
+		if f.OwnRecord {
+			text += "  " + tr("(a record you own)")
+		}
+		rows[i] = []string{f.Record, text, f.Owner}
+	}
+	s.findings = textTable([]string{tr("Record"), tr("Finding"), tr("Owner")}, []float32{150, 640, 180}, func() [][]string { return rows })
+	s.ui.keepWidths("audit-findings", s.findings)
+	if s.selFind >= len(r.Findings) {
+		s.selFind = 0
+	}
+	s.findings.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(r.Findings) {
+			s.selFind = id.Row
+		}
+	}
+	s.open = &widget.Button{Text: tr("Open the record"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: func() {
+		s.openFinding(r.Findings[s.selFind])
+	}}
+	title := bold(fmt.Sprintf("%s  %s", r.ID, s.checkTitle(r.Check)))
+	return container.NewBorder(container.NewBorder(nil, nil, nil, s.open, title), nil, nil, nil, s.findings)
+}
+
+// openFinding shows the screen that fixes f, at its record where the
+// screen can show one.
+func (s *auditScreen) openFinding(f audit.Finding) {
+	u := s.ui
+	switch f.Screen {
+	case "plans":
+		u.showScreen(u.plans)
+		if strings.HasPrefix(f.Record, "SM-") { // a service without a plan: the list, to write one
+			u.plans.open(f.Record)
+		}
+	case "capacity":
+		c := u.capacity
+		if strings.HasPrefix(f.Record, "SM-") {
+			c.tab = 1
+			if c.plans == nil {
+				c.plans = &capacityPlans{ui: u}
+			}
+			c.plans.selected = ""
+			u.showScreen(c)
+			c.plans.open(f.Record)
+			return
+		}
+		c.tab = 0
+		u.showScreen(c)
+		for i, r := range c.rows {
+			if r.Name == f.Record {
+				c.selected = i
+			}
+		}
+		u.show(u.current)
+	case "cis":
+		if ci, err := u.store.CMDB.CI(u.ctx, f.Record); err == nil {
+			u.dashboard.openCI(ci)
+		}
+	case "availability":
+		u.showScreen(u.avail)
+	case "budget":
+		u.showScreen(u.budget)
+	}
+}

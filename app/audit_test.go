@@ -1,0 +1,49 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestAuditScreen: the auditor sees every check with its clauses, the
+// services without a plan first; a plan never exercised opens in the plan
+// editor, the SAN's breach on the Capacity screen with the SAN selected,
+// and the Chinese window names the checks in Chinese.
+func TestAuditScreen(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.audit)
+	s := ui.audit
+	if s.report == nil || len(s.report.Results) < 15 || s.report.Count("major") == 0 {
+		t.Fatalf("the report: %+v", s.report)
+	}
+	pick := func(id string) {
+		for i, r := range s.report.Results {
+			if r.ID == id {
+				s.checks.OnSelected(widget.TableCellID{Row: i, Col: 0})
+			}
+		}
+	}
+	pick("C03")
+	if s.open == nil {
+		t.Fatal("no Open the record button for C03")
+	}
+	test.Tap(s.open)
+	if ui.screens[ui.current] != screen(ui.plans) || ui.plans.selected != "SM-02004" {
+		t.Errorf("C03 opened screen %d, plan %q", ui.current, ui.plans.selected)
+	}
+	ui.showScreen(ui.audit)
+	pick("K01")
+	test.Tap(s.open)
+	c := ui.capacity
+	if ui.screens[ui.current] != screen(c) || c.rows[c.selected].Name != "bj-san-01 used TB" {
+		t.Errorf("K01 opened screen %d, resource %d", ui.current, c.selected)
+	}
+	ui.SetLanguage(Chinese)
+	ui.showScreen(ui.audit)
+	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "无连续性计划的服务") || !strings.Contains(markup, "严重") {
+		t.Error("the Chinese audit screen does not name its checks in Chinese")
+	}
+}
