@@ -230,10 +230,17 @@ func (ui *UI) show(i int) {
 		// it; carried onto another screen it would point at fields not there.
 		ui.status.SetText(trf("Database: {{.Path}}", map[string]any{"Path": ui.store.Path}))
 	}
+	if e, ok := ui.screens[i].(entering); ok && i != ui.current {
+		e.enter()
+	}
 	ui.current = i
 	ui.content.Objects = []fyne.CanvasObject{ui.screens[i].view()}
 	ui.content.Refresh()
 }
+
+// entering is a screen that reads its records afresh each time it is
+// brought up from another screen (not when it redraws itself).
+type entering interface{ enter() }
 
 // showScreen brings screen s up and selects it in the navigation.
 func (ui *UI) showScreen(s screen) {

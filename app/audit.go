@@ -30,6 +30,10 @@ type auditScreen struct {
 
 func (s *auditScreen) title() string { return tr("Audit readiness") }
 
+// enter has the checks run again when the screen is brought up: what was
+// fixed elsewhere is seen.
+func (s *auditScreen) enter() { s.report = nil }
+
 func (s *auditScreen) reload() {
 	u := s.ui
 	rep, err := audit.Run(u.ctx, audit.Sources{DB: u.store.DB, CMDB: u.store.CMDB, Continuity: u.store.Continuity,

@@ -41,6 +41,12 @@ func TestAuditScreen(t *testing.T) {
 	if ui.screens[ui.current] != screen(c) || c.rows[c.selected].Name != "bj-san-01 used TB" {
 		t.Errorf("K01 opened screen %d, resource %d", ui.current, c.selected)
 	}
+	// The dashboard's card counts the findings and opens this screen.
+	ui.dashboard.loaded = false
+	ui.showScreen(ui.dashboard)
+	if rows := ui.dashboard.auditRows(); rows[0][1] == "" || rows[0][1] == "0" {
+		t.Errorf("the audit card: %v", rows)
+	}
 	ui.SetLanguage(Chinese)
 	ui.showScreen(ui.audit)
 	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "无连续性计划的服务") || !strings.Contains(markup, "严重") {

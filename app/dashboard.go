@@ -9,8 +9,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"servicebook/audit"
 	"servicebook/budget"
 	"servicebook/capacity"
 	"servicebook/cmdb"
@@ -38,8 +40,52 @@ type dashboardScreen struct {
 	// 90 days with no upgrade planned, soonest first.
 	breaches []capacity.ResourceStatus
 	working  bool // resources' statuses are being worked out for the breaches card
+	// auditRep is the latest run of the readiness checks, for the audit
+	// card; auditing while one runs off the UI goroutine.
+	auditRep *audit.Report
+	auditing bool
 	building bool // view is being built: what it starts need not show again
 	loaded   bool
+}
+
+// runAudit runs the readiness checks off the UI goroutine (at 100k CIs
+// they take a few hundred milliseconds the dashboard should not wait for)
+// and then shows the audit card.
+func (d *dashboardScreen) runAudit() {
+	d.auditing = true
+	u := d.ui
+	src := audit.Sources{DB: u.store.DB, CMDB: u.store.CMDB, Continuity: u.store.Continuity, Budget: u.store.Budget, Capacity: u.store.Capacity}
+	u.background(func() func() {
+		rep, err := audit.Run(u.ctx, src, audit.DefaultSettings, u.store.DB.User)
+		return func() {
+			d.auditing = false
+			if err != nil {
+				return // the Audit screen says why when it is opened
+			}
+			d.auditRep = &rep
+			if u.current < len(u.screens) && u.screens[u.current] == screen(d) && !d.building {
+				u.show(u.current)
+			}
+		}
+	})
+}
+
+// auditRows are the audit card's rows: the findings by severity.
+func (d *dashboardScreen) auditRows() [][2]string {
+	if d.auditRep == nil {
+		return [][2]string{{tr("Checking…"), ""}}
+	}
+	checks := 0
+	for _, r := range d.auditRep.Results {
+		if len(r.Findings) > 0 {
+			checks++
+		}
+	}
+	return [][2]string{
+		{tr("Major findings"), fmt.Sprint(d.auditRep.Count(audit.Major))},
+		{tr("Minor findings"), fmt.Sprint(d.auditRep.Count(audit.Minor))},
+		{tr("Checks with findings"), fmt.Sprintf("%d / %d", checks, len(d.auditRep.Results))},
+	}
 }
 
 // workOutStatuses has the resources' statuses that are not kept yet (after
@@ -88,6 +134,9 @@ func (d *dashboardScreen) reload() {
 	}
 	if err == nil {
 		err = d.loadOverPlan(ctx)
+	}
+	if !d.auditing {
+		d.runAudit()
 	}
 	if err == nil {
 		var missing int
@@ -225,6 +274,9 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 		container.NewGridWithColumns(2,
 			card(tr("Capacity: warning in 90 days, no upgrade"), d.breachRows(), func(i int) { d.openResource(d.breaches[i].Name) }),
 			card(tr("Recent changes"), recentRows, func(i int) { d.openChange(d.recent[i]) })),
+		container.NewGridWithColumns(2,
+			card(tr("Audit readiness"), d.auditRows(), func(int) { d.ui.showScreen(d.ui.audit) }),
+			layout.NewSpacer()),
 	)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
 }

@@ -337,7 +337,7 @@ func TestDashboardRowsOpenTheirRecords(t *testing.T) {
 	ui.showScreen(ui.dashboard)
 	ui.show(ui.current)
 	all := rows()
-	test.Tap(all[len(all)-len(ui.dashboard.recent)]) // the newest change
+	test.Tap(all[len(all)-len(ui.dashboard.recent)-len(ui.dashboard.auditRows())]) // the newest change, above the audit card
 	if ui.current != ui.indexOf(ui.cis) || ui.cis.selected == nil || ui.cis.selected.Ref != "CI-000024" {
 		t.Fatalf("the newest change opened %+v", ui.cis.selected)
 	}
