@@ -258,6 +258,10 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 	// Every row opens what it names.
 	attention := d.attention()
 	grid := container.NewVBox(
+		// First what an auditor would find: the readiness checks.
+		container.NewGridWithColumns(2,
+			card(tr("Audit readiness"), d.auditRows(), func(int) { d.ui.showScreen(d.ui.audit) }),
+			layout.NewSpacer()),
 		container.NewGridWithColumns(2,
 			card(tr("Continuity: needs attention"), attention, func(i int) { d.openPlan(attention[i][0]) }),
 			card(tr("Open actions"), actionRows(d.actions), func(i int) { d.openPlan(d.actions[i].DocNumber) })),
@@ -274,9 +278,6 @@ func (d *dashboardScreen) view() fyne.CanvasObject {
 		container.NewGridWithColumns(2,
 			card(tr("Capacity: warning in 90 days, no upgrade"), d.breachRows(), func(i int) { d.openResource(d.breaches[i].Name) }),
 			card(tr("Recent changes"), recentRows, func(i int) { d.openChange(d.recent[i]) })),
-		container.NewGridWithColumns(2,
-			card(tr("Audit readiness"), d.auditRows(), func(int) { d.ui.showScreen(d.ui.audit) }),
-			layout.NewSpacer()),
 	)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(grid))
 }

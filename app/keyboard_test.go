@@ -311,13 +311,14 @@ func TestDashboardRowsOpenTheirRecords(t *testing.T) {
 	if len(attention) == 0 {
 		t.Fatal("the sample has nothing that needs attention")
 	}
-	test.Tap(rows()[0])
+	audit := len(ui.dashboard.auditRows()) // the audit card's rows come first
+	test.Tap(rows()[audit])
 	if ui.current != ui.indexOf(ui.plans) || ui.plans.draft.DocNumber != attention[0][0] {
 		t.Fatalf("the first attention row opened screen %d, plan %q; want %s", ui.current, ui.plans.draft.DocNumber, attention[0][0])
 	}
 	ui.showScreen(ui.dashboard)
-	// The rows in order: attention, actions, then types.
-	typeRow := rows()[len(attention)+len(ui.dashboard.actions)]
+	// The rows in order: audit, attention, actions, then types.
+	typeRow := rows()[len(ui.dashboard.auditRows())+len(attention)+len(ui.dashboard.actions)]
 	test.Tap(typeRow)
 	if ui.current != ui.indexOf(ui.cis) || ui.cis.typeKey == "" {
 		t.Fatalf("a type row opened screen %d with type %q", ui.current, ui.cis.typeKey)
@@ -337,7 +338,7 @@ func TestDashboardRowsOpenTheirRecords(t *testing.T) {
 	ui.showScreen(ui.dashboard)
 	ui.show(ui.current)
 	all := rows()
-	test.Tap(all[len(all)-len(ui.dashboard.recent)-len(ui.dashboard.auditRows())]) // the newest change, above the audit card
+	test.Tap(all[len(all)-len(ui.dashboard.recent)]) // the newest change
 	if ui.current != ui.indexOf(ui.cis) || ui.cis.selected == nil || ui.cis.selected.Ref != "CI-000024" {
 		t.Fatalf("the newest change opened %+v", ui.cis.selected)
 	}
