@@ -91,7 +91,7 @@ func TestSampleBankTripsTheChecks(t *testing.T) {
 			t.Errorf("%s does not find %q: %v", want.check, want.part, got[want.check])
 		}
 	}
-	for _, quiet := range []string{"C02", "D01", "D03", "M01", "M02"} {
+	for _, quiet := range []string{"C02", "D01", "D03", "B03", "M01", "M02"} {
 		if len(got[quiet]) > 0 {
 			t.Errorf("%s finds %v", quiet, got[quiet])
 		}
@@ -155,11 +155,23 @@ func TestChecksTrippedOneByOne(t *testing.T) {
 	if _, err := cm.Relate(ctx, app.Ref, cmdb.RunsOn, old.Ref, ""); err != nil {
 		t.Fatal(err)
 	}
+	fy, err := src.Budget.FiscalYear(ctx, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amounts [12]budget.Money
+	amounts[0] = 500_000
+	if _, err := src.Budget.AddLine(ctx, fy, budget.Line{Pool: "测试池 Test pool", Category: budget.Assets, Amounts: amounts}); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := audit.Run(ctx, src, audit.DefaultSettings, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := found(rep)
+	if !has(got["B03"], "pool 测试池 Test pool has 5,000.00 in fiscal year 2026 and no rule allocates it") {
+		t.Errorf("B03: %v", got["B03"])
+	}
 	if !has(got["D01"], "SM-02004 is approved by its owner") || !has(got["M01"], orphan.Ref+" audit-test-01 is in service with no owner") ||
 		!has(got["M02"], app.Ref+" audit-test-app is in service but depends on "+old.Ref) {
 		t.Fatalf("D01 %v\nM01 %v\nM02 %v", got["D01"], got["M01"], got["M02"])

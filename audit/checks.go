@@ -34,6 +34,7 @@ const (
 	MsgCapDraft         = "{{.Doc}} is still a draft ({{.Version}})"
 	MsgLineProposed     = "budget line {{.ID}} ({{.What}}) is not approved, and fiscal year {{.Year}} has begun"
 	MsgOverBudget       = "{{.Ref}} {{.Name}} is {{.Percent}} % over its plan to date in fiscal year {{.Year}}"
+	MsgPoolNoRule       = "pool {{.Pool}} has {{.Amount}} in fiscal year {{.Year}} and no rule allocates it to services"
 	MsgNoOwner          = "{{.Ref}} {{.Name}} is in service with no owner"
 	MsgOnRetired        = "{{.Ref}} {{.Name}} is in service but depends on {{.Retired}}, which is retired"
 )
@@ -41,7 +42,7 @@ const (
 // Messages lists the finding templates, for the translation check.
 var Messages = []string{MsgNoPlan, MsgReviewOverdue, MsgNotExercised, MsgNeverExercised, MsgChangeUnseen, MsgExerciseNoReview,
 	MsgActionOverdue, MsgNotInvestigated, MsgBelowTarget, MsgOwnApproval, MsgDraftIssued, MsgNoOffsite, MsgBreach, MsgCapNoPlan,
-	MsgCapReview, MsgCapDraft, MsgLineProposed, MsgOverBudget, MsgNoOwner, MsgOnRetired}
+	MsgCapReview, MsgCapDraft, MsgLineProposed, MsgOverBudget, MsgPoolNoRule, MsgNoOwner, MsgOnRetired}
 
 // Catalogue is every readiness check, in the order a report lists them.
 var Catalogue = []Check{
@@ -60,6 +61,7 @@ var Catalogue = []Check{
 	{"K02", "Capacity plans missing or past their review date", "缺失或超过评审日期的容量计划", "6.5", "8.4.3", Minor, capacityPlans},
 	{"B01", "Budget lines not approved once the year has begun", "年度开始后仍未批准的预算行", "6.4", "8.4.1", Minor, linesNotApproved},
 	{"B02", "Services over budget to date", "至今超预算的服务", "6.4", "8.4.1", Minor, overBudget},
+	{"B03", "Indirect cost pools not allocated to services", "未分摊到服务的间接成本池", "6.4", "8.4.1", Minor, poolsNotAllocated},
 	{"M01", "CIs in service without an owner", "无负责人的运行中配置项", "9.1", "8.2.6", Minor, ciWithoutOwner},
 	{"M02", "CIs in service that depend on retired CIs", "依赖已退役配置项的运行中配置项", "9.1", "8.2.6", Major, ciOnRetired},
 }
@@ -477,4 +479,46 @@ func ciOnRetired(ctx context.Context, c *checker) (int, []Finding, error) {
 		}
 	}
 	return len(retired), out, nil
+}
+
+func poolsNotAllocated(ctx context.Context, c *checker) (int, []Finding, error) {
+	years, err := c.src.Budget.FiscalYears(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	looked := 0
+	var out []Finding
+	for _, fy := range years {
+		rules, err := c.src.Budget.Rules(ctx, fy)
+		if err != nil {
+			return 0, nil, err
+		}
+		ruled := map[string]bool{}
+		for _, r := range rules {
+			ruled[r.Pool] = true
+		}
+		all, err := c.src.Budget.Lines(ctx, fy)
+		if err != nil {
+			return 0, nil, err
+		}
+		lines, _ := budget.Effective(all) // a revised line counts once, as allocated
+		pools := map[string]budget.Money{}
+		var order []string
+		for _, l := range lines {
+			if l.Pool == "" {
+				continue
+			}
+			if _, seen := pools[l.Pool]; !seen {
+				order = append(order, l.Pool)
+			}
+			pools[l.Pool] += l.Total()
+		}
+		for _, pool := range order {
+			looked++
+			if !ruled[pool] && pools[pool] != 0 {
+				out = append(out, finding(pool, "budget", "", store.M(MsgPoolNoRule, "Pool", pool, "Amount", pools[pool].Format(2), "Year", fy.Year)))
+			}
+		}
+	}
+	return looked, out, nil
 }
