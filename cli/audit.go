@@ -13,7 +13,7 @@ import (
 )
 
 type auditCmd struct {
-	Format string `enum:"text,json" default:"text" help:"text (a table per check) or json (for other tools)."`
+	Format string `enum:"text,json,xlsx" default:"text" help:"text (a table per check), json (for other tools) or xlsx (a workbook of the checks and the findings; needs --out)."`
 	Out    string `type:"path" placeholder:"FILE" help:"Write the report to FILE instead of the screen."`
 	Lang   string `enum:"auto,en,zh" default:"auto" help:"Language of the check titles: en, zh, or auto (from LANG)."`
 	By     string `help:"Who runs the audit (default: the OS user); findings on records that person owns are marked, as auditors do not audit their own work."`
@@ -32,6 +32,24 @@ func (c auditCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	zh := c.Lang == "zh" || c.Lang == "auto" && strings.HasPrefix(clocale.Messages(), "zh")
+	if c.Format == "xlsx" {
+		if c.Out == "" {
+			return usagef("--format xlsx writes a workbook: name it with --out FILE.xlsx")
+		}
+		lang := "en"
+		if zh {
+			lang = "zh"
+		}
+		if err := export.AuditWorkbook(c.Out, rep, lang); err != nil {
+			return err
+		}
+		fmt.Fprintf(app.Stdout, "Wrote the audit report to %s: %d major, %d minor findings.\n", c.Out, rep.Count(audit.Major), rep.Count(audit.Minor))
+		if rep.Count(audit.Major) > 0 {
+			return exitStatus(3)
+		}
+		return nil
+	}
 	out := app.Stdout
 	if c.Out != "" {
 		f, err := os.Create(c.Out)
@@ -41,7 +59,6 @@ func (c auditCmd) Run(ctx context.Context, app *App) error {
 		defer f.Close()
 		out = f
 	}
-	zh := c.Lang == "zh" || c.Lang == "auto" && strings.HasPrefix(clocale.Messages(), "zh")
 	if c.Format == "json" {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestAuditCommand: on the sample bank the audit prints every check with
@@ -42,5 +44,28 @@ func TestAuditCommand(t *testing.T) {
 	}
 	if err := json.Unmarshal(data, &rep); err != nil || rep.Major == 0 || len(rep.Checks) < 15 {
 		t.Fatalf("the JSON: %v %+v", err, rep)
+	}
+	// The workbook: the checks and every finding, read back.
+	book := filepath.Join(dir, "审核.xlsx")
+	if code, out, _ = run(t, db, "audit", "--format", "xlsx", "--out", book, "--lang", "zh"); code != 3 {
+		t.Fatalf("audit --format xlsx: %d %s", code, out)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	checks, _ := f.GetRows("检查项")
+	findings, _ := f.GetRows("发现")
+	total := 0
+	for _, c := range rep.Checks {
+		total += len(c.Findings)
+	}
+	if len(checks) != len(rep.Checks)+1 || checks[1][1] != "无连续性计划的服务" || len(findings) != total+1 ||
+		!strings.Contains(strings.Join(findings[1], " "), "没有连续性计划") {
+		t.Errorf("the workbook: %d check rows, %d finding rows (want %d); %v", len(checks), len(findings), total+1, checks[1])
+	}
+	if code, _, errOut := run(t, db, "audit", "--format", "xlsx"); code != 2 || !strings.Contains(errOut, "--out") {
+		t.Errorf("xlsx without --out: %d %s", code, errOut)
 	}
 }
