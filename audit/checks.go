@@ -121,52 +121,59 @@ func servicesWithoutPlan(ctx context.Context, c *checker) (int, []Finding, error
 	return len(services), out, nil
 }
 
-func plansReviewOverdue(ctx context.Context, c *checker) (int, []Finding, error) {
+// eachPlan runs a check over every continuity plan: problem says what is
+// wrong with one, or nil.
+func eachPlan(ctx context.Context, c *checker, problem func(p continuity.PlanSummary) *store.Msg) (int, []Finding, error) {
 	plans, err := c.continuityPlans(ctx)
 	var out []Finding
 	for _, p := range plans {
-		if p.ReviewOverdue {
-			out = append(out, finding(p.DocNumber, "plans", p.Owner, store.M(MsgReviewOverdue, "Doc", p.DocNumber, "Date", p.NextReview)))
+		if m := problem(p); m != nil {
+			out = append(out, finding(p.DocNumber, "plans", p.Owner, *m))
 		}
 	}
 	return len(plans), out, err
+}
+
+func msg(key string, args ...any) *store.Msg { m := store.M(key, args...); return &m }
+
+func plansReviewOverdue(ctx context.Context, c *checker) (int, []Finding, error) {
+	return eachPlan(ctx, c, func(p continuity.PlanSummary) *store.Msg {
+		if p.ReviewOverdue {
+			return msg(MsgReviewOverdue, "Doc", p.DocNumber, "Date", p.NextReview)
+		}
+		return nil
+	})
 }
 
 func plansNotExercised(ctx context.Context, c *checker) (int, []Finding, error) {
-	plans, err := c.continuityPlans(ctx)
 	since := c.now.AddDate(0, -c.set.ExerciseMonths, 0).Format(time.DateOnly)
-	var out []Finding
-	for _, p := range plans {
+	return eachPlan(ctx, c, func(p continuity.PlanSummary) *store.Msg {
 		switch {
 		case p.LastExercise == "":
-			out = append(out, finding(p.DocNumber, "plans", p.Owner, store.M(MsgNeverExercised, "Doc", p.DocNumber)))
+			return msg(MsgNeverExercised, "Doc", p.DocNumber)
 		case p.LastExercise < since:
-			out = append(out, finding(p.DocNumber, "plans", p.Owner, store.M(MsgNotExercised, "Doc", p.DocNumber, "Date", p.LastExercise)))
+			return msg(MsgNotExercised, "Doc", p.DocNumber, "Date", p.LastExercise)
 		}
-	}
-	return len(plans), out, err
+		return nil
+	})
 }
 
 func plansFlagged(ctx context.Context, c *checker) (int, []Finding, error) {
-	plans, err := c.continuityPlans(ctx)
-	var out []Finding
-	for _, p := range plans {
+	return eachPlan(ctx, c, func(p continuity.PlanSummary) *store.Msg {
 		if p.NeedsReview {
-			out = append(out, finding(p.DocNumber, "plans", p.Owner, store.M(MsgChangeUnseen, "Doc", p.DocNumber, "Reason", p.NeedsReason)))
+			return msg(MsgChangeUnseen, "Doc", p.DocNumber, "Reason", p.NeedsReason)
 		}
-	}
-	return len(plans), out, err
+		return nil
+	})
 }
 
 func exercisesUnreviewed(ctx context.Context, c *checker) (int, []Finding, error) {
-	plans, err := c.continuityPlans(ctx)
-	var out []Finding
-	for _, p := range plans {
+	return eachPlan(ctx, c, func(p continuity.PlanSummary) *store.Msg {
 		if p.UnreviewedExercises > 0 {
-			out = append(out, finding(p.DocNumber, "plans", p.Owner, store.M(MsgExerciseNoReview, "Doc", p.DocNumber, "Count", p.UnreviewedExercises)))
+			return msg(MsgExerciseNoReview, "Doc", p.DocNumber, "Count", p.UnreviewedExercises)
 		}
-	}
-	return len(plans), out, err
+		return nil
+	})
 }
 
 func actionsOverdue(ctx context.Context, c *checker) (int, []Finding, error) {

@@ -87,7 +87,7 @@ func printAudit(w interface{ Write([]byte) (int, error) }, rep audit.Report, zh 
 	lang := t("en", "zh")
 	severity := map[audit.Severity]string{audit.Major: t("major", "严重"), audit.Minor: t("minor", "一般"), audit.Observation: t("observation", "观察")}
 	fmt.Fprintf(w, t("Audit readiness as of %s, run by %s: %d major, %d minor, %d observations.\n", "审核准备情况，截至 %s，执行人 %s：严重 %d 项，一般 %d 项，观察 %d 项。\n"),
-		rep.AsOf.Format("2006-01-02 15:04"), orNone(rep.RunBy), rep.Count(audit.Major), rep.Count(audit.Minor), rep.Count(audit.Observation))
+		rep.AsOf.Format("2006-01-02 15:04"), orDashCLI(rep.RunBy), rep.Count(audit.Major), rep.Count(audit.Minor), rep.Count(audit.Observation))
 	for _, r := range rep.Results {
 		title := t(r.Title, r.TitleZh)
 		state := t("ok", "通过")
@@ -104,13 +104,6 @@ func printAudit(w interface{ Write([]byte) (int, error) }, rep audit.Report, zh 
 			fmt.Fprintf(w, "  - %s%s\n", export.MsgIn(lang, f.Msg), mark)
 		}
 	}
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
 
 // jsonReport is the report as other tools read it.
