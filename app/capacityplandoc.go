@@ -14,18 +14,26 @@ import (
 	"servicebook/store"
 )
 
+// selectedState is the open plan's resources and forecasts as the plans
+// list read them for this view (PlanStates forecasts each plan's
+// resources once), or read now for a plan the list does not hold yet.
+func (s *capacityPlans) selectedState() (capacity.PlanState, error) {
+	for _, st := range s.states {
+		if st.DocNumber == s.selected {
+			return st, nil
+		}
+	}
+	return s.store().PlanState(s.ui.ctx, s.selected)
+}
+
 // resourcesView lists the resources the plan covers with their state over
 // its horizon, and the checks an approver is shown.
 func (s *capacityPlans) resourcesView() fyne.CanvasObject {
-	ctx := s.ui.ctx
-	resources, err := s.store().PlanResources(ctx, s.draft)
+	st, err := s.selectedState()
 	if err != nil {
 		return widget.NewLabel(errText(err))
 	}
-	forecasts, err := s.store().PlanForecasts(ctx, s.draft, resources)
-	if err != nil {
-		return widget.NewLabel(errText(err))
-	}
+	resources, forecasts := st.Resources, st.Forecasts
 	byName := map[string]capacity.ResourceForecast{}
 	for _, f := range forecasts {
 		byName[f.Name] = f
@@ -136,16 +144,12 @@ func capacityReviewText(o string) string {
 // fails, asks for the reason that goes into the document control. The
 // approval is of the text in front of the approver (its row version).
 func (s *capacityPlans) onApprove() {
-	resources, err := s.store().PlanResources(s.ui.ctx, s.draft)
+	st, err := s.selectedState()
 	if err != nil {
 		s.ui.showError(err)
 		return
 	}
-	forecasts, err := s.store().PlanForecasts(s.ui.ctx, s.draft, resources)
-	if err != nil {
-		s.ui.showError(err)
-		return
-	}
+	resources, forecasts := st.Resources, st.Forecasts
 	box := container.NewVBox(widget.NewLabel(trf("Approve {{.Doc}} version {{.Version}} as {{.Next}}, approved by {{.Approver}}?",
 		map[string]any{"Doc": s.draft.DocNumber, "Version": s.draft.Version, "Next": nextApproved(s.draft.Version), "Approver": s.approver.Text})))
 	errors := 0

@@ -99,11 +99,24 @@ func (r Report) Count(sev Severity) int {
 // checker holds what the checks share during a run: the sources, the
 // settings, today, and records read once for several checks.
 type checker struct {
-	src   Sources
-	set   Settings
-	now   time.Time
-	today string
-	plans []continuity.PlanSummary
+	src       Sources
+	set       Settings
+	now       time.Time
+	today     string
+	plans     []continuity.PlanSummary
+	years     []budget.FiscalYear
+	yearsRead bool
+}
+
+func (c *checker) fiscalYears(ctx context.Context) ([]budget.FiscalYear, error) {
+	if !c.yearsRead {
+		years, err := c.src.Budget.FiscalYears(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.years, c.yearsRead = years, true
+	}
+	return c.years, nil
 }
 
 func (c *checker) continuityPlans(ctx context.Context) ([]continuity.PlanSummary, error) {

@@ -369,7 +369,7 @@ func capacityPlans(ctx context.Context, c *checker) (int, []Finding, error) {
 }
 
 func linesNotApproved(ctx context.Context, c *checker) (int, []Finding, error) {
-	years, err := c.src.Budget.FiscalYears(ctx)
+	years, err := c.fiscalYears(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -395,7 +395,7 @@ func linesNotApproved(ctx context.Context, c *checker) (int, []Finding, error) {
 }
 
 func overBudget(ctx context.Context, c *checker) (int, []Finding, error) {
-	years, err := c.src.Budget.FiscalYears(ctx)
+	years, err := c.fiscalYears(ctx)
 	if err != nil || len(years) == 0 {
 		return 0, nil, err
 	}
@@ -489,7 +489,7 @@ func ciOnRetired(ctx context.Context, c *checker) (int, []Finding, error) {
 }
 
 func poolsNotAllocated(ctx context.Context, c *checker) (int, []Finding, error) {
-	years, err := c.src.Budget.FiscalYears(ctx)
+	years, err := c.fiscalYears(ctx)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -15,10 +15,10 @@ import (
 
 type capacityCmd struct {
 	Plan     capacityPlanCmd     `cmd:"" help:"Capacity plans: list, show, new, set, approve, review."`
-	Resource capacityResourceCmd `cmd:"" help:"The resources whose use is watched: add, list."`
-	Samples  capacitySamplesCmd  `cmd:"" help:"Usage samples: import a monitoring export."`
+	Resource capacityResourceCmd `cmd:"" help:"The resources whose use is watched: add, list, set, remove."`
+	Samples  capacitySamplesCmd  `cmd:"" help:"Usage samples: import a monitoring export, or record a reading by hand."`
 	Forecast capacityForecastCmd `cmd:"" help:"Forecast a resource's use and when it reaches its thresholds."`
-	Upgrade  capacityUpgradeCmd  `cmd:"" help:"Planned upgrades: add (with a cost, a budget line is proposed), list, cancel."`
+	Upgrade  capacityUpgradeCmd  `cmd:"" help:"Planned upgrades: add (with a cost, a budget line is proposed), set, list, cancel."`
 }
 
 type capacityUpgradeCmd struct {
