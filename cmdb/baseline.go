@@ -27,46 +27,50 @@ type Baseline struct {
 
 // TakeBaseline freezes the current CMDB under a new name.
 func (s *Store) TakeBaseline(ctx context.Context, name, note string) (Baseline, error) {
+	var b Baseline
+	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
+		var err error
+		b, err = s.takeBaseline(ctx, tx, log, name, note)
+		return err
+	})
+	return b, err
+}
+
+// takeBaseline freezes the CMDB inside tx, so that a configuration audit's
+// baseline and the audit itself are written together.
+func (s *Store) takeBaseline(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, name, note string) (Baseline, error) {
 	b := Baseline{Name: strings.TrimSpace(name), Note: note, TakenBy: s.db.User}
 	if b.Name == "" {
 		return b, store.Invalid([]store.FieldProblem{{Field: "name", Message: "a baseline needs a name"}})
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		log, err := s.db.NewChangeWriter(ctx, tx)
-		if err != nil {
-			return err
+	b.TakenAt, _ = time.Parse(time.RFC3339, log.At())
+	res, err := tx.ExecContext(ctx, "INSERT INTO baseline (name, note, taken_at, taken_by) VALUES (?, ?, ?, ?)",
+		b.Name, b.Note, log.At(), b.TakenBy)
+	if err != nil {
+		if store.ErrorCode(store.MapError(err)) == store.EConflict {
+			return b, store.Errorf(store.EConflict, "A baseline named %q already exists; choose another name.", b.Name)
 		}
-		defer log.Close()
-		b.TakenAt, _ = time.Parse(time.RFC3339, log.At())
-		res, err := tx.ExecContext(ctx, "INSERT INTO baseline (name, note, taken_at, taken_by) VALUES (?, ?, ?, ?)",
-			b.Name, b.Note, log.At(), b.TakenBy)
-		if err != nil {
-			if store.ErrorCode(store.MapError(err)) == store.EConflict {
-				return store.Errorf(store.EConflict, "A baseline named %q already exists; choose another name.", b.Name)
-			}
-			return err
-		}
-		b.ID, _ = res.LastInsertId()
-		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ci_id, ref, type_key, name, description, status,
-			criticality, owner, location, version, attributes)
-			SELECT ?, ci.id, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
-			       ci.version, ci.attributes
-			FROM ci JOIN ci_type t ON t.id = ci.type_id`, b.ID)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		b.CICount = int(n)
-		res, err = tx.ExecContext(ctx, `INSERT INTO baseline_relation (baseline_id, from_id, kind, to_id, redundancy_group)
-			SELECT ?, from_id, kind, to_id, redundancy_group FROM relation`, b.ID)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		b.RelationCount = int(n)
-		return log.Add(ctx, "baseline", b.ID, "created", "", fmt.Sprintf("%s: %d CIs, %d relations", b.Name, b.CICount, b.RelationCount))
-	})
-	return b, err
+		return b, err
+	}
+	b.ID, _ = res.LastInsertId()
+	res, err = tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ci_id, ref, type_key, name, description, status,
+		criticality, owner, location, version, attributes)
+		SELECT ?, ci.id, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
+		       ci.version, ci.attributes
+		FROM ci JOIN ci_type t ON t.id = ci.type_id`, b.ID)
+	if err != nil {
+		return b, err
+	}
+	n, _ := res.RowsAffected()
+	b.CICount = int(n)
+	res, err = tx.ExecContext(ctx, `INSERT INTO baseline_relation (baseline_id, from_id, kind, to_id, redundancy_group)
+		SELECT ?, from_id, kind, to_id, redundancy_group FROM relation`, b.ID)
+	if err != nil {
+		return b, err
+	}
+	n, _ = res.RowsAffected()
+	b.RelationCount = int(n)
+	return b, log.Add(ctx, "baseline", b.ID, "created", "", fmt.Sprintf("%s: %d CIs, %d relations", b.Name, b.CICount, b.RelationCount))
 }
 
 // Baselines lists the baselines, newest first.

@@ -16,6 +16,7 @@ import (
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/doccontrol"
+	"servicebook/sheet"
 	"servicebook/store"
 )
 
@@ -27,7 +28,7 @@ var readOnly = map[string]bool{
 	// cmdb
 	"AllRelations": true, "Baselines": true, "CI": true, "CIsByID": true, "Counts": true, "DB": true,
 	"DiffBaselines": true, "EachCI": true, "PageCIs": true, "SearchFiltered": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
-	"Search": true, "Types": true,
+	"Search": true, "Types": true, "Audit": true, "Audits": true, "AuditFindings": true, "AuditLines": true, "LastClosedAudit": true,
 	// continuity
 	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "AvailabilityAt": true, "Reviews": true, "Distribution": true,
 	"Exercise": true, "Exercises": true, "LinkedCIs": true, "OpenReasons": true, "Outage": true, "Outages": true,
@@ -77,16 +78,17 @@ func TestEveryWriteIsLogged(t *testing.T) {
 	}
 	payroll := ref("薪资发放")
 	var (
-		ci      cmdb.CI
-		plan    continuity.Plan
-		step    continuity.PlanStep
-		ex      continuity.Exercise
-		act     continuity.Action
-		out     continuity.OutageRecord
-		fy      budget.FiscalYear
-		line    budget.Line
-		revID   int64
-		capPlan capacity.Plan
+		ci          cmdb.CI
+		plan        continuity.Plan
+		configAudit cmdb.ConfigAudit
+		step        continuity.PlanStep
+		ex          continuity.Exercise
+		act         continuity.Action
+		out         continuity.OutageRecord
+		fy          budget.FiscalYear
+		line        budget.Line
+		revID       int64
+		capPlan     capacity.Plan
 	)
 	// Each write, in an order where each can build on the ones before; the
 	// source is what the change log must say.
@@ -124,6 +126,32 @@ func TestEveryWriteIsLogged(t *testing.T) {
 		}},
 		{method: "ImportFile", source: "cis.csv", do: func(ctx context.Context) error {
 			_, err := cm.ImportFile(ctx, file("cis.csv", "Type,Name\nserver,log-test-03\n"), cmdb.ImportOptions{})
+			return err
+		}},
+		{method: "StartAudit", source: "cli", do: func(ctx context.Context) (err error) {
+			configAudit, err = cm.StartAudit(ctx, "servers", cmdb.AuditScope{TypeKey: "server"}, "")
+			return err
+		}},
+		{method: "ReconcileAudit", source: "gui", do: func(ctx context.Context) error {
+			// An inventory that found nothing: every server is a finding.
+			found := cmdb.ReadFound("scan.csv", sheet.Table{Rows: [][]string{{"Name"}}}, nil, nil)
+			_, err := cm.ReconcileAudit(ctx, configAudit.ID, found, []string{"name"}, false)
+			return err
+		}},
+		{method: "ResolveFindings", source: "configuration audit CA-0001", do: func(ctx context.Context) error {
+			findings, err := cm.AuditFindings(ctx, configAudit.ID)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for _, f := range findings {
+				ids = append(ids, f.ID)
+			}
+			_, err = cm.ResolveFindings(ctx, configAudit.ID, ids, cmdb.FindingResolution{How: cmdb.Accepted})
+			return err
+		}},
+		{method: "CloseAudit", source: "cli", do: func(ctx context.Context) error {
+			_, err := cm.CloseAudit(ctx, configAudit.ID)
 			return err
 		}},
 		{method: "CreatePlan", source: "gui", do: func(ctx context.Context) (err error) {

@@ -1,0 +1,266 @@
+package cmdb
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"servicebook/sheet"
+	"servicebook/store"
+)
+
+// A configuration audit (ISO/IEC 20000-1:2011 9.1, 2018 8.2.6) compares what
+// the CMDB records with what is really there. Starting one freezes the
+// CMDB's CIs within a scope; a checklist is printed from the frozen lines;
+// what was found comes back as the ticked checklist or as a discovery tool's
+// inventory; reconciling the two gives findings, and each finding is
+// resolved (the CMDB corrected, the CMDB accepted as right, or an action
+// raised) before the audit closes. This file holds the types and the pure
+// reading and reconciling; configauditstore.go holds the SQL.
+
+// AuditScope says which CIs an audit covers. Empty parts do not narrow it;
+// retired CIs are never in scope (nobody expects to find them).
+type AuditScope struct {
+	TypeKey  string // a CI type (key or name)
+	Location string // CIs whose location contains this text
+	Service  string // a service's reference: it and every CI it depends on
+}
+
+// String says the scope in English words, for logs and the CLI.
+func (s AuditScope) String() string {
+	var parts []string
+	if s.TypeKey != "" {
+		parts = append(parts, "type "+s.TypeKey)
+	}
+	if s.Location != "" {
+		parts = append(parts, fmt.Sprintf("location contains %q", s.Location))
+	}
+	if s.Service != "" {
+		parts = append(parts, "service "+s.Service+" and what it depends on")
+	}
+	if len(parts) == 0 {
+		return "every CI not retired"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ConfigAudit is one configuration audit.
+type ConfigAudit struct {
+	ID           int64
+	Title        string
+	Scope        AuditScope
+	BaselineID   int64
+	BaselineName string
+	Auditor      string
+	StartedAt    time.Time
+	StartedBy    string
+	ReconciledAt time.Time // zero until what was found is reconciled
+	FoundFile    string
+	MatchKeys    []string
+	Lines        int // CIs in scope
+	Matched      int // lines matched by a found item
+	Equal        int // matched lines with no difference
+	Findings     int
+	Open         int // findings not yet resolved
+	ClosedAt     time.Time
+	ClosedBy     string
+	RowVersion   int
+}
+
+// Number is the audit's reference, CA-0001: the change-log source of its
+// corrections names it.
+func (a ConfigAudit) Number() string { return fmt.Sprintf("CA-%04d", a.ID) }
+
+// Source is the change-log source of the corrections this audit makes.
+func (a ConfigAudit) Source() string { return "configuration audit " + a.Number() }
+
+// Closed says whether the audit is closed.
+func (a ConfigAudit) Closed() bool { return !a.ClosedAt.IsZero() }
+
+// AuditLine is one CI of an audit's scope as the CMDB recorded it when the
+// audit started: a line of the checklist.
+type AuditLine struct {
+	CIID     int64
+	Ref      string
+	TypeKey  string
+	Name     string
+	Location string
+	Serial   string
+	IP       string
+	Owner    string
+	Status   Status
+}
+
+// The fields an audit compares, in checklist order, and the attribute keys
+// two of them live in.
+const (
+	attrSerial = "serial_number"
+	attrIP     = "ip_address"
+)
+
+// AuditFields are the fields a configuration audit compares.
+var AuditFields = []string{"name", "type", "location", "serial", "ip", "owner", "status"}
+
+// MatchKeys are the fields found items can be matched by.
+var MatchKeys = []string{"ref", "serial", "name", "ip"}
+
+// Value returns field of the line as text.
+func (l AuditLine) Value(field string) string {
+	switch field {
+	case "ref":
+		return l.Ref
+	case "name":
+		return l.Name
+	case "type":
+		return l.TypeKey
+	case "location":
+		return l.Location
+	case "serial":
+		return l.Serial
+	case "ip":
+		return l.IP
+	case "owner":
+		return l.Owner
+	case "status":
+		return string(l.Status)
+	}
+	return ""
+}
+
+// lineFrom makes an audit line of a frozen CI's columns.
+func lineFrom(ciID int64, ref, typeKey, name, location, owner, status, attrs string) AuditLine {
+	l := AuditLine{CIID: ciID, Ref: ref, TypeKey: typeKey, Name: name, Location: location, Owner: owner, Status: Status(status)}
+	var a map[string]string
+	if json.Unmarshal([]byte(attrs), &a) == nil {
+		l.Serial, l.IP = a[attrSerial], a[attrIP]
+	}
+	return l
+}
+
+// FindingKind is what a finding says about a CI.
+type FindingKind string
+
+// The kinds of finding.
+const (
+	FindingDifferent   FindingKind = "different"    // a field differs
+	FindingNotFound    FindingKind = "not_found"    // recorded but not found
+	FindingNotRecorded FindingKind = "not_recorded" // found but not recorded
+	FindingRemark      FindingKind = "remark"       // the auditor wrote a note
+)
+
+// Resolution is how a finding was resolved.
+type Resolution string
+
+// The resolutions.
+const (
+	Corrected Resolution = "corrected" // the CMDB now says what was found
+	Accepted  Resolution = "accepted"  // the CMDB was right
+	Actioned  Resolution = "action"    // an action with an owner and a due date
+)
+
+// AuditFinding is one difference between recorded and found.
+type AuditFinding struct {
+	ID          int64
+	AuditID     int64
+	Kind        FindingKind
+	CIID        int64 // 0 for an item found but not recorded
+	Ref         string
+	Field       string // for FindingDifferent
+	Recorded    string
+	Found       string
+	FoundAt     string            // where in the found file
+	FoundData   map[string]string // a found item's values, by field
+	Resolution  Resolution        // "" while open
+	Note        string
+	ActionOwner string
+	ActionDue   string // YYYY-MM-DD
+	ResolvedAt  time.Time
+	ResolvedBy  string
+	RowVersion  int
+}
+
+// Open says whether the finding still waits for a resolution.
+func (f AuditFinding) Open() bool { return f.Resolution == "" }
+
+// Messages of configuration audits, as English templates (see store.Msg).
+const (
+	MsgAuditNoKeyColumn  = "no header names a column to match by (reference, serial number, name or IP address)"
+	MsgAuditSeen         = `"{{.Value}}" is not yes or no (✓, ✗, 是, 否)`
+	MsgAuditNotSeenFound = "says not seen, yet found values are written on the row"
+	MsgAuditSeenBlank    = "is blank: write yes if the CI was seen, no if it was not"
+	MsgAuditColumn       = "has values, and a found inventory has no place for this column; leave it out on purpose by name (--ignore, or Ignore in the window)"
+	MsgAuditKeys         = `"{{.Value}}" is not a key to match by; use ref, serial, name or ip`
+	MsgAuditNoKeys       = "choose at least one key to match by"
+	MsgAuditDuplicate    = `the same {{.Key}} "{{.Value}}" is already on row {{.Row}}`
+	MsgAuditAmbiguous    = `{{.Key}} "{{.Value}}" matches {{.Count}} recorded CIs ({{.Refs}}); match by another key or correct the value`
+	MsgAuditTwice        = "{{.Ref}} is already matched by row {{.Row}}"
+	MsgAuditPrinted      = `differs from the printed "{{.Value}}"; write what was found under "{{.Column}}" and leave the printed value`
+	MsgAuditNotSeenNoCI  = "says not seen, but matches no recorded CI"
+	MsgAuditNoKeyValue   = "has no value in any column to match by"
+	MsgAuditRefused      = "{{.File}}: nothing was reconciled; problems found: {{.Count}}."
+)
+
+// AuditMessages lists the templates above, for the translation check.
+var AuditMessages = []string{MsgAuditNoKeyColumn, MsgAuditSeen, MsgAuditNotSeenFound, MsgAuditSeenBlank, MsgAuditColumn,
+	MsgAuditKeys, MsgAuditNoKeys, MsgAuditDuplicate, MsgAuditAmbiguous, MsgAuditTwice, MsgAuditPrinted, MsgAuditNotSeenNoCI,
+	MsgAuditNoKeyValue, MsgAuditRefused}
+
+// ParseMatchKeys reads the keys to match by, in priority order, from a
+// comma-separated list ("serial,ref").
+func ParseMatchKeys(text string) ([]string, error) {
+	var keys []string
+	for _, k := range strings.Split(text, ",") {
+		k = strings.ToLower(strings.TrimSpace(k))
+		switch k {
+		case "":
+			continue
+		case "reference", "编号":
+			k = "ref"
+		case "serial_number", "sn", "序列号":
+			k = "serial"
+		case "ip_address", "ip地址":
+			k = "ip"
+		case "名称":
+			k = "name"
+		}
+		if !slices.Contains(MatchKeys, k) {
+			m := store.M(MsgAuditKeys, "Value", k)
+			return nil, &store.Error{Code: store.EInvalid, Message: m.String(), Msg: m}
+		}
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		m := store.M(MsgAuditNoKeys)
+		return nil, &store.Error{Code: store.EInvalid, Message: m.String(), Msg: m}
+	}
+	return keys, nil
+}
+
+// keyValue folds a key's value so that what a scanner writes and what the
+// CMDB holds compare: references in their canonical form, serial numbers
+// without case or spaces, names without case or width.
+func keyValue(key, v string) string {
+	v = strings.TrimSpace(v)
+	switch key {
+	case "ref":
+		return NormalizeRef(v)
+	case "serial":
+		return strings.ToUpper(strings.Join(strings.Fields(v), ""))
+	case "name":
+		return sheet.Fold(v)
+	}
+	return v
+}
+
+// sameValue says whether a found value says the same as the recorded one.
+func sameValue(field, recorded, found string) bool {
+	switch field {
+	case "serial", "name", "ref":
+		return keyValue(field, recorded) == keyValue(field, found)
+	}
+	return strings.TrimSpace(recorded) == strings.TrimSpace(found)
+}
