@@ -44,10 +44,13 @@ type Settings struct {
 	BreachDays      int     // a capacity breach this near needs an upgrade
 	OverBudgetPct   float64 // a service this far over its plan to date
 	InvestigateDays int     // an unplanned outage is investigated within this
+	// ConfigAuditMonths is how often the CMDB is verified against what is
+	// there (2018 8.2.6: "at planned intervals").
+	ConfigAuditMonths int
 }
 
 // DefaultSettings are sensible thresholds to start from.
-var DefaultSettings = Settings{ExerciseMonths: 12, BreachDays: 90, OverBudgetPct: 10, InvestigateDays: 14}
+var DefaultSettings = Settings{ExerciseMonths: 12, BreachDays: 90, OverBudgetPct: 10, InvestigateDays: 14, ConfigAuditMonths: 12}
 
 // Check is one readiness check of the catalogue.
 type Check struct {

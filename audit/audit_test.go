@@ -29,6 +29,7 @@ func sources(t *testing.T, fill bool) audit.Sources {
 			func() error { return demo.Continuity(ctx, cm, src.Continuity) },
 			func() error { return demo.Budget(ctx, cm, src.Budget) },
 			func() error { return demo.Capacity(ctx, cm, src.Capacity, src.Budget) },
+			func() error { return demo.ConfigAudit(ctx, cm) },
 		} {
 			if err := step(); err != nil {
 				t.Fatal(err)
@@ -86,6 +87,8 @@ func TestSampleBankTripsTheChecks(t *testing.T) {
 		{"K01", "bj-san-01 used TB is forecast to reach its warning threshold"},
 		{"K02", "SM-03001 is still a draft"},
 		{"B01", "budget line 12"},
+		{"M03", "no configuration audit has been closed since 2025-11-23"},
+		{"M03", "CA-0001 北京主数据中心服务器年度盘点 Beijing DC servers 2026, started 2026-11-23, is still open with 1 finding(s) to resolve"},
 	} {
 		if !has(got[want.check], want.part) {
 			t.Errorf("%s does not find %q: %v", want.check, want.part, got[want.check])

@@ -37,12 +37,16 @@ const (
 	MsgPoolNoRule       = "pool {{.Pool}} has {{.Amount}} in fiscal year {{.Year}} and no rule allocates it to services"
 	MsgNoOwner          = "{{.Ref}} {{.Name}} is in service with no owner"
 	MsgOnRetired        = "{{.Ref}} {{.Name}} is in service but depends on {{.Retired}}, which is retired"
+	MsgNoConfigAudit    = "no configuration audit has been closed since {{.Date}}"
+	MsgConfigAuditOpen  = "{{.Audit}} {{.Title}}, started {{.Date}}, is still open with {{.Count}} finding(s) to resolve"
+	MsgConfigActionDue  = "{{.Audit}}: the action on {{.Record}} by {{.Owner}} was due {{.Date}}"
 )
 
 // Messages lists the finding templates, for the translation check.
 var Messages = []string{MsgNoPlan, MsgReviewOverdue, MsgNotExercised, MsgNeverExercised, MsgChangeUnseen, MsgExerciseNoReview,
 	MsgActionOverdue, MsgNotInvestigated, MsgBelowTarget, MsgOwnApproval, MsgDraftIssued, MsgNoOffsite, MsgBreach, MsgCapNoPlan,
-	MsgCapReview, MsgCapDraft, MsgLineProposed, MsgOverBudget, MsgPoolNoRule, MsgNoOwner, MsgOnRetired}
+	MsgCapReview, MsgCapDraft, MsgLineProposed, MsgOverBudget, MsgPoolNoRule, MsgNoOwner, MsgOnRetired, MsgNoConfigAudit,
+	MsgConfigAuditOpen, MsgConfigActionDue}
 
 // Catalogue is every readiness check, in the order a report lists them.
 var Catalogue = []Check{
@@ -64,6 +68,8 @@ var Catalogue = []Check{
 	{"B03", "Indirect cost pools not allocated to services", "未分摊到服务的间接成本池", "6.4", "8.4.1", Minor, poolsNotAllocated},
 	{"M01", "CIs in service without an owner", "无负责人的运行中配置项", "9.1", "8.2.6", Minor, ciWithoutOwner},
 	{"M02", "CIs in service that depend on retired CIs", "依赖已退役配置项的运行中配置项", "9.1", "8.2.6", Major, ciOnRetired},
+	{"M03", "No configuration audit within the interval", "未按周期进行配置审核", "9.1", "8.2.6", Minor, configAuditDue},
+	{"M04", "Configuration audit actions past due", "逾期的配置审核措施", "9.1", "8.2.6", Minor, configActionsOverdue},
 }
 
 // begun says whether fiscal year fy has begun by now.
@@ -524,6 +530,75 @@ func poolsNotAllocated(ctx context.Context, c *checker) (int, []Finding, error) 
 			looked++
 			if !ruled[pool] && pools[pool] != 0 {
 				out = append(out, finding(pool, "budget", "", store.M(MsgPoolNoRule, "Pool", pool, "Amount", pools[pool].Format(2), "Year", fy.Year)))
+			}
+		}
+	}
+	return looked, out, nil
+}
+
+// configAuditDue finds a CMDB not verified within the interval: no
+// configuration audit closed since then. An audit started but not closed
+// is a finding of its own, naming what is left to resolve.
+func configAuditDue(ctx context.Context, c *checker) (int, []Finding, error) {
+	audits, err := c.src.CMDB.Audits(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	since := c.now.AddDate(0, -c.set.ConfigAuditMonths, 0)
+	var out []Finding
+	recent := false
+	for _, a := range audits {
+		if a.Closed() && !a.ClosedAt.Before(since) {
+			recent = true
+		}
+		if !a.Closed() {
+			out = append(out, finding(a.Number(), "config-audits", a.Auditor, store.M(MsgConfigAuditOpen, "Audit", a.Number(),
+				"Title", a.Title, "Date", a.StartedAt.Format(time.DateOnly), "Count", a.Open)))
+		}
+	}
+	_, byStatus, err := c.src.CMDB.Counts(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	verify := len(audits)
+	for st, n := range byStatus {
+		if st != cmdb.StatusRetired {
+			verify += n
+		}
+	}
+	if !recent && verify > len(audits) {
+		out = append([]Finding{finding("", "config-audits", "", store.M(MsgNoConfigAudit, "Date", since.Format(time.DateOnly)))}, out...)
+	}
+	return verify, out, nil
+}
+
+// configActionsOverdue finds actions raised by configuration audits whose
+// due date has passed. An action is closed by the audit that raised it
+// being followed up in the next audit; until then its due date stands.
+func configActionsOverdue(ctx context.Context, c *checker) (int, []Finding, error) {
+	audits, err := c.src.CMDB.Audits(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	looked := 0
+	var out []Finding
+	for _, a := range audits {
+		findings, err := c.src.CMDB.AuditFindings(ctx, a.ID)
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, f := range findings {
+			if f.Resolution != cmdb.Actioned {
+				continue
+			}
+			looked++
+			if f.ActionDue < c.today {
+				record := f.Ref
+				if record == "" {
+					record = f.Found
+				}
+				out = append(out, finding(a.Number(), "config-audits", f.ActionOwner, store.M(MsgConfigActionDue, "Audit", a.Number(),
+					"Record", record, "Owner", f.ActionOwner, "Date", f.ActionDue)))
 			}
 		}
 	}

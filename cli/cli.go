@@ -91,6 +91,7 @@ type cli struct {
 	Budget       budgetCmd       `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
 	Capacity     capacityCmd     `cmd:"" help:"Capacity: the resources watched, usage samples, forecasts and time to threshold."`
 	Audit        auditCmd        `cmd:"" help:"Readiness for an ISO/IEC 20000 audit: every check, by clause, with the records that fall short. Exit status 3 when a finding is major."`
+	ConfigAudit  configAuditCmd  `cmd:"" name:"config-audit" help:"Configuration audits: the CMDB checked against what is really there (start, checklist, reconcile, show, resolve, close, report)."`
 	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
 	Restore      restoreCmd      `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
 	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
@@ -207,16 +208,7 @@ func (a *App) open(ctx context.Context) error {
 		fmt.Fprintf(a.Stderr, "servicebook: upgraded %s; the old file was kept as %s\n", db.Path, db.BackupPath)
 	}
 	if sample && db.Created {
-		if err := demo.Organisation(ctx, cm); err != nil {
-			return err
-		}
-		if err := demo.Continuity(ctx, cm, a.Continuity); err != nil {
-			return err
-		}
-		if err := demo.Budget(ctx, cm, a.Budget); err != nil {
-			return err
-		}
-		if err := demo.Capacity(ctx, cm, a.Capacity, a.Budget); err != nil {
+		if err := demo.SampleBank(ctx, cm, a.Continuity, a.Budget, a.Capacity); err != nil {
 			return err
 		}
 		a.FirstRun = true
@@ -267,12 +259,8 @@ func (c demoCmd) Run(ctx context.Context, app *App) error {
 		var err error
 		if c.CIs > 0 {
 			err = demo.Scaled(ctx, app.CMDB, c.CIs, c.Seed)
-		} else if err = demo.Organisation(ctx, app.CMDB); err == nil {
-			if err = demo.Continuity(ctx, app.CMDB, app.Continuity); err == nil {
-				if err = demo.Budget(ctx, app.CMDB, app.Budget); err == nil {
-					err = demo.Capacity(ctx, app.CMDB, app.Capacity, app.Budget)
-				}
-			}
+		} else {
+			err = demo.SampleBank(ctx, app.CMDB, app.Continuity, app.Budget, app.Capacity)
 		}
 		if err != nil {
 			return err

@@ -187,7 +187,7 @@ func (f AuditFinding) Open() bool { return f.Resolution == "" }
 // Messages of configuration audits, as English templates (see store.Msg).
 const (
 	MsgAuditNoKeyColumn  = "no header names a column to match by (reference, serial number, name or IP address)"
-	MsgAuditSeen         = `"{{.Value}}" is not yes or no (✓, ✗, 是, 否)`
+	MsgAuditSeen         = `"{{.Value}}" is not yes or no (✓, ×, 是, 否)`
 	MsgAuditNotSeenFound = "says not seen, yet found values are written on the row"
 	MsgAuditSeenBlank    = "is blank: write yes if the CI was seen, no if it was not"
 	MsgAuditColumn       = "has values, and a found inventory has no place for this column; leave it out on purpose by name (--ignore, or Ignore in the window)"

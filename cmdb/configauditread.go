@@ -57,7 +57,7 @@ var (
 	foundOwner    = sheet.Field{Key: "owner", Names: names("owner", "负责人", "所有者")}
 	foundStatus   = sheet.Field{Key: "status", Names: names("status", "状态")}
 	foundNote     = sheet.Field{Key: "note", Names: names("notes", "note", "remarks", "remark", "comment", "备注", "说明")}
-	foundSeen     = sheet.Field{Key: "seen", Names: names("seen", "seen?", "seen yes/no", "found?", "已找到", "是否找到", "核实")}
+	foundSeen     = sheet.Field{Key: "seen", Names: names("seen", "seen?", "seen yes/no", "found?", "是否找到 是/否", "已找到", "是否找到", "核实")}
 )
 
 // foundOf is the checklist column that holds what was found for field.
@@ -231,4 +231,47 @@ func parseSeen(text string) (seen, known bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// ReadFoundBook reads what was found from a workbook or CSV: the first
+// sheet with a column to match by. Other sheets with content (the
+// checklist's own About sheet) are named in NotRead, as the CI import
+// names them, so that the person sees what was not looked at.
+func ReadFoundBook(book *sheet.Book, mapping map[string]string, ignore []string) (read FoundRead, notRead []string) {
+	read = FoundRead{File: book.File}
+	picked := false
+	for _, t := range book.Sheets {
+		if picked {
+			if !tableBlank(t) {
+				notRead = append(notRead, t.Name)
+			}
+			continue
+		}
+		got := ReadFound(book.File, t, mapping, ignore)
+		if len(got.Problems) == 1 && got.Problems[0].Msg.Key == MsgAuditNoKeyColumn {
+			if !tableBlank(t) {
+				notRead = append(notRead, t.Name)
+			}
+			read.Problems = got.Problems
+			continue
+		}
+		read, picked = got, true
+	}
+	if !picked && len(read.Problems) == 0 {
+		m := store.M(MsgAuditNoKeyColumn)
+		read.Problems = []sheet.CellError{{File: book.File, Reason: m.String(), Msg: m}}
+	}
+	if !picked {
+		notRead = nil
+	}
+	return read, notRead
+}
+
+func tableBlank(t sheet.Table) bool {
+	for _, r := range t.Rows {
+		if !blank(r) {
+			return false
+		}
+	}
+	return true
 }

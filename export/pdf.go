@@ -22,6 +22,8 @@ type PDFOptions struct {
 	// number is taken from its distribution list. Empty: an uncontrolled
 	// copy, which the cover says.
 	CopyFor string
+	// Landscape turns the pages: a checklist's many narrow columns.
+	Landscape bool
 }
 
 // fontName is the embedded face. It holds Latin and CJK, so Chinese prints
@@ -59,7 +61,11 @@ func newPDF(opt PDFOptions) *pdfDoc {
 	if strings.EqualFold(opt.Paper, "letter") {
 		size = "Letter"
 	}
-	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: size})
+	orientation := "P"
+	if opt.Landscape {
+		orientation = "L"
+	}
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: orientation, UnitStr: "mm", SizeStr: size})
 	f.AddUTF8FontFromBytes(fontName, "", assets.Font)
 	f.AddUTF8FontFromBytes(fontName, "B", assets.Font)
 	f.SetCreationDate(opt.AsOf)
