@@ -90,7 +90,9 @@ type UI struct {
 	budget    *budgetScreen
 	capacity  *capacityScreen
 	audit     *auditScreen
-	offsite   *offsiteScreen
+	// configAudits is the configuration audits screen.
+	configAudits *configAuditScreen
+	offsite      *offsiteScreen
 
 	nav     *widget.List
 	content *fyne.Container
@@ -187,7 +189,9 @@ func (ui *UI) makeScreens() {
 	ui.capacity = &capacityScreen{ui: ui, horizon: 180}
 	ui.offsite = newOffsiteScreen(ui)
 	ui.audit = &auditScreen{ui: ui}
-	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.capacity, ui.offsite, ui.audit}
+	ui.configAudits = &configAuditScreen{ui: ui}
+	ui.screens = []screen{ui.dashboard, ui.cis, ui.baselines, ui.types, ui.imports, ui.plans, ui.avail, ui.budget, ui.capacity, ui.offsite, ui.audit,
+		ui.configAudits}
 }
 
 // Window returns the main window.

@@ -20,6 +20,7 @@ import (
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
+	"servicebook/export"
 	"servicebook/sheet"
 	"servicebook/store"
 )
@@ -435,6 +436,16 @@ func TestEveryTextIsTranslated(t *testing.T) {
 		keys = append(keys, col.title)
 	}
 	keys = append(keys, cmdb.Messages...)
+	keys = append(keys, cmdb.AuditMessages...)
+	for _, w := range export.FindingKindWords {
+		keys = append(keys, w)
+	}
+	for _, w := range export.ResolutionWords {
+		keys = append(keys, w)
+	}
+	for _, w := range export.AuditFieldWords {
+		keys = append(keys, w)
+	}
 	keys = append(keys, continuity.Messages...)
 	keys = append(keys, budget.Messages...)
 	keys = append(keys, capacity.PlanMessages...)
@@ -483,6 +494,10 @@ func TestScreenshots(t *testing.T) {
 	}
 	// So is capacity, whose planned WAN upgrade is in the 2026 budget.
 	if err := demo.Capacity(context.Background(), ui.store.CMDB, ui.store.Capacity, ui.store.Budget); err != nil {
+		t.Fatal(err)
+	}
+	// And the configuration audit under way.
+	if err := demo.ConfigAudit(context.Background(), ui.store.CMDB); err != nil {
 		t.Fatal(err)
 	}
 	// The window as most people have it, and the smallest it must work at.
@@ -561,6 +576,28 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 				ui.audit.report, ui.audit.selected = nil, 0
 				ui.showScreen(ui.audit)
 			}, []string{"C01", "C03"}},
+			{"config-audits", func() {
+				ui.configAudits.selectAudit(1)
+				ui.showScreen(ui.configAudits)
+			}, []string{"CA-0001", "bj-esx-04", "bj-esx-09"}},
+			{"config-audit-reconcile", func() {
+				if len(ui.configAudits.audits) < 2 {
+					a, err := ui.store.CMDB.StartAudit(ui.ctx, "北京虚拟化主机 Beijing ESXi hosts", cmdb.AuditScope{Location: "北京", TypeKey: "server"}, "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					ui.configAudits.selectAudit(a.ID)
+				}
+				ui.configAudits.selectAudit(2)
+				ui.show(ui.current)
+				test.Tap(ui.configAudits.reconcile)
+				path := filepath.Join(t.TempDir(), "scan.csv")
+				os.WriteFile(path, []byte("Hostname,SN,Location,Vendor\nbj-esx-01,SNbj-esx-01,北京主数据中心 Beijing DC,Dell\nbj-esx-02,SNbj-esx-02,北京主数据中心 R03,Dell\nbj-esx-11,SNbj-esx-11,北京主数据中心 R03,Dell\n"), 0o600)
+				ui.imports.path = path
+				ui.imports.onPreview()
+				ui.imports.ignore = map[string]bool{"Vendor": true}
+				ui.imports.run(true)
+			}, []string{"scan.csv", "Vendor", "CA-0002"}},
 			{"offsite", func() {
 				ui.capacity.tab = 0
 				ui.showScreen(ui.offsite)
@@ -580,6 +617,7 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 				ui.budget.newLine.dialog.Hide()
 				ui.budget.newLine = nil
 				ui.nav.Select(4)
+				ui.imports.kind = "cis"
 				path := filepath.Join(t.TempDir(), "设备清单.csv")
 				os.WriteFile(path, []byte("设备清单 2026\n名称,类型,负责人,CPU核数,状态\nbj-new-01,服务器,李伟,16,运行中\nbj-new-02,服务器,李伟,many,在用\nbj-new-03,飞船,王芳,8,运行中\n"), 0o600)
 				ui.imports.path = path
@@ -589,7 +627,11 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 			{"baselines", func() {
 				ui.cis.onCancel()
 				ui.nav.Select(2)
-				if len(ui.baselines.list) == 0 {
+				taken := false
+				for _, b := range ui.baselines.list {
+					taken = taken || b.Name == "before-CHG-1042"
+				}
+				if !taken {
 					ui.baselines.name = "before-CHG-1042"
 					ui.baselines.onTake()
 					ci, err := ui.store.CMDB.CI(ui.ctx, "CI-000024")

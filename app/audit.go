@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/audit"
+	"servicebook/cmdb"
 )
 
 // auditScreen is the internal auditor's view: every readiness check with
@@ -189,5 +190,10 @@ func (s *auditScreen) openFinding(f audit.Finding) {
 		u.showScreen(u.avail)
 	case "budget":
 		u.showScreen(u.budget)
+	case "config-audits":
+		if id, err := cmdb.ParseAuditNumber(f.Record); err == nil {
+			u.configAudits.selectAudit(id)
+		}
+		u.showScreen(u.configAudits)
 	}
 }

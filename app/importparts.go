@@ -69,6 +69,12 @@ func fieldLabel(key string) string {
 		return "Resource"
 	case "value":
 		return "Value"
+	case "serial":
+		return "Serial number"
+	case "ip":
+		return "IP address"
+	case "note":
+		return "Notes"
 	}
 	return key
 }

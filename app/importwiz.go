@@ -23,9 +23,10 @@ import (
 // that can be cancelled. It drives cmdb.ImportFile, as the command line does.
 type importScreen struct {
 	ui        *UI
-	kind      string // "cis" (the default), "outages", "budget", "actuals" or "samples"
+	kind      string // "cis" (the default), "outages", "budget", "actuals", "samples" or "inventory"
 	outages   *continuity.OutageImportResult
 	samples   *capacity.SampleImportResult
+	inventory inventoryImport
 	zone      string // samples: the time zone of times written without one
 	budgetRes *budget.ImportResult
 	path      string
@@ -76,6 +77,8 @@ func (s *importScreen) fields() []sheet.Field {
 		return budget.LineFields
 	case "samples":
 		return capacity.SampleFields
+	case "inventory":
+		return cmdb.InventoryFields
 	}
 	return cmdb.CIFields
 }
@@ -98,8 +101,9 @@ func (s *importScreen) view() fyne.CanvasObject {
 		}, s.ui.win)
 	}}
 	s.previewBtn = &widget.Button{Text: tr("Preview"), OnTapped: s.onPreview}
-	kinds := []string{tr("Configuration items and relations"), tr("Outage records"), tr("Budget lines"), tr("Actual spend"), tr("Usage samples (capacity)")}
-	kindKeys := []string{"cis", "outages", "budget", "actuals", "samples"}
+	kinds := []string{tr("Configuration items and relations"), tr("Outage records"), tr("Budget lines"), tr("Actual spend"), tr("Usage samples (capacity)"),
+		tr("What was found (configuration audit)")}
+	kindKeys := []string{"cis", "outages", "budget", "actuals", "samples", "inventory"}
 	s.kindSel = newSelect(kinds, nil)
 	s.kindSel.SetSelected(kinds[0])
 	for i, k := range kindKeys {
@@ -109,7 +113,7 @@ func (s *importScreen) view() fyne.CanvasObject {
 	}
 	s.kindSel.OnChanged = func(v string) {
 		s.kind = kindKeys[s.kindSel.SelectedIndex()]
-		s.result, s.outages, s.budgetRes, s.samples, s.err = nil, nil, nil, nil, nil
+		s.result, s.outages, s.budgetRes, s.samples, s.inventory.result, s.err = nil, nil, nil, nil, nil, nil
 		if s.book != nil {
 			s.detect()
 		}
@@ -124,11 +128,18 @@ func (s *importScreen) view() fyne.CanvasObject {
 		left.Add(widget.NewLabel(tr("times in")))
 		left.Add(s.zoneChoice())
 	}
+	if s.kind == "inventory" {
+		left.Add(widget.NewLabel(tr("for audit")))
+		left.Add(s.auditChoice())
+	}
 	left.Add(widget.NewLabel(tr("File")))
 	fileRow := container.NewBorder(nil, nil, left, container.NewHBox(choose, s.previewBtn), path)
 
 	s.checkBtn = &widget.Button{Text: tr("Check (dry run)"), Icon: theme.ConfirmIcon(), OnTapped: func() { s.run(true) }}
 	s.importBtn = &widget.Button{Text: tr("Import"), Icon: theme.DownloadIcon(), Importance: widget.HighImportance, OnTapped: func() { s.run(false) }}
+	if s.kind == "inventory" {
+		s.importBtn.Text = tr("Reconcile") // findings are recorded; no record is imported
+	}
 	s.cancelBtn = &widget.Button{Text: tr("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
 	s.progress = widget.NewProgressBarInfinite()
 	s.status = widget.NewLabel("")
@@ -281,7 +292,7 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 	if values := s.valueMapping(); values != nil {
 		top.Add(values)
 	}
-	if s.kind == "budget" || s.kind == "actuals" || s.kind == "samples" {
+	if s.kind == "budget" || s.kind == "actuals" || s.kind == "samples" || s.kind == "inventory" {
 		top.Add(s.profileRow())
 	}
 	switch s.kind {
@@ -293,6 +304,15 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 				top.Add(ignore)
 			}
 		}
+	case "inventory":
+		// A scanner's columns an audit has no place for (vendor, model)
+		// refuse the file unless left out; the checklist's own Seen and
+		// Found columns are taken by the reconciliation.
+		isChecklist := func(h string) bool { return foundColumn(h) }
+		if ignore := s.ignoreRow(headers[1:], isChecklist); ignore != nil {
+			top.Add(ignore)
+		}
+		top.Add(s.matchKeysRow())
 	case "budget", "actuals":
 		// A column of amounts that no field takes refuses the file; the
 		// person can leave one out on purpose, and the report says so.
@@ -313,7 +333,7 @@ func (s *importScreen) previewView() fyne.CanvasObject {
 }
 
 func (s *importScreen) resultView() fyne.CanvasObject {
-	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.samples == nil && s.err == nil {
+	if s.result == nil && s.outages == nil && s.budgetRes == nil && s.samples == nil && s.inventory.result == nil && s.err == nil {
 		return widget.NewLabel(tr("Check the file first: a dry run lists what would be created and updated, and every refused row."))
 	}
 	// One wrapping, selectable text: a long problem is read whole, and
@@ -380,6 +400,9 @@ func (s *importScreen) resultLines() []string {
 	}
 	if sr := s.samples; sr != nil {
 		lines = append(lines, s.samplesLines(*sr)...)
+	}
+	if ir := s.inventory.result; ir != nil {
+		lines = append(lines, s.inventoryLines(*ir)...)
 	}
 	if o := s.outages; o != nil {
 		verb := s.headline(o.DryRun, len(o.Problems))
@@ -468,6 +491,10 @@ func (s *importScreen) run(dryRun bool) {
 	}
 	if s.kind == "samples" {
 		s.runSamples(ctx, cancel, dryRun, mapping)
+		return
+	}
+	if s.kind == "inventory" {
+		s.runInventory(ctx, cancel, dryRun, mapping)
 		return
 	}
 	if s.kind == "outages" {

@@ -127,7 +127,7 @@ func ChecklistXLSXBytes(doc ConfigAuditDoc, lang string) ([]byte, error) {
 		{b.t("Configuration audit checklist", "配置审核检查表")},
 		{},
 		{b.t("Audit", "审核"), a.Number() + " " + a.Title},
-		{b.t("Scope", "范围"), scopeText(a.Scope, lang)},
+		{b.t("Scope", "范围"), ScopeText(a.Scope, lang, func(k string) string { return doc.typeName(k, lang) })},
 		{b.t("Auditor", "审核人"), a.Auditor},
 		{b.t("Recorded as of", "记录截至"), a.StartedAt.Format("2006-01-02 15:04 MST")},
 		{b.t("CIs", "配置项数"), len(doc.Lines)},
@@ -151,8 +151,11 @@ func ChecklistXLSXBytes(doc ConfigAuditDoc, lang string) ([]byte, error) {
 	return canonicalZip(buf.Bytes())
 }
 
-// scopeText says an audit's scope in lang.
-func scopeText(s cmdb.AuditScope, lang string) string {
+// ScopeText says an audit's scope in lang, its type by typeName.
+func ScopeText(s cmdb.AuditScope, lang string, typeName func(key string) string) string {
+	if s.TypeKey != "" {
+		s.TypeKey = typeName(s.TypeKey)
+	}
 	if lang != "zh" {
 		return s.String()
 	}
@@ -217,7 +220,7 @@ func (d *pdfDoc) auditFields(doc ConfigAuditDoc) {
 	a := doc.Audit
 	d.fields([][2]string{
 		{d.t("Audit", "审核"), a.Number() + " " + a.Title},
-		{d.t("Scope", "范围"), scopeText(a.Scope, d.opt.Lang)},
+		{d.t("Scope", "范围"), ScopeText(a.Scope, d.opt.Lang, func(k string) string { return doc.typeName(k, d.opt.Lang) })},
 		{d.t("Auditor", "审核人"), a.Auditor},
 		{d.t("Started", "开始"), a.StartedAt.Format("2006-01-02 15:04 MST") + " " + d.t("by", "由") + " " + a.StartedBy},
 		{d.t("Recorded as", "记录依据"), d.t("baseline ", "基线 ") + a.BaselineName},
@@ -225,22 +228,22 @@ func (d *pdfDoc) auditFields(doc ConfigAuditDoc) {
 	})
 }
 
-// signature prints lines for the auditor's and a witness' signatures.
+// signature prints lines for the auditor's and a witness' signatures:
+// the name on half the width (names here run long: 赵敏 Zhao Min
+// (internal audit)), the date and the signature on a quarter each.
 func (d *pdfDoc) signature(auditor string) {
 	if d.GetY()+30 > d.pageBottom() {
 		d.AddPage()
 	}
 	d.Ln(6)
 	d.SetFont(fontName, "", 10)
-	w := d.contentWidth() / 3
-	for _, label := range []string{d.t("Audited by", "审核人") + ": " + auditor, d.t("Date", "日期") + ":", d.t("Signature", "签名") + ":"} {
-		d.CellFormat(w, 8, label, "B", 0, "L", false, 0, "")
+	w := d.contentWidth()
+	for _, who := range []string{d.t("Audited by", "审核人") + ": " + auditor, d.t("Witnessed by", "陪同人") + ":"} {
+		d.CellFormat(w*0.5, 8, who, "B", 0, "L", false, 0, "")
+		d.CellFormat(w*0.22, 8, d.t("Date", "日期")+":", "B", 0, "L", false, 0, "")
+		d.CellFormat(w*0.28, 8, d.t("Signature", "签名")+":", "B", 0, "L", false, 0, "")
+		d.Ln(14)
 	}
-	d.Ln(14)
-	for _, label := range []string{d.t("Witnessed by", "陪同人") + ":", d.t("Date", "日期") + ":", d.t("Signature", "签名") + ":"} {
-		d.CellFormat(w, 8, label, "B", 0, "L", false, 0, "")
-	}
-	d.Ln(10)
 }
 
 // bytes finishes the document.

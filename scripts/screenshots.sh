@@ -44,3 +44,14 @@ for lang in en zh; do
     pdftoppm -png -r 60 -singlefile -f 3 -l 3 "$work/capacity-$lang.pdf" "docs/capacity/$lang-charts"
 done
 ls docs/capacity
+
+# The configuration audit's printouts: the checklist's first page and the
+# sample audit's report (still open, so marked draft), in both languages.
+mkdir -p docs/config-audit
+for lang in en zh; do
+    "$work/servicebook" --db "$work/sample.db" config-audit checklist CA-0001 --lang "$lang" --as-of "2026-11-24 09:00" "$work/checklist-$lang.pdf" >/dev/null
+    "$work/servicebook" --db "$work/sample.db" config-audit report CA-0001 --lang "$lang" --as-of "2026-11-24 09:00" "$work/report-$lang.pdf" >/dev/null
+    pdftoppm -png -r 60 -singlefile -f 1 -l 1 "$work/checklist-$lang.pdf" "docs/config-audit/$lang-checklist"
+    pdftoppm -png -r 60 -singlefile -f 1 -l 1 "$work/report-$lang.pdf" "docs/config-audit/$lang-report"
+done
+ls docs/config-audit
