@@ -179,7 +179,7 @@ func ParseAuditNumber(text string) (int64, error) {
 }
 
 // AuditLines returns the audit's CIs as the CMDB recorded them when it
-// started, in reference order: the checklist.
+// started, in reference order (the order of the baseline's key: no sort): the checklist.
 func (s *Store) AuditLines(ctx context.Context, id int64) ([]AuditLine, error) {
 	return auditLines(ctx, s.db.DB, id)
 }
@@ -188,7 +188,7 @@ func auditLines(ctx context.Context, q store.Querier, id int64) ([]AuditLine, er
 	rows, err := q.QueryContext(ctx, `SELECT b.ci_id, b.ref, b.type_key, b.name, b.location, b.owner, b.status, b.attributes
 		FROM config_audit a JOIN config_audit_ci c ON c.audit_id = a.id
 		JOIN baseline_ci b ON b.baseline_id = a.baseline_id AND b.ci_id = c.ci_id
-		WHERE a.id = ? ORDER BY b.ci_id`, id)
+		WHERE a.id = ? ORDER BY b.ref`, id)
 	if err != nil {
 		return nil, err
 	}
