@@ -12,6 +12,7 @@ import (
 
 	"servicebook/audit"
 	"servicebook/cmdb"
+	"servicebook/export"
 )
 
 // auditScreen is the internal auditor's view: every readiness check with
@@ -37,8 +38,7 @@ func (s *auditScreen) enter() { s.report = nil }
 
 func (s *auditScreen) reload() {
 	u := s.ui
-	rep, err := audit.Run(u.ctx, audit.Sources{DB: u.store.DB, CMDB: u.store.CMDB, Continuity: u.store.Continuity,
-		Budget: u.store.Budget, Capacity: u.store.Capacity}, audit.DefaultSettings, u.store.DB.User)
+	rep, err := audit.Run(u.ctx, s.sources(), audit.DefaultSettings, u.store.DB.User)
 	if err != nil {
 		u.showError(err)
 		return
@@ -47,6 +47,33 @@ func (s *auditScreen) reload() {
 	if s.selected >= len(rep.Results) {
 		s.selected = 0
 	}
+}
+
+// sources are the stores the checks read.
+func (s *auditScreen) sources() audit.Sources {
+	u := s.ui
+	return audit.Sources{DB: u.store.DB, CMDB: u.store.CMDB, Continuity: u.store.Continuity, Budget: u.store.Budget, Capacity: u.store.Capacity}
+}
+
+// printTo writes the report on screen to path off the UI goroutine: the
+// internal-audit checklist ("checklist") or the management-review input
+// pack ("review"), in the window's language; opens it when show is set.
+func (s *auditScreen) printTo(path, what string, show bool, button *widget.Button) {
+	rep := *s.report
+	title := tr("Internal audit checklist")
+	if what == "review" {
+		title = tr("Management review input")
+	}
+	s.ui.printPDF(button, title, path, show, func(opt export.PDFOptions) error {
+		if what == "checklist" {
+			return export.AuditChecklistPDF(path, rep, opt)
+		}
+		pack, err := export.LoadReviewPack(s.ui.ctx, s.sources(), rep, audit.DefaultSettings)
+		if err != nil {
+			return err
+		}
+		return export.ReviewPackPDF(path, pack, opt)
+	})
 }
 
 func severityText(sev audit.Severity) string {
@@ -76,6 +103,7 @@ func (s *auditScreen) view() fyne.CanvasObject {
 	rep := s.report
 	summary := widget.NewLabel(trf("As of {{.Time}}, run by {{.By}}: {{.Major}} major, {{.Minor}} minor findings.",
 		map[string]any{"Time": rep.AsOf.Format("2006-01-02 15:04"), "By": rep.RunBy, "Major": rep.Count(audit.Major), "Minor": rep.Count(audit.Minor)}))
+	summary.Wrapping = fyne.TextWrapWord // beside three buttons at 1024 wide
 	again := &widget.Button{Text: tr("Check again"), Icon: theme.ViewRefreshIcon(), OnTapped: func() {
 		s.reload()
 		s.ui.show(s.ui.current)
@@ -116,7 +144,15 @@ func (s *auditScreen) view() fyne.CanvasObject {
 	}
 	split := newVSplit(s.checks, s.findingsView(), 0.5)
 	s.ui.keepSplit("audit", split)
-	return container.NewBorder(container.NewBorder(nil, nil, nil, again, summary), nil, nil, nil, split)
+	var printChecklist, printReview *widget.Button
+	printChecklist = &widget.Button{Text: tr("Print checklist…"), Icon: theme.DocumentPrintIcon(), OnTapped: func() {
+		s.ui.askPDFPath("internal-audit-checklist-"+rep.AsOf.Format("2006-01-02")+".pdf", func(path string) { s.printTo(path, "checklist", true, printChecklist) })
+	}}
+	printReview = &widget.Button{Text: tr("Print review pack…"), Icon: theme.DocumentPrintIcon(), OnTapped: func() {
+		s.ui.askPDFPath("management-review-input-"+rep.AsOf.Format("2006-01-02")+".pdf", func(path string) { s.printTo(path, "review", true, printReview) })
+	}}
+	buttons := container.NewHBox(printChecklist, printReview, again)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, buttons, summary), nil, nil, nil, split)
 }
 
 // findingsView lists the selected check's findings, each with the record

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -51,5 +53,28 @@ func TestAuditScreen(t *testing.T) {
 	ui.showScreen(ui.audit)
 	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "无连续性计划的服务") || !strings.Contains(markup, "严重") {
 		t.Error("the Chinese audit screen does not name its checks in Chinese")
+	}
+}
+
+// TestAuditScreenPrints: the Audit readiness screen prints the
+// internal-audit checklist and the management-review input pack of the
+// report it shows, in the window's language.
+func TestAuditScreenPrints(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.SetLanguage(Chinese)
+	ui.showScreen(ui.audit)
+	buttonLabelled(t, ui, "打印检查表…")
+	buttonLabelled(t, ui, "打印管理评审输入…")
+	dir := t.TempDir()
+	for _, what := range []string{"checklist", "review"} {
+		path := filepath.Join(dir, what+".pdf")
+		ui.audit.printTo(path, what, false, nil)
+		data, err := os.ReadFile(path)
+		if err != nil || !strings.HasPrefix(string(data), "%PDF-") {
+			t.Fatalf("%s: %v (status %q)", what, err, ui.status.Text)
+		}
+		if !strings.Contains(ui.status.Text, path) {
+			t.Errorf("status after printing %s: %q", what, ui.status.Text)
+		}
 	}
 }

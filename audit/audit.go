@@ -151,3 +151,30 @@ func Run(ctx context.Context, src Sources, set Settings, runBy string) (Report, 
 	}
 	return rep, nil
 }
+
+// Clause is a clause of ISO/IEC 20000-1:2018 the checks speak to, with
+// its title in English and Chinese, for the internal-audit checklist.
+type Clause struct {
+	Number, Title, TitleZh string
+}
+
+// Clauses are the 2018 clauses of the catalogue's checks, in the
+// standard's order.
+var Clauses = []Clause{
+	{"7.5.3", "Control of documented information", "文件化信息的控制"},
+	{"8.2.6", "Configuration management", "配置管理"},
+	{"8.4.1", "Budgeting and accounting for services", "服务预算与核算"},
+	{"8.4.3", "Capacity management", "容量管理"},
+	{"8.7.1", "Service availability management", "服务可用性管理"},
+	{"8.7.2", "Service continuity management", "服务连续性管理"},
+	{"10.1", "Nonconformity and corrective action", "不符合及纠正措施"},
+}
+
+// ByClause returns the results of each clause in Clauses' order.
+func (r Report) ByClause() map[string][]Result {
+	out := map[string][]Result{}
+	for _, res := range r.Results {
+		out[res.Clause2018] = append(out[res.Clause2018], res)
+	}
+	return out
+}

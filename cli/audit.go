@@ -13,7 +13,7 @@ import (
 )
 
 type auditCmd struct {
-	Format string `enum:"text,json,xlsx" default:"text" help:"text (a table per check), json (for other tools) or xlsx (a workbook of the checks and the findings; needs --out)."`
+	Format string `enum:"text,json,xlsx,pdf,review" default:"text" help:"text (a table per check), json (for other tools), xlsx (a workbook of the checks and the findings), pdf (the internal-audit checklist, by clause, with room for the auditor's notes) or review (the management-review input pack, PDF); xlsx, pdf and review need --out."`
 	Out    string `type:"path" placeholder:"FILE" help:"Write the report to FILE instead of the screen."`
 	Lang   string `enum:"auto,en,zh" default:"auto" help:"Language of the check titles: en, zh, or auto (from LANG)."`
 	By     string `help:"Who runs the audit (default: the OS user); findings on records that person owns are marked, as auditors do not audit their own work."`
@@ -27,21 +27,33 @@ func (c auditCmd) Run(ctx context.Context, app *App) error {
 	if by == "" {
 		by = app.DB.User
 	}
-	rep, err := audit.Run(ctx, audit.Sources{DB: app.DB, CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget,
-		Capacity: app.Capacity}, audit.DefaultSettings, by)
+	src := audit.Sources{DB: app.DB, CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget, Capacity: app.Capacity}
+	rep, err := audit.Run(ctx, src, audit.DefaultSettings, by)
 	if err != nil {
 		return err
 	}
 	zh := c.Lang == "zh" || c.Lang == "auto" && strings.HasPrefix(clocale.Messages(), "zh")
-	if c.Format == "xlsx" {
+	if c.Format == "xlsx" || c.Format == "pdf" || c.Format == "review" {
 		if c.Out == "" {
-			return usagef("--format xlsx writes a workbook: name it with --out FILE.xlsx")
+			return usagef("--format %s writes a file: name it with --out FILE", c.Format)
 		}
 		lang := "en"
 		if zh {
 			lang = "zh"
 		}
-		if err := export.AuditWorkbook(c.Out, rep, lang); err != nil {
+		opt := export.PDFOptions{Lang: lang, AsOf: rep.AsOf, Author: by}
+		switch c.Format {
+		case "xlsx":
+			err = export.AuditWorkbook(c.Out, rep, lang)
+		case "pdf":
+			err = export.AuditChecklistPDF(c.Out, rep, opt)
+		default:
+			var pack export.ReviewPack
+			if pack, err = export.LoadReviewPack(ctx, src, rep, audit.DefaultSettings); err == nil {
+				err = export.ReviewPackPDF(c.Out, pack, opt)
+			}
+		}
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(app.Stdout, "Wrote the audit report to %s: %d major, %d minor findings.\n", c.Out, rep.Count(audit.Major), rep.Count(audit.Minor))

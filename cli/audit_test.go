@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +68,20 @@ func TestAuditCommand(t *testing.T) {
 	}
 	if code, _, errOut := run(t, db, "audit", "--format", "xlsx"); code != 2 || !strings.Contains(errOut, "--out") {
 		t.Errorf("xlsx without --out: %d %s", code, errOut)
+	}
+	// The two printouts: the internal-audit checklist and the
+	// management-review input pack, PDFs whose first page names them.
+	for format, title := range map[string]string{"pdf": "Internal audit checklist", "review": "Management review input"} {
+		path := filepath.Join(dir, format+".pdf")
+		if code, out, _ := run(t, db, "audit", "--format", format, "--out", path, "--lang", "en"); code != 3 || !strings.Contains(out, "Wrote the audit report") {
+			t.Fatalf("audit --format %s: %d %s", format, code, out)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || !strings.HasPrefix(string(data), "%PDF-") {
+			t.Fatalf("%s: not a PDF (%v)", path, err)
+		}
+		if text, err := exec.Command("pdftotext", "-l", "1", path, "-").Output(); err != nil || !strings.Contains(string(text), title) {
+			t.Errorf("%s: first page lacks %q (%v)", format, title, err)
+		}
 	}
 }

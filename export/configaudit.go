@@ -232,13 +232,19 @@ func (d *pdfDoc) auditFields(doc ConfigAuditDoc) {
 // the name on half the width (names here run long: 赵敏 Zhao Min
 // (internal audit)), the date and the signature on a quarter each.
 func (d *pdfDoc) signature(auditor string) {
+	d.signatureAs(d.t("Audited by", "审核人"), d.t("Witnessed by", "陪同人"), auditor)
+}
+
+// signatureAs is signature with other roles: who prepared a pack, who
+// received it.
+func (d *pdfDoc) signatureAs(first, second, name string) {
 	if d.GetY()+30 > d.pageBottom() {
 		d.AddPage()
 	}
 	d.Ln(6)
 	d.SetFont(fontName, "", 10)
 	w := d.contentWidth()
-	for _, who := range []string{d.t("Audited by", "审核人") + ": " + auditor, d.t("Witnessed by", "陪同人") + ":"} {
+	for _, who := range []string{first + ": " + name, second + ":"} {
 		d.CellFormat(w*0.5, 8, who, "B", 0, "L", false, 0, "")
 		d.CellFormat(w*0.22, 8, d.t("Date", "日期")+":", "B", 0, "L", false, 0, "")
 		d.CellFormat(w*0.28, 8, d.t("Signature", "签名")+":", "B", 0, "L", false, 0, "")

@@ -55,3 +55,14 @@ for lang in en zh; do
     pdftoppm -png -r 60 -singlefile -f 1 -l 1 "$work/report-$lang.pdf" "docs/config-audit/$lang-report"
 done
 ls docs/config-audit
+
+# The readiness printouts: the internal-audit checklist and the
+# management-review input pack, first pages, in both languages.
+mkdir -p docs/audit
+for lang in en zh; do
+    "$work/servicebook" --db "$work/sample.db" audit --format pdf --lang "$lang" --out "$work/audit-$lang.pdf" >/dev/null || true
+    "$work/servicebook" --db "$work/sample.db" audit --format review --lang "$lang" --out "$work/review-$lang.pdf" >/dev/null || true
+    pdftoppm -png -r 60 -singlefile -f 1 -l 1 "$work/audit-$lang.pdf" "docs/audit/$lang-checklist"
+    pdftoppm -png -r 60 -singlefile -f 1 -l 1 "$work/review-$lang.pdf" "docs/audit/$lang-review-pack"
+done
+ls docs/audit
