@@ -50,6 +50,7 @@ func TestAuditScreen(t *testing.T) {
 		t.Errorf("the audit card: %v", rows)
 	}
 	ui.SetLanguage(Chinese)
+	s.selected = 0 // the first checks in view, not K01's
 	ui.showScreen(ui.audit)
 	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "无连续性计划的服务") || !strings.Contains(markup, "严重") {
 		t.Error("the Chinese audit screen does not name its checks in Chinese")

@@ -12,6 +12,7 @@ import (
 
 	"servicebook/budget"
 	"servicebook/cmdb"
+	"servicebook/continuity"
 )
 
 // detailView is the lower half of the CI screen: the form, relations,
@@ -81,7 +82,10 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 	if c.selected != nil {
 		title = c.selected.Ref + "  " + c.selected.Name
 	}
-	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var heading fyne.CanvasObject = widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if line := c.recoveryNeedLine(); line != nil {
+		heading = container.NewVBox(heading, line)
+	}
 
 	typeNames := make([]string, len(c.types))
 	for i, ty := range c.types {
@@ -229,7 +233,7 @@ func (c *ciScreen) impactView() fyne.CanvasObject {
 		}
 		cost.SetText("")
 		if upstream && err == nil {
-			cost.SetText(c.changeCostText(rep))
+			cost.SetText(strings.TrimSpace(c.recoveryNeedText() + "\n" + c.changeCostText(rep)))
 		}
 	}
 	fails, depends := tr("What fails if this CI fails"), tr("What this CI depends on")
@@ -370,4 +374,59 @@ func impactTree(rep cmdb.ImpactReport) fyne.CanvasObject {
 		tree.OpenBranch(r)
 	}
 	return container.NewBorder(summary, nil, nil, nil, tree)
+}
+
+// recoveryNeedText says which RTO and RPO the selected CI inherits from the
+// plans of the services its failure takes down (redundancy respected), and
+// whether its recorded recovery time and backup interval meet them; "" when
+// it inherits none.
+func (c *ciScreen) recoveryNeedText() string {
+	text, _ := c.recoveryNeed()
+	return text
+}
+
+// recoveryNeed is recoveryNeedText and whether the CI falls short of it.
+func (c *ciScreen) recoveryNeed() (text string, short bool) {
+	if c.selected == nil {
+		return "", false
+	}
+	need, err := c.ui.store.Continuity.RecoveryNeedOf(c.ui.ctx, c.selected.ID)
+	if err != nil || !need.Inherits() {
+		return "", false
+	}
+	recovery, backup := continuity.CIRecovery(*c.selected)
+	var parts []string
+	if need.RTO > 0 {
+		p := trf("RTO {{.RTO}} from {{.Plan}} ({{.Service}})", map[string]any{"RTO": continuity.Minutes(need.RTO), "Plan": need.RTOPlan, "Service": need.RTOService})
+		if recovery > need.RTO {
+			short = true
+			p += tr("; ") + trf("its recorded recovery time, {{.Time}}, does not meet it", map[string]any{"Time": continuity.Minutes(recovery)})
+		}
+		parts = append(parts, p)
+	}
+	if need.RPO > 0 {
+		p := trf("RPO {{.RPO}} from {{.Plan}} ({{.Service}})", map[string]any{"RPO": continuity.Minutes(need.RPO), "Plan": need.RPOPlan, "Service": need.RPOService})
+		if backup > need.RPO {
+			short = true
+			p += tr("; ") + trf("its backup every {{.Time}} does not meet it", map[string]any{"Time": continuity.Minutes(backup)})
+		}
+		parts = append(parts, p)
+	}
+	return tr("Inherits") + " " + strings.Join(parts, tr("; ")), short
+}
+
+// recoveryNeedLine is recoveryNeedText as a label under the CI's heading,
+// in warning colour when the CI cannot meet what it inherits; nil when it
+// inherits nothing.
+func (c *ciScreen) recoveryNeedLine() fyne.CanvasObject {
+	text, short := c.recoveryNeed()
+	if text == "" {
+		return nil
+	}
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	if short {
+		l.Importance = widget.WarningImportance
+	}
+	return l
 }

@@ -167,3 +167,26 @@ func TestReadinessFindingOpensTheAudit(t *testing.T) {
 	}
 	t.Fatal("no M03 result")
 }
+
+// TestCIDetailShowsInheritedRecoveryNeed: the SAN's detail says which RTO
+// and RPO it inherits and, in warning colour, that its recorded recovery
+// time does not meet them; the impact tab says the same above the tree.
+func TestCIDetailShowsInheritedRecoveryNeed(t *testing.T) {
+	ui := newContinuityUI(t)
+	san, err := ui.store.CMDB.Search(ui.ctx, "bj-san-01", 1)
+	if err != nil || len(san) == 0 {
+		t.Fatal(err)
+	}
+	ui.dashboard.openCI(san[0])
+	markup := test.RenderObjectToMarkup(ui.win.Content())
+	for _, w := range []string{"Inherits RTO 2 h from SM-02003", "its recorded recovery time, 6 h, does not meet it", "RPO 5 min from SM-02003", `<text color="warning"`} {
+		if !strings.Contains(markup, w) {
+			t.Errorf("the SAN's detail does not show %q", w)
+		}
+	}
+	ui.cis.tab = 3
+	ui.cis.refreshDetail()
+	if markup := test.RenderObjectToMarkup(ui.win.Content()); !strings.Contains(markup, "Inherits RTO 2 h from SM-02003") {
+		t.Error("the impact tab does not say what the SAN inherits")
+	}
+}

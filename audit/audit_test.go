@@ -87,6 +87,8 @@ func TestSampleBankTripsTheChecks(t *testing.T) {
 		{"K01", "bj-san-01 used TB is forecast to reach its warning threshold"},
 		{"K02", "SM-03001 is still a draft"},
 		{"B01", "budget line 12"},
+		{"C09", "bj-san-01 records a recovery time of 6 h, more than the RTO of 2 h it inherits from SM-02003"},
+		{"C09", "SM-02003: the recovery steps take 2 h 15 min along their critical path, more than the RTO of 2 h"},
 		{"M03", "no configuration audit has been closed since 2025-11-23"},
 		{"M03", "CA-0001 北京主数据中心服务器年度盘点 Beijing DC servers 2026, started 2026-11-23, is still open with 1 finding(s) to resolve"},
 	} {

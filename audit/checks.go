@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ const (
 	MsgPoolNoRule       = "pool {{.Pool}} has {{.Amount}} in fiscal year {{.Year}} and no rule allocates it to services"
 	MsgNoOwner          = "{{.Ref}} {{.Name}} is in service with no owner"
 	MsgOnRetired        = "{{.Ref}} {{.Name}} is in service but depends on {{.Retired}}, which is retired"
+	MsgRecoveryOverRTO  = "{{.Ref}} {{.Name}} records a recovery time of {{.Recovery}}, more than the RTO of {{.RTO}} it inherits from {{.Doc}} ({{.Service}})"
+	MsgBackupOverRPO    = "{{.Ref}} {{.Name}} is backed up every {{.Backup}}, more than the RPO of {{.RPO}} it inherits from {{.Doc}} ({{.Service}})"
+	MsgPathOverRTO      = "{{.Doc}}: the recovery steps take {{.Path}} along their critical path, more than the RTO of {{.RTO}}"
 	MsgNoConfigAudit    = "no configuration audit has been closed since {{.Date}}"
 	MsgConfigAuditOpen  = "{{.Audit}} {{.Title}}, started {{.Date}}, is still open with {{.Count}} finding(s) to resolve"
 	MsgConfigActionDue  = "{{.Audit}}: the action on {{.Record}} by {{.Owner}} was due {{.Date}}"
@@ -45,7 +49,7 @@ const (
 // Messages lists the finding templates, for the translation check.
 var Messages = []string{MsgNoPlan, MsgReviewOverdue, MsgNotExercised, MsgNeverExercised, MsgChangeUnseen, MsgExerciseNoReview,
 	MsgActionOverdue, MsgNotInvestigated, MsgBelowTarget, MsgOwnApproval, MsgDraftIssued, MsgNoOffsite, MsgBreach, MsgCapNoPlan,
-	MsgCapReview, MsgCapDraft, MsgLineProposed, MsgOverBudget, MsgPoolNoRule, MsgNoOwner, MsgOnRetired, MsgNoConfigAudit,
+	MsgCapReview, MsgCapDraft, MsgLineProposed, MsgOverBudget, MsgPoolNoRule, MsgNoOwner, MsgOnRetired, MsgRecoveryOverRTO, MsgBackupOverRPO, MsgPathOverRTO, MsgNoConfigAudit,
 	MsgConfigAuditOpen, MsgConfigActionDue}
 
 // Catalogue is every readiness check, in the order a report lists them.
@@ -58,6 +62,7 @@ var Catalogue = []Check{
 	{"C06", "Actions past due", "逾期的改进措施", "4.5.5.2", "10.1", Minor, actionsOverdue},
 	{"C07", "Unplanned outages not investigated", "未调查的计划外中断", "6.3.3", "8.7.1", Minor, outagesNotInvestigated},
 	{"C08", "Availability below target last month", "上月可用性未达目标", "6.3.3", "8.7.1", Minor, belowTarget},
+	{"C09", "Recovery that cannot meet the RTO or RPO", "无法满足RTO或RPO的恢复能力", "6.3.1", "8.7.2", Major, recoveryShort},
 	{"D01", "A plan approved by its owner", "由负责人自行批准的计划", "4.3.2", "7.5.3", Major, ownApproval},
 	{"D02", "Draft documents on a distribution list", "已分发的草案文件", "4.3.2", "7.5.3", Minor, draftsIssued},
 	{"D03", "Plans with no copy held off-site", "无异地存放副本的计划", "6.3.2", "8.7.2", Minor, noOffsiteCopy},
@@ -603,4 +608,60 @@ func configActionsOverdue(ctx context.Context, c *checker) (int, []Finding, erro
 		}
 	}
 	return looked, out, nil
+}
+
+// recoveryShort finds recovery that cannot meet what the plans promise:
+// a CI whose recorded recovery time or backup interval is longer than the
+// RTO or RPO it inherits through the CMDB (from the services that depend
+// on it without redundancy), and a plan whose recovery steps take longer
+// along their critical path than its RTO.
+func recoveryShort(ctx context.Context, c *checker) (int, []Finding, error) {
+	needs, err := c.src.Continuity.RecoveryNeeds(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	ids := make([]int64, 0, len(needs))
+	for id := range needs {
+		ids = append(ids, id)
+	}
+	cis, err := c.src.CMDB.CIsByID(ctx, ids)
+	if err != nil {
+		return 0, nil, err
+	}
+	sort.Slice(ids, func(i, j int) bool { return cis[ids[i]].Ref < cis[ids[j]].Ref })
+	var out []Finding
+	for _, id := range ids {
+		ci, need := cis[id], needs[id]
+		recovery, backup := continuity.CIRecovery(ci)
+		if need.RTO > 0 && recovery > need.RTO {
+			out = append(out, finding(ci.Ref, "cis", ci.Owner, store.M(MsgRecoveryOverRTO, "Ref", ci.Ref, "Name", ci.Name,
+				"Recovery", continuity.Minutes(recovery), "RTO", continuity.Minutes(need.RTO), "Doc", need.RTOPlan, "Service", need.RTOService)))
+		}
+		if need.RPO > 0 && backup > need.RPO {
+			out = append(out, finding(ci.Ref, "cis", ci.Owner, store.M(MsgBackupOverRPO, "Ref", ci.Ref, "Name", ci.Name,
+				"Backup", continuity.Minutes(backup), "RPO", continuity.Minutes(need.RPO), "Doc", need.RPOPlan, "Service", need.RPOService)))
+		}
+	}
+	plans, err := c.continuityPlans(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, p := range plans {
+		if p.RTO == 0 {
+			continue
+		}
+		steps, err := c.src.Continuity.Steps(ctx, p.ID)
+		if err != nil {
+			return 0, nil, err
+		}
+		cs := make([]continuity.Step, len(steps))
+		for i, st := range steps {
+			cs[i] = continuity.Step{ID: st.ID, Duration: st.Duration, DependsOn: st.DependsOn}
+		}
+		if path, _, err := continuity.CriticalPath(cs); err == nil && path > p.RTO {
+			out = append(out, finding(p.DocNumber, "plans", p.Owner, store.M(MsgPathOverRTO, "Doc", p.DocNumber,
+				"Path", continuity.Minutes(path), "RTO", continuity.Minutes(p.RTO))))
+		}
+	}
+	return len(ids) + len(plans), out, nil
 }

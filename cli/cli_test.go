@@ -76,6 +76,11 @@ func TestNewUserStory(t *testing.T) {
 	if !strings.Contains(out, "services impacted") || !strings.Contains(out, "网上银行 Internet banking") {
 		t.Errorf("impact of the SAN:\n%s", out)
 	}
+	// The SAN is a single point of failure for card payments: it inherits
+	// that plan's RTO, which its recorded 6 h recovery does not meet.
+	if !strings.Contains(out, san+" inherits RTO 2 h (SM-02003") || !strings.Contains(out, "but its recorded recovery time is 6 h") {
+		t.Errorf("impact of the SAN does not say what it inherits:\n%s", out)
+	}
 	// One ESX host down: HA keeps every VM, so no business service is lost.
 	if out = mustRun(t, db, "impact", dbNode); !strings.Contains(out, "0 services impacted") {
 		t.Errorf("impact of one ESX host:\n%s", out)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/export"
 	"servicebook/store"
 )
@@ -77,6 +78,18 @@ func (c impactCmd) Run(ctx context.Context, app *App) error {
 		fmt.Fprintf(out, "If these fail together: %s\n", strings.Join(names, ", "))
 	default:
 		fmt.Fprintf(out, "What %s depends on:\n", strings.Join(names, ", "))
+	}
+	for _, ci := range rep.Start {
+		if !upstream {
+			break
+		}
+		need, err := app.Continuity.RecoveryNeedOf(ctx, ci.ID)
+		if err != nil {
+			return err
+		}
+		if line := recoveryNeedText(ci, need); line != "" {
+			fmt.Fprintln(out, "  "+line)
+		}
 	}
 	if len(rep.Exposed) > 0 {
 		fmt.Fprintf(out, "\nRedundancy already lost (CIs under maintenance or retired count as down):\n")
@@ -362,4 +375,30 @@ func exposureLeft(left []cmdb.CI) string {
 		return ciList(left, false) + " is now a single point of failure"
 	}
 	return ciList(left, false) + " left"
+}
+
+// recoveryNeedText says what RTO and RPO a CI inherits from the plans of
+// the services its failure takes down, and whether its recorded recovery
+// time and backup interval meet them; "" when it inherits none.
+func recoveryNeedText(ci cmdb.CI, need continuity.RecoveryNeed) string {
+	if !need.Inherits() {
+		return ""
+	}
+	recovery, backup := continuity.CIRecovery(ci)
+	var parts []string
+	if need.RTO > 0 {
+		p := fmt.Sprintf("RTO %s (%s, %s)", continuity.Minutes(need.RTO), need.RTOPlan, need.RTOService)
+		if recovery > need.RTO {
+			p += fmt.Sprintf(", but its recorded recovery time is %s", continuity.Minutes(recovery))
+		}
+		parts = append(parts, p)
+	}
+	if need.RPO > 0 {
+		p := fmt.Sprintf("RPO %s (%s, %s)", continuity.Minutes(need.RPO), need.RPOPlan, need.RPOService)
+		if backup > need.RPO {
+			p += fmt.Sprintf(", but it is backed up every %s", continuity.Minutes(backup))
+		}
+		parts = append(parts, p)
+	}
+	return ci.Ref + " inherits " + strings.Join(parts, "; ")
 }

@@ -1,5 +1,12 @@
 package cmdb
 
+// The attributes the continuity checks read: a CI's recovery time and
+// backup interval, in minutes, against the RTO and RPO it inherits.
+const (
+	AttrRecoveryTime   = "recovery_time_minutes"
+	AttrBackupInterval = "backup_interval_minutes"
+)
+
 // BuiltinTypes are the CI types every database starts with. Users add their
 // own beside them; built-in types can gain attributes but keep their key.
 func BuiltinTypes() []Type {
@@ -11,6 +18,10 @@ func BuiltinTypes() []Type {
 	supplier := AttrDef{Key: "supplier", Name: "Supplier", NameZh: "供应商", Kind: AttrText}
 	serial := AttrDef{Key: "serial_number", Name: "Serial number", NameZh: "序列号", Kind: AttrText}
 	warranty := AttrDef{Key: "warranty_end", Name: "Warranty end", NameZh: "保修截止日期", Kind: AttrDate}
+	// recovery is how long the CI takes to recover, as its owner records
+	// it: compared with the RTO it inherits (migration 17 adds it to
+	// databases made before).
+	recovery := AttrDef{Key: AttrRecoveryTime, Name: "Recovery time (minutes)", NameZh: "恢复时间(分钟)", Kind: AttrNumber}
 	return []Type{
 		{Key: "business_service", Name: "Business service", NameZh: "业务服务", IsService: true,
 			Description: "A service as the business sees it, with an owner and agreed service hours.",
@@ -23,23 +34,23 @@ func BuiltinTypes() []Type {
 		{Key: "application", Name: "Application", NameZh: "应用系统",
 			Attributes: []AttrDef{
 				{Key: "vendor", Name: "Vendor", NameZh: "厂商", Kind: AttrText},
-				{Key: "licences", Name: "Licences", NameZh: "许可证数量", Kind: AttrNumber}}},
+				{Key: "licences", Name: "Licences", NameZh: "许可证数量", Kind: AttrNumber}, recovery}},
 		{Key: "database", Name: "Database", NameZh: "数据库",
 			Attributes: []AttrDef{
 				{Key: "engine", Name: "Engine", NameZh: "数据库类型", Kind: AttrChoice,
 					Choices: []string{"Oracle", "MySQL", "PostgreSQL", "SQL Server", "DM", "Other"}},
-				{Key: "backup_interval_minutes", Name: "Backup interval (minutes)", NameZh: "备份间隔(分钟)", Kind: AttrNumber}}},
+				{Key: AttrBackupInterval, Name: "Backup interval (minutes)", NameZh: "备份间隔(分钟)", Kind: AttrNumber}, recovery}},
 		{Key: "server", Name: "Server", NameZh: "服务器",
-			Attributes: []AttrDef{ip, os, cores, memory, serial, warranty}},
+			Attributes: []AttrDef{ip, os, cores, memory, serial, warranty, recovery}},
 		{Key: "virtual_machine", Name: "Virtual machine", NameZh: "虚拟机",
-			Attributes: []AttrDef{ip, os, cores, memory}},
+			Attributes: []AttrDef{ip, os, cores, memory, recovery}},
 		{Key: "network_device", Name: "Network device", NameZh: "网络设备",
 			Attributes: []AttrDef{ip,
-				{Key: "model", Name: "Model", NameZh: "型号", Kind: AttrText}, serial, warranty}},
+				{Key: "model", Name: "Model", NameZh: "型号", Kind: AttrText}, serial, warranty, recovery}},
 		{Key: "storage", Name: "Storage", NameZh: "存储",
 			Attributes: []AttrDef{
 				{Key: "capacity_tb", Name: "Capacity (TB)", NameZh: "容量(TB)", Kind: AttrNumber},
-				{Key: "model", Name: "Model", NameZh: "型号", Kind: AttrText}, serial, warranty}},
+				{Key: "model", Name: "Model", NameZh: "型号", Kind: AttrText}, serial, warranty, recovery}},
 		{Key: "site", Name: "Site", NameZh: "站点",
 			Attributes: []AttrDef{
 				{Key: "address", Name: "Address", NameZh: "地址", Kind: AttrText},
@@ -47,7 +58,7 @@ func BuiltinTypes() []Type {
 		{Key: "external_service", Name: "External/supplier service", NameZh: "外部/供应商服务",
 			Attributes: []AttrDef{supplier,
 				{Key: "support_phone", Name: "Support phone", NameZh: "支持电话", Kind: AttrText},
-				{Key: "contract", Name: "Contract", NameZh: "合同", Kind: AttrRef}}},
+				{Key: "contract", Name: "Contract", NameZh: "合同", Kind: AttrRef}, recovery}},
 		{Key: "contract", Name: "Contract", NameZh: "合同",
 			Attributes: []AttrDef{supplier,
 				{Key: "start_date", Name: "Start date", NameZh: "开始日期", Kind: AttrDate},

@@ -229,6 +229,24 @@ func (w *Walk) hit(n int32) Hit {
 	return h
 }
 
+// Among returns the CIs of set the walk reached, starting CIs included, in
+// no particular order: which of a few services a failure takes down,
+// without building every hit of a walk that may reach thousands.
+func (w *Walk) Among(set map[int64]bool) []int64 {
+	var out []int64
+	for _, id := range w.extra {
+		if set[id] {
+			out = append(out, id)
+		}
+	}
+	for _, n := range w.order {
+		if set[w.ids[n]] {
+			out = append(out, w.ids[n])
+		}
+	}
+	return out
+}
+
 // Path returns the chain of hits from a starting CI to id, inclusive, or nil
 // if id was not reached.
 func (w *Walk) Path(id int64) []Hit { return w.PathsTo([]int64{id})[id] }

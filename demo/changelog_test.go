@@ -32,7 +32,7 @@ var readOnly = map[string]bool{
 	// continuity
 	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "AvailabilityAt": true, "Reviews": true, "Distribution": true,
 	"Exercise": true, "Exercises": true, "LinkedCIs": true, "OpenReasons": true, "Outage": true, "Outages": true,
-	"Plan": true, "Revisions": true, "Roles": true, "SinceApproval": true, "Steps": true, "Targets": true,
+	"Plan": true, "Revisions": true, "Roles": true, "SinceApproval": true, "Steps": true, "Targets": true, "RecoveryNeedOf": true, "RecoveryNeeds": true,
 	// budget
 	"Actuals": true, "Allocate": true, "ByCategory": true, "ChangeCost": true, "FiscalYear": true,
 	"FiscalYears": true, "ImpactCost": true, "Lines": true, "Profile": true, "Report": true, "Rules": true,

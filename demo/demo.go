@@ -106,7 +106,10 @@ func (b *builder) organisation() {
 	b.rel("中国电信 MPLS 专线", cmdb.SuppliedBy, "中国电信专线合同 2026", "")
 
 	// Storage and servers.
-	b.ci("storage", "bj-san-01", "Primary SAN", "基础架构组 Infrastructure", bj, 1, map[string]string{"capacity_tb": "480", "model": "Huawei OceanStor 6800"})
+	// The SAN takes 6 hours to restore from backup: longer than the 4-hour
+	// RTO Internet banking's plan promises (a readiness finding, C09).
+	b.ci("storage", "bj-san-01", "Primary SAN", "基础架构组 Infrastructure", bj, 1, map[string]string{"capacity_tb": "480", "model": "Huawei OceanStor 6800",
+		"recovery_time_minutes": "360"})
 	b.ci("storage", "sh-san-01", "Replica SAN", "基础架构组 Infrastructure", sh, 1, map[string]string{"capacity_tb": "480", "model": "Huawei OceanStor 6800"})
 	b.ci("storage", "bj-backup-01", "Backup appliance", "基础架构组 Infrastructure", bj, 2, map[string]string{"capacity_tb": "300"})
 	for _, st := range []string{"bj-san-01", "bj-backup-01"} {
