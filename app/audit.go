@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,6 +29,9 @@ type auditScreen struct {
 	findings *gridTable
 	open     *widget.Button
 	selFind  int
+	// thresholdInputs are the Thresholds… dialog's entries, in the order
+	// of Settings' fields.
+	thresholdInputs []*widget.Entry
 }
 
 func (s *auditScreen) title() string { return tr("Audit readiness") }
@@ -38,7 +42,12 @@ func (s *auditScreen) enter() { s.report = nil }
 
 func (s *auditScreen) reload() {
 	u := s.ui
-	rep, err := audit.Run(u.ctx, s.sources(), audit.DefaultSettings, u.store.DB.User)
+	set, err := audit.LoadSettings(u.ctx, u.store.DB)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	rep, err := audit.Run(u.ctx, s.sources(), set, u.store.DB.User)
 	if err != nil {
 		u.showError(err)
 		return
@@ -68,7 +77,7 @@ func (s *auditScreen) printTo(path, what string, show bool, button *widget.Butto
 		if what == "checklist" {
 			return export.AuditChecklistPDF(path, rep, opt)
 		}
-		pack, err := export.LoadReviewPack(s.ui.ctx, s.sources(), rep, audit.DefaultSettings)
+		pack, err := export.LoadReviewPack(s.ui.ctx, s.sources(), rep)
 		if err != nil {
 			return err
 		}
@@ -151,7 +160,8 @@ func (s *auditScreen) view() fyne.CanvasObject {
 	printReview = &widget.Button{Text: tr("Print review pack…"), Icon: theme.DocumentPrintIcon(), OnTapped: func() {
 		s.ui.askPDFPath("management-review-input-"+rep.AsOf.Format("2006-01-02")+".pdf", func(path string) { s.printTo(path, "review", true, printReview) })
 	}}
-	buttons := container.NewHBox(printChecklist, printReview, again)
+	thresholds := &widget.Button{Text: tr("Thresholds…"), Icon: theme.SettingsIcon(), OnTapped: s.onThresholds}
+	buttons := container.NewHBox(printChecklist, printReview, thresholds, again)
 	return container.NewBorder(container.NewBorder(nil, nil, nil, buttons, summary), nil, nil, nil, split)
 }
 
@@ -232,4 +242,46 @@ func (s *auditScreen) openFinding(f audit.Finding) {
 		}
 		u.showScreen(u.configAudits)
 	}
+}
+
+// onThresholds asks for the checks' thresholds, saves them in the database
+// (the organisation's policy, in the change log) and runs the checks again.
+func (s *auditScreen) onThresholds() {
+	u := s.ui
+	set := s.report.Settings
+	values := []float64{float64(set.ExerciseMonths), float64(set.BreachDays), set.OverBudgetPct, float64(set.InvestigateDays), float64(set.ConfigAuditMonths)}
+	labels := []string{tr("Plans exercised every (months)"), tr("Capacity breach counts within (days)"), tr("Over budget by more than (%)"),
+		tr("Outages investigated within (days)"), tr("Configuration audit every (months)")}
+	s.thresholdInputs = make([]*widget.Entry, len(values))
+	items := make([]*widget.FormItem, len(values))
+	for i, v := range values {
+		e := widget.NewEntry()
+		e.SetText(strconv.FormatFloat(v, 'f', -1, 64))
+		s.thresholdInputs[i] = e
+		items[i] = widget.NewFormItem(labels[i], e)
+	}
+	d := dialog.NewForm(tr("Readiness thresholds"), tr("Save"), tr("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		nums := make([]float64, len(values))
+		for i, e := range s.thresholdInputs {
+			v, err := strconv.ParseFloat(strings.TrimSpace(e.Text), 64)
+			if err != nil {
+				u.showError(fmt.Errorf("%s", trf("{{.Field}}: “{{.Value}}” is not a number.", map[string]any{"Field": labels[i], "Value": e.Text})))
+				return
+			}
+			nums[i] = v
+		}
+		next := audit.Settings{ExerciseMonths: int(nums[0]), BreachDays: int(nums[1]), OverBudgetPct: nums[2], InvestigateDays: int(nums[3]),
+			ConfigAuditMonths: int(nums[4])}
+		u.save(nil, func() error { return audit.SaveSettings(u.ctx, u.store.DB, next) }, func() {
+			u.setStatus(tr("Thresholds saved; the checks ran again."))
+			s.reload()
+			u.dashboard.auditRep = nil
+			u.show(u.current)
+		})
+	}, u.win)
+	d.Resize(fyne.NewSize(520, 360))
+	d.Show()
 }

@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"servicebook/audit"
 )
 
 // TestAuditScreen: the auditor sees every check with its clauses, the
@@ -77,5 +79,32 @@ func TestAuditScreenPrints(t *testing.T) {
 		if !strings.Contains(ui.status.Text, path) {
 			t.Errorf("status after printing %s: %q", what, ui.status.Text)
 		}
+	}
+}
+
+// TestAuditThresholdsInTheWindow: Thresholds… shows the settings, saves a
+// change in the database and runs the checks again with it; a word where
+// a number belongs is refused by field.
+func TestAuditThresholdsInTheWindow(t *testing.T) {
+	ui := newRecordsUI(t)
+	ui.showScreen(ui.audit)
+	s := ui.audit
+	test.Tap(buttonLabelled(t, ui, "Thresholds…"))
+	if len(s.thresholdInputs) != 5 || s.thresholdInputs[0].Text != "12" {
+		t.Fatalf("the dialog: %d inputs", len(s.thresholdInputs))
+	}
+	s.thresholdInputs[1].SetText("soon")
+	tapDialog(t, ui, "Save")
+	if text := dialogText(t, ui); !strings.Contains(text, "is not a number") {
+		t.Errorf("a word for days: %q", text)
+	}
+	test.Tap(buttonLabelled(t, ui, "Thresholds…"))
+	s.thresholdInputs[0].SetText("1")
+	tapDialog(t, ui, "Save")
+	if s.report.Settings.ExerciseMonths != 1 {
+		t.Fatalf("the checks ran with %+v (status %q)", s.report.Settings, ui.status.Text)
+	}
+	if set, _ := audit.LoadSettings(ui.ctx, ui.store.DB); set.ExerciseMonths != 1 {
+		t.Errorf("not saved: %+v", set)
 	}
 }

@@ -68,9 +68,13 @@ func (d *dashboardScreen) smallEnoughToAudit() bool {
 func (d *dashboardScreen) runAudit() {
 	d.auditing = true
 	u := d.ui
-	src := audit.Sources{DB: u.store.DB, CMDB: u.store.CMDB, Continuity: u.store.Continuity, Budget: u.store.Budget, Capacity: u.store.Capacity}
+	src := u.audit.sources()
 	u.background(func() func() {
-		rep, err := audit.Run(u.ctx, src, audit.DefaultSettings, u.store.DB.User)
+		set, err := audit.LoadSettings(u.ctx, u.store.DB)
+		var rep audit.Report
+		if err == nil {
+			rep, err = audit.Run(u.ctx, src, set, u.store.DB.User)
+		}
 		return func() {
 			d.auditing = false
 			if err != nil {

@@ -83,9 +83,11 @@ type Result struct {
 
 // Report is a run of every check.
 type Report struct {
-	AsOf    time.Time
-	RunBy   string // who ran it: the OS user, or a name given
-	Results []Result
+	AsOf  time.Time
+	RunBy string // who ran it: the OS user, or a name given
+	// Settings are the thresholds the checks ran with.
+	Settings Settings
+	Results  []Result
 }
 
 // Count is how many findings of a severity the report has.
@@ -137,7 +139,7 @@ func (c *checker) continuityPlans(ctx context.Context) ([]continuity.PlanSummary
 func Run(ctx context.Context, src Sources, set Settings, runBy string) (Report, error) {
 	now := src.DB.Now()
 	c := &checker{src: src, set: set, now: now, today: now.Format(time.DateOnly)}
-	rep := Report{AsOf: now, RunBy: strings.TrimSpace(runBy)}
+	rep := Report{AsOf: now, RunBy: strings.TrimSpace(runBy), Settings: set}
 	for _, check := range Catalogue {
 		looked, found, err := check.run(ctx, c)
 		if err != nil {

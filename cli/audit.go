@@ -28,7 +28,11 @@ func (c auditCmd) Run(ctx context.Context, app *App) error {
 		by = app.DB.User
 	}
 	src := audit.Sources{DB: app.DB, CMDB: app.CMDB, Continuity: app.Continuity, Budget: app.Budget, Capacity: app.Capacity}
-	rep, err := audit.Run(ctx, src, audit.DefaultSettings, by)
+	set, err := audit.LoadSettings(ctx, app.DB)
+	if err != nil {
+		return err
+	}
+	rep, err := audit.Run(ctx, src, set, by)
 	if err != nil {
 		return err
 	}
@@ -49,7 +53,7 @@ func (c auditCmd) Run(ctx context.Context, app *App) error {
 			err = export.AuditChecklistPDF(c.Out, rep, opt)
 		default:
 			var pack export.ReviewPack
-			if pack, err = export.LoadReviewPack(ctx, src, rep, audit.DefaultSettings); err == nil {
+			if pack, err = export.LoadReviewPack(ctx, src, rep); err == nil {
 				err = export.ReviewPackPDF(c.Out, pack, opt)
 			}
 		}
@@ -143,4 +147,44 @@ func jsonReport(rep audit.Report) any {
 		out.Checks = append(out.Checks, c)
 	}
 	return out
+}
+
+type auditSettingsCmd struct {
+	ExerciseMonths    *int     `name:"exercise-months" placeholder:"N" help:"A continuity plan is exercised at least every N months (C03)."`
+	BreachDays        *int     `name:"breach-days" placeholder:"N" help:"A capacity breach forecast within N days needs a planned upgrade (K01)."`
+	OverBudgetPct     *float64 `name:"over-budget-pct" placeholder:"P" help:"A service more than P % over its plan to date is a finding (B02)."`
+	InvestigateDays   *int     `name:"investigate-days" placeholder:"N" help:"An unplanned outage is investigated within N days (C07)."`
+	ConfigAuditMonths *int     `name:"config-audit-months" placeholder:"N" help:"A configuration audit is closed at least every N months (M03)."`
+}
+
+func (c auditSettingsCmd) Run(ctx context.Context, app *App) error {
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	set, err := audit.LoadSettings(ctx, app.DB)
+	if err != nil {
+		return err
+	}
+	changed := false
+	for _, f := range []struct {
+		flag *int
+		dst  *int
+	}{{c.ExerciseMonths, &set.ExerciseMonths}, {c.BreachDays, &set.BreachDays}, {c.InvestigateDays, &set.InvestigateDays},
+		{c.ConfigAuditMonths, &set.ConfigAuditMonths}} {
+		if f.flag != nil {
+			*f.dst, changed = *f.flag, true
+		}
+	}
+	if c.OverBudgetPct != nil {
+		set.OverBudgetPct, changed = *c.OverBudgetPct, true
+	}
+	if changed {
+		if err := audit.SaveSettings(cliContext(ctx), app.DB, set); err != nil {
+			return err
+		}
+		fmt.Fprintln(app.Stdout, "Saved. The readiness checks now use:")
+	}
+	fmt.Fprintf(app.Stdout, "  exercise-months      %d\n  breach-days          %d\n  over-budget-pct      %g\n  investigate-days     %d\n  config-audit-months  %d\n",
+		set.ExerciseMonths, set.BreachDays, set.OverBudgetPct, set.InvestigateDays, set.ConfigAuditMonths)
+	return nil
 }

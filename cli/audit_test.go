@@ -85,3 +85,23 @@ func TestAuditCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditSettingsCommand: the thresholds are shown, changed and kept;
+// a nonsense value is refused by name.
+func TestAuditSettingsCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sb.db")
+	mustRun(t, db, "demo")
+	if out := mustRun(t, db, "audit-settings"); !strings.Contains(out, "exercise-months      12") {
+		t.Errorf("defaults:\n%s", out)
+	}
+	if out := mustRun(t, db, "audit-settings", "--exercise-months", "6", "--over-budget-pct", "7.5"); !strings.Contains(out, "Saved") ||
+		!strings.Contains(out, "exercise-months      6") || !strings.Contains(out, "over-budget-pct      7.5") {
+		t.Errorf("set:\n%s", out)
+	}
+	if out := mustRun(t, db, "audit-settings"); !strings.Contains(out, "exercise-months      6") {
+		t.Errorf("not kept:\n%s", out)
+	}
+	if code, _, errOut := run(t, db, "audit-settings", "--breach-days", "0"); code != 1 || !strings.Contains(errOut, "breach_days: must be at least 1") {
+		t.Errorf("breach-days 0: %d %s", code, errOut)
+	}
+}

@@ -72,31 +72,32 @@ type cli struct {
 	Create  bool             `help:"Create the database named by --db if it does not exist (the window and demo always may)."`
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
-	Window       windowCmd       `cmd:"" default:"1" hidden:"" help:"Open the window (the default)."`
-	Demo         demoCmd         `cmd:"" help:"Fill a new database with a sample organisation."`
-	CI           ciCmd           `cmd:"" name:"ci" help:"List, show, add, change and delete configuration items."`
-	Type         typeCmd         `cmd:"" help:"List and define CI types."`
-	Relate       relateCmd       `cmd:"" help:"Relate two CIs: FROM KIND TO (e.g. CI-000012 \"runs on\" CI-000034)."`
-	Impact       impactCmd       `cmd:"" help:"What is impacted if CIs fail (--up, default) or what they depend on (--down)."`
-	Baseline     baselineCmd     `cmd:"" help:"Take, list and compare baselines of the CMDB."`
-	Search       searchCmd       `cmd:"" help:"Search CIs by reference, name, description, owner, location or attribute."`
-	Import       importCmd       `cmd:"" help:"Import CIs and relations from a spreadsheet."`
-	Export       exportCmd       `cmd:"" help:"Export CIs and relations to a spreadsheet."`
-	Plan         planCmd         `cmd:"" help:"Service continuity plans: list, show, new, approve, review, steps, call tree."`
-	Exercise     exerciseCmd     `cmd:"" help:"Record exercises (tests) and invocations of plans."`
-	Action       actionCmd       `cmd:"" help:"Actions from exercises and reviews: list, add, close."`
-	Outage       outageCmd       `cmd:"" help:"The outage register: add and list outages."`
-	Target       targetCmd       `cmd:"" help:"Set a service's availability target and service hours."`
-	Availability availabilityCmd `cmd:"" help:"Availability per service for a period, against its target."`
-	Budget       budgetCmd       `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
-	Capacity     capacityCmd     `cmd:"" help:"Capacity: the resources watched, usage samples, forecasts and time to threshold."`
-	Audit        auditCmd        `cmd:"" help:"Readiness for an ISO/IEC 20000 audit: every check, by clause, with the records that fall short. Exit status 3 when a finding is major."`
-	ConfigAudit  configAuditCmd  `cmd:"" name:"config-audit" help:"Configuration audits: the CMDB checked against what is really there (start, checklist, reconcile, show, resolve, close, report)."`
-	Backup       backupCmd       `cmd:"" help:"Copy the database safely, even while it is in use."`
-	Restore      restoreCmd      `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
-	Check        checkCmd        `cmd:"" help:"Check the database file for damage and broken references."`
-	Verify       verifyCmd       `cmd:"" help:"Check an off-site pack against its manifest: every file there, unchanged, nothing added. Exit status 0 only then."`
-	OpenPack     openPackCmd     `cmd:"" name:"open-pack" help:"Unpack a .zip or encrypted .age off-site pack into a folder and verify it."`
+	Window        windowCmd        `cmd:"" default:"1" hidden:"" help:"Open the window (the default)."`
+	Demo          demoCmd          `cmd:"" help:"Fill a new database with a sample organisation."`
+	CI            ciCmd            `cmd:"" name:"ci" help:"List, show, add, change and delete configuration items."`
+	Type          typeCmd          `cmd:"" help:"List and define CI types."`
+	Relate        relateCmd        `cmd:"" help:"Relate two CIs: FROM KIND TO (e.g. CI-000012 \"runs on\" CI-000034)."`
+	Impact        impactCmd        `cmd:"" help:"What is impacted if CIs fail (--up, default) or what they depend on (--down)."`
+	Baseline      baselineCmd      `cmd:"" help:"Take, list and compare baselines of the CMDB."`
+	Search        searchCmd        `cmd:"" help:"Search CIs by reference, name, description, owner, location or attribute."`
+	Import        importCmd        `cmd:"" help:"Import CIs and relations from a spreadsheet."`
+	Export        exportCmd        `cmd:"" help:"Export CIs and relations to a spreadsheet."`
+	Plan          planCmd          `cmd:"" help:"Service continuity plans: list, show, new, approve, review, steps, call tree."`
+	Exercise      exerciseCmd      `cmd:"" help:"Record exercises (tests) and invocations of plans."`
+	Action        actionCmd        `cmd:"" help:"Actions from exercises and reviews: list, add, close."`
+	Outage        outageCmd        `cmd:"" help:"The outage register: add and list outages."`
+	Target        targetCmd        `cmd:"" help:"Set a service's availability target and service hours."`
+	Availability  availabilityCmd  `cmd:"" help:"Availability per service for a period, against its target."`
+	Budget        budgetCmd        `cmd:"" help:"Service budgets: fiscal years, finance-spreadsheet import, budget lines."`
+	Capacity      capacityCmd      `cmd:"" help:"Capacity: the resources watched, usage samples, forecasts and time to threshold."`
+	Audit         auditCmd         `cmd:"" help:"Readiness for an ISO/IEC 20000 audit: every check, by clause, with the records that fall short. Exit status 3 when a finding is major."`
+	AuditSettings auditSettingsCmd `cmd:"" name:"audit-settings" help:"Show or set the readiness checks' thresholds (how often plans are exercised, how far ahead a breach counts, …): policy kept in the database."`
+	ConfigAudit   configAuditCmd   `cmd:"" name:"config-audit" help:"Configuration audits: the CMDB checked against what is really there (start, checklist, reconcile, show, resolve, close, report)."`
+	Backup        backupCmd        `cmd:"" help:"Copy the database safely, even while it is in use."`
+	Restore       restoreCmd       `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
+	Check         checkCmd         `cmd:"" help:"Check the database file for damage and broken references."`
+	Verify        verifyCmd        `cmd:"" help:"Check an off-site pack against its manifest: every file there, unchanged, nothing added. Exit status 0 only then."`
+	OpenPack      openPackCmd      `cmd:"" name:"open-pack" help:"Unpack a .zip or encrypted .age off-site pack into a folder and verify it."`
 }
 
 type exitCode int

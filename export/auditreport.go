@@ -56,7 +56,15 @@ func (d *pdfDoc) reportFields(rep audit.Report) {
 		{d.t("Major findings", "严重发现"), strconv.Itoa(rep.Count(audit.Major))},
 		{d.t("Minor findings", "一般发现"), strconv.Itoa(rep.Count(audit.Minor))},
 		{d.t("Observations", "观察"), strconv.Itoa(rep.Count(audit.Observation))},
+		{d.t("Thresholds", "阈值"), d.thresholds(rep.Settings)},
 	})
+}
+
+// thresholds says the settings the checks ran with.
+func (d *pdfDoc) thresholds(s audit.Settings) string {
+	return fmt.Sprintf(d.t("plans exercised every %d months; capacity breaches within %d days; services over budget by more than %g %%; outages investigated within %d days; a configuration audit every %d months",
+		"计划每 %d 个月演练；%d 天内的容量超限；超预算 %g %% 以上的服务；中断在 %d 天内调查；每 %d 个月进行配置审核"),
+		s.ExerciseMonths, s.BreachDays, s.OverBudgetPct, s.InvestigateDays, s.ConfigAuditMonths)
 }
 
 // auditSeverity names a severity in the document's language.

@@ -26,7 +26,7 @@ func TestAuditPrintoutsReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pack, err := LoadReviewPack(ctx, asrc, rep, audit.DefaultSettings)
+	pack, err := LoadReviewPack(ctx, asrc, rep)
 	if err != nil {
 		t.Fatal(err)
 	}

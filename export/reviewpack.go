@@ -30,7 +30,8 @@ type ReviewPack struct {
 
 // LoadReviewPack gathers a review pack from the records, with rep the
 // readiness checks run as of its moment.
-func LoadReviewPack(ctx context.Context, src audit.Sources, rep audit.Report, set audit.Settings) (ReviewPack, error) {
+func LoadReviewPack(ctx context.Context, src audit.Sources, rep audit.Report) (ReviewPack, error) {
+	set := rep.Settings
 	p := ReviewPack{Report: rep, BreachDays: set.BreachDays, Period: rep.AsOf.AddDate(0, -1, 0).Format("2006-01")}
 	var err error
 	if p.Availability, err = src.Continuity.AvailabilityAt(ctx, p.Period, "", rep.AsOf); err != nil {
