@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"servicebook/budget"
+	"servicebook/capacity"
 	"servicebook/cmdb"
+	"servicebook/continuity"
 	"servicebook/store"
 )
 
@@ -123,5 +126,24 @@ func capacityResources(ctx context.Context, db *store.DB, n int) error {
 			}
 		}
 		return nil
+	})
+}
+
+// CachedSampleBankScaled returns the path of a database holding the whole
+// sample bank (CMDB, plans, outages, budget, capacity, a configuration
+// audit) with n generated CIs beside it: the readiness checks' benchmark,
+// whose goal is named "100k CIs with the demo's plans, outages and
+// budget". Built the first time, reused afterwards.
+func CachedSampleBankScaled(n int, seed uint64) (string, error) {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("servicebook-bench-bank-s%d-g%d-%d-%d.db",
+		store.SchemaVersion(), generatorVersion, n, seed))
+	return cached(path, func(ctx context.Context, db *store.DB, s *cmdb.Store) error {
+		cs, bs, caps := continuity.NewStore(db, s), budget.NewStore(db, s), capacity.NewStore(db, s)
+		if err := SampleBank(ctx, s, cs, bs, caps); err != nil {
+			return err
+		}
+		cis, rels := Generate(n, seed)
+		_, err := s.CreateBatch(store.WithSource(ctx, "demo"), cis, rels)
+		return err
 	})
 }
