@@ -254,24 +254,9 @@ type importFlags struct {
 }
 
 func (f importFlags) options(ctx context.Context, app *App, kind string) (budget.ImportOptions, error) {
-	mapping, err := parseMapping(f.Map)
+	mapping, err := profileMapping(ctx, app, f.Map, f.Profile, f.SaveProfile, kind)
 	if err != nil {
 		return budget.ImportOptions{}, err
-	}
-	if f.Profile != "" {
-		saved, err := app.Budget.Profile(ctx, f.Profile)
-		if err != nil {
-			return budget.ImportOptions{}, err
-		}
-		for k, v := range mapping { // --map adds to or overrides the profile
-			saved[k] = v
-		}
-		mapping = saved
-	}
-	if f.SaveProfile != "" {
-		if err := app.Budget.SaveProfile(ctx, f.SaveProfile, kind, mapping); err != nil {
-			return budget.ImportOptions{}, err
-		}
 	}
 	return budget.ImportOptions{DryRun: f.DryRun, Mapping: mapping, Ignore: f.Ignore, SumDuplicates: f.SumDuplicates, Revise: f.Revise, Sheet: f.Sheet}, nil
 }
@@ -484,6 +469,32 @@ func (a *App) fiscalYear(ctx context.Context, year int) (budget.FiscalYear, erro
 }
 
 // parseMapping reads --map FIELD=Header flags.
+// profileMapping is the column mapping of an import that may use a saved
+// profile (--profile NAME: --map adds to or overrides it) and save its
+// mapping under a name for next time (--save-profile NAME, as kind).
+func profileMapping(ctx context.Context, app *App, maps []string, profile, saveProfile, kind string) (map[string]string, error) {
+	mapping, err := parseMapping(maps)
+	if err != nil {
+		return nil, err
+	}
+	if profile != "" {
+		saved, err := app.Budget.Profile(ctx, profile)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range mapping {
+			saved[k] = v
+		}
+		mapping = saved
+	}
+	if saveProfile != "" {
+		if err := app.Budget.SaveProfile(cliContext(ctx), saveProfile, kind, mapping); err != nil {
+			return nil, err
+		}
+	}
+	return mapping, nil
+}
+
 func parseMapping(flags []string) (map[string]string, error) {
 	mapping := map[string]string{}
 	for _, m := range flags {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -392,22 +391,9 @@ func (c capacitySamplesImportCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return usagef("--zone %q: %v", c.Zone, err)
 	}
-	mapping, err := parseMapping(c.Map)
+	mapping, err := profileMapping(ctx, app, c.Map, c.Profile, c.SaveProfile, "samples")
 	if err != nil {
 		return err
-	}
-	if c.Profile != "" {
-		saved, err := app.Budget.Profile(ctx, c.Profile)
-		if err != nil {
-			return err
-		}
-		maps.Copy(saved, mapping) // --map adds to or overrides the profile
-		mapping = saved
-	}
-	if c.SaveProfile != "" {
-		if err := app.Budget.SaveProfile(cliContext(ctx), c.SaveProfile, "samples", mapping); err != nil {
-			return err
-		}
 	}
 	res, err := app.Capacity.ImportSamples(ctx, c.File, capacity.SampleImportOptions{DryRun: c.DryRun, Zone: loc, Ignore: c.Ignore, Mapping: mapping})
 	printProblems(app, res.Problems)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 
@@ -31,6 +30,30 @@ func auditArg(text string) (int64, error) {
 		return 0, usagef("%s", store.ErrorMessage(err))
 	}
 	return id, nil
+}
+
+// openAudit reads an audit's number and opens the database.
+func openAudit(ctx context.Context, app *App, text string) (int64, error) {
+	id, err := auditArg(text)
+	if err != nil {
+		return 0, err
+	}
+	return id, app.open(ctx)
+}
+
+// loadAuditDoc opens the database and reads the audit text names for
+// printing, with the printing options flags ask for.
+func loadAuditDoc(ctx context.Context, app *App, text string, flags printFlags) (export.ConfigAuditDoc, export.PDFOptions, error) {
+	id, err := openAudit(ctx, app, text)
+	if err != nil {
+		return export.ConfigAuditDoc{}, export.PDFOptions{}, err
+	}
+	opt, err := flags.options(app.DB.Now())
+	if err != nil {
+		return export.ConfigAuditDoc{}, opt, err
+	}
+	doc, err := export.LoadConfigAudit(ctx, app.CMDB, id)
+	return doc, opt, err
 }
 
 type configAuditListCmd struct{}
@@ -98,18 +121,7 @@ type configAuditChecklistCmd struct {
 }
 
 func (c configAuditChecklistCmd) Run(ctx context.Context, app *App) error {
-	id, err := auditArg(c.Audit)
-	if err != nil {
-		return err
-	}
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	opt, err := c.options(app.DB.Now())
-	if err != nil {
-		return err
-	}
-	doc, err := export.LoadConfigAudit(ctx, app.CMDB, id)
+	doc, opt, err := loadAuditDoc(ctx, app, c.Audit, c.printFlags)
 	if err != nil {
 		return err
 	}
@@ -151,22 +163,9 @@ func (c configAuditReconcileCmd) Run(ctx context.Context, app *App) error {
 	if err := app.open(ctx); err != nil {
 		return err
 	}
-	mapping, err := parseMapping(c.Map)
+	mapping, err := profileMapping(ctx, app, c.Map, c.Profile, c.SaveProfile, "inventory")
 	if err != nil {
 		return err
-	}
-	if c.Profile != "" {
-		saved, err := app.Budget.Profile(ctx, c.Profile)
-		if err != nil {
-			return err
-		}
-		maps.Copy(saved, mapping) // --map adds to or overrides the profile
-		mapping = saved
-	}
-	if c.SaveProfile != "" {
-		if err := app.Budget.SaveProfile(cliContext(ctx), c.SaveProfile, "inventory", mapping); err != nil {
-			return err
-		}
 	}
 	book, err := sheet.ReadFile(c.File, sheet.DefaultLimits)
 	if err != nil {
@@ -214,11 +213,8 @@ type configAuditShowCmd struct {
 }
 
 func (c configAuditShowCmd) Run(ctx context.Context, app *App) error {
-	id, err := auditArg(c.Audit)
+	id, err := openAudit(ctx, app, c.Audit)
 	if err != nil {
-		return err
-	}
-	if err := app.open(ctx); err != nil {
 		return err
 	}
 	a, err := app.CMDB.Audit(ctx, id)
@@ -347,11 +343,8 @@ type configAuditCloseCmd struct {
 }
 
 func (c configAuditCloseCmd) Run(ctx context.Context, app *App) error {
-	id, err := auditArg(c.Audit)
+	id, err := openAudit(ctx, app, c.Audit)
 	if err != nil {
-		return err
-	}
-	if err := app.open(ctx); err != nil {
 		return err
 	}
 	a, err := app.CMDB.CloseAudit(cliContext(ctx), id)
@@ -370,18 +363,7 @@ type configAuditReportCmd struct {
 }
 
 func (c configAuditReportCmd) Run(ctx context.Context, app *App) error {
-	id, err := auditArg(c.Audit)
-	if err != nil {
-		return err
-	}
-	if err := app.open(ctx); err != nil {
-		return err
-	}
-	opt, err := c.options(app.DB.Now())
-	if err != nil {
-		return err
-	}
-	doc, err := export.LoadConfigAudit(ctx, app.CMDB, id)
+	doc, opt, err := loadAuditDoc(ctx, app, c.Audit, c.printFlags)
 	if err != nil {
 		return err
 	}
