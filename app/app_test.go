@@ -575,7 +575,7 @@ func screenshots(t *testing.T, ui *UI, dir, suffix string, width float32) {
 			{"audit", func() {
 				ui.audit.report, ui.audit.selected = nil, 0
 				ui.showScreen(ui.audit)
-			}, []string{"C01", "C03"}},
+			}, []string{"C01", "§7.5.3"}},
 			{"config-audits", func() {
 				ui.configAudits.selectAudit(1)
 				ui.showScreen(ui.configAudits)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,14 @@ type auditScreen struct {
 	// thresholdInputs are the Thresholds… dialog's entries, in the order
 	// of Settings' fields.
 	thresholdInputs []*widget.Entry
+	// rowResult maps a row of the checks table to its result, -1 for a
+	// clause's row.
+	rowResult []int
+}
+
+// tableRow is the checks table's row of result i.
+func (s *auditScreen) tableRow(i int) int {
+	return max(0, slices.Index(s.rowResult, i))
 }
 
 func (s *auditScreen) title() string { return tr("Audit readiness") }
@@ -117,24 +126,78 @@ func (s *auditScreen) view() fyne.CanvasObject {
 		s.reload()
 		s.ui.show(s.ui.current)
 	}}
-	rows := make([][]string, len(rep.Results))
-	for i, r := range rep.Results {
-		state := tr("ok")
-		if n := len(r.Findings); n > 0 {
-			state = strconv.Itoa(n)
+	// The checks grouped under their clause of the 2018 standard, each
+	// clause a row of its own with its counts: the order an auditor works
+	// through the standard.
+	var rows [][]string
+	var clauseFindings [][2]int // per clause row: findings, major ones
+	s.rowResult = s.rowResult[:0]
+	byClause := rep.ByClause()
+	for _, cl := range audit.Clauses {
+		results := byClause[cl.Number]
+		if len(results) == 0 {
+			continue
 		}
-		// What an auditor looks for first comes first: at 1024 wide the
-		// clauses and counts looked at scroll in from the right.
-		rows[i] = []string{r.ID, s.checkTitle(r.Check), state, severityText(r.Severity),
-			"2011 §" + r.Clause2011 + " / 2018 §" + r.Clause2018, strconv.Itoa(r.Looked)}
+		found, major := 0, 0
+		for _, r := range results {
+			found += len(r.Findings)
+			if r.Severity == audit.Major {
+				major += len(r.Findings)
+			}
+		}
+		title := cl.Title
+		if currentLanguage == Chinese {
+			title = cl.TitleZh
+		}
+		majors := ""
+		if major > 0 {
+			majors = trf("{{.Major}} major", map[string]any{"Major": major})
+		}
+		rows = append(rows, []string{"§" + cl.Number, title, strconv.Itoa(found), majors, "", ""})
+		s.rowResult = append(s.rowResult, -1)
+		clauseFindings = append(clauseFindings, [2]int{found, major})
+		for _, r := range results {
+			i := slices.IndexFunc(rep.Results, func(x audit.Result) bool { return x.ID == r.ID })
+			state := tr("ok")
+			if n := len(r.Findings); n > 0 {
+				state = strconv.Itoa(n)
+			}
+			// What an auditor looks for first comes first: at 1024 wide the
+			// clauses and counts looked at scroll in from the right.
+			rows = append(rows, []string{"   " + r.ID, s.checkTitle(r.Check), state, severityText(r.Severity),
+				"2011 §" + r.Clause2011 + " / 2018 §" + r.Clause2018, strconv.Itoa(r.Looked)})
+			s.rowResult = append(s.rowResult, i)
+		}
 	}
 	s.checks = styledTable([]string{tr("Check"), tr("Requirement"), tr("Findings"), tr("Severity"), tr("Clause"), tr("Looked at")},
-		[]float32{60, 380, 100, 100, 200, 90}, func() [][]string { return rows },
+		[]float32{70, 380, 100, 100, 200, 90}, func() [][]string { return rows },
 		func(row, col int) widget.Importance {
-			if row >= len(rep.Results) || col != 2 {
+			if row >= len(s.rowResult) {
 				return widget.MediumImportance
 			}
-			r := rep.Results[row]
+			if s.rowResult[row] < 0 { // a clause: its name in blue, its count in its worst colour
+				n := 0
+				for _, r := range s.rowResult[:row+1] {
+					if r < 0 {
+						n++
+					}
+				}
+				switch f := clauseFindings[n-1]; {
+				case col < 2:
+					return widget.HighImportance
+				case col > 3:
+					return widget.MediumImportance
+				case f[1] > 0:
+					return widget.DangerImportance
+				case f[0] > 0:
+					return widget.WarningImportance
+				}
+				return widget.SuccessImportance
+			}
+			if col != 2 {
+				return widget.MediumImportance
+			}
+			r := rep.Results[s.rowResult[row]]
 			switch {
 			case len(r.Findings) == 0:
 				return widget.SuccessImportance
@@ -144,10 +207,13 @@ func (s *auditScreen) view() fyne.CanvasObject {
 			return widget.WarningImportance
 		})
 	s.ui.keepWidths("audit-checks", s.checks)
-	s.checks.Select(widget.TableCellID{Row: s.selected, Col: 0})
+	s.checks.Select(widget.TableCellID{Row: s.tableRow(s.selected), Col: 0})
 	s.checks.OnSelected = func(id widget.TableCellID) {
-		if id.Row < len(rep.Results) && id.Row != s.selected {
-			s.selected, s.selFind = id.Row, 0
+		if id.Row >= len(s.rowResult) || s.rowResult[id.Row] < 0 {
+			return // a clause's row: its checks are below it
+		}
+		if i := s.rowResult[id.Row]; i != s.selected {
+			s.selected, s.selFind = i, 0
 			s.ui.show(s.ui.current)
 		}
 	}

@@ -26,7 +26,7 @@ func TestAuditScreen(t *testing.T) {
 	pick := func(id string) {
 		for i, r := range s.report.Results {
 			if r.ID == id {
-				s.checks.OnSelected(widget.TableCellID{Row: i, Col: 0})
+				s.checks.OnSelected(widget.TableCellID{Row: s.tableRow(i), Col: 0})
 			}
 		}
 	}
