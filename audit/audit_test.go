@@ -11,6 +11,7 @@ import (
 	"servicebook/cmdb"
 	"servicebook/continuity"
 	"servicebook/demo"
+	"servicebook/sheet"
 	"servicebook/store"
 )
 
@@ -192,5 +193,72 @@ func TestChecksTrippedOneByOne(t *testing.T) {
 	got = found(rep)
 	if len(got["M01"]) != 0 || len(got["M02"]) != 0 {
 		t.Errorf("after mending: M01 %v, M02 %v", got["M01"], got["M02"])
+	}
+}
+
+// TestConfigAuditChecksTripAndPass: an audit action past its due date is
+// found (M04) and an audit left open is named (M03); once the audit is
+// closed M03 finds nothing (the action, still past due, stays with M04).
+func TestConfigAuditChecksTripAndPass(t *testing.T) {
+	ctx := context.Background()
+	src := sources(t, false)
+	cm := src.CMDB
+	for _, name := range []string{"ca-test-01", "ca-test-02"} {
+		if _, err := cm.CreateCI(ctx, cmdb.CI{TypeKey: "server", Name: name, Status: cmdb.StatusInService, Criticality: 3, Owner: "王芳"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := cm.StartAudit(ctx, "servers", cmdb.AuditScope{TypeKey: "server"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := cmdb.ReadFound("scan.csv", sheet.Table{Rows: [][]string{{"Name"}, {"ca-test-01"}}}, nil, nil)
+	if _, err := cm.ReconcileAudit(ctx, a.ID, inv, []string{"name"}, false); err != nil {
+		t.Fatal(err)
+	}
+	findings, _ := cm.AuditFindings(ctx, a.ID)
+	if _, err := cm.ResolveFindings(ctx, a.ID, []int64{findings[0].ID}, cmdb.FindingResolution{How: cmdb.Actioned, Owner: "王芳", Due: "2026-11-01"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := audit.Run(ctx, src, audit.DefaultSettings, "")
+	got := found(rep)
+	if !has(got["M04"], "CA-0001: the action on CI-000002 by 王芳 was due 2026-11-01") {
+		t.Errorf("M04: %v", got["M04"])
+	}
+	if !has(got["M03"], "no configuration audit has been closed since 2025-11-23") || !has(got["M03"], "CA-0001 servers, started 2026-11-23, is still open") {
+		t.Errorf("M03: %v", got["M03"])
+	}
+	if _, err := cm.CloseAudit(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = audit.Run(ctx, src, audit.DefaultSettings, "")
+	got = found(rep)
+	if len(got["M03"]) != 0 || len(got["M04"]) != 1 {
+		t.Errorf("after closing: M03 %v, M04 %v", got["M03"], got["M04"])
+	}
+	set := audit.DefaultSettings
+	set.ConfigAuditMonths = 1
+	rep, _ = audit.Run(ctx, src, set, "")
+	if got = found(rep); len(got["M03"]) != 0 {
+		t.Errorf("an audit closed today, a 1-month interval: %v", got["M03"])
+	}
+}
+
+// TestRecoveryCheckPasses: once the SAN records a recovery time within the
+// 2 h it inherits, C09 no longer names it.
+func TestRecoveryCheckPasses(t *testing.T) {
+	ctx := context.Background()
+	src := sources(t, true)
+	san, err := src.CMDB.CI(ctx, "CI-000015")
+	if err != nil || san.Name != "bj-san-01" {
+		t.Fatalf("CI-000015: %+v %v", san, err)
+	}
+	san.Attributes["recovery_time_minutes"] = "90"
+	if _, err := src.CMDB.UpdateCI(ctx, san); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := audit.Run(ctx, src, audit.DefaultSettings, "")
+	if got := found(rep)["C09"]; has(got, "bj-san-01") {
+		t.Errorf("C09 still names the SAN: %v", got)
 	}
 }
