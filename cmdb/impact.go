@@ -3,6 +3,7 @@ package cmdb
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Relation links two CIs: From KIND To, for example "Payroll runs on VM-12".
@@ -48,6 +49,10 @@ type Graph struct {
 	groupIdx  map[string]int32
 	slotSize  []int32            // slot -> number of arcs in that dependent's group
 	slotIndex map[[2]int32]int32 // nil until needed, in a graph read from a snapshot
+	// The lists frozen for walking (walkindex.go), built on the first walk
+	// after a change; nil until then.
+	upIndex, downIndex atomic.Pointer[walkIndex]
+	freezeMu           sync.Mutex
 }
 
 // arc is kept small (16 bytes): a 100k-CI CMDB has a million of them.
@@ -132,6 +137,7 @@ func (g *Graph) add(r Relation) {
 	if !ok {
 		return
 	}
+	g.thaw()
 	d, p := g.node(dependent), g.node(dependency)
 	a := arc{group: g.group(r.Group), kind: kindIndex(r.Kind)}
 	if a.group != 0 {
@@ -157,6 +163,7 @@ func (g *Graph) Remove(r Relation) {
 	if !dok || !pok {
 		return
 	}
+	g.thaw()
 	k := kindIndex(r.Kind)
 	var removed arc
 	g.needs[d], removed = removeArc(g.needs[d], p, k)
@@ -193,16 +200,23 @@ type Walk struct {
 	ids    []int64  // the graph's node -> CI id, as of the walk
 	groups []string // the graph's group names, as of the walk
 	order  []int32  // reached nodes, in the order reached (by depth)
-	depth  []int32  // node -> depth+1, 0 if not reached
-	parent []int32  // node -> the node it was reached from
-	via    []arc    // node -> the arc it was reached over
-	extra  []int64  // starting CIs that have no relations at all
+	// steps says, per node, how the walk reached it: one entry, so that
+	// reaching a node writes one place in memory rather than three.
+	steps []walkStep
+	idx   *walkIndex
+	extra []int64 // starting CIs that have no relations at all
 	// seen has a bit per node reached: what the walk's inner loop asks of
 	// every arc, in 1/32 of depth's memory, so that at 300k CIs it stays
 	// in the processor's cache while depth does not.
 	seen []uint64
 	// exposed is redundancy already lost when the walk began
 	exposed []Exposure
+}
+
+// walkStep is how a walk reached a node: at depth-1 (0: not reached),
+// from parent, over arc via of the walk's index.
+type walkStep struct {
+	depth, parent, via int32
 }
 
 // Len returns how many CIs the walk reached, the starting CIs included.
@@ -221,10 +235,10 @@ func (w *Walk) Hits() []Hit {
 }
 
 func (w *Walk) hit(n int32) Hit {
-	h := Hit{ID: w.ids[n], Depth: int(w.depth[n] - 1)}
+	h := Hit{ID: w.ids[n], Depth: int(w.steps[n].depth - 1)}
 	if h.Depth > 0 {
-		a := w.via[n]
-		h.Parent, h.Kind, h.Group = w.ids[w.parent[n]], Kinds[a.kind], w.groups[a.group]
+		a := w.steps[n].via
+		h.Parent, h.Kind, h.Group = w.ids[w.steps[n].parent], Kinds[w.idx.kind[a]], w.groups[w.idx.group(a)]
 	}
 	return h
 }
@@ -269,7 +283,7 @@ func (w *Walk) PathsTo(ids []int64) map[int64][]Hit {
 			continue
 		}
 		var path []Hit
-		for m := n; ; m = w.parent[m] {
+		for m := n; ; m = w.steps[m].parent {
 			h := w.hit(m)
 			path = append(path, h)
 			if h.Depth == 0 {
@@ -310,7 +324,8 @@ type Exposure struct {
 func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	w := g.start(failed)
+	up := g.upWalk()
+	w := g.start(failed, up)
 	// fallen counts, per slot, the arcs whose dependency is down. Counting
 	// arcs rather than CIs is exact because every arc of a CI is visited
 	// exactly once, when the CI goes down.
@@ -324,7 +339,7 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 				continue
 			}
 			retired[n] = st == StatusRetired
-			if w.depth[n] != 0 {
+			if w.steps[n].depth != 0 {
 				continue // one of the CIs failing now: the walk counts it
 			}
 			for _, a := range g.neededBy[n] {
@@ -343,18 +358,20 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 		if retired != nil && retired[n] {
 			continue
 		}
-		depth := w.depth[n]
-		for _, a := range g.neededBy[n] {
-			if w.reached(a.node) || retired != nil && retired[a.node] {
+		depth := w.steps[n].depth
+		for a, end := up.first[n], up.first[n+1]; a < end; a++ {
+			arc := up.arcs[a]
+			to := arc.node
+			if w.reached(to) || retired != nil && retired[to] {
 				continue
 			}
-			if a.group != 0 {
-				fallen[a.slot]++
-				if fallen[a.slot] < g.slotSize[a.slot] {
+			if s := arc.slot; s != 0 {
+				fallen[s]++
+				if fallen[s] < g.slotSize[s] {
 					continue
 				}
 			}
-			w.reach(a.node, n, depth, a)
+			w.reach(to, n, depth, a)
 		}
 	}
 	if len(down) > 0 {
@@ -407,13 +424,14 @@ func (w *Walk) Exposed() []Exposure { return w.exposed }
 func (g *Graph) Downstream(start []int64) *Walk {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	w := g.start(start)
+	down := g.downWalk()
+	w := g.start(start, down)
 	for head := 0; head < len(w.order); head++ {
 		n := w.order[head]
-		depth := w.depth[n]
-		for _, a := range g.needs[n] {
-			if !w.reached(a.node) {
-				w.reach(a.node, n, depth, a)
+		depth := w.steps[n].depth
+		for a, end := down.first[n], down.first[n+1]; a < end; a++ {
+			if to := down.arcs[a].node; !w.reached(to) {
+				w.reach(to, n, depth, a)
 			}
 		}
 	}
@@ -422,19 +440,16 @@ func (g *Graph) Downstream(start []int64) *Walk {
 
 func (w *Walk) reached(n int32) bool { return w.seen[n>>6]&(1<<(uint(n)&63)) != 0 }
 
-func (w *Walk) reach(n, from, fromDepth int32, a arc) {
+func (w *Walk) reach(n, from, fromDepth, a int32) {
 	w.seen[n>>6] |= 1 << (uint(n) & 63)
-	w.depth[n] = fromDepth + 1
-	w.parent[n] = from
-	w.via[n] = a
+	w.steps[n] = walkStep{depth: fromDepth + 1, parent: from, via: a}
 	w.order = append(w.order, n)
 }
 
-// start seeds a walk with the starting CIs at depth 0.
-func (g *Graph) start(ids []int64) *Walk {
+// start seeds a walk over idx with the starting CIs at depth 0.
+func (g *Graph) start(ids []int64, idx *walkIndex) *Walk {
 	n := len(g.ids)
-	w := &Walk{ids: g.ids, groups: g.groups, depth: make([]int32, n), parent: make([]int32, n), via: make([]arc, n),
-		seen: make([]uint64, (n+63)/64)}
+	w := &Walk{ids: g.ids, groups: g.groups, steps: make([]walkStep, n), idx: idx, seen: make([]uint64, (n+63)/64)}
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -442,7 +457,7 @@ func (g *Graph) start(ids []int64) *Walk {
 		}
 		seen[id] = true
 		if node, ok := g.index[id]; ok {
-			w.depth[node] = 1
+			w.steps[node].depth = 1
 			w.seen[node>>6] |= 1 << (uint(node) & 63)
 			w.order = append(w.order, node)
 		} else {
