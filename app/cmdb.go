@@ -34,6 +34,9 @@ var ciColumns = []struct {
 // selected one. Its state outlives its widgets, which view rebuilds.
 type ciScreen struct {
 	ui *UI
+	// auditBtn starts a configuration audit of the CIs the list is
+	// filtered to.
+	auditBtn *widget.Button
 
 	// what the list shows
 	query       string
@@ -237,8 +240,15 @@ func (c *ciScreen) view() fyne.CanvasObject {
 	}
 	c.count = widget.NewLabel(countText(c.total, "{{.Count}} CI", "{{.Count}} CIs"))
 	newBtn := &widget.Button{Text: tr("New CI"), Icon: theme.ContentAddIcon(), OnTapped: c.onNew}
+	// The list's filter becomes a configuration audit's scope: the CIs an
+	// auditor has just narrowed the list to are the ones to check.
+	c.auditBtn = &widget.Button{Text: tr("Audit…"), Icon: theme.ConfirmIcon(), OnTapped: func() {
+		ui := c.ui
+		ui.showScreen(ui.configAudits)
+		ui.configAudits.startDialog(cmdb.AuditScope{TypeKey: c.typeKey, Status: c.status, Criticality: c.criticality})
+	}}
 	toolbar := container.NewBorder(nil, nil, nil,
-		container.NewHBox(typeSel, statusSel, critSel, c.count, newBtn), c.search)
+		container.NewHBox(typeSel, statusSel, critSel, c.count, c.auditBtn, newBtn), c.search)
 
 	c.table = newGridTable(
 		func() (int, int) { return c.total, len(ciColumns) },

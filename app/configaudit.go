@@ -35,7 +35,7 @@ type configAuditScreen struct {
 	resolveHow, resolveScope                      *widget.RadioGroup
 	resolveType                                   *widget.Select
 	startInputs                                   map[string]*widget.Entry
-	startType, startService                       *widget.Select
+	startType, startStatus, startCrit             *widget.Select
 }
 
 func (s *configAuditScreen) title() string { return tr("Configuration audits") }

@@ -190,3 +190,26 @@ func TestCIDetailShowsInheritedRecoveryNeed(t *testing.T) {
 		t.Error("the impact tab does not say what the SAN inherits")
 	}
 }
+
+// TestAuditTheListedCIs: Audit… on the CI list, filtered to servers in
+// service, opens the start dialog with that scope, and the audit started
+// covers exactly those CIs.
+func TestAuditTheListedCIs(t *testing.T) {
+	ui := newTestUI(t)
+	c := ui.gotoCIs()
+	c.typeKey, c.status = "server", cmdb.StatusInService
+	c.reload()
+	ui.show(ui.current)
+	test.Tap(c.auditBtn)
+	s := ui.configAudits
+	if ui.screens[ui.current] != screen(s) || s.startType.Selected != "Server" || s.startStatus.Selected != "In service" {
+		t.Fatalf("the start dialog: screen %d, type %q, status %q", ui.current, s.startType.Selected, s.startStatus.Selected)
+	}
+	s.startInputs["title"].SetText("servers in service")
+	tapDialog(t, ui, "Start")
+	a, _ := s.current()
+	want, _, _ := ui.store.CMDB.ListCIs(ui.ctx, cmdb.Filter{TypeKey: "server", Status: cmdb.StatusInService})
+	if a.Lines != len(want) || a.Scope.Status != cmdb.StatusInService || a.Scope.TypeKey != "server" {
+		t.Fatalf("audit %+v covers %d CIs, want %d", a.Scope, a.Lines, len(want))
+	}
+}

@@ -14,8 +14,15 @@ import (
 
 // onStart asks for an audit's title, scope and auditor, then starts it:
 // what the CMDB records within the scope is frozen.
-func (s *configAuditScreen) onStart() {
+func (s *configAuditScreen) onStart() { s.startDialog(cmdb.AuditScope{}) }
+
+// startDialog is onStart with the scope filled in as given: the CI list's
+// filter, when the audit is started from there.
+func (s *configAuditScreen) startDialog(scope cmdb.AuditScope) {
 	ui := s.ui
+	if s.types == nil {
+		s.load()
+	}
 	title, location, auditor := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	title.SetPlaceHolder(tr("e.g. Beijing data centre, annual"))
 	location.SetPlaceHolder(tr("CIs whose location contains this text"))
@@ -27,10 +34,31 @@ func (s *configAuditScreen) onStart() {
 	}
 	s.startType = newSelect(typeNames, nil)
 	s.startType.SetSelectedIndex(0)
+	for i, t := range s.types {
+		if t.Key == scope.TypeKey {
+			s.startType.SetSelectedIndex(i + 1)
+		}
+	}
+	statusNames := []string{tr("Any status")}
+	statuses := []cmdb.Status{cmdb.StatusPlanned, cmdb.StatusInService, cmdb.StatusMaintenance}
+	for _, st := range statuses {
+		statusNames = append(statusNames, statusLabel(st))
+	}
+	s.startStatus = newSelect(statusNames, nil)
+	s.startStatus.SetSelectedIndex(0)
+	for i, st := range statuses {
+		if st == scope.Status {
+			s.startStatus.SetSelectedIndex(i + 1)
+		}
+	}
+	s.startCrit = newSelect([]string{tr("Any criticality"), "1", "2", "3", "4"}, nil)
+	s.startCrit.SetSelectedIndex(scope.Criticality)
 	service := newCIPicker(ui, tr("Optional: a service and every CI it depends on"), true)
 	items := []*widget.FormItem{
 		widget.NewFormItem(tr("Title"), title),
 		widget.NewFormItem(tr("Type"), s.startType),
+		widget.NewFormItem(tr("Status"), s.startStatus),
+		widget.NewFormItem(tr("Criticality"), s.startCrit),
 		widget.NewFormItem(tr("Location"), location),
 		widget.NewFormItem(tr("Service"), service.entry),
 		widget.NewFormItem(tr("Auditor"), auditor),
@@ -39,9 +67,12 @@ func (s *configAuditScreen) onStart() {
 		if !ok {
 			return
 		}
-		scope := cmdb.AuditScope{Location: strings.TrimSpace(location.Text)}
+		scope := cmdb.AuditScope{Location: strings.TrimSpace(location.Text), Criticality: max(0, s.startCrit.SelectedIndex())}
 		if i := s.startType.SelectedIndex(); i > 0 {
 			scope.TypeKey = s.types[i-1].Key
+		}
+		if i := s.startStatus.SelectedIndex(); i > 0 {
+			scope.Status = statuses[i-1]
 		}
 		if strings.TrimSpace(service.Text()) != "" {
 			ref, err := service.Ref()
@@ -62,7 +93,7 @@ func (s *configAuditScreen) onStart() {
 			ui.show(ui.current)
 		})
 	}, ui.win)
-	d.Resize(fyne.NewSize(560, 400))
+	d.Resize(fyne.NewSize(560, 480))
 	d.Show()
 }
 

@@ -97,6 +97,8 @@ type configAuditStartCmd struct {
 	Type     string `help:"Only CIs of this type (key or name, 服务器 too)."`
 	Location string `help:"Only CIs whose location contains this text."`
 	Service  string `placeholder:"REF" help:"Only this service and every CI it depends on."`
+	Status   string `help:"Only CIs with this status (in service, planned, under maintenance; 运行中 too)."`
+	Crit     int    `name:"criticality" help:"Only CIs of this criticality, 1 (highest) to 4."`
 	Auditor  string `help:"Who audits (default: you)."`
 }
 
@@ -104,7 +106,15 @@ func (c configAuditStartCmd) Run(ctx context.Context, app *App) error {
 	if err := app.open(ctx); err != nil {
 		return err
 	}
-	a, err := app.CMDB.StartAudit(cliContext(ctx), c.Title, cmdb.AuditScope{TypeKey: c.Type, Location: c.Location, Service: c.Service}, c.Auditor)
+	scope := cmdb.AuditScope{TypeKey: c.Type, Location: c.Location, Service: c.Service, Criticality: c.Crit}
+	if c.Status != "" {
+		st, err := cmdb.ParseStatus(c.Status)
+		if err != nil {
+			return usagef("--status: %s", store.ErrorMessage(err))
+		}
+		scope.Status = st
+	}
+	a, err := app.CMDB.StartAudit(cliContext(ctx), c.Title, scope, c.Auditor)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,9 @@ type AuditScope struct {
 	TypeKey  string // a CI type (key or name)
 	Location string // CIs whose location contains this text
 	Service  string // a service's reference: it and every CI it depends on
+	// Status and Criticality narrow it as the CI list's filter does.
+	Status      Status
+	Criticality int
 }
 
 // String says the scope in English words, for logs and the CLI.
@@ -40,6 +43,12 @@ func (s AuditScope) String() string {
 	}
 	if s.Service != "" {
 		parts = append(parts, "service "+s.Service+" and what it depends on")
+	}
+	if s.Status != "" {
+		parts = append(parts, "status "+s.Status.Label())
+	}
+	if s.Criticality != 0 {
+		parts = append(parts, fmt.Sprintf("criticality %d", s.Criticality))
 	}
 	if len(parts) == 0 {
 		return "every CI not retired"

@@ -312,6 +312,9 @@ func TestStartAuditRefusesAnEmptyScope(t *testing.T) {
 	if _, err := s.StartAudit(ctx, "", AuditScope{}, ""); err == nil {
 		t.Fatal("an untitled audit started")
 	}
+	if _, err := s.StartAudit(ctx, "retired", AuditScope{Status: StatusRetired}, ""); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("a scope of retired CIs: %v", err)
+	}
 	if got, _ := s.Audits(ctx); len(got) != 0 {
 		t.Fatalf("a refused start left %d audits", len(got))
 	}
@@ -344,4 +347,28 @@ func FuzzReadFound(f *testing.F) {
 			t.Fatalf("matched %d of %d lines", rec.Matched, len(lines))
 		}
 	})
+}
+
+// TestAuditScopeByTheListsFilter: status and criticality narrow the scope
+// as the CI list's filter does, and the audit keeps them.
+func TestAuditScopeByTheListsFilter(t *testing.T) {
+	ctx := context.Background()
+	s := mustStore(t)
+	cis := auditFloor(t, s)
+	sw := cis["sw"]
+	sw.Status, sw.Criticality = StatusMaintenance, 1
+	if _, err := s.UpdateCI(ctx, sw); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.StartAudit(ctx, "critical", AuditScope{Criticality: 2, Status: StatusInService, Location: "北京"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Lines != 3 {
+		t.Errorf("criticality 2, in service, Beijing: %d CIs, want the three servers", a.Lines)
+	}
+	got, _ := s.Audit(ctx, a.ID)
+	if got.Scope.Status != StatusInService || got.Scope.Criticality != 2 || !strings.Contains(got.Scope.String(), "criticality 2") {
+		t.Errorf("kept scope: %+v (%s)", got.Scope, got.Scope)
+	}
 }

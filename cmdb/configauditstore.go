@@ -20,6 +20,12 @@ func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, 
 	if a.Title == "" {
 		return a, store.Invalid([]store.FieldProblem{{Field: "title", Message: "an audit needs a title"}})
 	}
+	if scope.Status == StatusRetired {
+		return a, store.Invalid([]store.FieldProblem{{Field: "status", Message: "retired CIs are never in an audit's scope: nobody expects to find them"}})
+	}
+	if scope.Criticality < 0 || scope.Criticality > 4 {
+		return a, store.Invalid([]store.FieldProblem{{Field: "criticality", Message: store.M(MsgCriticality, "Value", scope.Criticality).String()}})
+	}
 	if a.Auditor == "" {
 		a.Auditor = s.db.User
 	}
@@ -65,11 +71,12 @@ func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, 
 		}
 		a.BaselineID, a.BaselineName = b.ID, b.Name
 		if _, err := tx.ExecContext(ctx, `INSERT INTO config_audit (id, title, scope_type, scope_location, scope_service,
-			baseline_id, auditor, started_at, started_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.Title, a.Scope.TypeKey, a.Scope.Location, a.Scope.Service, b.ID, a.Auditor, log.At(), a.StartedBy); err != nil {
+			scope_status, scope_criticality, baseline_id, auditor, started_at, started_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.Title, a.Scope.TypeKey, a.Scope.Location, a.Scope.Service, string(a.Scope.Status), a.Scope.Criticality,
+			b.ID, a.Auditor, log.At(), a.StartedBy); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT ci_id, type_key, location FROM baseline_ci
+		rows, err := tx.QueryContext(ctx, `SELECT ci_id, type_key, location, status, criticality FROM baseline_ci
 			WHERE baseline_id = ? AND status <> 'retired'`, b.ID)
 		if err != nil {
 			return err
@@ -78,14 +85,17 @@ func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, 
 		loc := strings.ToLower(strings.TrimSpace(a.Scope.Location))
 		for rows.Next() {
 			var id int64
-			var typeKey, location string
-			if err := rows.Scan(&id, &typeKey, &location); err != nil {
+			var typeKey, location, status string
+			var criticality int
+			if err := rows.Scan(&id, &typeKey, &location, &status, &criticality); err != nil {
 				rows.Close()
 				return err
 			}
 			if (a.Scope.TypeKey == "" || typeKey == a.Scope.TypeKey) &&
 				(loc == "" || strings.Contains(strings.ToLower(location), loc)) &&
-				(tree == nil || tree[id]) {
+				(tree == nil || tree[id]) &&
+				(a.Scope.Status == "" || Status(status) == a.Scope.Status) &&
+				(a.Scope.Criticality == 0 || criticality == a.Scope.Criticality) {
 				ids = append(ids, id)
 			}
 		}
@@ -114,7 +124,8 @@ func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, 
 	return a, err
 }
 
-const auditColumns = `a.id, a.title, a.scope_type, a.scope_location, a.scope_service, a.baseline_id, coalesce(b.name, ''),
+const auditColumns = `a.id, a.title, a.scope_type, a.scope_location, a.scope_service, a.scope_status, a.scope_criticality,
+	a.baseline_id, coalesce(b.name, ''),
 	a.auditor, a.started_at, a.started_by, a.reconciled_at, a.found_file, a.match_keys, a.matched, a.equal,
 	a.closed_at, a.closed_by, a.row_version,
 	(SELECT count(*) FROM config_audit_ci c WHERE c.audit_id = a.id),
@@ -125,7 +136,8 @@ const auditColumns = `a.id, a.title, a.scope_type, a.scope_location, a.scope_ser
 func scanAudit(row interface{ Scan(...any) error }) (ConfigAudit, error) {
 	var a ConfigAudit
 	var started, reconciled, closed, keys string
-	err := row.Scan(&a.ID, &a.Title, &a.Scope.TypeKey, &a.Scope.Location, &a.Scope.Service, &a.BaselineID, &a.BaselineName,
+	err := row.Scan(&a.ID, &a.Title, &a.Scope.TypeKey, &a.Scope.Location, &a.Scope.Service, &a.Scope.Status, &a.Scope.Criticality,
+		&a.BaselineID, &a.BaselineName,
 		&a.Auditor, &started, &a.StartedBy, &reconciled, &a.FoundFile, &keys, &a.Matched, &a.Equal,
 		&closed, &a.ClosedBy, &a.RowVersion, &a.Lines, &a.Findings, &a.Open)
 	a.StartedAt, _ = time.Parse(time.RFC3339, started)

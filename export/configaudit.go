@@ -169,6 +169,12 @@ func ScopeText(s cmdb.AuditScope, lang string, typeName func(key string) string)
 	if s.Service != "" {
 		parts = append(parts, "服务 "+s.Service+" 及其依赖的配置项")
 	}
+	if s.Status != "" {
+		parts = append(parts, "状态 "+s.Status.LabelZh())
+	}
+	if s.Criticality != 0 {
+		parts = append(parts, fmt.Sprintf("重要性 %d", s.Criticality))
+	}
 	if len(parts) == 0 {
 		return "所有未退役的配置项"
 	}
