@@ -213,3 +213,24 @@ func TestAuditTheListedCIs(t *testing.T) {
 		t.Fatalf("audit %+v covers %d CIs, want %d", a.Scope, a.Lines, len(want))
 	}
 }
+
+// TestReconcileRefusalInChinese: bringing a second file to an audit whose
+// findings are partly resolved is refused, in the window's language.
+func TestReconcileRefusalInChinese(t *testing.T) {
+	ui := newRecordsUI(t)
+	if err := demo.ConfigAudit(context.Background(), ui.store.CMDB); err != nil {
+		t.Fatal(err)
+	}
+	ui.SetLanguage(Chinese)
+	ui.showScreen(ui.configAudits)
+	test.Tap(ui.configAudits.reconcile)
+	w := ui.imports
+	path := filepath.Join(t.TempDir(), "scan.csv")
+	os.WriteFile(path, []byte("Hostname\nbj-esx-01\n"), 0o600)
+	w.path = path
+	test.Tap(w.previewBtn)
+	test.Tap(w.checkBtn)
+	if text := strings.Join(w.resultLines(), "\n"); !strings.Contains(text, "CA-0001 已有处理过的发现") {
+		t.Errorf("the refusal reads:\n%s", text)
+	}
+}

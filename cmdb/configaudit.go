@@ -214,12 +214,50 @@ const (
 	MsgAuditNotSeenNoCI  = "says not seen, but matches no recorded CI"
 	MsgAuditNoKeyValue   = "has no value in any column to match by"
 	MsgAuditRefused      = "{{.File}}: nothing was reconciled; problems found: {{.Count}}."
+
+	// Refusals of the audit's own steps.
+	MsgAuditNoTitle         = "an audit needs a title"
+	MsgAuditRetiredScope    = "retired CIs are never in an audit's scope: nobody expects to find them"
+	MsgAuditEmptyScope      = "No CI that is not retired is within the scope ({{.Scope}}); nothing to audit."
+	MsgAuditNone            = "There is no configuration audit {{.Audit}}."
+	MsgAuditNumber          = "\"{{.Value}}\" is not a configuration audit number like CA-0001."
+	MsgAuditClosedStartNew  = "{{.Audit}} is closed; start a new audit."
+	MsgAuditResolvedAlready = "{{.Audit}} has findings resolved already; a new reconciliation would rewrite them. Start a new audit."
+	MsgAuditClosedOn        = "{{.Audit}} was closed on {{.Date}}."
+	MsgAuditNotReconciled   = "{{.Audit}} has not been reconciled: bring back what was found first."
+	MsgAuditOpenFindings    = "{{.Audit}} has {{.Count}} open finding(s); resolve each before closing."
+	MsgAuditActionOwner     = "an action needs an owner"
+	MsgAuditResolution      = "\"{{.Value}}\" is not a resolution; use corrected, accepted or action."
+	MsgAuditChooseFindings  = "Choose the findings to resolve."
+	MsgAuditClosedFindings  = "{{.Audit}} is closed; its findings can no longer change."
+	MsgAuditNoFinding       = "{{.Audit}} has no finding {{.ID}}."
+	MsgAuditFindingResolved = "Finding {{.ID}} of {{.Audit}} was resolved already ({{.How}})."
+	MsgAuditRemarkCorrect   = "Finding {{.ID}} is a remark; there is nothing to correct. Accept it or raise an action."
+	MsgAuditCIGone          = "{{.Ref}} is no longer in the CMDB; accept finding {{.ID}} or raise an action."
+	MsgAuditFoundNoType     = "The item found at {{.Place}} has no type; choose the type its CI will have."
+	MsgAuditFoundNoName     = "The item found at {{.Place}} has no name; a CI needs one. Accept the finding or raise an action."
 )
 
 // AuditMessages lists the templates above, for the translation check.
 var AuditMessages = []string{MsgAuditNoKeyColumn, MsgAuditSeen, MsgAuditNotSeenFound, MsgAuditSeenBlank, MsgAuditColumn,
 	MsgAuditKeys, MsgAuditNoKeys, MsgAuditDuplicate, MsgAuditAmbiguous, MsgAuditTwice, MsgAuditPrinted, MsgAuditNotSeenNoCI,
-	MsgAuditNoKeyValue, MsgAuditRefused}
+	MsgAuditNoKeyValue, MsgAuditRefused, MsgAuditNoTitle, MsgAuditRetiredScope, MsgAuditEmptyScope, MsgAuditNone, MsgAuditNumber, MsgAuditClosedStartNew, MsgAuditResolvedAlready, MsgAuditClosedOn, MsgAuditNotReconciled, MsgAuditOpenFindings, MsgAuditActionOwner, MsgAuditResolution, MsgAuditChooseFindings, MsgAuditClosedFindings, MsgAuditNoFinding, MsgAuditFindingResolved, MsgAuditRemarkCorrect, MsgAuditCIGone, MsgAuditFoundNoType, MsgAuditFoundNoName}
+
+// auditErr is a refusal whose message the window translates.
+func auditErr(code, key string, nameValues ...any) error {
+	m := store.M(key, nameValues...)
+	return &store.Error{Code: code, Message: m.String(), Msg: m}
+}
+
+// fieldProblem is a form problem whose message the window translates.
+func fieldProblem(field string, m store.Msg) store.FieldProblem {
+	return store.FieldProblem{Field: field, Message: m.String(), Msg: m}
+}
+
+// invalidField refuses one field with a translated message.
+func invalidField(field, key string) error {
+	return store.Invalid([]store.FieldProblem{fieldProblem(field, store.M(key))})
+}
 
 // ParseMatchKeys reads the keys to match by, in priority order, from a
 // comma-separated list ("serial,ref").
@@ -240,16 +278,14 @@ func ParseMatchKeys(text string) ([]string, error) {
 			k = "name"
 		}
 		if !slices.Contains(MatchKeys, k) {
-			m := store.M(MsgAuditKeys, "Value", k)
-			return nil, &store.Error{Code: store.EInvalid, Message: m.String(), Msg: m}
+			return nil, auditErr(store.EInvalid, MsgAuditKeys, "Value", k)
 		}
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
 	if len(keys) == 0 {
-		m := store.M(MsgAuditNoKeys)
-		return nil, &store.Error{Code: store.EInvalid, Message: m.String(), Msg: m}
+		return nil, auditErr(store.EInvalid, MsgAuditNoKeys)
 	}
 	return keys, nil
 }

@@ -34,19 +34,19 @@ func (s *Store) ResolveFindings(ctx context.Context, auditID int64, ids []int64,
 	case Actioned:
 		var problems []store.FieldProblem
 		if r.Owner == "" {
-			problems = append(problems, store.FieldProblem{Field: "owner", Message: "an action needs an owner"})
+			problems = append(problems, fieldProblem("owner", store.M(MsgAuditActionOwner)))
 		}
 		if _, err := time.Parse("2006-01-02", r.Due); err != nil {
-			problems = append(problems, store.FieldProblem{Field: "due", Message: fmt.Sprintf("%q is not a date; write it as 2026-03-01", r.Due)})
+			problems = append(problems, fieldProblem("due", store.M(MsgNotDate, "Value", r.Due)))
 		}
 		if err := store.Invalid(problems); err != nil {
 			return 0, err
 		}
 	default:
-		return 0, store.Errorf(store.EInvalid, "%q is not a resolution; use corrected, accepted or action.", r.How)
+		return 0, auditErr(store.EInvalid, MsgAuditResolution, "Value", string(r.How))
 	}
 	if len(ids) == 0 {
-		return 0, store.Errorf(store.EInvalid, "Choose the findings to resolve.")
+		return 0, auditErr(store.EInvalid, MsgAuditChooseFindings)
 	}
 	ctx = store.WithSource(ctx, ConfigAudit{ID: auditID}.Source())
 	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
@@ -55,7 +55,7 @@ func (s *Store) ResolveFindings(ctx context.Context, auditID int64, ids []int64,
 			return err
 		}
 		if a.Closed() {
-			return store.Errorf(store.EInvalid, "%s is closed; its findings can no longer change.", a.Number())
+			return auditErr(store.EInvalid, MsgAuditClosedFindings, "Audit", a.Number())
 		}
 		all, err := auditFindings(ctx, tx, "WHERE audit_id = ? ORDER BY id", auditID)
 		if err != nil {
@@ -66,11 +66,11 @@ func (s *Store) ResolveFindings(ctx context.Context, auditID int64, ids []int64,
 			i := slices.IndexFunc(all, func(f AuditFinding) bool { return f.ID == id })
 			switch {
 			case i < 0:
-				return store.Errorf(store.ENotFound, "%s has no finding %d.", a.Number(), id)
+				return auditErr(store.ENotFound, MsgAuditNoFinding, "Audit", a.Number(), "ID", id)
 			case !all[i].Open():
-				return store.Errorf(store.EInvalid, "Finding %d of %s was resolved already (%s).", id, a.Number(), all[i].Resolution)
+				return auditErr(store.EInvalid, MsgAuditFindingResolved, "ID", id, "Audit", a.Number(), "How", string(all[i].Resolution))
 			case r.How == Corrected && all[i].Kind == FindingRemark:
-				return store.Errorf(store.EInvalid, "Finding %d is a remark; there is nothing to correct. Accept it or raise an action.", id)
+				return auditErr(store.EInvalid, MsgAuditRemarkCorrect, "ID", id)
 			}
 			chosen = append(chosen, all[i])
 		}
@@ -136,7 +136,7 @@ func (s *Store) correct(ctx context.Context, tx *sql.Tx, findings []AuditFinding
 			if !ok {
 				old, err := getCI(ctx, tx, f.Ref)
 				if err != nil {
-					return store.Errorf(store.ENotFound, "%s is no longer in the CMDB; accept finding %d or raise an action.", f.Ref, f.ID)
+					return auditErr(store.ENotFound, MsgAuditCIGone, "Ref", f.Ref, "ID", f.ID)
 				}
 				current[f.Ref] = old
 				cp := old
@@ -195,10 +195,10 @@ func (s *Store) createFound(ctx context.Context, tx *sql.Tx, w *ciWriter, f Audi
 		ci.TypeKey = typeKey
 	}
 	if ci.TypeKey == "" {
-		return ci, store.Errorf(store.EInvalid, "The item found at %s has no type; choose the type its CI will have.", f.FoundAt)
+		return ci, auditErr(store.EInvalid, MsgAuditFoundNoType, "Place", f.FoundAt)
 	}
 	if ci.Name == "" {
-		return ci, store.Errorf(store.EInvalid, "The item found at %s has no name; a CI needs one. Accept the finding or raise an action.", f.FoundAt)
+		return ci, auditErr(store.EInvalid, MsgAuditFoundNoName, "Place", f.FoundAt)
 	}
 	if ci.Status == "" {
 		ci.Status = StatusInService

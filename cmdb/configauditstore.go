@@ -18,10 +18,10 @@ import (
 func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, auditor string) (ConfigAudit, error) {
 	a := ConfigAudit{Title: strings.TrimSpace(title), Scope: scope, Auditor: strings.TrimSpace(auditor), StartedBy: s.db.User}
 	if a.Title == "" {
-		return a, store.Invalid([]store.FieldProblem{{Field: "title", Message: "an audit needs a title"}})
+		return a, invalidField("title", MsgAuditNoTitle)
 	}
 	if scope.Status == StatusRetired {
-		return a, store.Invalid([]store.FieldProblem{{Field: "status", Message: "retired CIs are never in an audit's scope: nobody expects to find them"}})
+		return a, invalidField("status", MsgAuditRetiredScope)
 	}
 	if scope.Criticality < 0 || scope.Criticality > 4 {
 		return a, store.Invalid([]store.FieldProblem{{Field: "criticality", Message: store.M(MsgCriticality, "Value", scope.Criticality).String()}})
@@ -104,7 +104,7 @@ func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, 
 			return err
 		}
 		if len(ids) == 0 {
-			return store.Errorf(store.EInvalid, "No CI that is not retired is within the scope (%s); nothing to audit.", a.Scope)
+			return auditErr(store.EInvalid, MsgAuditEmptyScope, "Scope", a.Scope.String())
 		}
 		ins, err := tx.PrepareContext(ctx, "INSERT INTO config_audit_ci (audit_id, ci_id) VALUES (?, ?)")
 		if err != nil {
@@ -175,7 +175,7 @@ func (s *Store) Audit(ctx context.Context, id int64) (ConfigAudit, error) {
 func getAudit(ctx context.Context, q store.Querier, id int64) (ConfigAudit, error) {
 	a, err := scanAudit(q.QueryRowContext(ctx, "SELECT "+auditColumns+"WHERE a.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, store.Errorf(store.ENotFound, "There is no configuration audit CA-%04d.", id)
+		return a, auditErr(store.ENotFound, MsgAuditNone, "Audit", ConfigAudit{ID: id}.Number())
 	}
 	return a, err
 }
@@ -185,7 +185,7 @@ func ParseAuditNumber(text string) (int64, error) {
 	t := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(text)), "CA-")
 	var n int64
 	if _, err := fmt.Sscan(t, &n); err != nil || n <= 0 || fmt.Sprint(n) != strings.TrimLeft(t, "0") {
-		return 0, store.Errorf(store.EInvalid, "%q is not a configuration audit number like CA-0001.", text)
+		return 0, auditErr(store.EInvalid, MsgAuditNumber, "Value", text)
 	}
 	return n, nil
 }
@@ -233,10 +233,10 @@ func (s *Store) ReconcileAudit(ctx context.Context, id int64, found FoundRead, k
 			return err
 		}
 		if a.Closed() {
-			return store.Errorf(store.EInvalid, "%s is closed; start a new audit.", a.Number())
+			return auditErr(store.EInvalid, MsgAuditClosedStartNew, "Audit", a.Number())
 		}
 		if a.Findings > a.Open {
-			return store.Errorf(store.EInvalid, "%s has findings resolved already; a new reconciliation would rewrite them. Start a new audit.", a.Number())
+			return auditErr(store.EInvalid, MsgAuditResolvedAlready, "Audit", a.Number())
 		}
 		lines, err := auditLines(ctx, tx, id)
 		if err != nil {
@@ -244,8 +244,7 @@ func (s *Store) ReconcileAudit(ctx context.Context, id int64, found FoundRead, k
 		}
 		rec = Reconcile(lines, found, keys, types)
 		if len(rec.Problems) > 0 {
-			m := store.M(MsgAuditRefused, "File", found.File, "Count", len(rec.Problems))
-			return &store.Error{Code: store.EInvalid, Message: m.String(), Msg: m}
+			return auditErr(store.EInvalid, MsgAuditRefused, "File", found.File, "Count", len(rec.Problems))
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM config_audit_finding WHERE audit_id = ?", id); err != nil {
 			return err
@@ -322,11 +321,11 @@ func (s *Store) CloseAudit(ctx context.Context, id int64) (ConfigAudit, error) {
 		}
 		switch {
 		case a.Closed():
-			return store.Errorf(store.EInvalid, "%s was closed on %s.", a.Number(), a.ClosedAt.Format("2006-01-02"))
+			return auditErr(store.EInvalid, MsgAuditClosedOn, "Audit", a.Number(), "Date", a.ClosedAt.Format("2006-01-02"))
 		case a.ReconciledAt.IsZero():
-			return store.Errorf(store.EInvalid, "%s has not been reconciled: bring back what was found first.", a.Number())
+			return auditErr(store.EInvalid, MsgAuditNotReconciled, "Audit", a.Number())
 		case a.Open > 0:
-			return store.Errorf(store.EInvalid, "%s has %d open finding(s); resolve each before closing.", a.Number(), a.Open)
+			return auditErr(store.EInvalid, MsgAuditOpenFindings, "Audit", a.Number(), "Count", a.Open)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE config_audit SET closed_at = ?, closed_by = ?, row_version = row_version + 1
 			WHERE id = ?`, log.At(), s.db.User, id); err != nil {
