@@ -348,6 +348,9 @@ func (s *auditScreen) onThresholds() {
 			u.show(u.current)
 		})
 	}, u.win)
+	for _, e := range s.thresholdInputs {
+		e.OnSubmitted = func(string) { d.Submit() } // Enter saves
+	}
 	d.Resize(fyne.NewSize(520, 360))
 	d.Show()
 }

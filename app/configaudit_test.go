@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
@@ -232,5 +233,49 @@ func TestReconcileRefusalInChinese(t *testing.T) {
 	test.Tap(w.checkBtn)
 	if text := strings.Join(w.resultLines(), "\n"); !strings.Contains(text, "CA-0001 已有处理过的发现") {
 		t.Errorf("the refusal reads:\n%s", text)
+	}
+}
+
+// TestStartAnAuditFromTheKeyboard: the start dialog is filled in and sent
+// with the keyboard alone — Tab moves through the form, Enter starts.
+func TestStartAnAuditFromTheKeyboard(t *testing.T) {
+	ui := newTestUI(t)
+	ui.showScreen(ui.configAudits)
+	s := ui.configAudits
+	test.Tap(s.start)
+	c := ui.win.Canvas()
+	c.Focus(s.startInputs["title"])
+	typeKeys(ui, "全部配置项")
+	c.FocusNext() // the type: left as every type
+	if c.Focused() == nil {
+		t.Fatal("Tab left the form")
+	}
+	c.Focus(s.startInputs["title"])
+	s.startInputs["title"].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	a, ok := s.current()
+	if !ok || a.Title != "全部配置项" || a.Lines == 0 {
+		t.Fatalf("Enter did not start the audit: %+v (status %q)", a, ui.status.Text)
+	}
+}
+
+// TestResolveWithEnter: in the resolve dialog, Enter in the note resolves.
+func TestResolveWithEnter(t *testing.T) {
+	ui := newRecordsUI(t)
+	if err := demo.ConfigAudit(context.Background(), ui.store.CMDB); err != nil {
+		t.Fatal(err)
+	}
+	ui.showScreen(ui.configAudits)
+	s := ui.configAudits
+	s.selFind = 2 // the server found but not recorded
+	ui.show(ui.current)
+	test.Tap(s.resolve)
+	s.resolveHow.SetSelected(s.resolveHow.Options[1]) // the CMDB is right
+	s.resolveInputs["note"].SetText("测试机，不入库")
+	s.resolveInputs["note"].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if a, _ := s.current(); a.Open != 0 {
+		t.Fatalf("Enter did not resolve: %d open (status %q)", a.Open, ui.status.Text)
+	}
+	if f := s.findings[2]; f.Resolution != cmdb.Accepted || f.Note != "测试机，不入库" {
+		t.Errorf("finding: %+v", f)
 	}
 }

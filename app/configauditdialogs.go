@@ -93,6 +93,10 @@ func (s *configAuditScreen) startDialog(scope cmdb.AuditScope) {
 			ui.show(ui.current)
 		})
 	}, ui.win)
+	// Enter in a field starts the audit, as a form's default button would.
+	for _, e := range s.startInputs {
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
 	d.Resize(fyne.NewSize(560, 480))
 	d.Show()
 }
@@ -260,6 +264,9 @@ func (s *configAuditScreen) onResolve() {
 				ui.show(ui.current)
 			})
 		}, ui.win)
+	for _, e := range s.resolveInputs {
+		e.OnSubmitted = func(string) { d.Confirm() } // Enter resolves
+	}
 	d.Resize(fyne.NewSize(620, 560))
 	d.Show()
 }
