@@ -169,7 +169,7 @@ func (s *configAuditScreen) scopeWords(sc cmdb.AuditScope) string {
 	if currentLanguage == Chinese {
 		lang = "zh"
 	}
-	return export.ScopeText(sc, lang, func(key string) string {
+	return sc.Text(lang, func(key string) string {
 		for _, t := range s.types {
 			if t.Key == key {
 				return typeLabel(t)

@@ -33,27 +33,52 @@ type AuditScope struct {
 }
 
 // String says the scope in English words, for logs and the CLI.
-func (s AuditScope) String() string {
+func (s AuditScope) String() string { return s.Text("en", nil) }
+
+// scopeWords are a scope's words in English and Chinese: what each part
+// says, how parts are joined, and the scope with no part.
+var scopeWords = map[string]struct {
+	typ, location, service, status, criticality, join, all string
+}{
+	"en": {"type %s", "location contains %q", "service %s and what it depends on", "status %s", "criticality %d", ", ", "every CI not retired"},
+	"zh": {"类型 %s", "位置包含“%s”", "服务 %s 及其依赖的配置项", "状态 %s", "重要性 %d", "，", "所有未退役的配置项"},
+}
+
+// Text says the scope in lang ("en" or "zh"), its type named by typeName
+// (nil: the type's key).
+func (s AuditScope) Text(lang string, typeName func(key string) string) string {
+	w, ok := scopeWords[lang]
+	if !ok {
+		w = scopeWords["en"]
+	}
 	var parts []string
 	if s.TypeKey != "" {
-		parts = append(parts, "type "+s.TypeKey)
+		name := s.TypeKey
+		if typeName != nil {
+			name = typeName(name)
+		}
+		parts = append(parts, fmt.Sprintf(w.typ, name))
 	}
 	if s.Location != "" {
-		parts = append(parts, fmt.Sprintf("location contains %q", s.Location))
+		parts = append(parts, fmt.Sprintf(w.location, s.Location))
 	}
 	if s.Service != "" {
-		parts = append(parts, "service "+s.Service+" and what it depends on")
+		parts = append(parts, fmt.Sprintf(w.service, s.Service))
 	}
 	if s.Status != "" {
-		parts = append(parts, "status "+s.Status.Label())
+		label := s.Status.Label()
+		if lang == "zh" {
+			label = s.Status.LabelZh()
+		}
+		parts = append(parts, fmt.Sprintf(w.status, label))
 	}
 	if s.Criticality != 0 {
-		parts = append(parts, fmt.Sprintf("criticality %d", s.Criticality))
+		parts = append(parts, fmt.Sprintf(w.criticality, s.Criticality))
 	}
 	if len(parts) == 0 {
-		return "every CI not retired"
+		return w.all
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, w.join)
 }
 
 // ConfigAudit is one configuration audit.

@@ -127,7 +127,7 @@ func ChecklistXLSXBytes(doc ConfigAuditDoc, lang string) ([]byte, error) {
 		{b.t("Configuration audit checklist", "配置审核检查表")},
 		{},
 		{b.t("Audit", "审核"), a.Number() + " " + a.Title},
-		{b.t("Scope", "范围"), ScopeText(a.Scope, lang, func(k string) string { return doc.typeName(k, lang) })},
+		{b.t("Scope", "范围"), a.Scope.Text(lang, func(k string) string { return doc.typeName(k, lang) })},
 		{b.t("Auditor", "审核人"), a.Auditor},
 		{b.t("Recorded as of", "记录截至"), a.StartedAt.Format("2006-01-02 15:04 MST")},
 		{b.t("CIs", "配置项数"), len(doc.Lines)},
@@ -149,36 +149,6 @@ func ChecklistXLSXBytes(doc ConfigAuditDoc, lang string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot write the checklist: %w", err)
 	}
 	return canonicalZip(buf.Bytes())
-}
-
-// ScopeText says an audit's scope in lang, its type by typeName.
-func ScopeText(s cmdb.AuditScope, lang string, typeName func(key string) string) string {
-	if s.TypeKey != "" {
-		s.TypeKey = typeName(s.TypeKey)
-	}
-	if lang != "zh" {
-		return s.String()
-	}
-	var parts []string
-	if s.TypeKey != "" {
-		parts = append(parts, "类型 "+s.TypeKey)
-	}
-	if s.Location != "" {
-		parts = append(parts, fmt.Sprintf("位置包含“%s”", s.Location))
-	}
-	if s.Service != "" {
-		parts = append(parts, "服务 "+s.Service+" 及其依赖的配置项")
-	}
-	if s.Status != "" {
-		parts = append(parts, "状态 "+s.Status.LabelZh())
-	}
-	if s.Criticality != 0 {
-		parts = append(parts, fmt.Sprintf("重要性 %d", s.Criticality))
-	}
-	if len(parts) == 0 {
-		return "所有未退役的配置项"
-	}
-	return strings.Join(parts, "，")
 }
 
 // ChecklistPDF writes the audit's checklist to path as PDF, landscape: a
@@ -226,7 +196,7 @@ func (d *pdfDoc) auditFields(doc ConfigAuditDoc) {
 	a := doc.Audit
 	d.fields([][2]string{
 		{d.t("Audit", "审核"), a.Number() + " " + a.Title},
-		{d.t("Scope", "范围"), ScopeText(a.Scope, d.opt.Lang, func(k string) string { return doc.typeName(k, d.opt.Lang) })},
+		{d.t("Scope", "范围"), a.Scope.Text(d.opt.Lang, func(k string) string { return doc.typeName(k, d.opt.Lang) })},
 		{d.t("Auditor", "审核人"), a.Auditor},
 		{d.t("Started", "开始"), a.StartedAt.Format("2006-01-02 15:04 MST") + " " + d.t("by", "由") + " " + a.StartedBy},
 		{d.t("Recorded as", "记录依据"), d.t("baseline ", "基线 ") + a.BaselineName},
