@@ -450,7 +450,7 @@ func (ui *UI) onClose() {
 
 // openDatabase switches the window to another database file.
 func (ui *UI) openDatabase(path string) {
-	db, err := store.Open(ui.ctx, path)
+	db, err := store.OpenWith(ui.ctx, path, true, store.Options{CacheKiB: store.WindowCacheKiB})
 	if err != nil {
 		ui.showError(err)
 		return

@@ -54,6 +54,9 @@ type App struct {
 	// exist: the window, demo and --create may; other commands refuse, so
 	// that a mistyped path is not taken for a new, empty database.
 	mayCreate bool
+	// cacheKiB is the page cache the database is opened with (0: the
+	// default); the window asks for a smaller one.
+	cacheKiB int
 }
 
 // expandHome reads a leading ~ as the home folder, as a shell would.
@@ -187,11 +190,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 		path, sample = p, true
 	}
-	openDB := store.Open
-	if !sample && !a.mayCreate {
-		openDB = store.OpenExisting
-	}
-	db, err := openDB(ctx, path)
+	db, err := store.OpenWith(ctx, path, sample || a.mayCreate, store.Options{CacheKiB: a.cacheKiB})
 	if err != nil {
 		return err
 	}
@@ -230,6 +229,7 @@ type windowCmd struct{}
 
 func (windowCmd) Run(ctx context.Context, app *App) error {
 	app.mayCreate = true
+	app.cacheKiB = store.WindowCacheKiB
 	if err := app.open(ctx); err != nil {
 		return err
 	}

@@ -310,3 +310,34 @@ func TestCheckFindsDanglingReference(t *testing.T) {
 		t.Errorf("report = %+v, want one dangling ci row", rep)
 	}
 }
+
+// TestPageCacheIsAnOption: commands get the default page cache, the
+// window a smaller one, on every pooled connection.
+func TestPageCacheIsAnOption(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	for _, c := range []struct {
+		opt  Options
+		want int
+	}{{Options{}, -DefaultCacheKiB}, {Options{CacheKiB: WindowCacheKiB}, -WindowCacheKiB}} {
+		db, err := OpenWith(ctx, path, true, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two connections at once: the pragma is in the DSN, not run once.
+		conns := make([]*sql.Conn, 2)
+		for i := range conns {
+			if conns[i], err = db.Conn(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var got int
+			if err := conns[i].QueryRowContext(ctx, "PRAGMA cache_size").Scan(&got); err != nil || got != c.want {
+				t.Errorf("%+v, connection %d: cache_size %d (%v), want %d", c.opt, i, got, err, c.want)
+			}
+		}
+		for _, cn := range conns {
+			cn.Close()
+		}
+		db.Close()
+	}
+}
