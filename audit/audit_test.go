@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"servicebook/audit"
 	"servicebook/budget"
@@ -260,5 +261,47 @@ func TestRecoveryCheckPasses(t *testing.T) {
 	rep, _ := audit.Run(ctx, src, audit.DefaultSettings, "")
 	if got := found(rep)["C09"]; has(got, "bj-san-01") {
 		t.Errorf("C09 still names the SAN: %v", got)
+	}
+}
+
+// TestQuietChecksTrip: the checks the sample bank passes trip on a
+// database built to trip them — plans past their review date when the
+// clock has moved on (C02), a plan whose off-site copy is withdrawn (D03),
+// services over budget when the threshold is below their overrun (B02).
+func TestQuietChecksTrip(t *testing.T) {
+	ctx := context.Background()
+	src := sources(t, true)
+	p, err := src.Continuity.Plan(ctx, "SM-02002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies, err := src.Continuity.Distribution(ctx, p.ID)
+	if err != nil || len(copies) == 0 {
+		t.Fatalf("SM-02002's copies: %v %v", copies, err)
+	}
+	for _, c := range copies {
+		if err := src.Continuity.RemoveCopy(ctx, "SM-02002", c.CopyNo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src.DB.Now = func() time.Time { return time.Date(2028, 1, 10, 9, 0, 0, 0, time.UTC) }
+	set := audit.DefaultSettings
+	set.OverBudgetPct = 0.5
+	rep, err := audit.Run(ctx, src, set, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := found(rep)
+	for _, want := range []struct{ check, part string }{
+		{"C02", "SM-02002 was due for review on 2027-11-23"},
+		{"D03", "SM-02002 has no copy held off-site"},
+		{"B02", "CI-000081 网上银行 Internet banking is 0.9 % over its plan to date in fiscal year 2026"},
+	} {
+		if !has(got[want.check], want.part) {
+			t.Errorf("%s does not find %q: %v", want.check, want.part, got[want.check])
+		}
+	}
+	if has(got["B02"], "CI-000082") {
+		t.Errorf("B02 names Mobile banking, 0.4 %% over, under a 0.5 %% threshold: %v", got["B02"])
 	}
 }
