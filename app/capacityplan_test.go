@@ -167,7 +167,7 @@ func TestImportWizardForSamples(t *testing.T) {
 	if w.err != nil || w.samples.DryRun || w.samples.New != 2 {
 		t.Fatalf("import: %+v %v", w.samples, w.err)
 	}
-	if saved, err := ui.store.Budget.Profile(ui.ctx, "Zabbix 历史"); err != nil || saved["value"] != "读数" {
+	if saved, err := ui.store.Budget.Profile(ui.ctx, "Zabbix 历史", "samples"); err != nil || saved["value"] != "读数" {
 		t.Errorf("the profile: %v %v", saved, err)
 	}
 	ui.showScreen(ui.capacity)

@@ -26,7 +26,7 @@ func (s *importScreen) profileRow() fyne.CanvasObject {
 		})
 	}}
 	s.loadProfile = &widget.Button{Text: tr("Load mapping"), OnTapped: func() {
-		m, err := s.ui.store.Budget.Profile(s.ui.ctx, s.profile.Text)
+		m, err := s.ui.store.Budget.Profile(s.ui.ctx, s.profile.Text, s.kind)
 		if err != nil {
 			s.ui.showError(err)
 			return

@@ -353,17 +353,31 @@ func (s *Store) SaveProfile(ctx context.Context, name, kind string, mapping map[
 }
 
 // Profile returns a saved column mapping. Returns ENOTFOUND.
-func (s *Store) Profile(ctx context.Context, name string) (map[string]string, error) {
-	var data string
-	err := s.db.QueryRowContext(ctx, "SELECT mapping FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&data)
+func (s *Store) Profile(ctx context.Context, name, kind string) (map[string]string, error) {
+	var data, saved string
+	err := s.db.QueryRowContext(ctx, "SELECT mapping, kind FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&data, &saved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.Errorf(store.ENotFound, "There is no import profile %q.", name)
 	}
 	if err != nil {
 		return nil, err
 	}
+	// A profile maps one kind of file's fields: a budget's mapping used for
+	// an inventory would send its columns to fields the inventory does not
+	// read. Budgets and actuals share their fields.
+	if profileFamily(saved) != profileFamily(kind) {
+		return nil, store.Errorf(store.EInvalid, "The import profile %q is for %s files, not %s files.", name, saved, kind)
+	}
 	var m map[string]string
 	return m, json.Unmarshal([]byte(data), &m)
+}
+
+// profileFamily groups the kinds of file whose fields are the same.
+func profileFamily(kind string) string {
+	if kind == "actuals" {
+		return "budget"
+	}
+	return kind
 }
 
 // ServiceCost is what a service costs, for a change request that touches it.

@@ -351,11 +351,19 @@ func TestProfilesAndChangeCost(t *testing.T) {
 	if err := s.SaveProfile(ctx, "财务部格式", "budget", map[string]string{"service": "业务", "category": "费用类"}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := s.Profile(ctx, "财务部格式")
+	m, err := s.Profile(ctx, "财务部格式", "budget")
 	if err != nil || m["service"] != "业务" {
 		t.Fatalf("profile: %v %v", m, err)
 	}
-	if _, err := s.Profile(ctx, "nope"); store.ErrorCode(err) != store.ENotFound {
+	if m, err := s.Profile(ctx, "财务部格式", "actuals"); err != nil || m["category"] != "费用类" {
+		t.Errorf("a budget profile for actuals (the same fields): %v %v", m, err)
+	}
+	// A budget's mapping for an inventory or samples would send columns to
+	// fields that file does not read: refused, not applied.
+	if _, err := s.Profile(ctx, "财务部格式", "inventory"); store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "for budget files, not inventory files") {
+		t.Errorf("a budget profile for an inventory: %v", err)
+	}
+	if _, err := s.Profile(ctx, "nope", "budget"); store.ErrorCode(err) != store.ENotFound {
 		t.Errorf("missing profile: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "p.csv")

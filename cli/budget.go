@@ -478,7 +478,7 @@ func profileMapping(ctx context.Context, app *App, maps []string, profile, saveP
 		return nil, err
 	}
 	if profile != "" {
-		saved, err := app.Budget.Profile(ctx, profile)
+		saved, err := app.Budget.Profile(ctx, profile, kind)
 		if err != nil {
 			return nil, err
 		}
