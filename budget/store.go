@@ -15,8 +15,9 @@ import (
 
 // Store keeps fiscal years, budget lines, actuals and allocation rules.
 type Store struct {
-	db   *store.DB
-	cmdb *cmdb.Store
+	db        *store.DB
+	cmdb      *cmdb.Store
+	yearHooks []YearHook
 }
 
 // NewStore opens the budget records of db.
@@ -35,6 +36,16 @@ type FiscalYear struct {
 	StartMonth int
 	Currency   string
 }
+
+// YearHook runs inside the transaction that creates a fiscal year: what
+// other domains owe the new year (a planned capacity upgrade's budget
+// line) is written with it or not at all.
+type YearHook func(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, fy FiscalYear) error
+
+// OnYearCreated adds a hook CreateFiscalYear runs. Whoever wires the
+// stores together adds them (budget cannot import the domains that build
+// on it).
+func (s *Store) OnYearCreated(h YearHook) { s.yearHooks = append(s.yearHooks, h) }
 
 // CreateFiscalYear creates a fiscal year starting in startMonth of year.
 func (s *Store) CreateFiscalYear(ctx context.Context, fy FiscalYear) (FiscalYear, error) {
@@ -57,7 +68,15 @@ func (s *Store) CreateFiscalYear(ctx context.Context, fy FiscalYear) (FiscalYear
 			return err
 		}
 		fy.ID, _ = res.LastInsertId()
-		return log.Add(ctx, "fiscal_year", fy.ID, "created", "", fmt.Sprintf("%d from %s, %s", fy.Year, fy.MonthLabel(1), fy.Currency))
+		if err := log.Add(ctx, "fiscal_year", fy.ID, "created", "", fmt.Sprintf("%d from %s, %s", fy.Year, fy.MonthLabel(1), fy.Currency)); err != nil {
+			return err
+		}
+		for _, h := range s.yearHooks {
+			if err := h(ctx, tx, log, fy); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return fy, err
 }

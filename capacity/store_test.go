@@ -2,6 +2,7 @@ package capacity_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -245,6 +246,31 @@ func TestUpgradeProposesABudgetLineAndRaisesTheThresholds(t *testing.T) {
 	}
 	if _, err := s.CancelUpgrade(ctx, bs, again.ID); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("cancelled twice: %v", err)
+	}
+	// The upgrade waiting for 2028 gets its line when the year is created,
+	// in the same transaction, with the change log saying so.
+	bs.OnYearCreated(s.ProposeWhenYearCreated(bs))
+	fy28, err := bs.CreateFiscalYear(ctx, budget.FiscalYear{Year: 2028, StartMonth: 1, Currency: "CNY"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _ = bs.Lines(ctx, fy28)
+	if len(lines) != 1 || lines[0].Amounts[0] != 100 || !lines[0].Capex || !strings.Contains(lines[0].Description, fmt.Sprintf("capacity upgrade %d", later.ID)) {
+		t.Fatalf("2028's lines: %+v", lines)
+	}
+	ups, _ := s.Upgrades(ctx, "san")
+	for _, up := range ups {
+		if up.ID == later.ID && up.BudgetLine != lines[0].ID {
+			t.Errorf("the upgrade is not linked to its line: %+v", up)
+		}
+	}
+	changes, _ := db.RecentChanges(ctx, 5)
+	logged := false
+	for _, c := range changes {
+		logged = logged || c.Entity == "capacity_upgrade" && c.EntityID == later.ID && c.Field == "budget_line"
+	}
+	if !logged {
+		t.Error("the line's proposal is not in the change log")
 	}
 }
 

@@ -147,6 +147,35 @@ func (s *Store) proposeLine(ctx context.Context, tx *sql.Tx, log *store.ChangeWr
 	return log.Add(ctx, "capacity_upgrade", u.ID, "budget_line", "", fmt.Sprintf("%d (%s, %s)", line.ID, fy.Label(), fy.MonthLabel(month)))
 }
 
+// ProposeWhenYearCreated is the budget hook (budget.Store.OnYearCreated)
+// that proposes, in the transaction creating a fiscal year, the budget
+// lines of the costed upgrades planned within it that had no year to go
+// into when they were recorded. Without it their money would be missing
+// from the year's budget until someone changed each upgrade.
+func (s *Store) ProposeWhenYearCreated(bs *budget.Store) budget.YearHook {
+	return func(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, fy budget.FiscalYear) error {
+		waiting, err := queryUpgrades(ctx, tx, "WHERE u.cost > 0 AND u.budget_line_id IS NULL AND u.status = 'planned'")
+		if err != nil {
+			return err
+		}
+		for i := range waiting {
+			u := &waiting[i]
+			month, err := fy.FiscalMonth(budget.MonthRef{Number: int(u.Planned.Month()), Year: u.Planned.Year()})
+			if err != nil {
+				continue // planned in another year
+			}
+			r, err := scanResource(tx.QueryRowContext(ctx, "SELECT "+resourceColumns+"WHERE r.name = ?", u.Resource))
+			if err != nil {
+				return err
+			}
+			if err := s.proposeLine(ctx, tx, log, bs, u, r, fy, month); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // UpdateUpgrade changes a planned upgrade (found by u.ID): its date, the
 // capacity it adds, its cost, supplier and service. The budget line it
 // proposed follows, in the same transaction: a line still proposed is

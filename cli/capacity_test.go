@@ -157,3 +157,19 @@ func TestSamplesImportWithAMapping(t *testing.T) {
 		t.Errorf("a mapping of no field: %d %s", code, errOut)
 	}
 }
+
+// TestUpgradeWaitsForItsYear: a costed upgrade planned in a year the budget
+// does not have yet waits; creating the year proposes its line.
+func TestUpgradeWaitsForItsYear(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sb.db")
+	mustRun(t, db, "demo")
+	out := mustRun(t, db, "capacity", "upgrade", "add", "bj-san-01 used TB", "--date", "2028-03-01", "--adds", "40", "--cost", "¥250,000",
+		"--service", "网上银行 Internet banking")
+	if !strings.Contains(out, "No fiscal year holds 2028-03-01") {
+		t.Fatalf("upgrade add in 2028: %s", out)
+	}
+	mustRun(t, db, "budget", "fy", "new", "2028")
+	if out := mustRun(t, db, "budget", "lines", "--fy", "2028"); !strings.Contains(out, "250,000.00") || !strings.Contains(out, "capacity upgrade") {
+		t.Errorf("2028's lines after creating the year:\n%s", out)
+	}
+}

@@ -204,6 +204,9 @@ func (a *App) open(ctx context.Context) error {
 	a.Continuity = continuity.NewStore(db, cm)
 	a.Budget = budget.NewStore(db, cm)
 	a.Capacity = capacity.NewStore(db, cm)
+	// A fiscal year created brings the budget lines of the costed
+	// upgrades planned within it, in its own transaction.
+	a.Budget.OnYearCreated(a.Capacity.ProposeWhenYearCreated(a.Budget))
 	if db.BackupPath != "" {
 		fmt.Fprintf(a.Stderr, "servicebook: upgraded %s; the old file was kept as %s\n", db.Path, db.BackupPath)
 	}
