@@ -39,6 +39,10 @@ var readOnly = map[string]bool{
 	"FiscalYearOf": true, "FindService": true,
 	// capacity
 	"Resources": true, "Resource": true, "Samples": true, "ForecastResource": true, "Upgrades": true, "Breaches": true, "Forecasts": true, "SampleSpans": true,
+	// OnYearCreated registers a hook and ProposeWhenYearCreated returns
+	// one: their writes happen inside CreateFiscalYear's transaction, with
+	// its log (capacity's TestUpgradeProposesABudgetLine… checks the entry).
+	"OnYearCreated": true, "ProposeWhenYearCreated": true,
 	// Statuses keeps derived data (each resource's forecast summed up, as
 	// the relation graph keeps its snapshot): not records, not logged.
 	"Statuses": true,
