@@ -1,15 +1,18 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"servicebook/cmdb"
+	"servicebook/demo"
 	"servicebook/sheet"
 )
 
@@ -130,6 +133,38 @@ func TestConfigAuditChecklistGoesRoundTheFloor(t *testing.T) {
 		}
 		if strings.Contains(text, "DRAFT") || strings.Contains(text, "草案") {
 			t.Errorf("%s: a closed audit's report is marked draft", lang.code)
+		}
+	}
+}
+
+// TestWorkbookCarriesConfigurationAudits: the full workbook has a sheet
+// of configuration audits and one of their findings, resolutions included.
+func TestWorkbookCarriesConfigurationAudits(t *testing.T) {
+	ctx := context.Background()
+	src, _ := sampleRecords(t)
+	if err := demo.ConfigAudit(ctx, src.CMDB); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []struct{ code, audits, findings, corrected string }{
+		{"en", "Configuration audits", "Audit findings", "CMDB corrected"},
+		{"zh", "配置审核", "审核发现", "已更正"},
+	} {
+		data, err := WorkbookBytes(ctx, src, WorkbookOptions{Lang: lang.code, AsOf: workbookAsOf, Zone: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		audits, _ := f.GetRows(lang.audits)
+		findings, _ := f.GetRows(lang.findings)
+		f.Close()
+		if len(audits) != 2 || audits[1][0] != "CA-0001" || !strings.Contains(audits[1][2], "北京主数据中心") {
+			t.Errorf("%s audits sheet: %v", lang.code, audits)
+		}
+		if len(findings) != 4 || !strings.Contains(strings.Join(findings[1], " "), lang.corrected) {
+			t.Errorf("%s findings sheet: %v", lang.code, findings)
 		}
 	}
 }

@@ -103,7 +103,7 @@ func WorkbookBytes(ctx context.Context, src Sources, opt WorkbookOptions) ([]byt
 		return nil, err
 	}
 	defer b.f.Close()
-	for _, write := range []func(context.Context, Sources) error{b.cmdbSheets, b.continuitySheets, b.availabilitySheets, b.budgetSheets, b.capacitySheets} {
+	for _, write := range []func(context.Context, Sources) error{b.cmdbSheets, b.configAuditSheets, b.continuitySheets, b.availabilitySheets, b.budgetSheets, b.capacitySheets} {
 		if err := write(ctx, src); err != nil {
 			return nil, err
 		}
