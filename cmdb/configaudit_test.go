@@ -162,8 +162,8 @@ func TestConfigAuditFromStartToClose(t *testing.T) {
 	if _, err := s.ResolveFindings(ctx, a.ID, []int64{diff.ID}, FindingResolution{How: Accepted}); err == nil {
 		t.Error("a closed audit's finding changed")
 	}
-	if last, _ := s.LastClosedAudit(ctx); last.IsZero() {
-		t.Error("LastClosedAudit says none")
+	if again, _ := s.Audit(ctx, a.ID); !again.Closed() || again.ClosedBy != "tester" || again.Open != 0 {
+		t.Errorf("the audit as read back: %+v", again)
 	}
 	// The correction reaches the next baseline.
 	b, err := s.TakeBaseline(ctx, "after audit", "")

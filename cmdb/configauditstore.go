@@ -338,12 +338,3 @@ func (s *Store) CloseAudit(ctx context.Context, id int64) (ConfigAudit, error) {
 	})
 	return a, err
 }
-
-// LastClosedAudit returns when the most recent configuration audit closed,
-// or zero if none has.
-func (s *Store) LastClosedAudit(ctx context.Context) (time.Time, error) {
-	var at string
-	err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(closed_at), '') FROM config_audit WHERE closed_at <> ''").Scan(&at)
-	t, _ := time.Parse(time.RFC3339, at)
-	return t, err
-}

@@ -28,7 +28,7 @@ var readOnly = map[string]bool{
 	// cmdb
 	"AllRelations": true, "Baselines": true, "CI": true, "CIsByID": true, "Counts": true, "DB": true,
 	"DiffBaselines": true, "EachCI": true, "PageCIs": true, "SearchFiltered": true, "EachRelation": true, "Graph": true, "History": true, "RelationsOf": true, "Impact": true, "ListCIs": true, "Relations": true,
-	"Search": true, "Types": true, "Audit": true, "Audits": true, "AuditFindings": true, "AuditLines": true, "LastClosedAudit": true,
+	"Search": true, "Types": true, "Audit": true, "Audits": true, "AuditFindings": true, "AuditLines": true,
 	// continuity
 	"Action": true, "Actions": true, "ApprovedContent": true, "Availability": true, "AvailabilityAt": true, "Reviews": true, "Distribution": true,
 	"Exercise": true, "Exercises": true, "LinkedCIs": true, "OpenReasons": true, "Outage": true, "Outages": true,
