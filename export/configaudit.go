@@ -186,7 +186,7 @@ func ChecklistPDFBytes(doc ConfigAuditDoc, opt PDFOptions) ([]byte, error) {
 	d.table([]string{"#", d.t("Reference", "编号"), d.t("Type", "类型"), d.t("Name", "名称"), d.t("Location", "位置"),
 		d.t("Serial number", "序列号"), d.t("IP address", "IP地址"), d.t("Owner", "负责人"), d.t("Status", "状态"),
 		d.t("Seen", "找到"), d.t("Found (field: value)", "实际情况（字段：值）"), d.t("Notes", "备注")},
-		[]float64{3, 9, 8, 12, 12, 8, 8, 9, 7, 5, 13, 9}, "RLLLLLLLLCLL", rows, nil)
+		[]float64{3, 9, 8, 11, 11, 9, 7, 11, 7, 5, 12, 9}, "RLLLLLLLLCLL", rows, nil)
 	d.signature(a.Auditor)
 	return d.bytes("checklist")
 }
