@@ -386,19 +386,39 @@ func (c *ciScreen) recoveryNeedText() string {
 }
 
 // recoveryNeed is recoveryNeedText and whether the CI falls short of it.
+// It walks the relation graph: worked out once per CI as read, not each
+// time the form or the impact tab is built again (reload forgets it).
 func (c *ciScreen) recoveryNeed() (text string, short bool) {
 	if c.selected == nil {
 		return "", false
 	}
+	key := [2]int64{c.selected.ID, c.selected.RowVersion}
+	if c.need.known && c.need.key == key {
+		return c.need.text, c.need.short
+	}
+	text, short = c.recoveryNeedNow()
+	c.need = recoveryLine{known: true, key: key, text: text, short: short}
+	return text, short
+}
+
+// recoveryLine is the selected CI's recovery need as last worked out.
+type recoveryLine struct {
+	known bool
+	key   [2]int64 // the CI's id and row version
+	text  string
+	short bool
+}
+
+func (c *ciScreen) recoveryNeedNow() (text string, short bool) {
 	need, err := c.ui.store.Continuity.RecoveryNeedOf(c.ui.ctx, c.selected.ID)
 	if err != nil || !need.Inherits() {
 		return "", false
 	}
-	recovery, backup := continuity.CIRecovery(*c.selected)
+	recovery, backup := need.Shortfall(*c.selected)
 	var parts []string
 	if need.RTO > 0 {
 		p := trf("RTO {{.RTO}} from {{.Plan}} ({{.Service}})", map[string]any{"RTO": continuity.Minutes(need.RTO), "Plan": need.RTOPlan, "Service": need.RTOService})
-		if recovery > need.RTO {
+		if recovery > 0 {
 			short = true
 			p += tr("; ") + trf("its recorded recovery time, {{.Time}}, does not meet it", map[string]any{"Time": continuity.Minutes(recovery)})
 		}
@@ -406,7 +426,7 @@ func (c *ciScreen) recoveryNeed() (text string, short bool) {
 	}
 	if need.RPO > 0 {
 		p := trf("RPO {{.RPO}} from {{.Plan}} ({{.Service}})", map[string]any{"RPO": continuity.Minutes(need.RPO), "Plan": need.RPOPlan, "Service": need.RPOService})
-		if backup > need.RPO {
+		if backup > 0 {
 			short = true
 			p += tr("; ") + trf("its backup every {{.Time}} does not meet it", map[string]any{"Time": continuity.Minutes(backup)})
 		}

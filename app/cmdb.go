@@ -37,6 +37,8 @@ type ciScreen struct {
 	// auditBtn starts a configuration audit of the CIs the list is
 	// filtered to.
 	auditBtn *widget.Button
+	// need is the selected CI's inherited RTO and RPO, as last worked out.
+	need recoveryLine
 
 	// what the list shows
 	query       string
@@ -83,6 +85,7 @@ func (c *ciScreen) title() string { return tr("Configuration items") }
 
 // reload forgets what was read, so that the next paint reads again.
 func (c *ciScreen) reload() {
+	c.need = recoveryLine{} // plans or relations may have changed
 	c.pages = map[int][]cmdb.CI{}
 	c.results = nil
 	ctx := c.ui.ctx

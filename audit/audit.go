@@ -104,13 +104,26 @@ func (r Report) Count(sev Severity) int {
 // checker holds what the checks share during a run: the sources, the
 // settings, today, and records read once for several checks.
 type checker struct {
-	src       Sources
-	set       Settings
-	now       time.Time
-	today     string
-	plans     []continuity.PlanSummary
-	years     []budget.FiscalYear
-	yearsRead bool
+	src        Sources
+	set        Settings
+	now        time.Time
+	today      string
+	plans      []continuity.PlanSummary
+	years      []budget.FiscalYear
+	yearsRead  bool
+	audits     []cmdb.ConfigAudit
+	auditsErr  error
+	auditsRead bool
+}
+
+// configAudits reads the configuration audits once for the checks that
+// look at them.
+func (c *checker) configAudits(ctx context.Context) ([]cmdb.ConfigAudit, error) {
+	if !c.auditsRead {
+		c.audits, c.auditsErr = c.src.CMDB.Audits(ctx)
+		c.auditsRead = true
+	}
+	return c.audits, c.auditsErr
 }
 
 func (c *checker) fiscalYears(ctx context.Context) ([]budget.FiscalYear, error) {

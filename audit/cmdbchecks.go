@@ -86,7 +86,7 @@ func ciOnRetired(ctx context.Context, c *checker) (int, []Finding, error) {
 // configuration audit closed since then. An audit started but not closed
 // is a finding of its own, naming what is left to resolve.
 func configAuditDue(ctx context.Context, c *checker) (int, []Finding, error) {
-	audits, err := c.src.CMDB.Audits(ctx)
+	audits, err := c.configAudits(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -122,7 +122,7 @@ func configAuditDue(ctx context.Context, c *checker) (int, []Finding, error) {
 // due date has passed. An action is closed by the audit that raised it
 // being followed up in the next audit; until then its due date stands.
 func configActionsOverdue(ctx context.Context, c *checker) (int, []Finding, error) {
-	audits, err := c.src.CMDB.Audits(ctx)
+	audits, err := c.configAudits(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -173,12 +173,12 @@ func recoveryShort(ctx context.Context, c *checker) (int, []Finding, error) {
 	var out []Finding
 	for _, id := range ids {
 		ci, need := cis[id], needs[id]
-		recovery, backup := continuity.CIRecovery(ci)
-		if need.RTO > 0 && recovery > need.RTO {
+		recovery, backup := need.Shortfall(ci)
+		if recovery > 0 {
 			out = append(out, finding(ci.Ref, "cis", ci.Owner, store.M(MsgRecoveryOverRTO, "Ref", ci.Ref, "Name", ci.Name,
 				"Recovery", continuity.Minutes(recovery), "RTO", continuity.Minutes(need.RTO), "Doc", need.RTOPlan, "Service", need.RTOService)))
 		}
-		if need.RPO > 0 && backup > need.RPO {
+		if backup > 0 {
 			out = append(out, finding(ci.Ref, "cis", ci.Owner, store.M(MsgBackupOverRPO, "Ref", ci.Ref, "Name", ci.Name,
 				"Backup", continuity.Minutes(backup), "RPO", continuity.Minutes(need.RPO), "Doc", need.RPOPlan, "Service", need.RPOService)))
 		}

@@ -384,18 +384,18 @@ func recoveryNeedText(ci cmdb.CI, need continuity.RecoveryNeed) string {
 	if !need.Inherits() {
 		return ""
 	}
-	recovery, backup := continuity.CIRecovery(ci)
+	recovery, backup := need.Shortfall(ci)
 	var parts []string
 	if need.RTO > 0 {
 		p := fmt.Sprintf("RTO %s (%s, %s)", continuity.Minutes(need.RTO), need.RTOPlan, need.RTOService)
-		if recovery > need.RTO {
+		if recovery > 0 {
 			p += fmt.Sprintf(", but its recorded recovery time is %s", continuity.Minutes(recovery))
 		}
 		parts = append(parts, p)
 	}
 	if need.RPO > 0 {
 		p := fmt.Sprintf("RPO %s (%s, %s)", continuity.Minutes(need.RPO), need.RPOPlan, need.RPOService)
-		if backup > need.RPO {
+		if backup > 0 {
 			p += fmt.Sprintf(", but it is backed up every %s", continuity.Minutes(backup))
 		}
 		parts = append(parts, p)

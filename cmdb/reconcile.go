@@ -122,7 +122,7 @@ func Reconcile(lines []AuditLine, found FoundRead, keys []string, types []Type) 
 		}
 		line := lines[li]
 		for f, printed := range item.Printed {
-			if !sameValue(f, printedValue(f, line, types), printedValue(f, AuditLine{}.with(f, printed), types)) {
+			if !sameValue(f, printedValue(f, line.Value(f), types), printedValue(f, printed, types)) {
 				col := item.Columns["found_"+f]
 				if col == "" {
 					col = foundOf(f).Names[0]
@@ -182,34 +182,9 @@ func Reconcile(lines []AuditLine, found FoundRead, keys []string, types []Type) 
 	return rec
 }
 
-// with returns l with field set to v, for comparing a printed value the
-// way a recorded one is compared.
-func (l AuditLine) with(field, v string) AuditLine {
-	switch field {
-	case "ref":
-		l.Ref = v
-	case "name":
-		l.Name = v
-	case "type":
-		l.TypeKey = v
-	case "location":
-		l.Location = v
-	case "serial":
-		l.Serial = v
-	case "ip":
-		l.IP = v
-	case "owner":
-		l.Owner = v
-	case "status":
-		l.Status = Status(v)
-	}
-	return l
-}
-
-// printedValue is field of l as a checklist prints it and reads it back:
-// type by key, status in any of its spellings.
-func printedValue(field string, l AuditLine, types []Type) string {
-	v := l.Value(field)
+// printedValue is a value of field as a checklist prints it and reads it
+// back: type by key, status in any of its spellings.
+func printedValue(field, v string, types []Type) string {
 	switch field {
 	case "type":
 		if t, err := ResolveType(types, v); err == nil {

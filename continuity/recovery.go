@@ -23,6 +23,19 @@ type RecoveryNeed struct {
 // Inherits says whether the CI inherits any figure.
 func (n RecoveryNeed) Inherits() bool { return n.RTO > 0 || n.RPO > 0 }
 
+// Shortfall returns ci's recorded recovery time and backup interval where
+// they cannot meet n: each is zero where it meets n, or is not recorded.
+func (n RecoveryNeed) Shortfall(ci cmdb.CI) (recovery, backup time.Duration) {
+	r, b := CIRecovery(ci)
+	if n.RTO > 0 && r > n.RTO {
+		recovery = r
+	}
+	if n.RPO > 0 && b > n.RPO {
+		backup = b
+	}
+	return recovery, backup
+}
+
 // planNeed is one plan's figures and service, as the roll-up reads them.
 type planNeed struct {
 	doc, serviceRef string
