@@ -24,8 +24,10 @@ type configAuditScreen struct {
 	loaded   bool
 	audits   []cmdb.ConfigAudit
 	findings []cmdb.AuditFinding
-	selected int // index into audits
-	selFind  int // index into findings
+	selected int   // index into audits
+	selFind  int   // index into findings
+	wantID   int64 // an audit to select when next read (0: none)
+	building bool  // view is building: a reading done at once needs no show
 	types    []cmdb.Type
 
 	list, findingTable                            *gridTable
@@ -42,31 +44,45 @@ func (s *configAuditScreen) title() string { return tr("Configuration audits") }
 
 func (s *configAuditScreen) reload() { s.loaded = false }
 
-// load reads the audits and the selected one's findings. An audit has as
-// many findings as its scope has CIs at most: read at once.
+// load reads the audits and the selected one's findings off the UI
+// goroutine (an audit has as many findings as its scope has CIs, 100k at
+// most), selecting audit wantID if one was asked for, and shows them.
 func (s *configAuditScreen) load() {
 	u := s.ui
 	s.loaded = true
-	var err error
-	if s.audits, err = u.store.CMDB.Audits(u.ctx); err != nil {
-		u.showError(err)
-		return
-	}
-	if s.types, err = u.store.CMDB.Types(u.ctx); err != nil {
-		u.showError(err)
-	}
-	if s.selected >= len(s.audits) {
-		s.selected = 0
-	}
-	s.findings = nil
-	if a, ok := s.current(); ok {
-		if s.findings, err = u.store.CMDB.AuditFindings(u.ctx, a.ID); err != nil {
-			u.showError(err)
+	selected, selFind, want := s.selected, s.selFind, s.wantID
+	s.wantID = 0
+	u.background(func() func() {
+		var types []cmdb.Type
+		var findings []cmdb.AuditFinding
+		audits, err := u.store.CMDB.Audits(u.ctx)
+		if err == nil {
+			types, err = u.store.CMDB.Types(u.ctx)
 		}
-	}
-	if s.selFind >= len(s.findings) {
-		s.selFind = 0
-	}
+		if err == nil {
+			for i, a := range audits {
+				if a.ID == want {
+					selected, selFind = i, 0
+				}
+			}
+			if selected >= len(audits) {
+				selected = 0
+			}
+			if selected < len(audits) {
+				findings, err = u.store.CMDB.AuditFindings(u.ctx, audits[selected].ID)
+			}
+		}
+		return func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			s.audits, s.types, s.findings, s.selected, s.selFind = audits, types, findings, selected, min(selFind, max(0, len(findings)-1))
+			if !s.building && u.current < len(u.screens) && u.screens[u.current] == screen(s) {
+				u.show(u.current)
+			}
+		}
+	})
 }
 
 // current is the selected audit.
@@ -78,15 +94,7 @@ func (s *configAuditScreen) current() (cmdb.ConfigAudit, bool) {
 }
 
 // selectAudit shows audit id when the screen is next shown.
-func (s *configAuditScreen) selectAudit(id int64) {
-	s.load()
-	for i, a := range s.audits {
-		if a.ID == id {
-			s.selected, s.selFind = i, 0
-		}
-	}
-	s.load()
-}
+func (s *configAuditScreen) selectAudit(id int64) { s.wantID, s.loaded = id, false }
 
 // stateText says where an audit is, in the window's language.
 func stateText(a cmdb.ConfigAudit) string {
@@ -103,7 +111,11 @@ func stateText(a cmdb.ConfigAudit) string {
 
 func (s *configAuditScreen) view() fyne.CanvasObject {
 	if !s.loaded {
+		// What was read before is shown until the new reading comes back;
+		// a reading that comes back at once is shown by this build.
+		s.building = true
 		s.load()
+		s.building = false
 	}
 	s.start = &widget.Button{Text: tr("Start an audit…"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: s.onStart}
 	s.checklistPDF = &widget.Button{Text: tr("Print checklist…"), Icon: theme.DocumentPrintIcon(), OnTapped: func() { s.onChecklist(".pdf") }}
@@ -154,8 +166,7 @@ func (s *configAuditScreen) view() fyne.CanvasObject {
 	s.list.OnSelected = func(id widget.TableCellID) {
 		if id.Row < len(s.audits) && id.Row != s.selected {
 			s.selected, s.selFind = id.Row, 0
-			s.load()
-			s.ui.show(s.ui.current)
+			s.load() // shows the audit's findings when read
 		}
 	}
 	split := newVSplit(s.list, s.findingsView(), 0.35)

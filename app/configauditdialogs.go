@@ -20,8 +20,11 @@ func (s *configAuditScreen) onStart() { s.startDialog(cmdb.AuditScope{}) }
 // filter, when the audit is started from there.
 func (s *configAuditScreen) startDialog(scope cmdb.AuditScope) {
 	ui := s.ui
-	if s.types == nil {
-		s.load()
+	if s.types == nil { // the screen's reading has not come back yet
+		var err error
+		if s.types, err = ui.store.CMDB.Types(ui.ctx); err != nil {
+			ui.showError(err)
+		}
 	}
 	title, location, auditor := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	title.SetPlaceHolder(tr("e.g. Beijing data centre, annual"))
