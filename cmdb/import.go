@@ -72,8 +72,9 @@ type ImportResult struct {
 
 // pendingCI is one CI row after validation: what will be written.
 type pendingCI struct {
-	row    int
+	line   int // the file's row
 	ci     CI
+	row    newCI // a new CI's row, worked out for the writer
 	typeID int64
 	old    *CI // nil for a new CI
 	action string
@@ -481,7 +482,7 @@ func planCIs(file, sheetName string, m sheet.Mapping, next func() (int, []string
 			problem(rowNum, header("type"), asMsg(err))
 			continue
 		}
-		p := &pendingCI{row: rowNum, typeID: ty.ID}
+		p := &pendingCI{line: rowNum, typeID: ty.ID}
 		ref, hasRef := m.Cell(row, "ref")
 		var dupKey string
 		switch {
@@ -706,6 +707,11 @@ func planRelations(file string, t *sheet.Table, m sheet.Mapping, st *importState
 // importWriter writes an import into one transaction while it is being
 // planned. The first error stops it; rollback undoes everything unless
 // commit succeeded.
+//
+// The CIs are written on a goroutine of their own, handed over in batches:
+// reading the file and checking its rows take as long as writing them, and
+// on two cores the one overlaps the other (an import of 100k rows: 5.7 s
+// to read, check and write them in turn, X s side by side).
 type importWriter struct {
 	ctx      context.Context
 	s        *Store
@@ -716,14 +722,23 @@ type importWriter struct {
 	done     int
 	created  []string
 	err      error
+
+	keys    *sortKeys         // the planning goroutine's
+	batch   []*pendingCI      // planned, not yet handed over
+	queue   chan []*pendingCI // to the writing goroutine; nil once drained
+	written chan struct{}     // closed when that goroutine has written the queue
 }
+
+// writeBatch is how many planned CIs are handed to the writing goroutine at
+// once: enough that the hand-over costs nothing next to the writes.
+const writeBatch = 256
 
 func (s *Store) beginImport(ctx context.Context, progress func(done, total int)) (*importWriter, error) {
 	tx, err := s.db.BeginWrite(ctx)
 	if err != nil {
 		return nil, store.MapError(err)
 	}
-	iw := &importWriter{ctx: ctx, s: s, tx: tx, progress: progress}
+	iw := &importWriter{ctx: ctx, s: s, tx: tx, progress: progress, keys: newSortKeys()}
 	if iw.log, err = s.db.NewChangeWriter(ctx, tx); err == nil {
 		iw.w, err = newCIWriter(ctx, tx, iw.log)
 	}
@@ -732,49 +747,110 @@ func (s *Store) beginImport(ctx context.Context, progress func(done, total int))
 		return nil, err
 	}
 	iw.w.reserveChunk = 1024 // the number of new CIs is not known in advance
+	iw.queue, iw.written = make(chan []*pendingCI, 8), make(chan struct{})
+	go func() {
+		defer close(iw.written)
+		for batch := range iw.queue {
+			iw.write(batch)
+		}
+	}()
 	return iw, nil
 }
 
-// tick counts a written row, reports progress and notices Cancel. The
-// total is 0: rows are written while the file is still being read.
-func (iw *importWriter) tick() error {
-	iw.done++
-	if iw.done%1000 == 0 {
-		if iw.ctx.Err() != nil {
-			return errCancelled
-		}
-		if iw.progress != nil {
-			iw.progress(iw.done, 0)
-		}
+// ci hands a planned CI to the writing goroutine, with a new CI's row
+// worked out here, on the planning goroutine.
+func (iw *importWriter) ci(p *pendingCI) {
+	if p.action == "create" {
+		p.row = prepareNew(p.ci, p.typeID, iw.keys)
+	}
+	if iw.batch = append(iw.batch, p); len(iw.batch) == writeBatch {
+		iw.queue <- iw.batch
+		iw.batch = make([]*pendingCI, 0, writeBatch)
+	}
+}
+
+// drain hands over what is left and waits until every CI handed over is
+// written (or the first error stopped the writing).
+func (iw *importWriter) drain() {
+	if iw.queue == nil {
+		return
+	}
+	if len(iw.batch) > 0 {
+		iw.queue <- iw.batch
+		iw.batch = nil
+	}
+	close(iw.queue)
+	<-iw.written
+	iw.queue = nil
+}
+
+// advance counts n written rows, reports progress each thousand and
+// notices Cancel. The total is 0: rows are written while the file is still
+// being read.
+func (iw *importWriter) advance(n int) error {
+	before := iw.done
+	iw.done += n
+	if iw.done/1000 == before/1000 {
+		return nil
+	}
+	if iw.ctx.Err() != nil {
+		return errCancelled
+	}
+	if iw.progress != nil {
+		iw.progress(iw.done, 0)
 	}
 	return nil
 }
 
 var errCancelled = &store.Error{Code: store.EInvalid, Message: store.M(MsgCancelled).String(), Msg: store.M(MsgCancelled)}
 
-func (iw *importWriter) ci(p *pendingCI) {
+// write writes a batch of planned CIs, on the writing goroutine: the new
+// ones together, then the changed ones. After the first error it writes
+// nothing more (the transaction is rolled back), but the queue is still
+// emptied so that the planning never waits.
+func (iw *importWriter) write(batch []*pendingCI) {
 	if iw.err != nil {
 		return
 	}
-	switch p.action {
-	case "create":
-		saved, err := iw.w.create(iw.ctx, p.ci, p.typeID)
+	var creates []*pendingCI
+	var rows []newCI
+	for _, p := range batch {
+		if p.action == "create" {
+			creates, rows = append(creates, p), append(rows, p.row)
+		}
+	}
+	if len(rows) > 0 {
+		saved, err := iw.w.createAll(iw.ctx, rows)
 		if err != nil {
-			iw.err = fmt.Errorf("row %d: %w", p.row, err)
+			iw.err = fmt.Errorf("rows %d to %d: %w", creates[0].line, creates[len(creates)-1].line, err)
 			return
 		}
-		p.ci.ID, p.ci.Ref = saved.ID, saved.Ref
-		iw.created = append(iw.created, saved.Ref)
-	case "update":
-		if _, _, err := iw.w.update(iw.ctx, *p.old, p.ci, p.typeID); err != nil {
-			iw.err = fmt.Errorf("row %d: %w", p.row, err)
+		for i, p := range creates {
+			p.ci.ID, p.ci.Ref = saved[i].ID, saved[i].Ref
+			iw.created = append(iw.created, saved[i].Ref)
+		}
+	}
+	var entries []store.Entry
+	for _, p := range batch {
+		if p.action != "update" {
+			continue
+		}
+		if _, _, err := iw.w.change(iw.ctx, *p.old, p.ci, p.typeID, &entries); err != nil {
+			iw.err = fmt.Errorf("row %d: %w", p.line, err)
 			return
 		}
 	}
-	iw.err = iw.tick()
+	if iw.err = iw.log.AddAll(iw.ctx, entries); iw.err != nil {
+		return
+	}
+	if iw.err = iw.w.indexWaiting(iw.ctx, indexChunk); iw.err != nil {
+		return
+	}
+	iw.err = iw.advance(len(batch))
 }
 
 func (iw *importWriter) relations(rels []pendingRelation) error {
+	iw.drain()
 	if iw.err != nil {
 		return iw.fail()
 	}
@@ -802,7 +878,7 @@ func (iw *importWriter) relations(rels []pendingRelation) error {
 			continue
 		}
 		changed = true
-		if iw.err = iw.tick(); iw.err != nil {
+		if iw.err = iw.advance(1); iw.err != nil {
 			return iw.fail()
 		}
 	}
@@ -847,6 +923,7 @@ func (iw *importWriter) commit() ([]string, error) {
 }
 
 func (iw *importWriter) rollback() {
+	iw.drain() // the writing goroutine uses the transaction until then
 	if iw.tx != nil {
 		iw.tx.Rollback()
 		iw.tx = nil

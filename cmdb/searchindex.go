@@ -91,50 +91,61 @@ func fillGrams(ctx context.Context, db *store.DB) error {
 // searchIndexes are the tables that index CIs for search (see Search).
 var searchIndexes = []string{"ci_search", "ci_search_name", "ci_grams"}
 
-// reindexSearch replaces the search rows of the given CIs: one statement
-// per index to delete their rows and one to write them again, in rowid
-// order. FTS5 writes what it holds pending as a new segment whenever a
-// write goes back to a lower rowid, and segments are merged later at a
-// cost that grows with the index: statements per batch of ids, mixing
+// The search indexes are written by the statements below, not by triggers,
+// one statement per index over many CIs, in rowid order. FTS5 writes what
+// it holds pending as a new segment whenever a write goes back to a lower
+// rowid (and at the end of each statement), and segments are merged later
+// at a cost that grows with the index: statements per batch of ids, mixing
 // updated CIs (low ids) with new ones (high), made an import into a 100k
 // CMDB spend seconds merging.
 //
 // A bulk write (an import) also turns FTS5's automatic merging off while
-// it writes, as SQLite advises for bulk loads: merging the import's new
-// segments into a large index at once cost an import into a 100k CMDB 3 s.
-// The index stays correct; later writes merge it a little at a time.
-func reindexSearch(ctx context.Context, tx *sql.Tx, ids []int64) error {
+// it writes, as SQLite advises for bulk loads (setAutomerge): merging the
+// import's new segments into a large index at once cost an import into a
+// 100k CMDB 3 s.
+
+// whichIDs selects the rowids listed in a JSON array (idList).
+const whichIDs = "IN (SELECT value FROM json_each(?))"
+
+// deleteSearchRows deletes the search rows of the CIs ids, before they are
+// written again or after the CIs are gone.
+func deleteSearchRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
 	list, _ := idList(sorted)
-	bulk := len(sorted) >= bulkReindex
-	if bulk {
-		if err := setAutomerge(ctx, tx, 0); err != nil {
-			return err
-		}
-	}
-	const which = "IN (SELECT value FROM json_each(?))"
 	for _, index := range searchIndexes {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+index+" WHERE rowid "+which, list); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+index+" WHERE rowid "+whichIDs, list); err != nil {
 			return err
 		}
 	}
-	// ci_search is written from ci; the other two from ci_search's new rows.
+	return nil
+}
+
+// writeSearchRows writes the search rows of the CIs ids, which have none.
+// Every index is written from ci itself: reading ci_search back by rowid
+// for the other two cost an FTS5 lookup per CI (0.5 s for each of them in
+// an import of 100k CIs).
+func writeSearchRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	list, _ := idList(sorted)
+	const attrs = "(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"
 	for _, insert := range []string{
 		`INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
-		SELECT id, ref, name, description, owner, location,
-		       (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))
-		FROM ci WHERE id `,
-		`INSERT INTO ci_search_name (rowid, ref, name) SELECT rowid, ref, name FROM ci_search WHERE rowid `,
+		SELECT id, ref, name, description, owner, location, ` + attrs + ` FROM ci WHERE id `,
+		`INSERT INTO ci_search_name (rowid, ref, name) SELECT id, ref, name FROM ci WHERE id `,
 		`INSERT INTO ci_grams (rowid, grams)
-		SELECT rowid, search_grams(ref, name, description, owner, location, attrs) FROM ci_search WHERE rowid `,
+		SELECT id, search_grams(ref, name, description, owner, location, ` + attrs + `) FROM ci WHERE id `,
 	} {
-		if _, err := tx.ExecContext(ctx, insert+which+" ORDER BY 1", list); err != nil {
+		if _, err := tx.ExecContext(ctx, insert+whichIDs+" ORDER BY 1", list); err != nil {
 			return err
 		}
-	}
-	if bulk {
-		return setAutomerge(ctx, tx, defaultAutomerge)
 	}
 	return nil
 }
@@ -142,14 +153,33 @@ func reindexSearch(ctx context.Context, tx *sql.Tx, ids []int64) error {
 // bulkReindex is how many CIs make a bulk write of the search indexes.
 const bulkReindex = 5000
 
-// defaultAutomerge is FTS5's own automerge setting.
-const defaultAutomerge = 4
+// defaultAutomerge and defaultHashSize are FTS5's own settings.
+const (
+	defaultAutomerge = 4
+	defaultHashSize  = 1 << 20
+)
 
-// setAutomerge sets FTS5's automerge for every search index, in tx.
-func setAutomerge(ctx context.Context, tx *sql.Tx, n int) error {
+// bulkHashSize is how much FTS5 holds pending in a bulk write before it
+// writes a segment: with FTS5's 1 MB, an import of 100k CIs wrote dozens of
+// small segments and merged them (0.5 s) even with automerge off.
+const bulkHashSize = 16 << 20
+
+// setBulk sets, in tx, every search index up for a bulk write (on) or
+// back to FTS5's own settings: no automatic merging, as SQLite advises for
+// bulk loads, and more held pending before a segment is written.
+func setBulk(ctx context.Context, tx *sql.Tx, on bool) error {
+	merge, hash := defaultAutomerge, defaultHashSize
+	if on {
+		merge, hash = 0, bulkHashSize
+	}
 	for _, index := range searchIndexes {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+index+" ("+index+", rank) VALUES ('automerge', ?)", n); err != nil {
-			return err
+		for _, set := range []struct {
+			name  string
+			value int
+		}{{"automerge", merge}, {"hashsize", hash}} {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO "+index+" ("+index+", rank) VALUES (?, ?)", set.name, set.value); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

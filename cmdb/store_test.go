@@ -684,34 +684,63 @@ func TestShortWordIndexIsFilledForOlderDatabases(t *testing.T) {
 }
 
 // TestBulkImportKeepsEverySearchIndex: an import large enough to write the
-// search indexes in bulk (merging off while it writes) leaves every CI
-// findable by each index, merging back on, and later saves indexed too.
+// search indexes in bulk (merging off while it writes; its first indexChunk
+// CIs indexed while the rest are still being written) leaves every CI
+// findable by each index, FTS5's settings back as they were, and later
+// saves indexed too.
 func TestBulkImportKeepsEverySearchIndex(t *testing.T) {
 	s := mustStore(t)
 	ctx := context.Background()
 	var csv strings.Builder
 	csv.WriteString("Type,Name,Location\n")
-	for i := range bulkReindex + 10 {
+	rows := indexChunk + bulkReindex
+	for i := range rows {
 		fmt.Fprintf(&csv, "server,srv-%05d 批量%d,机房%d\n", i, i, i%7)
 	}
 	path := filepath.Join(t.TempDir(), "bulk.csv")
 	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := s.ImportFile(ctx, path, ImportOptions{}); err != nil || res.Created != bulkReindex+10 {
+	if res, err := s.ImportFile(ctx, path, ImportOptions{}); err != nil || res.Created != rows {
 		t.Fatalf("import: %d created, %v", res.Created, err)
 	}
-	for q, want := range map[string]string{"srv-04321": "srv-04321 批量4321", "批量4999": "srv-04999 批量4999", "机房3": "", "批": ""} {
+	last := fmt.Sprintf("srv-%05d 批量%d", rows-1, rows-1)
+	for q, want := range map[string]string{"srv-04321": "srv-04321 批量4321", "批量4999": "srv-04999 批量4999",
+		"机房3": "", "批": "", last[:9]: last, "量" + last[len("srv-00000 批量"):]: last} {
 		found, err := s.Search(ctx, q, 5)
 		if err != nil || len(found) == 0 || (want != "" && found[0].Name != want) {
 			t.Errorf("search %q after a bulk import: %v %v", q, found, err)
 		}
 	}
 	for _, index := range searchIndexes {
-		var merge int
-		if err := s.DB().QueryRowContext(ctx, "SELECT v FROM "+index+"_config WHERE k = 'automerge'").Scan(&merge); err != nil || merge != defaultAutomerge {
-			t.Errorf("%s automerge after the import: %d, %v", index, merge, err)
+		var merge, hash int
+		if err := s.DB().QueryRowContext(ctx, "SELECT (SELECT v FROM "+index+"_config WHERE k = 'automerge'), "+
+			"(SELECT v FROM "+index+"_config WHERE k = 'hashsize')").Scan(&merge, &hash); err != nil ||
+			merge != defaultAutomerge || hash != defaultHashSize {
+			t.Errorf("%s automerge %d, hashsize %d after the import (%v)", index, merge, hash, err)
 		}
+	}
+	if n := countRows(t, s, "change_log"); n != rows {
+		t.Errorf("%d change-log entries for %d CIs created", n, rows)
+	}
+	// The same CIs again, moved: indexed afresh in chunks as they are
+	// updated, their old text no longer found.
+	csv.Reset()
+	csv.WriteString("Type,Name,Location\n")
+	for i := range rows {
+		fmt.Fprintf(&csv, "server,srv-%05d 批量%d,新楼%d\n", i, i, i%7)
+	}
+	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.ImportFile(ctx, path, ImportOptions{}); err != nil || res.Updated != rows {
+		t.Fatalf("import again: %d updated, %v", res.Updated, err)
+	}
+	if found, _ := s.Search(ctx, "机房3", 5); len(found) != 0 {
+		t.Errorf("the old location is still found: %v", found)
+	}
+	if found, _ := s.Search(ctx, fmt.Sprintf("新楼%d 批量%d", (rows-1)%7, rows-1), 5); len(found) != 1 || found[0].Name != last {
+		t.Errorf("the new location is not found: %v", found)
 	}
 	c := s.mustFind(t, "srv-00007 批量7")
 	c.Description = "后来改的说明"

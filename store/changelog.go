@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -46,7 +47,9 @@ type Change struct {
 // ChangeWriter appends entries to the change log inside a transaction, with
 // one prepared statement, so that an import of 100k rows stays fast.
 type ChangeWriter struct {
+	tx     *sql.Tx
 	stmt   *sql.Stmt
+	many   *sql.Stmt // AddAll's statement for entriesPerInsert entries, prepared when first needed
 	at     string
 	who    string
 	source string
@@ -61,6 +64,7 @@ func (db *DB) NewChangeWriter(ctx context.Context, tx *sql.Tx) (*ChangeWriter, e
 		return nil, err
 	}
 	return &ChangeWriter{
+		tx:     tx,
 		stmt:   stmt,
 		at:     db.Now().UTC().Format(time.RFC3339),
 		who:    db.User,
@@ -119,12 +123,63 @@ func (w *ChangeWriter) Add(ctx context.Context, entity string, id int64, field, 
 	return err
 }
 
+// Entry is one change for AddAll: field of entity id changed from Old to New.
+type Entry struct {
+	Entity   string
+	ID       int64
+	Field    string
+	Old, New string
+}
+
+// entriesPerInsert is how many entries one statement of AddAll writes (8
+// values each, well under SQLite's limit of 32,766 per statement).
+const entriesPerInsert = 128
+
+const changeLogInsert = `INSERT INTO change_log (at, who, source, entity, entity_id, field, old_value, new_value) VALUES `
+
+// AddAll records entries, many to a statement: an import of 100k CIs spent
+// half a second more writing its log one statement per entry.
+func (w *ChangeWriter) AddAll(ctx context.Context, entries []Entry) error {
+	values := func(n int) string {
+		return changeLogInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", n), ",")
+	}
+	args := make([]any, 0, 8*entriesPerInsert)
+	for len(entries) > 0 {
+		n := min(len(entries), entriesPerInsert)
+		args = args[:0]
+		for _, e := range entries[:n] {
+			args = append(args, w.at, w.who, w.source, e.Entity, e.ID, e.Field, e.Old, e.New)
+		}
+		var err error
+		switch {
+		case n < entriesPerInsert:
+			_, err = w.tx.ExecContext(ctx, values(n), args...)
+		case w.many == nil:
+			if w.many, err = w.tx.PrepareContext(ctx, values(n)); err == nil {
+				_, err = w.many.ExecContext(ctx, args...)
+			}
+		default:
+			_, err = w.many.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return err
+		}
+		entries = entries[n:]
+	}
+	return nil
+}
+
 // At is the timestamp the writer stamps on its entries, for records that
 // should carry the same time as their log entries.
 func (w *ChangeWriter) At() string { return w.at }
 
-// Close releases the prepared statement.
-func (w *ChangeWriter) Close() error { return w.stmt.Close() }
+// Close releases the prepared statements.
+func (w *ChangeWriter) Close() error {
+	if w.many != nil {
+		w.many.Close()
+	}
+	return w.stmt.Close()
+}
 
 // Changes returns the change log of one record, oldest first.
 func (db *DB) Changes(ctx context.Context, entity string, id int64) ([]Change, error) {

@@ -158,10 +158,17 @@ func open(ctx context.Context, path string, create bool, opt Options) (*DB, erro
 
 // dsn builds a URI whose pragmas apply to every pooled connection; a one-off
 // PRAGMA statement would reach only one of them.
+//
+// temp_store(MEMORY) keeps statement journals in memory: SQLite keeps one
+// for each statement that may fail halfway inside a longer transaction
+// (an UPDATE of a CI, with its checks), and in a file that cost a write
+// system call per page each statement touched — an import updating 22k
+// CIs spent 1 s in them.
 func dsn(abs string, cacheKiB int) string {
 	u := url.URL{Scheme: "file", Path: abs}
 	return u.String() + "?_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-" + strconv.Itoa(cacheKiB) + ")&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-" + strconv.Itoa(cacheKiB) + ")" +
+		"&_pragma=temp_store(MEMORY)&_txlock=immediate"
 }
 
 // ensureFile creates the database file with mode 0600 (it holds contact
