@@ -99,7 +99,7 @@ awk -v winfile="$out.window" '
         row("configuration audit: reconcile 100k found against 100k recorded", "≤ 2 s", ns["BenchmarkConfigAudit100k/Reconcile-2"])
         row("configuration audit: start one over the whole 100k CMDB (a baseline of 100k CIs, 490k relations)", "", ns["BenchmarkConfigAudit100k/Start-2"])
         b = "BenchmarkSamplesImport1M/"
-        row("capacity samples import, 1,000,000 rows (CSV, a row per sample), against a bare read and inserts in the file's order", "≤ 1.3 × bare", ns[b "servicebook-2"], ns[b "bare-csv-read-and-inserts-2"])
+        row("capacity samples import, 1,000,000 rows (CSV, a row per sample), against a bare read and inserts in the order of the file", "≤ 1.3 × bare", ns[b "servicebook-2"], ns[b "bare-csv-read-and-inserts-2"])
         row("the same against a bare read that sorts the rows into key order before inserting (the order servicebook writes in)", "", ns[b "servicebook-2"], ns[b "bare-csv-read-sort-and-inserts-2"])
         row("print the binder of 20 plans (1,332 pages, Chinese)", "≤ 3 s", ns["BenchmarkBinder20Plans/servicebook-2"], ns["BenchmarkBinder20Plans/bare-fpdf-text-pages-2"])
         row("baseline: take (100k CIs, 490k relations)", "", ns["BenchmarkBaseline/take-2"])
