@@ -3,8 +3,9 @@
 # tests (unit, database, import/export round trips, command line, and the
 # seed corpora of every fuzz target). No test needs a display.
 cd "$(dirname "$0")/.."
-# The PDF tests read every PDF back with pdftotext and check it with qpdf.
-test_packages=(poppler-utils qpdf)
+# The PDF tests read every PDF back with pdftotext and check it with qpdf;
+# the team-mode tests start a throw-away PostgreSQL server of their own.
+test_packages=(poppler-utils qpdf postgresql)
 source scripts/setup.sh
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then

@@ -1,0 +1,190 @@
+// Package pgtest runs a throw-away PostgreSQL server for tests: a cluster
+// made with initdb in a temporary folder, listening on a free loopback
+// port, stopped and removed when the tests end. Each test gets a database
+// of its own on it. PostgreSQL comes from the machine (Debian's
+// postgresql package, which scripts/test.sh installs): a test that needs it
+// fails, naming what is missing, rather than passing without it.
+package pgtest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for making and dropping databases
+)
+
+// Run runs the tests and stops the server if one was started; a package
+// whose tests use DSN calls it from TestMain: os.Exit(pgtest.Run(m)).
+func Run(m *testing.M) int {
+	code := m.Run()
+	server.stop()
+	return code
+}
+
+// NewDatabase makes an empty database on the test server for tb, dropped
+// when tb ends, and returns its URL.
+func NewDatabase(tb testing.TB) string {
+	tb.Helper()
+	base, err := server.start()
+	if err != nil {
+		tb.Fatalf("PostgreSQL test server: %v", err)
+	}
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), databases.Add(1))
+	admin, err := sql.Open("pgx", base+"/postgres")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatalf("PostgreSQL test server: %v", err)
+	}
+	tb.Cleanup(func() {
+		admin, err := sql.Open("pgx", base+"/postgres")
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	return base + "/" + name
+}
+
+var databases atomic.Int64
+
+var server testServer
+
+type testServer struct {
+	once    sync.Once
+	base    string // postgres://user@127.0.0.1:port
+	err     error
+	dir     string
+	pgCtl   string
+	runAs   []string // the command prefix that runs as the cluster's owner
+	started bool
+}
+
+func (s *testServer) start() (string, error) {
+	s.once.Do(func() { s.base, s.err = s.run() })
+	return s.base, s.err
+}
+
+func (s *testServer) run() (string, error) {
+	bin, err := binaries()
+	if err != nil {
+		return "", err
+	}
+	s.pgCtl = filepath.Join(bin, "pg_ctl")
+	if s.dir, err = os.MkdirTemp("", "servicebook-pgtest-"); err != nil {
+		return "", err
+	}
+	owner := ""
+	// initdb refuses to run as root: the cluster belongs to the postgres
+	// user (or nobody), as on a server.
+	if os.Geteuid() == 0 {
+		for _, name := range []string{"postgres", "nobody"} {
+			if u, err := user.Lookup(name); err == nil {
+				owner = name
+				uid, _ := strconv.Atoi(u.Uid)
+				gid, _ := strconv.Atoi(u.Gid)
+				if err := os.Chown(s.dir, uid, gid); err != nil {
+					return "", err
+				}
+				break
+			}
+		}
+		if owner == "" {
+			return "", fmt.Errorf("running as root and no postgres or nobody user to own the test cluster")
+		}
+		s.runAs = []string{"runuser", "-u", owner, "--"}
+	}
+	data := filepath.Join(s.dir, "data")
+	if out, err := s.command(filepath.Join(bin, "initdb"), "-D", data, "-U", "servicebook", "--auth=trust",
+		"--encoding=UTF8", "--locale=C", "--no-sync").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", port, s.dir)
+	if out, err := s.command(s.pgCtl, "-D", data, "-o", opts, "-l", filepath.Join(s.dir, "log"), "-w", "-t", "60", "start").CombinedOutput(); err != nil {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
+		return "", fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	}
+	s.started = true
+	base := fmt.Sprintf("postgres://servicebook@127.0.0.1:%d", port)
+	// pg_ctl -w waits for the server to accept connections; a check here
+	// turns a server that started wrong into a clear message.
+	db, err := sql.Open("pgx", base+"/postgres")
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		return "", fmt.Errorf("the test server does not answer: %v", err)
+	}
+	return base, nil
+}
+
+func (s *testServer) command(name string, args ...string) *exec.Cmd {
+	all := append(slices.Clone(s.runAs), append([]string{name}, args...)...)
+	cmd := exec.Command(all[0], all[1:]...)
+	cmd.Dir = s.dir
+	return cmd
+}
+
+func (s *testServer) stop() {
+	if s.started {
+		s.command(s.pgCtl, "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop").Run()
+	}
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+}
+
+// binaries is the folder holding initdb and pg_ctl: on the PATH, or the
+// newest of Debian's /usr/lib/postgresql/N/bin (not on the PATH there).
+func binaries() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(p), "pg_ctl")); err == nil {
+			return filepath.Dir(p), nil
+		}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	slices.SortFunc(dirs, func(a, b string) int {
+		va, _ := strconv.Atoi(strings.Split(a, "/")[4])
+		vb, _ := strconv.Atoi(strings.Split(b, "/")[4])
+		return vb - va
+	})
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("PostgreSQL is not installed (no initdb on the PATH or in /usr/lib/postgresql/*/bin): apt-get install postgresql")
+}
+
+// freePort is a loopback TCP port nothing listens on now.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
