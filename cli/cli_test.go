@@ -157,7 +157,10 @@ func TestExitStatusesAndMessages(t *testing.T) {
 		{"unknown baseline", db, []string{"baseline", "diff", "nope"}, 1, `no baseline named "nope"`},
 		// A mistyped path is not a new, empty database that passes every check.
 		{"no database there", filepath.Join(dir, "typo.db"), []string{"check"}, 1, "There is no database at " + filepath.Join(dir, "typo.db")},
-		{"a server address", "postgres://me@db.example/sb", []string{"ci", "list"}, 1, "does not serve postgres:// addresses"},
+		{"another kind of server", "mysql://me@db.example/sb", []string{"ci", "list"}, 1, "not at mysql:// addresses"},
+		// Nothing listens on port 1: the server is named, its password not.
+		{"a server that does not answer", "postgres://me:secret@127.0.0.1:1/sb", []string{"ci", "list"}, 1,
+			"Cannot reach the server postgres://me@127.0.0.1:1/sb"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -170,7 +173,7 @@ func TestExitStatusesAndMessages(t *testing.T) {
 			}
 		})
 	}
-	for _, p := range []string{filepath.Join(dir, "typo.db"), "postgres:"} {
+	for _, p := range []string{filepath.Join(dir, "typo.db"), "postgres:", "mysql:"} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s was created by a command that only reads", p)
 		}

@@ -28,6 +28,14 @@ type Store struct {
 // NewStore opens the CMDB in db, adding any built-in CI type the database
 // does not have yet.
 func NewStore(ctx context.Context, db *store.DB) (*Store, error) {
+	if db.Dialect == store.Postgres {
+		// Team mode is built from the store up (issue 15): the server's
+		// schema is made and migrated, the records' statements are not
+		// ported yet. Said plainly rather than failing on the first
+		// statement written for SQLite.
+		return nil, store.Errorf(store.EInvalid, "%s: the servicebook schema on the server is ready (version %d), but this build cannot keep its records there yet; use a database file for now.",
+			db.Path, store.SchemaVersion())
+	}
 	s := &Store{db: db, graphRev: -1}
 	if err := s.ensureBuiltinTypes(ctx); err != nil {
 		return nil, err

@@ -3,8 +3,15 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"net/url"
 	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"servicebook/internal/pgtest"
 	"servicebook/store"
@@ -74,4 +81,188 @@ func TestPostgresDriver(t *testing.T) {
 	if store.IsPostgres("/home/me/servicebook.db") || !store.IsPostgres("PostgreSQL://h/db") {
 		t.Error("IsPostgres mistakes a file for a server or the other way round")
 	}
+}
+
+// TestOpenServer: a server database is made servicebook's on first open
+// (the whole schema, at this build's version, in one transaction), opened
+// again without migrating, and its change log records the server role.
+// Two desktops opening a new database at once make it once.
+func TestOpenServer(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	u, _ := url.Parse(dsn)
+	u.User = url.UserPassword(u.User.Username(), "not-needed-but-secret")
+	withPassword := u.String()
+
+	var wg sync.WaitGroup
+	dbs := make([]*store.DB, 3)
+	errs := make([]error, 3)
+	for i := range dbs {
+		wg.Go(func() { dbs[i], errs[i] = store.Open(ctx, withPassword) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("desktop %d: %v", i, err)
+		}
+		defer dbs[i].Close()
+	}
+	db := dbs[0]
+	if db.Dialect != store.Postgres || db.User != "servicebook" || strings.Contains(db.Path, "secret") || db.Path != store.ShownURL(dsn) {
+		t.Errorf("dialect %v, user %q, path %q", db.Dialect, db.User, db.Path)
+	}
+	var version, rows int
+	if err := db.QueryRowContext(ctx, "SELECT version, (SELECT count(*) FROM servicebook_schema) FROM servicebook_schema").Scan(&version, &rows); err != nil ||
+		version != store.SchemaVersion() || rows != 1 {
+		t.Fatalf("schema version %d in %d rows (%v), want %d in 1", version, rows, err, store.SchemaVersion())
+	}
+	// The change log, written as every domain writes it.
+	db.Now = func() time.Time { return time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC) }
+	err := db.LoggedTx(store.WithSource(ctx, "cmdb.xlsx"), func(tx *sql.Tx, log *store.ChangeWriter) error {
+		if err := log.Add(ctx, "ci", 7, "owner", "张伟", "李娜"); err != nil {
+			return err
+		}
+		var many []store.Entry
+		for i := range 300 { // more than one statement's worth
+			many = append(many, store.Entry{Entity: "ci", ID: 7, Field: fmt.Sprintf("attributes.k%03d", i), New: "?"})
+		}
+		return log.AddAll(ctx, many)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := db.Changes(ctx, "ci", 7)
+	if err != nil || len(changes) != 301 {
+		t.Fatalf("%d changes read back (%v), want 301", len(changes), err)
+	}
+	first, last := changes[0], changes[300]
+	if first.Who != "servicebook" || first.Source != "cmdb.xlsx" || first.Old != "张伟" || first.New != "李娜" ||
+		!first.At.Equal(db.Now()) || last.Field != "attributes.k299" || last.New != "?" {
+		t.Errorf("read back %+v … %+v", first, last)
+	}
+
+	// Opened again: nothing to migrate, the records kept.
+	again, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if n, _ := again.Changes(ctx, "ci", 7); len(n) != 301 {
+		t.Errorf("%d changes after opening again", len(n))
+	}
+}
+
+// TestOpenServerRefuses: a database holding another program's tables, one
+// written by a newer servicebook, a database that does not exist and a
+// server that does not answer are each refused with a message that names
+// the server and never its password.
+func TestOpenServerRefuses(t *testing.T) {
+	ctx := context.Background()
+	foreign := pgtest.NewDatabase(t)
+	raw, err := sql.Open(store.PostgresDriver, foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("CREATE TABLE invoices (id INT)"); err != nil {
+		t.Fatal(err)
+	}
+	newer := pgtest.NewDatabase(t)
+	db, err := store.Open(ctx, newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE servicebook_schema SET version = version + 1"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	missing := strings.TrimSuffix(newer, path.Base(newer)) + "no_such_db"
+	for _, c := range []struct{ dsn, want string }{
+		{foreign, "tables of another program"},
+		{newer, "written by a newer servicebook"},
+		{missing, "There is no database " + store.ShownURL(missing)},
+		{"postgres://me:secret@127.0.0.1:1/sb", "Cannot reach the server postgres://me@127.0.0.1:1/sb"},
+	} {
+		db, err := store.Open(ctx, c.dsn)
+		if err == nil {
+			db.Close()
+			t.Errorf("%s opened", c.dsn)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s: %v; want %q and no password", c.dsn, err, c.want)
+		}
+	}
+	var tables int
+	raw.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&tables)
+	if tables != 1 {
+		t.Errorf("the other program's database now has %d tables", tables)
+	}
+}
+
+// TestSchemaParity: the server's schema, migrated from its own files, has
+// exactly the tables and columns of a new database file, each column of
+// the same kind and nullability (SQLite's search tables, whose work the
+// server does its own way, apart).
+func TestSchemaParity(t *testing.T) {
+	ctx := context.Background()
+	file, err := store.Open(ctx, filepath.Join(t.TempDir(), "parity.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	server, err := store.Open(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	kinds := map[string]string{"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
+	columns := func(db *store.DB, query string) map[string]string {
+		rows, err := db.QueryContext(ctx, query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var table, column, kind string
+			var notNull bool
+			if err := rows.Scan(&table, &column, &kind, &notNull); err != nil {
+				t.Fatal(err)
+			}
+			if k, ok := kinds[strings.ToUpper(kind)]; ok {
+				kind = k
+			}
+			out[table+"."+column] = fmt.Sprintf("%s not null %v", kind, notNull)
+		}
+		return out
+	}
+	// SQLite reports a rowid alias (INTEGER PRIMARY KEY) as nullable; it
+	// never is.
+	inFile := columns(file, `SELECT m.name, p.name, p.type, p."notnull" OR p.pk = 1 FROM sqlite_schema m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'ci_search%' AND m.name NOT LIKE 'ci_grams%'`)
+	onServer := columns(server, `SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name <> 'servicebook_schema'`)
+	for col, kind := range inFile {
+		if onServer[col] != kind {
+			t.Errorf("%s: %s in a file, %q on a server", col, kind, onServer[col])
+		}
+	}
+	for col, kind := range onServer {
+		if _, ok := inFile[col]; !ok {
+			t.Errorf("%s (%s) is on a server only", col, kind)
+		}
+	}
+	if t.Logf("%d columns in %d tables compared", len(inFile), tables(inFile)); len(inFile) < 300 {
+		t.Errorf("only %d columns compared", len(inFile))
+	}
+}
+
+func tables(columns map[string]string) int {
+	seen := map[string]bool{}
+	for col := range columns {
+		table, _, _ := strings.Cut(col, ".")
+		seen[table] = true
+	}
+	return len(seen)
 }

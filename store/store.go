@@ -28,7 +28,10 @@ const ApplicationID = 0x53424b31
 // DB is an open servicebook database.
 type DB struct {
 	*sql.DB
-	Path string
+	// Path is the database file, or the server's URL without its password
+	// (ShownURL).
+	Path    string
+	Dialect Dialect
 	// Now is the clock used for change-log entries; tests replace it.
 	Now func() time.Time
 	// User is who is recorded in the change log: the OS user by default.
@@ -118,9 +121,12 @@ func OpenExisting(ctx context.Context, path string) (*DB, error) {
 var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
 
 func open(ctx context.Context, path string, create bool, opt Options) (*DB, error) {
+	if IsPostgres(path) {
+		return openServer(ctx, path)
+	}
 	if urlScheme.MatchString(path) {
 		scheme, _, _ := strings.Cut(path, "://")
-		return nil, Errorf(EInvalid, "%s: this version keeps its data in a local SQLite file and does not serve %s:// addresses; give the path of a .db file.", path, scheme)
+		return nil, Errorf(EInvalid, "%s: servicebook keeps its data in a local file or on a PostgreSQL server (postgres://…), not at %s:// addresses.", ShownURL(path), scheme)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Dialect is the kind of database a DB talks to.
+type Dialect int
+
+const (
+	// SQLite: one local file, the default.
+	SQLite Dialect = iota
+	// Postgres: a shared PostgreSQL server (team mode).
+	Postgres
+)
+
+//go:embed migrations/postgres/*.sql
+var serverMigrationFiles embed.FS
+
+// serverBaseline is the schema version a server database starts at: its
+// first migration creates the whole schema of that version (see
+// migrations/postgres/0020_baseline.sql for why).
+const serverBaseline = 20
+
+// serverMigrations returns the PostgreSQL migrations in order, numbered
+// from serverBaseline without gaps, up to the same number as SQLite's.
+func serverMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(serverMigrationFiles, "migrations/postgres")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration postgres/%s: name must start with a number and '_'", e.Name())
+		}
+		body, err := serverMigrationFiles.ReadFile(path.Join("migrations/postgres", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: "postgres/" + e.Name(), sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != serverBaseline+i {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, serverBaseline+i)
+		}
+	}
+	return out, nil
+}
+
+// ShownURL is a server URL as it may be shown and kept: scheme, user,
+// host, port and database, never a password (in the URL or its query) nor
+// any other parameter.
+func ShownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "postgres://(an address that cannot be read)"
+	}
+	shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	if u.User != nil && u.User.Username() != "" {
+		shown.User = url.User(u.User.Username())
+	}
+	return shown.String()
+}
+
+// openServer opens the servicebook database on a PostgreSQL server and
+// brings its schema up to date. The change log records the server role
+// the person signed in as, not the desktop's user name.
+func openServer(ctx context.Context, raw string) (*DB, error) {
+	shown := ShownURL(raw)
+	sqldb, err := sql.Open(PostgresDriver, raw)
+	if err != nil {
+		return nil, Errorf(EInvalid, "%s: %v", shown, err)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, serverError(shown, err)
+	}
+	db := &DB{DB: sqldb, Path: shown, Now: time.Now, Dialect: Postgres}
+	if err := db.QueryRowContext(ctx, "SELECT current_user").Scan(&db.User); err != nil {
+		sqldb.Close()
+		return nil, serverError(shown, err)
+	}
+	if err := db.migrateServer(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// schemaLock is the advisory lock that lets one desktop at a time bring a
+// server database's schema up to date ("SBK1").
+const schemaLock = 0x53424b31
+
+// migrateServer brings a server database to this build's schema in one
+// transaction (PostgreSQL's DDL is transactional: a failed migration
+// leaves the schema as it was), holding an advisory lock so that two
+// desktops opening a new database at once do not both create it.
+func (db *DB) migrateServer(ctx context.Context) error {
+	ms, err := serverMigrations()
+	if err != nil {
+		return err
+	}
+	known := SchemaVersion()
+	if ms[len(ms)-1].version != known {
+		return fmt.Errorf("the server migrations reach version %d, the file migrations %d", ms[len(ms)-1].version, known)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return serverError(db.Path, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", schemaLock); err != nil {
+		return serverError(db.Path, err)
+	}
+	var version int
+	var ours bool
+	if err := tx.QueryRowContext(ctx, "SELECT to_regclass('servicebook_schema') IS NOT NULL").Scan(&ours); err != nil {
+		return serverError(db.Path, err)
+	}
+	if ours {
+		if err := tx.QueryRowContext(ctx, "SELECT version FROM servicebook_schema").Scan(&version); err != nil {
+			return serverError(db.Path, err)
+		}
+	} else {
+		// No servicebook here yet: only an empty database becomes one.
+		var tables int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables
+			WHERE table_schema = current_schema()`).Scan(&tables); err != nil {
+			return serverError(db.Path, err)
+		}
+		if tables > 0 {
+			return Errorf(EInvalid, "%s holds %d tables of another program; servicebook will not change it. Give servicebook an empty database of its own.", db.Path, tables)
+		}
+		if _, err := tx.ExecContext(ctx, "CREATE TABLE servicebook_schema (version BIGINT NOT NULL)"); err != nil {
+			return serverError(db.Path, err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO servicebook_schema (version) VALUES (0)"); err != nil {
+			return serverError(db.Path, err)
+		}
+	}
+	if version > known {
+		return Errorf(EInvalid, "%s was written by a newer servicebook (schema %d, this program knows up to %d); please update servicebook.", db.Path, version, known)
+	}
+	if version == known {
+		return tx.Commit()
+	}
+	for _, m := range ms {
+		if m.version <= version {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE servicebook_schema SET version = ?", known); err != nil {
+		return serverError(db.Path, err)
+	}
+	return tx.Commit()
+}
+
+// serverError says in plain words why the server did not answer as
+// expected, naming the server (never with its password).
+func serverError(shown string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"), strings.Contains(msg, "i/o timeout"):
+		return Errorf(EInvalid, "Cannot reach the server %s: %s. Check the address and that the server is running.", shown, lastReason(msg))
+	case strings.Contains(msg, "SQLSTATE 28P01"), strings.Contains(msg, "SQLSTATE 28000"):
+		return Errorf(EInvalid, "The server %s did not accept the sign-in: %s.", shown, lastReason(msg))
+	case strings.Contains(msg, "SQLSTATE 3D000"):
+		return Errorf(ENotFound, "There is no database %s on the server; ask its administrator to create it (servicebook creates the tables itself).", shown)
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	return Errorf(EInvalid, "%s: %s", shown, lastReason(msg))
+}
+
+// lastReason is the driver's message without the layers of context before
+// its last colon-separated part that a person can act on.
+func lastReason(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		return msg[i+2:]
+	}
+	return msg
+}
