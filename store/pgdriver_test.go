@@ -266,3 +266,104 @@ func tables(columns map[string]string) int {
 	}
 	return len(seen)
 }
+
+// TestServerRoles: after `server init`, a viewer signed in with a SQL
+// connection of their own can read but change nothing; an editor changes
+// records and appends to the change log but cannot rewrite it, touch the
+// schema or approve; an approver approves. The server refuses, not the
+// program.
+func TestServerRoles(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	admin, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	for range 2 { // safe to run again
+		if err := admin.ServerInit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := path.Base(dsn)
+	as := map[string]*store.DB{}
+	for role, group := range map[string]string{"viewer": store.ViewerRole, "editor": store.EditorRole, "approver": store.ApproverRole} {
+		login := role + "_" + name
+		if _, err := admin.ExecContext(ctx, "CREATE ROLE "+login+" LOGIN IN ROLE "+group); err != nil {
+			t.Fatal(err)
+		}
+		u, _ := url.Parse(dsn)
+		u.User = url.User(login)
+		db, err := store.Open(ctx, u.String())
+		if err != nil {
+			t.Fatalf("%s opens the database: %v", role, err)
+		}
+		defer db.Close()
+		if db.User != login {
+			t.Errorf("%s is recorded as %q", role, db.User)
+		}
+		as[role] = db
+	}
+	for _, q := range []string{
+		"INSERT INTO ci_type (key, name) VALUES ('server', 'Server')",
+		`INSERT INTO ci (ref, type_id, name, status, criticality, created_at, updated_at)
+			VALUES ('CI-000001', 1, 'svc', 'in_service', 1, '2026-11-24', '2026-11-24')`,
+		`INSERT INTO plan (doc_number, title, service_id, created_at, updated_at)
+			VALUES ('SM-02001', '支付业务连续性计划', 1, '2026-11-24', '2026-11-24')`,
+		"INSERT INTO fiscal_year (year) VALUES (2027)",
+		"INSERT INTO budget_line (fy_id, pool, category) VALUES (1, '机房', 'facilities')",
+		"INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('2026-11-24', 'admin', 'cli', 'ci', 1, 'created')",
+	} {
+		if _, err := admin.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	approve := "UPDATE plan SET version = '1.0', approved_at = '2026-11-24', approved_by = 'x' WHERE id = 1"
+	approveLine := "UPDATE budget_line SET status = 'approved', approver = 'x', approved_at = '2026-11-24' WHERE id = 1"
+	for _, c := range []struct {
+		role, query string
+		allowed     bool
+	}{
+		{"viewer", "SELECT count(*) FROM ci", true},
+		{"viewer", "SELECT count(*) FROM change_log", true},
+		{"viewer", "UPDATE ci SET name = 'x'", false},
+		{"viewer", "DELETE FROM ci", false},
+		{"viewer", "INSERT INTO ci_type (key, name) VALUES ('hack', 'Hack')", false},
+		{"viewer", "INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('', 'v', 'sql', 'ci', 1, 'x')", false},
+		{"viewer", "UPDATE servicebook_schema SET version = 1", false},
+		{"viewer", "CREATE TABLE mine (id int)", false},
+		{"editor", "UPDATE ci SET owner = '张伟' WHERE id = 1", true},
+		{"editor", "INSERT INTO change_log (at, who, source, entity, entity_id, field) VALUES ('', current_user, 'sql', 'ci', 1, 'owner')", true},
+		{"editor", "UPDATE change_log SET who = 'someone else'", false},
+		{"editor", "DELETE FROM change_log", false},
+		{"editor", "UPDATE servicebook_schema SET version = 1", false},
+		{"editor", "DROP TABLE ci", false},
+		{"editor", "CREATE TABLE mine (id int)", false},
+		{"editor", "UPDATE plan SET title = '支付业务连续性计划（修订）', version = '0.2' WHERE id = 1", true},
+		{"editor", approve, false},
+		{"editor", "UPDATE plan SET version = '2.0' WHERE id = 1", false},
+		{"editor", approveLine, false},
+		{"editor", "INSERT INTO budget_line (fy_id, pool, category, status) VALUES (1, '网络', 'resources', 'approved')", false},
+		{"editor", "INSERT INTO budget_line (fy_id, pool, category) VALUES (1, '网络', 'resources')", true},
+		{"approver", approve, true},
+		{"approver", approveLine, true},
+		{"approver", "DELETE FROM change_log", false},
+	} {
+		_, err := as[c.role].ExecContext(ctx, c.query)
+		switch {
+		case c.allowed && err != nil:
+			t.Errorf("%s may %s, but: %v", c.role, c.query, err)
+		case !c.allowed && err == nil:
+			t.Errorf("%s was let %s", c.role, c.query)
+		case !c.allowed && !strings.Contains(err.Error(), "42501"):
+			t.Errorf("%s %s: refused, but not for want of privilege: %v", c.role, c.query, err)
+		}
+	}
+	var owner string
+	admin.QueryRowContext(ctx, "SELECT owner FROM ci WHERE id = 1").Scan(&owner)
+	var logged int
+	admin.QueryRowContext(ctx, "SELECT count(*) FROM change_log").Scan(&logged)
+	if owner != "张伟" || logged != 2 {
+		t.Errorf("after the editor's changes: owner %q, %d log entries kept", owner, logged)
+	}
+}

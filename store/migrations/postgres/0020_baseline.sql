@@ -595,3 +595,50 @@ EXECUTE FUNCTION budget_line_revision();
 -- The counters SQLite's migrations seed (grams_filled: SQLite's short-word
 -- index needs no filling on a server).
 INSERT INTO ref_counter (name, last) VALUES ('ci', 0), ('relation_rev', 0), ('ci_rev', 0), ('grams_filled', 1);
+
+-- Approval is the approver's (team mode's roles: see store/roles.go). A
+-- row that is approved, or whose approval changes, is refused unless the
+-- role writing it is a member of servicebook_approver or owns the
+-- database (a server without the roles, run by its owner alone). The
+-- server enforces it, so a SQL tool of one's own cannot get round it.
+CREATE FUNCTION servicebook_may_approve() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT pg_has_role(current_user, (SELECT datdba FROM pg_database WHERE datname = current_database()), 'MEMBER')
+        OR (to_regrole('servicebook_approver') IS NOT NULL AND pg_has_role(current_user, 'servicebook_approver', 'MEMBER'))
+$$;
+CREATE FUNCTION servicebook_guard_approval() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    new_row jsonb := to_jsonb(NEW);
+    old_row jsonb;
+    approving boolean;
+BEGIN
+    -- A document's version N.0 (N at least 1) is an approved one
+    -- (doccontrol); a budget line's approval is its status.
+    IF TG_OP = 'INSERT' THEN
+        approving := coalesce(new_row ->> 'approved_at', '') <> '' OR coalesce(new_row ->> 'status', '') = 'approved'
+            OR coalesce(new_row ->> 'version', '') ~ '^[1-9][0-9]*\.0$';
+    ELSE
+        old_row := to_jsonb(OLD);
+        approving := (new_row ->> 'approved_at') IS DISTINCT FROM (old_row ->> 'approved_at')
+            OR (new_row ->> 'approved_by') IS DISTINCT FROM (old_row ->> 'approved_by')
+            OR ((new_row ->> 'status') IS DISTINCT FROM (old_row ->> 'status')
+                AND 'approved' IN (new_row ->> 'status', old_row ->> 'status'))
+            OR ((new_row ->> 'version') IS DISTINCT FROM (old_row ->> 'version')
+                AND coalesce(new_row ->> 'version', '') ~ '^[1-9][0-9]*\.0$');
+    END IF;
+    IF approving AND NOT servicebook_may_approve() THEN
+        RAISE EXCEPTION 'only an approver may approve or withdraw an approval (% in %)', current_user, TG_TABLE_NAME
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER plan_approval BEFORE INSERT OR UPDATE ON plan
+    FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
+CREATE TRIGGER plan_snapshot_approval BEFORE INSERT OR UPDATE ON plan_snapshot
+    FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
+CREATE TRIGGER capacity_plan_approval BEFORE INSERT OR UPDATE ON capacity_plan
+    FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
+CREATE TRIGGER capacity_plan_snapshot_approval BEFORE INSERT OR UPDATE ON capacity_plan_snapshot
+    FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
+CREATE TRIGGER budget_line_approval BEFORE INSERT OR UPDATE ON budget_line
+    FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
