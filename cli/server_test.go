@@ -13,8 +13,8 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
 
 // TestServerInit: `server init` makes a server database servicebook's and
 // its roles' (again without harm), prints the SQL for an administrator,
-// and is refused for a database file; the records' commands say plainly
-// that they do not work on a server yet.
+// and is refused for a database file; the CMDB's commands work there, and
+// those of records not kept on a server yet say so plainly.
 func TestServerInit(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	for range 2 {
@@ -30,8 +30,12 @@ func TestServerInit(t *testing.T) {
 			t.Errorf("server init --print lacks %q", want)
 		}
 	}
-	if code, _, errOut := run(t, dsn, "ci", "list"); code != 1 || !strings.Contains(errOut, "cannot keep its records there yet") {
-		t.Errorf("ci list on a server: exit %d, %q", code, errOut)
+	mustRun(t, dsn, "ci", "add", "--type", "server", "--name", "核心数据库服务器", "--location", "北京主数据中心")
+	if out := mustRun(t, dsn, "search", "数据库"); !strings.Contains(out, "CI-000001") {
+		t.Errorf("search on a server: %q", out)
+	}
+	if code, _, errOut := run(t, dsn, "plan", "list"); code != 1 || !strings.Contains(errOut, `"plan list" works on a database file for now`) {
+		t.Errorf("plan list on a server: exit %d, %q", code, errOut)
 	}
 	file := filepath.Join(t.TempDir(), "sb.db")
 	if code, _, errOut := run(t, file, "server", "init"); code != 2 || !strings.Contains(errOut, "needs --db postgres://") {

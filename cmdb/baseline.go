@@ -44,7 +44,8 @@ func (s *Store) takeBaseline(ctx context.Context, tx *sql.Tx, log *store.ChangeW
 		return b, store.Invalid([]store.FieldProblem{{Field: "name", Message: "a baseline needs a name"}})
 	}
 	b.TakenAt, _ = time.Parse(time.RFC3339, log.At())
-	res, err := tx.ExecContext(ctx, "INSERT INTO baseline (name, note, taken_at, taken_by) VALUES (?, ?, ?, ?)",
+	var err error
+	b.ID, err = store.InsertID(ctx, tx, "INSERT INTO baseline (name, note, taken_at, taken_by) VALUES (?, ?, ?, ?)",
 		b.Name, b.Note, log.At(), b.TakenBy)
 	if err != nil {
 		if store.ErrorCode(store.MapError(err)) == store.EConflict {
@@ -52,8 +53,7 @@ func (s *Store) takeBaseline(ctx context.Context, tx *sql.Tx, log *store.ChangeW
 		}
 		return b, err
 	}
-	b.ID, _ = res.LastInsertId()
-	res, err = tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ci_id, ref, type_key, name, description, status,
+	res, err := tx.ExecContext(ctx, `INSERT INTO baseline_ci (baseline_id, ci_id, ref, type_key, name, description, status,
 		criticality, owner, location, version, attributes)
 		SELECT ?, ci.id, ci.ref, t.key, ci.name, ci.description, ci.status, ci.criticality, ci.owner, ci.location,
 		       ci.version, ci.attributes

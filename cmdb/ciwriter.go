@@ -30,16 +30,17 @@ type ciWriter struct {
 	updated      []int64 // ids of the CIs changed
 	// How many of created and updated are indexed for search.
 	indexedCreated, indexedUpdated int
+	dialect                        store.Dialect
 	bulk                           bool // FTS5's automatic merging is off (bulkIndexing)
 	keys                           *sortKeys
 }
 
-func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*ciWriter, error) {
-	w := &ciWriter{log: log, tx: tx, keys: newSortKeys()}
+func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, dialect store.Dialect) (*ciWriter, error) {
+	w := &ciWriter{log: log, tx: tx, keys: newSortKeys(), dialect: dialect}
 	var err error
 	if w.insertStmt, err = tx.PrepareContext(ctx, `INSERT INTO ci (ref, type_id, name, description, status, criticality,
 		owner, location, version, attributes, created_at, updated_at, sort_name, sort_owner, sort_location)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -87,12 +88,11 @@ func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) 
 	ci.Ref = RefNumber(w.nextRef)
 	attrs, _ := json.Marshal(ci.Attributes)
 	at := w.log.At()
-	res, err := w.insertStmt.ExecContext(ctx, ci.Ref, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
-		ci.Owner, ci.Location, ci.Version, string(attrs), at, at, w.keys.key(ci.Name), w.keys.key(ci.Owner), w.keys.key(ci.Location))
-	if err != nil {
+	if err := w.insertStmt.QueryRowContext(ctx, ci.Ref, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
+		ci.Owner, ci.Location, ci.Version, string(attrs), at, at, w.keys.key(ci.Name), w.keys.key(ci.Owner), w.keys.key(ci.Location),
+	).Scan(&ci.ID); err != nil {
 		return ci, err
 	}
-	ci.ID, _ = res.LastInsertId()
 	w.created = append(w.created, ci.ID)
 	ci.RowVersion = 1
 	ci.CreatedAt, _ = time.Parse(time.RFC3339, at)
@@ -126,6 +126,12 @@ func (w *ciWriter) indexWaiting(ctx context.Context, n int) error {
 	created, updated := w.created[w.indexedCreated:], w.updated[w.indexedUpdated:]
 	waiting := len(created) + len(updated)
 	if waiting == 0 || waiting < n {
+		return nil
+	}
+	if w.dialect == store.Postgres {
+		// The server's search index is an index on ci itself (see
+		// search_server.go): it keeps itself.
+		w.indexedCreated, w.indexedUpdated = len(w.created), len(w.updated)
 		return nil
 	}
 	if err := w.bulkIndexing(ctx, waiting); err != nil {
@@ -280,14 +286,14 @@ const ciInsert = `INSERT INTO ci (id, ref, type_id, name, description, status, c
 	attributes, created_at, updated_at, sort_name, sort_owner, sort_location) VALUES `
 
 // createAll creates the CIs, many to a statement, with their change-log
-// entries, and returns them saved. It numbers their rows itself, from the
-// highest row so far, as SQLite would (the transaction holds the write
-// lock): a statement of many rows tells only the last row's number.
+// entries, and returns them saved. It numbers their rows itself
+// (store.Dialect.NewIDs): a statement of many rows tells only the last
+// row's number.
 // One statement per CI cost an import of 100k CIs most of a second in
 // statement set-up alone.
 func (w *ciWriter) createAll(ctx context.Context, rows []newCI) ([]CI, error) {
-	var lastID int64
-	if err := w.tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM ci").Scan(&lastID); err != nil {
+	ids, err := w.dialect.NewIDs(ctx, w.tx, "ci", len(rows))
+	if err != nil {
 		return nil, err
 	}
 	at := w.log.At()
@@ -308,9 +314,8 @@ func (w *ciWriter) createAll(ctx context.Context, rows []newCI) ([]CI, error) {
 				}
 			}
 			w.nextRef++
-			lastID++
 			ci := r.ci
-			ci.ID, ci.Ref, ci.RowVersion, ci.CreatedAt, ci.UpdatedAt = lastID, RefNumber(w.nextRef), 1, created, created
+			ci.ID, ci.Ref, ci.RowVersion, ci.CreatedAt, ci.UpdatedAt = ids[start+i], RefNumber(w.nextRef), 1, created, created
 			saved[start+i] = ci
 			entries[start+i] = store.Entry{Entity: "ci", ID: ci.ID, Field: "created", New: r.logged}
 			args = append(args, ci.ID, ci.Ref, r.typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,

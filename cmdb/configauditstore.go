@@ -250,7 +250,7 @@ func (s *Store) ReconcileAudit(ctx context.Context, id int64, found FoundRead, k
 			return err
 		}
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO config_audit_finding (audit_id, kind, ci_id, ref, field, recorded,
-			found, found_at, found_data, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			found, found_at, found_data, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -265,11 +265,9 @@ func (s *Store) ReconcileAudit(ctx context.Context, id int64, found FoundRead, k
 			if f.CIID != 0 {
 				ciID = f.CIID
 			}
-			res, err := ins.ExecContext(ctx, id, string(f.Kind), ciID, f.Ref, f.Field, f.Recorded, f.Found, f.FoundAt, string(data), f.Note)
-			if err != nil {
+			if err := ins.QueryRowContext(ctx, id, string(f.Kind), ciID, f.Ref, f.Field, f.Recorded, f.Found, f.FoundAt, string(data), f.Note).Scan(&f.ID); err != nil {
 				return err
 			}
-			f.ID, _ = res.LastInsertId()
 			f.AuditID, f.RowVersion = id, 1
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE config_audit SET reconciled_at = ?, found_file = ?, match_keys = ?,

@@ -741,7 +741,7 @@ func (s *Store) beginImport(ctx context.Context, progress func(done, total int))
 	}
 	iw := &importWriter{ctx: ctx, s: s, tx: tx, progress: progress, keys: newSortKeys()}
 	if iw.log, err = s.db.NewChangeWriter(ctx, tx); err == nil {
-		iw.w, err = newCIWriter(ctx, tx, iw.log)
+		iw.w, err = newCIWriter(ctx, tx, iw.log, s.db.Dialect)
 	}
 	if err != nil {
 		iw.rollback()

@@ -136,7 +136,7 @@ func (s *Store) CIsByID(ctx context.Context, ids []int64) (map[int64]CI, error) 
 	if count == 0 {
 		return out, nil
 	}
-	cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE ci.id IN (SELECT value FROM json_each(?))", list)
+	cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE ci.id "+s.db.Dialect.InIDs(), list)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Store) ciSummaries(ctx context.Context, ids []int64) (map[int64]CI, err
 		return out, nil
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT ci.id, ci.ref, t.key, ci.name, ci.status, ci.criticality, ci.owner, ci.location`+
-		ciFrom+`WHERE ci.id IN (SELECT value FROM json_each(?))`, list)
+		ciFrom+`WHERE ci.id `+s.db.Dialect.InIDs(), list)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ type relationWriter struct {
 
 func newRelationWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter) (*relationWriter, error) {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO relation (from_id, kind, to_id, redundancy_group, created_at)
-		VALUES (?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return nil, err
 	}
@@ -114,14 +114,12 @@ func newRelationWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter)
 func (w *relationWriter) close() { w.insert.Close() }
 
 func (w *relationWriter) create(ctx context.Context, r Relation) (Relation, error) {
-	res, err := w.insert.ExecContext(ctx, r.FromID, string(r.Kind), r.ToID, r.Group, w.log.At())
-	if err != nil {
+	if err := w.insert.QueryRowContext(ctx, r.FromID, string(r.Kind), r.ToID, r.Group, w.log.At()).Scan(&r.ID); err != nil {
 		if store.ErrorCode(store.MapError(err)) == store.EConflict {
 			return r, store.Errorf(store.EConflict, "%s already exists.", r.describe())
 		}
 		return r, err
 	}
-	r.ID, _ = res.LastInsertId()
 	if err := w.log.Add(ctx, "ci", r.FromID, "relation", "", r.describe()); err != nil {
 		return r, err
 	}

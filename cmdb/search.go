@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+
+	"servicebook/store"
 )
 
 // searchColumns are the ci_search columns a LIKE fallback looks in.
@@ -32,6 +34,9 @@ var searchColumns = []string{"x.ref", "x.name", "x.description", "x.owner", "x.l
 func (s *Store) Search(ctx context.Context, text string, limit int) ([]CI, error) {
 	if limit <= 0 {
 		limit = 50
+	}
+	if s.db.Dialect == store.Postgres {
+		return s.searchServer(ctx, text, limit)
 	}
 	var phrases, grams, likes []string
 	var likeArgs []any

@@ -28,20 +28,15 @@ type Store struct {
 // NewStore opens the CMDB in db, adding any built-in CI type the database
 // does not have yet.
 func NewStore(ctx context.Context, db *store.DB) (*Store, error) {
-	if db.Dialect == store.Postgres {
-		// Team mode is built from the store up (issue 15): the server's
-		// schema is made and migrated, the records' statements are not
-		// ported yet. Said plainly rather than failing on the first
-		// statement written for SQLite.
-		return nil, store.Errorf(store.EInvalid, "%s: the servicebook schema on the server is ready (version %d), but this build cannot keep its records there yet; use a database file for now.",
-			db.Path, store.SchemaVersion())
-	}
 	s := &Store{db: db, graphRev: -1}
 	if err := s.ensureBuiltinTypes(ctx); err != nil {
 		return nil, err
 	}
 	if err := fillSortKeys(ctx, db); err != nil {
 		return nil, store.MapError(err)
+	}
+	if db.Dialect == store.Postgres {
+		return s, nil // no short-word index to fill on a server
 	}
 	if err := fillGrams(ctx, db); err != nil {
 		return nil, store.MapError(err)
@@ -155,12 +150,12 @@ func (s *Store) SaveType(ctx context.Context, t Type) (Type, error) {
 		}
 		defer log.Close()
 		if t.ID == 0 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO ci_type (key, name, name_zh, description, is_service, attributes)
+			id, err := store.InsertID(ctx, tx, `INSERT INTO ci_type (key, name, name_zh, description, is_service, attributes)
 				VALUES (?, ?, ?, ?, ?, ?)`, t.Key, t.Name, t.NameZh, t.Description, t.IsService, string(attrs))
 			if err != nil {
 				return err
 			}
-			t.ID, _ = res.LastInsertId()
+			t.ID = id
 			t.RowVersion = 1
 			return log.Add(ctx, "ci_type", t.ID, "created", "", t.Key)
 		}
@@ -295,7 +290,7 @@ func (s *Store) writeCIs(ctx context.Context, tx *sql.Tx, fn func(w *ciWriter) e
 		return err
 	}
 	defer log.Close()
-	w, err := newCIWriter(ctx, tx, log)
+	w, err := newCIWriter(ctx, tx, log, s.db.Dialect)
 	if err != nil {
 		return err
 	}
@@ -406,7 +401,7 @@ func (s *Store) DeleteCI(ctx context.Context, ref string) error {
 		}
 		// Relations go with the CI; other records that refer to it (plans,
 		// outages, budget lines …) are evidence: name them and refuse.
-		if refs, err := store.References(ctx, tx, "ci", ci.ID, "relation"); err != nil || len(refs) > 0 {
+		if refs, err := store.References(ctx, tx, s.db.Dialect, "ci", ci.ID, "relation"); err != nil || len(refs) > 0 {
 			if err != nil {
 				return err
 			}
@@ -436,6 +431,9 @@ func (s *Store) DeleteCI(ctx context.Context, ref string) error {
 			return err
 		}
 		for _, index := range searchIndexes {
+			if s.db.Dialect == store.Postgres {
+				break // the server's search index is on ci itself
+			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+index+" WHERE rowid = ?", ci.ID); err != nil {
 				return err
 			}

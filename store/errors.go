@@ -118,7 +118,42 @@ func mapConstraint(err error) error {
 	case strings.Contains(msg, "NOT NULL constraint failed"):
 		return &Error{Code: EInvalid, Message: "A required value is missing (" + afterColon(msg) + ")."}
 	}
+	// PostgreSQL's (team mode), by SQLSTATE.
+	switch {
+	case strings.Contains(msg, "SQLSTATE 23505"):
+		return &Error{Code: EConflict, Message: "That record already exists (" + pgConstraint(msg) + ")."}
+	case strings.Contains(msg, "SQLSTATE 23503"):
+		return &Error{Code: EConflict, Message: "The record is still referenced by another record, or refers to one that does not exist."}
+	case strings.Contains(msg, "SQLSTATE 23514"):
+		return &Error{Code: EInvalid, Message: "A value is out of range (" + pgConstraint(msg) + ")."}
+	case strings.Contains(msg, "SQLSTATE 23502"):
+		return &Error{Code: EInvalid, Message: "A required value is missing (" + pgConstraint(msg) + ")."}
+	case strings.Contains(msg, "SQLSTATE 42501"):
+		return &Error{Code: EInvalid, Message: "The server refused: your sign-in may not do this (" + pgMessage(msg) + ")."}
+	case strings.Contains(msg, "SQLSTATE 40001"), strings.Contains(msg, "SQLSTATE 40P01"):
+		return &Error{Code: EConflict, Message: "Someone else changed the same records at the same moment; nothing was changed. Try again."}
+	}
 	return err
+}
+
+// pgConstraint is the constraint a PostgreSQL error names, or its message.
+func pgConstraint(msg string) string {
+	if _, rest, ok := strings.Cut(msg, `constraint "`); ok {
+		if name, _, ok := strings.Cut(rest, `"`); ok {
+			return name
+		}
+	}
+	return pgMessage(msg)
+}
+
+// pgMessage is a PostgreSQL error's own words, without "ERROR:" and the
+// SQLSTATE.
+func pgMessage(msg string) string {
+	msg = strings.TrimPrefix(msg, "ERROR: ")
+	if i := strings.LastIndex(msg, " (SQLSTATE"); i >= 0 {
+		msg = msg[:i]
+	}
+	return msg
 }
 
 // MapError is mapConstraint for domain stores: wrap the error returned by an

@@ -188,6 +188,20 @@ type pgxConn interface {
 
 type rebindingConn struct{ pgxConn }
 
+// CheckNamedValue passes a Go bool as 0 or 1: servicebook's yes/no
+// columns are integers in both dialects (SQLite has no boolean type), and
+// pgx will not write a bool into a bigint.
+func (c rebindingConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if b, ok := nv.Value.(bool); ok {
+		nv.Value = int64(0)
+		if b {
+			nv.Value = int64(1)
+		}
+		return nil
+	}
+	return c.pgxConn.CheckNamedValue(nv)
+}
+
 func (c rebindingConn) Prepare(query string) (driver.Stmt, error) {
 	return c.pgxConn.Prepare(Rebind(query))
 }

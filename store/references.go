@@ -21,9 +21,23 @@ func DescribeReferrer(table, labelSQL string) { referrerLabels.Store(table, labe
 // of table through a foreign key: one line per referring column, with the
 // first few named and the number of rows. The schema says which tables refer; the domains say how to name
 // their rows (DescribeReferrer), else the table and row number is used.
-func References(ctx context.Context, q Querier, table string, id int64, skip ...string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.name, p."from" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p
-		WHERE m.type = 'table' AND p."table" = ? AND p.on_delete NOT IN ('CASCADE', 'SET NULL') ORDER BY m.name, p."from"`, table)
+func References(ctx context.Context, q Querier, d Dialect, table string, id int64, skip ...string) ([]string, error) {
+	query := `SELECT m.name, p."from" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p
+		WHERE m.type = 'table' AND p."table" = ? AND p.on_delete NOT IN ('CASCADE', 'SET NULL') ORDER BY m.name, p."from"`
+	// A row's own name when no domain registered one: SQLite's rowid,
+	// PostgreSQL's id (every referring table on a server has one, or is a
+	// pair of references whose rows are named by DescribeReferrer).
+	rowName := "rowid"
+	if d == Postgres {
+		query = `SELECT cl.relname::text, a.attname::text FROM pg_constraint c
+			JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+			WHERE c.contype = 'f' AND ref.relname = ? AND c.confdeltype NOT IN ('c', 'n')
+			  AND cl.relnamespace = current_schema()::regnamespace
+			ORDER BY 1, 2`
+		rowName = "ctid"
+	}
+	rows, err := q.QueryContext(ctx, query, table)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +61,7 @@ func References(ctx context.Context, q Querier, table string, id int64, skip ...
 		if skipped[r.table] {
 			continue
 		}
-		label := fmt.Sprintf("'%s ' || rowid", strings.ReplaceAll(r.table, "_", " "))
+		label := fmt.Sprintf("'%s ' || %s", strings.ReplaceAll(r.table, "_", " "), rowName)
 		if l, ok := referrerLabels.Load(r.table); ok {
 			label = l.(string)
 		}

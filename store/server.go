@@ -200,3 +200,54 @@ func lastReason(msg string) string {
 	}
 	return msg
 }
+
+// InsertID runs an INSERT and returns the id of the row it made. The
+// statement gets "RETURNING id", which both dialects read (PostgreSQL's
+// driver has no LastInsertId).
+func InsertID(ctx context.Context, q Querier, insert string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, insert+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// InIDs is the condition that a column is one of the ids listed in a JSON
+// array bound as its one parameter ("[3,5,8]"), in the dialect's words:
+// one statement for any number of ids.
+func (d Dialect) InIDs() string {
+	if d == Postgres {
+		return "IN (SELECT value::bigint FROM json_array_elements_text(?::json) AS value)"
+	}
+	return "IN (SELECT value FROM json_each(?))"
+}
+
+// NewIDs takes n row numbers for table's id column inside tx, for a
+// statement that inserts many rows with their ids given: SQLite numbers
+// from the highest so far (the transaction holds the write lock);
+// PostgreSQL takes them from the column's sequence, which other writers
+// share.
+func (d Dialect) NewIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if d != Postgres {
+		var last int64
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+table).Scan(&last); err != nil {
+			return nil, err
+		}
+		for i := range n {
+			ids = append(ids, last+1+int64(i))
+		}
+		return ids, nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)", table, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"servicebook/internal/pgtest"
 )
 
 // MustOpen opens a fresh database file under tb.TempDir() for a test or
@@ -47,4 +49,27 @@ func HoldWriteLock(tb testing.TB, path string, d time.Duration) <-chan struct{} 
 		close(released)
 	}()
 	return released
+}
+
+// EachBackend runs fn as two subtests, on a new database file ("sqlite")
+// and on a new database on the test PostgreSQL server ("postgres"), each
+// with the same clock and user as MustOpen's: a store test written once
+// runs on both. The package's TestMain must call pgtest.Run.
+func EachBackend(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, MustOpen(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, MustOpenServer(t)) })
+}
+
+// MustOpenServer opens a new, migrated database on the test PostgreSQL
+// server, closed when tb ends, with MustOpen's clock and user.
+func MustOpenServer(tb testing.TB) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), pgtest.NewDatabase(tb))
+	if err != nil {
+		tb.Fatalf("open test server database: %v", err)
+	}
+	db.Now = func() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC) }
+	db.User = "tester"
+	tb.Cleanup(func() { db.Close() })
+	return db
 }

@@ -642,3 +642,18 @@ CREATE TRIGGER capacity_plan_snapshot_approval BEFORE INSERT OR UPDATE ON capaci
     FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
 CREATE TRIGGER budget_line_approval BEFORE INSERT OR UPDATE ON budget_line
     FOR EACH ROW EXECUTE FUNCTION servicebook_guard_approval();
+
+-- Search on a server (SQLite's FTS5 tables' work): trigram indexes of
+-- pg_trgm, which find a word inside Chinese text as well as inside a
+-- reference ("数据库" in "核心数据库服务器"), with ILIKE. One over every
+-- field a search looks in (attribute values, not their keys), one over
+-- references and names, whose matches are listed first.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE FUNCTION servicebook_ci_text(ref text, name text, description text, owner text, location text, attributes text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT concat_ws(' ', ref, name, description, owner, location,
+        (SELECT string_agg(value, ' ') FROM json_each_text(attributes::json)))
+$$;
+CREATE INDEX ci_search_trgm ON ci USING gin
+    (servicebook_ci_text(ref, name, description, owner, location, attributes) gin_trgm_ops);
+CREATE INDEX ci_search_name_trgm ON ci USING gin ((ref || ' ' || name) gin_trgm_ops);

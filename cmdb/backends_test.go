@@ -1,0 +1,164 @@
+package cmdb
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"servicebook/internal/pgtest"
+	"servicebook/store"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
+// TestCMDBOnEachBackend walks what a person does with the CMDB — types,
+// CIs, a stale save, relations and impact, the list sorted and paged,
+// search in Chinese and by reference, a baseline and its differences, an
+// import that creates and updates, a delete — on a database file and on a
+// PostgreSQL server, with the same results and the same change log.
+func TestCMDBOnEachBackend(t *testing.T) {
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := store.WithSource(context.Background(), store.SourceCLI)
+		s, err := NewStore(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rack, err := s.SaveType(ctx, Type{Key: "rack", Name: "Rack", NameZh: "机柜"})
+		if err != nil || rack.ID == 0 {
+			t.Fatalf("type: %+v, %v", rack, err)
+		}
+		create := func(ci CI) CI {
+			t.Helper()
+			got, err := s.CreateCI(ctx, ci)
+			if err != nil {
+				t.Fatalf("create %s: %v", ci.Name, err)
+			}
+			return got
+		}
+		pay := create(CI{TypeKey: "business_service", Name: "网上支付", Status: StatusInService, Criticality: 1, Owner: "张伟"})
+		app := create(CI{TypeKey: "application", Name: "支付网关", Status: StatusInService, Criticality: 1, Owner: "李娜"})
+		db1 := create(CI{TypeKey: "database", Name: "核心数据库服务器", Status: StatusInService, Criticality: 1,
+			Location: "北京主数据中心", Attributes: map[string]string{"engine": "Oracle"}})
+		db2 := create(CI{TypeKey: "database", Name: "核心数据库备机", Status: StatusInService, Criticality: 2, Location: "上海灾备中心"})
+		if pay.Ref != "CI-000001" || db2.Ref != "CI-000004" || db2.ID == db1.ID {
+			t.Fatalf("refs %s … %s, ids %d %d", pay.Ref, db2.Ref, db1.ID, db2.ID)
+		}
+
+		// A save based on an older read is refused, not merged.
+		first, second := app, app
+		first.Owner = "王芳"
+		if _, err := s.UpdateCI(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		second.Description = "stale"
+		if _, err := s.UpdateCI(ctx, second); store.ErrorCode(err) != store.EConflict {
+			t.Errorf("stale save: %v, want a conflict", err)
+		}
+
+		// Relations and impact, with redundancy.
+		for _, r := range []struct{ from, to, group string }{
+			{pay.Ref, app.Ref, ""}, {app.Ref, db1.Ref, "db"}, {app.Ref, db2.Ref, "db"},
+		} {
+			if _, err := s.Relate(ctx, r.from, DependsOn, r.to, r.group); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Relate(ctx, pay.Ref, DependsOn, app.Ref, ""); store.ErrorCode(err) != store.EConflict {
+			t.Errorf("the same relation twice: %v", err)
+		}
+		rep, err := s.Impact(ctx, []string{db1.Ref}, true, 0)
+		if err != nil || rep.Total != 0 {
+			t.Errorf("one of two redundant databases down: %d impacted (%v), want 0", rep.Total, err)
+		}
+		rep, err = s.Impact(ctx, []string{db1.Ref, db2.Ref}, true, 0)
+		if err != nil || rep.Total != 2 || rep.TotalServices != 1 {
+			t.Errorf("both databases down: %d impacted, %d services (%v)", rep.Total, rep.TotalServices, err)
+		}
+
+		// The list, sorted by name in pinyin and paged.
+		list, total, err := s.ListCIs(ctx, Filter{Sort: "name", Limit: 2, Offset: 1})
+		if err != nil || total != 4 || len(list) != 2 || list[0].Name != "核心数据库服务器" || list[1].Name != "网上支付" {
+			t.Errorf("page 2 by name: %d of %d, %v (%v)", len(list), total, ciNames(list), err)
+		}
+
+		// Search: a word inside Chinese text, a short word, a reference,
+		// an attribute value; name matches first.
+		for q, want := range map[string]string{
+			"数据库": "核心数据库服务器 核心数据库备机", "库": "核心数据库服务器 核心数据库备机",
+			"ci-000002": "支付网关", "oracle": "核心数据库服务器", "北京 核心": "核心数据库服务器", "nothing-here": "",
+		} {
+			found, err := s.Search(ctx, q, 10)
+			if err != nil || strings.Join(ciNames(found), " ") != want {
+				t.Errorf("search %q: %v (%v), want %q", q, ciNames(found), err, want)
+			}
+		}
+
+		// A baseline, then a change, then the difference.
+		if _, err := s.TakeBaseline(ctx, "2026年11月", "before the move"); err != nil {
+			t.Fatal(err)
+		}
+		moved, _ := s.CI(ctx, db2.Ref)
+		moved.Location = "上海新机房"
+		if _, err := s.UpdateCI(ctx, moved); err != nil {
+			t.Fatal(err)
+		}
+		diff, err := s.DiffBaselines(ctx, "2026年11月", "")
+		if err != nil || len(diff.Changed) != 1 || diff.Changed[0].Ref != db2.Ref {
+			t.Errorf("diff: %+v (%v)", diff.Changed, err)
+		}
+
+		// An import that updates one CI and creates another.
+		path := filepath.Join(t.TempDir(), "cmdb.csv")
+		os.WriteFile(path, []byte("Type,Name,Owner\ndatabase,核心数据库备机,赵强\nrack,A01机柜,机房组\n"), 0o600)
+		res, err := s.ImportFile(ctx, path, ImportOptions{})
+		if err != nil || res.Created != 1 || res.Updated != 1 {
+			t.Fatalf("import: %+v, %v", res, err)
+		}
+		if found, _ := s.Search(ctx, "A01", 5); len(found) != 1 || found[0].TypeKey != "rack" {
+			t.Errorf("the imported CI is not found: %v", ciNames(found))
+		}
+
+		// A delete takes its relations with it.
+		if err := s.DeleteCI(ctx, db2.Ref); err != nil {
+			t.Fatal(err)
+		}
+		if rels, _ := s.Relations(ctx, app.Ref); len(rels) != 2 {
+			t.Errorf("%d relations of the gateway after the delete, want 2", len(rels))
+		}
+
+		// A CI that other records refer to is not deleted: they are named.
+		if _, err := db.ExecContext(ctx, "INSERT INTO outage (service_id, starts_at) VALUES (?, ?)", pay.ID, "2026-11-01T00:00:00Z"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteCI(ctx, pay.Ref); store.ErrorCode(err) != store.EConflict || !strings.Contains(err.Error(), "outage") {
+			t.Errorf("deleting a service with an outage: %v", err)
+		}
+
+		// Every write is in the change log, with its source.
+		changes, err := db.Changes(ctx, "ci", app.ID)
+		if err != nil || len(changes) < 4 {
+			t.Fatalf("gateway's log: %d entries (%v)", len(changes), err)
+		}
+		if changes[0].Field != "created" || changes[1].Field != "owner" || changes[1].New != "王芳" || changes[0].Who != "tester" {
+			t.Errorf("gateway's log starts %+v, %+v", changes[0], changes[1])
+		}
+		imported, _ := db.Changes(ctx, "ci", db2.ID)
+		sources := map[string]bool{}
+		for _, c := range imported {
+			sources[c.Source] = true
+		}
+		if !sources["cli"] || !sources[filepath.Base(path)] {
+			t.Errorf("the backup database's log sources: %v", sources)
+		}
+	})
+}
+
+func ciNames(cis []CI) []string {
+	var out []string
+	for _, c := range cis {
+		out = append(out, c.Name)
+	}
+	return out
+}
