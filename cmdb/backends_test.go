@@ -162,3 +162,15 @@ func ciNames(cis []CI) []string {
 	}
 	return out
 }
+
+// eachStore runs a store test on a database file and on a server database
+// (store.EachBackend), with the CMDB opened on each.
+func eachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		s, err := NewStore(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, s)
+	})
+}
