@@ -100,6 +100,7 @@ type cli struct {
 	Restore       restoreCmd       `cmd:"" help:"Replace the database with a backup, after checking the backup (the database as it was is kept)."`
 	Check         checkCmd         `cmd:"" help:"Check the database file for damage and broken references."`
 	Server        serverCmd        `cmd:"" help:"Team mode: prepare a PostgreSQL server database, its roles and their rights."`
+	Migrate       migrateCmd       `cmd:"" help:"Copy every record of a database into another: a file to a PostgreSQL server (--to postgres://…) or back into a file; counts and the change log are checked."`
 	Verify        verifyCmd        `cmd:"" help:"Check an off-site pack against its manifest: every file there, unchanged, nothing added. Exit status 0 only then."`
 	OpenPack      openPackCmd      `cmd:"" name:"open-pack" help:"Unpack a .zip or encrypted .age off-site pack into a folder and verify it."`
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"servicebook/cmdb"
 	"servicebook/store"
 )
 
@@ -53,3 +54,55 @@ const addPeople = `-- Give each person a sign-in of their own, in one of the thr
 --   CREATE ROLE audit LOGIN PASSWORD '…' IN ROLE servicebook_viewer;
 -- The change log records that sign-in for every change they make.
 `
+
+// migrateCmd copies a database, file or server, into another.
+type migrateCmd struct {
+	From    string `required:"" help:"The database to copy: a file, or postgres://USER@HOST/DATABASE." placeholder:"FROM"`
+	To      string `required:"" help:"Where to copy it: a new or empty file, or an empty database on a server (postgres://…)." placeholder:"TO"`
+	Replace bool   `help:"Delete what the target already holds before copying (it is refused otherwise)."`
+}
+
+func (c *migrateCmd) Run(ctx context.Context, app *App) error {
+	fromPath, toPath := expandHome(c.From), expandHome(c.To)
+	var from *store.DB
+	var err error
+	if store.IsPostgres(fromPath) {
+		from, err = store.Open(ctx, fromPath)
+	} else {
+		from, err = store.OpenExisting(ctx, fromPath) // a mistyped source is not a new, empty one
+	}
+	if err != nil {
+		return err
+	}
+	defer from.Close()
+	to, err := store.Open(ctx, toPath)
+	if err != nil {
+		return err
+	}
+	defer to.Close()
+	if from.Path == to.Path {
+		return usagef("--from and --to are the same database (%s)", from.Path)
+	}
+	rep, err := store.Copy(ctx, from, to, c.Replace)
+	if err != nil {
+		return err
+	}
+	// What is worked out from the records, not copied: a file's search
+	// indexes (the relation graph is rebuilt on first use).
+	cm, err := cmdb.NewStore(ctx, to)
+	if err != nil {
+		return err
+	}
+	if err := cm.RebuildSearch(ctx); err != nil {
+		return err
+	}
+	nonEmpty := 0
+	for _, t := range rep.Tables {
+		if t.Source > 0 {
+			nonEmpty++
+		}
+	}
+	fmt.Fprintf(app.Stdout, "Copied %d records from %s to %s: %d tables (%d with records), every one counted on both sides, and the change log compared entry by entry.\n",
+		rep.Rows, from.Path, to.Path, len(rep.Tables), nonEmpty)
+	return nil
+}

@@ -184,3 +184,48 @@ func setBulk(ctx context.Context, tx *sql.Tx, on bool) error {
 	}
 	return nil
 }
+
+// RebuildSearch writes a file's search indexes afresh from ci, after its
+// records were copied in (servicebook migrate): the indexes are worked out
+// from the records and never copied. A server's search index is an index
+// on ci itself and needs nothing.
+func (s *Store) RebuildSearch(ctx context.Context) error {
+	if s.db.Dialect == store.Postgres {
+		return nil
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, index := range searchIndexes {
+			clear := "INSERT INTO " + index + " (" + index + ") VALUES ('delete-all')"
+			if index == "ci_search" { // it keeps its text: deleted row by row
+				clear = "DELETE FROM ci_search"
+			}
+			if _, err := tx.ExecContext(ctx, clear); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM ci ORDER BY id")
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := setBulk(ctx, tx, true); err != nil {
+			return err
+		}
+		if err := writeSearchRows(ctx, tx, ids); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 1 WHERE name = 'grams_filled'"); err != nil {
+			return err
+		}
+		return setBulk(ctx, tx, false)
+	})
+}

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// CopyReport is what Copy copied and checked.
+type CopyReport struct {
+	Tables []TableCount // every table copied, in the order copied
+	Rows   int          // all of them
+}
+
+// TableCount is one table's rows, counted in the source and the target.
+type TableCount struct {
+	Table          string
+	Source, Target int
+}
+
+// notCopied are the tables that hold no records: SQLite's search tables
+// (and their shadow tables) and the relation graph's snapshot are worked
+// out again from the records; the schema version is each database's own.
+func notCopied(table string) bool {
+	return strings.HasPrefix(table, "ci_search") || strings.HasPrefix(table, "ci_grams") ||
+		table == "relation_graph" || table == "servicebook_schema" || strings.HasPrefix(table, "sqlite_")
+}
+
+// Copy copies every record of from into to — a desktop's file to a server,
+// or a server's database back into a file — in one transaction on to, and
+// checks that every table holds as many rows as in from and that the
+// change logs are the same, entry by entry. Both are at this build's
+// schema (Open migrated them). A target that holds records is refused
+// unless replace is set, when they are deleted first. The copy itself is
+// one entry of the target's change log (source "migrate"), not an entry
+// per record: the records keep their own history.
+//
+// What is worked out from the records (the search indexes of a file, the
+// relation graph's snapshot) is not copied; the caller rebuilds it.
+func Copy(ctx context.Context, from, to *DB, replace bool) (CopyReport, error) {
+	var rep CopyReport
+	order, err := to.tablesInOrder(ctx)
+	if err != nil {
+		return rep, err
+	}
+	sourceTables, err := from.tableNames(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, t := range order {
+		if !slices.Contains(sourceTables, t) {
+			return rep, Errorf(EInvalid, "%s has no table %s that %s has; are both at schema %d?", from.Path, t, to.Path, SchemaVersion())
+		}
+	}
+	err = to.Tx(ctx, func(tx *sql.Tx) error {
+		// The counters the schema seeds and the built-in CI types every
+		// opening adds are not records of the target's own.
+		held := 0
+		for _, t := range order {
+			if t == "ref_counter" {
+				continue
+			}
+			q := "SELECT count(*) FROM " + t
+			if t == "ci_type" {
+				q += " WHERE builtin = 0"
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				return err
+			}
+			held += n
+		}
+		if held > 0 && !replace {
+			return Errorf(EConflict, "%s already holds %d records; servicebook will not mix two databases. Copy into an empty one, or add --replace to delete them first.", to.Path, held)
+		}
+		// Children before parents when deleting, parents first when copying.
+		for _, t := range slices.Backward(order) {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return fmt.Errorf("emptying %s: %w", t, err)
+			}
+		}
+		for _, t := range order {
+			n, err := copyTable(ctx, from, tx, t)
+			if err != nil {
+				return fmt.Errorf("copying %s: %w", t, err)
+			}
+			rep.Tables = append(rep.Tables, TableCount{Table: t, Source: n})
+			rep.Rows += n
+		}
+		if to.Dialect == Postgres {
+			// Ids were copied as they were: each identity continues after
+			// the highest.
+			for _, t := range order {
+				var hasID bool
+				if err := tx.QueryRowContext(ctx, `SELECT pg_get_serial_sequence(?, 'id') IS NOT NULL
+					FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = 'id'`,
+					t, t).Scan(&hasID); err != nil && err != sql.ErrNoRows {
+					return err
+				}
+				if hasID {
+					if _, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence(?, 'id'), coalesce((SELECT max(id) FROM "+t+"), 0) + 1, false)", t); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for i, t := range rep.Tables {
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+t.Table).Scan(&rep.Tables[i].Target); err != nil {
+				return err
+			}
+			if rep.Tables[i].Target != t.Source {
+				return Errorf(EInvalid, "%s: %d rows copied, %d arrived; nothing was copied", t.Table, t.Source, rep.Tables[i].Target)
+			}
+		}
+		if err := sameChangeLog(ctx, from, tx); err != nil {
+			return err
+		}
+		log, err := to.NewChangeWriter(WithSource(ctx, "migrate"), tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		return log.Add(ctx, "database", 0, "copied", "", fmt.Sprintf("from %s: %d records", from.Path, rep.Rows))
+	})
+	return rep, MapError(err)
+}
+
+// copyTable copies table's rows from the source into tx, many rows to a
+// statement, in id order where the table has ids.
+func copyTable(ctx context.Context, from *DB, tx *sql.Tx, table string) (int, error) {
+	rows, err := from.QueryContext(ctx, "SELECT * FROM "+table)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	perInsert := max(1, 900/len(cols)) // under SQLite's 32,766 values and PostgreSQL's 65,535
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	insert := func(n int) string {
+		return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+	}
+	var args []any
+	pending, copied := 0, 0
+	flush := func() error {
+		if pending == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, insert(pending), args...)
+		copied += pending
+		args, pending = args[:0], 0
+		return err
+	}
+	for rows.Next() {
+		values := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range values {
+			ptrs[i] = &values[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return copied, err
+		}
+		args = append(args, values...)
+		if pending++; pending == perInsert {
+			if err := flush(); err != nil {
+				return copied, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return copied, err
+	}
+	return copied, flush()
+}
+
+// sameChangeLog compares the source's change log with what tx now holds,
+// entry by entry in id order: the history is the evidence, and a copy
+// that changed one word of it is no copy.
+func sameChangeLog(ctx context.Context, from *DB, tx *sql.Tx) error {
+	const q = "SELECT id, at, who, source, entity, entity_id, field, old_value, new_value FROM change_log ORDER BY id"
+	a, err := from.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	n := 0
+	for a.Next() {
+		if !b.Next() {
+			return Errorf(EInvalid, "the change log arrived short: %d of its entries; nothing was copied", n)
+		}
+		var x, y Change
+		var xAt, yAt string
+		if err := a.Scan(&x.ID, &xAt, &x.Who, &x.Source, &x.Entity, &x.EntityID, &x.Field, &x.Old, &x.New); err != nil {
+			return err
+		}
+		if err := b.Scan(&y.ID, &yAt, &y.Who, &y.Source, &y.Entity, &y.EntityID, &y.Field, &y.Old, &y.New); err != nil {
+			return err
+		}
+		if x != y || xAt != yAt {
+			return Errorf(EInvalid, "change-log entry %d differs after the copy; nothing was copied", x.ID)
+		}
+		n++
+	}
+	if b.Next() {
+		return Errorf(EInvalid, "the change log arrived with more entries than it had; nothing was copied")
+	}
+	return a.Err()
+}
+
+// tableNames lists the database's tables that hold records.
+func (db *DB) tableNames(ctx context.Context) ([]string, error) {
+	q := "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
+	if db.Dialect == Postgres {
+		q = "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		if !notCopied(t) {
+			out = append(out, t)
+		}
+	}
+	return out, rows.Err()
+}
+
+// tablesInOrder lists the tables that hold records, every table after
+// those its foreign keys refer to.
+func (db *DB) tablesInOrder(ctx context.Context) ([]string, error) {
+	tables, err := db.tableNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT m.name, p."table" FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table'`
+	if db.Dialect == Postgres {
+		q = `SELECT cl.relname::text, ref.relname::text FROM pg_constraint c
+			JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
+			WHERE c.contype = 'f' AND cl.relnamespace = current_schema()::regnamespace`
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	parents := map[string][]string{}
+	for rows.Next() {
+		var child, parent string
+		if err := rows.Scan(&child, &parent); err != nil {
+			return nil, err
+		}
+		if child != parent {
+			parents[child] = append(parents[child], parent)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var order []string
+	placed := map[string]bool{}
+	var place func(t string, depth int) error
+	place = func(t string, depth int) error {
+		if placed[t] {
+			return nil
+		}
+		if depth > len(tables) {
+			return fmt.Errorf("the foreign keys of %s go round in a circle", t)
+		}
+		for _, p := range parents[t] {
+			if err := place(p, depth+1); err != nil {
+				return err
+			}
+		}
+		placed[t] = true
+		order = append(order, t)
+		return nil
+	}
+	for _, t := range tables {
+		if err := place(t, 0); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
