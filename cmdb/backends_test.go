@@ -2,9 +2,11 @@ package cmdb
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"servicebook/internal/pgtest"
@@ -172,5 +174,130 @@ func eachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
 			t.Fatal(err)
 		}
 		fn(t, s)
+	})
+}
+
+// TestDesktopsWriteAtOnce: ten desktops, each with its own connection to
+// the same database, save their own CIs and add new ones while one of them
+// imports 300 rows and two of them keep editing the same CI. Nothing is
+// lost: every save of one's own CI lands (its row version counts them),
+// the shared CI's saves that were not refused as stale all land, new CIs
+// are numbered without gaps or repeats, the import is whole, and the
+// change log holds an entry for every change.
+func TestDesktopsWriteAtOnce(t *testing.T) {
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := store.WithSource(context.Background(), store.SourceGUI)
+		first, err := NewStore(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const desktops, saves, adds = 10, 15, 5
+		var own []CI
+		for i := range desktops {
+			c, err := first.CreateCI(ctx, CI{TypeKey: "server", Name: fmt.Sprintf("srv-%02d", i), Status: StatusInService, Criticality: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			own = append(own, c)
+		}
+		shared, _ := first.CreateCI(ctx, CI{TypeKey: "server", Name: "共享服务器", Status: StatusInService, Criticality: 3})
+		var csv strings.Builder
+		csv.WriteString("Type,Name,Location\n")
+		for i := range 300 {
+			fmt.Fprintf(&csv, "server,imported-%03d,机房%d\n", i, i%5)
+		}
+		path := filepath.Join(t.TempDir(), "import.csv")
+		os.WriteFile(path, []byte(csv.String()), 0o600)
+
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var problems []string
+		sharedSaves := 0
+		fail := func(format string, args ...any) {
+			mu.Lock()
+			problems = append(problems, fmt.Sprintf(format, args...))
+			mu.Unlock()
+		}
+		for d := range desktops {
+			wg.Go(func() {
+				mine, err := store.Open(ctx, db.Path) // a desktop of its own
+				if err != nil {
+					fail("desktop %d opens: %v", d, err)
+					return
+				}
+				defer mine.Close()
+				s, err := NewStore(ctx, mine)
+				if err != nil {
+					fail("desktop %d: %v", d, err)
+					return
+				}
+				if d == 0 {
+					if _, err := s.ImportFile(ctx, path, ImportOptions{}); err != nil {
+						fail("import: %v", err)
+					}
+				}
+				for n := range saves {
+					c, err := s.CI(ctx, own[d].Ref)
+					if err == nil {
+						c.Owner = fmt.Sprintf("desktop %d, save %d", d, n)
+						_, err = s.UpdateCI(ctx, c)
+					}
+					if err != nil {
+						fail("desktop %d, save %d: %v", d, n, err)
+					}
+					if n < adds {
+						if _, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: fmt.Sprintf("new-%d-%d", d, n), Status: StatusPlanned, Criticality: 4}); err != nil {
+							fail("desktop %d adds: %v", d, err)
+						}
+					}
+					if d < 2 { // these two also edit the same CI
+						c, err := s.CI(ctx, shared.Ref)
+						if err == nil {
+							c.Description = fmt.Sprintf("edited by desktop %d, %d", d, n)
+							_, err = s.UpdateCI(ctx, c)
+						}
+						switch {
+						case err == nil:
+							mu.Lock()
+							sharedSaves++
+							mu.Unlock()
+						case store.ErrorCode(err) != store.EConflict:
+							fail("shared CI, desktop %d: %v", d, err)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, p := range problems {
+			t.Error(p)
+		}
+		for _, c := range own {
+			got, _ := first.CI(ctx, c.Ref)
+			if got.RowVersion != 1+saves {
+				t.Errorf("%s: row version %d, want %d (a save was lost)", c.Ref, got.RowVersion, 1+saves)
+			}
+			if log, _ := db.Changes(ctx, "ci", c.ID); len(log) != 1+saves {
+				t.Errorf("%s: %d log entries, want %d", c.Ref, len(log), 1+saves)
+			}
+		}
+		got, _ := first.CI(ctx, shared.Ref)
+		if got.RowVersion != int64(1+sharedSaves) || sharedSaves == 0 {
+			t.Errorf("shared CI: row version %d after %d saves that were not refused", got.RowVersion, sharedSaves)
+		}
+		all, total, err := first.ListCIs(ctx, Filter{})
+		want := desktops + 1 + 300 + desktops*adds
+		if err != nil || total != want {
+			t.Fatalf("%d CIs (%v), want %d", total, err, want)
+		}
+		seen := map[string]bool{}
+		for _, c := range all {
+			seen[c.Ref] = true
+		}
+		for n := 1; n <= want; n++ {
+			if !seen[RefNumber(int64(n))] {
+				t.Errorf("%s is missing: numbering has a gap", RefNumber(int64(n)))
+			}
+		}
 	})
 }

@@ -51,20 +51,52 @@ type DB struct {
 // told: short waits (another process's single save) pass unremarked.
 const waitNoticeAfter = 700 * time.Millisecond
 
-// BeginWrite starts a write transaction (BEGIN IMMEDIATE: the write lock
-// is taken at once, so a transaction never fails half-way for want of it),
-// telling OnWait when it has to wait for another process.
+// BeginWrite starts a write transaction for a bulk write (an import):
+// BEGIN IMMEDIATE on a file, so that a transaction never fails half-way
+// for want of the lock; on a server, a transaction holding the database's
+// write lock alone (writeLock), so that no other desktop's save interleaves
+// with the import's half-done work. It tells OnWait when it has to wait
+// for another.
 func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
+	return db.begin(ctx, true)
+}
+
+// writeLock is the advisory lock by which writers on a server keep out of
+// each other's way: every write transaction holds it shared, so that
+// single saves run side by side (row versions refuse a stale one); a bulk
+// write (BeginWrite) holds it alone.
+const writeLock = 0x53424b32
+
+func (db *DB) begin(ctx context.Context, bulk bool) (*sql.Tx, error) {
+	open := func() (*sql.Tx, error) {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil || db.Dialect != Postgres {
+			return tx, err
+		}
+		lock := "SELECT pg_advisory_xact_lock_shared(?)"
+		if bulk {
+			lock = "SELECT pg_advisory_xact_lock(?)"
+		}
+		if _, err := tx.ExecContext(ctx, lock, writeLock); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		return tx, nil
+	}
 	if db.OnWait == nil {
-		return db.BeginTx(ctx, nil)
+		return open()
 	}
 	told := make(chan struct{})
 	notice := time.AfterFunc(waitNoticeAfter, func() {
 		defer close(told)
+		if db.Dialect == Postgres {
+			db.OnWait("someone else is writing to " + db.Path + " (an import, perhaps); waiting for them to finish…")
+			return
+		}
 		db.OnWait("another servicebook is writing to " + db.Path + " (an import, perhaps); waiting for it, up to " +
 			strings.TrimSuffix(busyTimeoutMS, "000") + " s…")
 	})
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := open()
 	if !notice.Stop() {
 		<-told // the notice is out before anything else is said
 	}
@@ -211,19 +243,42 @@ func osUser() string {
 	return "unknown"
 }
 
-// Tx runs fn inside one immediate transaction and commits it if fn returns
+// Tx runs fn inside one write transaction and commits it if fn returns
 // nil. Any error rolls everything back, so the database is never left
-// half-written.
+// half-written. On a server, several desktops' transactions run side by
+// side; when the server breaks one off to keep them apart (a deadlock or a
+// serialization failure: nothing of it was written), fn runs again, up to
+// four times, before the person is told.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.BeginWrite(ctx)
+	for attempt := 1; ; attempt++ {
+		err := db.tx(ctx, fn)
+		if db.Dialect != Postgres || attempt == 4 || !retryable(err) {
+			return mapConstraint(err)
+		}
+		select {
+		case <-ctx.Done():
+			return mapConstraint(err)
+		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.begin(ctx, false)
 	if err != nil {
-		return mapConstraint(err)
+		return err
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return mapConstraint(err)
+		return err
 	}
-	return mapConstraint(tx.Commit())
+	return tx.Commit()
+}
+
+// retryable reports whether err is the server breaking a transaction off
+// to keep concurrent ones apart: a deadlock or a serialization failure.
+func retryable(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "SQLSTATE 40P01") || strings.Contains(err.Error(), "SQLSTATE 40001"))
 }
 
 // Backup writes a consistent copy of the database to path while it may be in
