@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"servicebook/internal/pgtest"
 	"servicebook/store"
@@ -298,6 +299,65 @@ func TestDesktopsWriteAtOnce(t *testing.T) {
 			if !seen[RefNumber(int64(n))] {
 				t.Errorf("%s is missing: numbering has a gap", RefNumber(int64(n)))
 			}
+		}
+	})
+}
+
+// TestOthersSeeChanges: a desktop watching the database is told which CI
+// another desktop saved, is told "CIs" when an import writes hundreds, and
+// is told nothing of an import that was refused.
+func TestOthersSeeChanges(t *testing.T) {
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s, err := NewStore(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := store.Open(ctx, db.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		told := make(chan []store.Changed, 16)
+		go other.Watch(ctx, func(c []store.Changed) { told <- c })
+		next := func(what string) []store.Changed {
+			t.Helper()
+			select {
+			case c := <-told:
+				return c
+			case <-time.After(10 * time.Second):
+				t.Fatalf("not told of %s", what)
+				return nil
+			}
+		}
+		if c := next("listening"); c != nil {
+			t.Fatalf("first call %v, want none (listening)", c)
+		}
+		bad := filepath.Join(t.TempDir(), "bad.csv")
+		os.WriteFile(bad, []byte("Type,Name,Criticality\nserver,x,urgent\n"), 0o600)
+		if _, err := s.ImportFile(ctx, bad, ImportOptions{}); err == nil {
+			t.Fatal("a bad import was not refused")
+		}
+		c, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: "新服务器", Status: StatusInService, Criticality: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := next("a new CI"); len(got) != 1 || got[0] != (store.Changed{Entity: "ci", ID: c.ID}) {
+			t.Errorf("told %v, want ci:%d (and nothing of the refused import)", got, c.ID)
+		}
+		var csv strings.Builder
+		csv.WriteString("Type,Name\n")
+		for i := range 300 {
+			fmt.Fprintf(&csv, "server,many-%03d\n", i)
+		}
+		many := filepath.Join(t.TempDir(), "many.csv")
+		os.WriteFile(many, []byte(csv.String()), 0o600)
+		if _, err := s.ImportFile(ctx, many, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := next("an import"); len(got) != 1 || got[0] != (store.Changed{Entity: "ci"}) {
+			t.Errorf("told %v of an import of 300, want ci:*", got)
 		}
 	})
 }

@@ -90,7 +90,7 @@ func openServer(ctx context.Context, raw string) (*DB, error) {
 		sqldb.Close()
 		return nil, serverError(shown, err)
 	}
-	db := &DB{DB: sqldb, Path: shown, Now: time.Now, Dialect: Postgres}
+	db := &DB{DB: sqldb, Path: shown, Now: time.Now, Dialect: Postgres, dsn: raw}
 	if err := db.QueryRowContext(ctx, "SELECT current_user").Scan(&db.User); err != nil {
 		sqldb.Close()
 		return nil, serverError(shown, err)

@@ -41,6 +41,9 @@ type DB struct {
 	Created bool
 	// BackupPath is where Open copied the file before migrating it, if it did.
 	BackupPath string
+	// dsn is a server's URL as given, password and all: for Watch's own
+	// connection, never shown or kept.
+	dsn string
 	// OnWait, if set, is told once in plain words when a write has to wait
 	// for another process's write (the command line prints it), so that a
 	// wait of up to the busy timeout is never a silent hang.

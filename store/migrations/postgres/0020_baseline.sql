@@ -657,3 +657,25 @@ $$;
 CREATE INDEX ci_search_trgm ON ci USING gin
     (servicebook_ci_text(ref, name, description, owner, location, attributes) gin_trgm_ops);
 CREATE INDEX ci_search_name_trgm ON ci USING gin ((ref || ' ' || name) gin_trgm_ops);
+
+-- Live: every statement that adds to the change log tells the desktops
+-- listening on servicebook_changes which records changed ("ci:12,plan:3"),
+-- once per statement; more than 200 records, or more than the payload
+-- holds, are told by kind alone ("ci:*"). PostgreSQL delivers it when the
+-- transaction commits, and not at all if it rolls back.
+CREATE FUNCTION servicebook_notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    payload text;
+BEGIN
+    IF (SELECT count(DISTINCT (entity, entity_id)) FROM added) <= 200 THEN
+        SELECT string_agg(DISTINCT entity || ':' || entity_id, ',') INTO payload FROM added;
+    END IF;
+    IF payload IS NULL OR length(payload) > 7000 THEN
+        SELECT string_agg(DISTINCT entity || ':*', ',') INTO payload FROM added;
+    END IF;
+    PERFORM pg_notify('servicebook_changes', payload);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER change_log_notify AFTER INSERT ON change_log
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION servicebook_notify_changes();
