@@ -221,8 +221,11 @@ func (s *Store) readSnapshot(ctx context.Context, rev int64) *Graph {
 func (s *Store) writeSnapshot(ctx context.Context, g *Graph, rev int64) {
 	data := g.encode()
 	_ = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO relation_graph (id, rev, data)
-			SELECT 1, ?1, ?2 WHERE (SELECT last FROM ref_counter WHERE name = 'relation_rev') = ?1
+		var current int64
+		if err := tx.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'relation_rev'").Scan(&current); err != nil || current != rev {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO relation_graph (id, rev, data) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, data = excluded.data`, rev, data)
 		return err
 	})

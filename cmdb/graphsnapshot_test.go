@@ -88,56 +88,57 @@ func TestGraphSnapshotReadsBackTheSameGraph(t *testing.T) {
 // and after a relation changes the old snapshot is not used.
 func TestGraphSnapshotIsUsedOnlyWhenCurrent(t *testing.T) {
 	ctx := context.Background()
-	db := store.MustOpen(t)
-	s, err := NewStore(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var refs []string
-	for i := range 4 {
-		ci, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: fmt.Sprintf("srv-%d", i), Status: StatusInService, Criticality: 2})
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		s, err := NewStore(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		refs = append(refs, ci.Ref)
-	}
-	if _, err := s.Relate(ctx, refs[1], RunsOn, refs[0], ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Graph(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var rev int64
-	if err := db.QueryRowContext(ctx, "SELECT rev FROM relation_graph").Scan(&rev); err != nil || rev != 1 {
-		t.Fatalf("snapshot after the first build: rev %d, %v", rev, err)
-	}
-	next, _ := NewStore(ctx, db)
-	if g := next.readSnapshot(ctx, 1); g == nil {
-		t.Fatal("the snapshot of the current relations is not read")
-	}
-	// Another command relates two more CIs: the snapshot is now old.
-	if _, err := next.Relate(ctx, refs[2], RunsOn, refs[1], ""); err != nil {
-		t.Fatal(err)
-	}
-	if g := s.readSnapshot(ctx, 2); g != nil {
-		t.Fatal("an old snapshot was taken for the current relations")
-	}
-	third, _ := NewStore(ctx, db)
-	rep, err := third.Impact(ctx, []string{refs[0]}, true, 0)
-	if err != nil || rep.Total != 2 {
-		t.Fatalf("impact after the change: %d reached, %v", rep.Total, err)
-	}
-	if err := db.QueryRowContext(ctx, "SELECT rev FROM relation_graph").Scan(&rev); err != nil || rev != 2 {
-		t.Errorf("snapshot after the rebuild: rev %d, %v", rev, err)
-	}
-	// A damaged snapshot is not used: the graph is built again.
-	if _, err := db.ExecContext(ctx, "UPDATE relation_graph SET data = x'0102ff'"); err != nil {
-		t.Fatal(err)
-	}
-	fourth, _ := NewStore(ctx, db)
-	if rep, err := fourth.Impact(ctx, []string{refs[0]}, true, 0); err != nil || rep.Total != 2 {
-		t.Errorf("impact with a damaged snapshot: %d reached, %v", rep.Total, err)
-	}
+		var refs []string
+		for i := range 4 {
+			ci, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: fmt.Sprintf("srv-%d", i), Status: StatusInService, Criticality: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			refs = append(refs, ci.Ref)
+		}
+		if _, err := s.Relate(ctx, refs[1], RunsOn, refs[0], ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Graph(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var rev int64
+		if err := db.QueryRowContext(ctx, "SELECT rev FROM relation_graph").Scan(&rev); err != nil || rev != 1 {
+			t.Fatalf("snapshot after the first build: rev %d, %v", rev, err)
+		}
+		next, _ := NewStore(ctx, db)
+		if g := next.readSnapshot(ctx, 1); g == nil {
+			t.Fatal("the snapshot of the current relations is not read")
+		}
+		// Another command relates two more CIs: the snapshot is now old.
+		if _, err := next.Relate(ctx, refs[2], RunsOn, refs[1], ""); err != nil {
+			t.Fatal(err)
+		}
+		if g := s.readSnapshot(ctx, 2); g != nil {
+			t.Fatal("an old snapshot was taken for the current relations")
+		}
+		third, _ := NewStore(ctx, db)
+		rep, err := third.Impact(ctx, []string{refs[0]}, true, 0)
+		if err != nil || rep.Total != 2 {
+			t.Fatalf("impact after the change: %d reached, %v", rep.Total, err)
+		}
+		if err := db.QueryRowContext(ctx, "SELECT rev FROM relation_graph").Scan(&rev); err != nil || rev != 2 {
+			t.Errorf("snapshot after the rebuild: rev %d, %v", rev, err)
+		}
+		// A damaged snapshot is not used: the graph is built again.
+		if _, err := db.ExecContext(ctx, "UPDATE relation_graph SET data = ?", []byte{1, 2, 0xff}); err != nil {
+			t.Fatal(err)
+		}
+		fourth, _ := NewStore(ctx, db)
+		if rep, err := fourth.Impact(ctx, []string{refs[0]}, true, 0); err != nil || rep.Total != 2 {
+			t.Errorf("impact with a damaged snapshot: %d reached, %v", rep.Total, err)
+		}
+	})
 }
 
 // FuzzDecodeGraph: any bytes give a graph or an error, never a panic, and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"math"
 	"strconv"
 	"strings"
 
@@ -32,7 +33,7 @@ func init() {
 // that contain "?" (jsonb's ?, ?| and ?&) are not used by servicebook; they
 // would be numbered like any placeholder.
 func Rebind(query string) string {
-	return replacePlaceholders(query, func(b *strings.Builder, n int) {
+	return replacePlaceholders(query, func(b *strings.Builder, n int, _ string) {
 		// "$1" right after "$" or a word character would read as a
 		// dollar quote or part of a name; such text is no valid SQL with
 		// "?" either, but it must not change meaning silently.
@@ -44,9 +45,11 @@ func Rebind(query string) string {
 	})
 }
 
-// replacePlaceholders is query with the nth placeholder replaced by what
-// write writes (Rebind; the fuzz test writes "?" back).
-func replacePlaceholders(query string, write func(b *strings.Builder, n int)) string {
+// replacePlaceholders is query with each placeholder replaced by what
+// write writes, given its number and its text (Rebind; the fuzz test
+// writes the text back). A "?" is numbered after the ones before it;
+// SQLite's "?NNN" is number NNN (graphsnapshot.go binds one value twice).
+func replacePlaceholders(query string, write func(b *strings.Builder, n int, text string)) string {
 	if !strings.Contains(query, "?") {
 		return query
 	}
@@ -57,9 +60,25 @@ func replacePlaceholders(query string, write func(b *strings.Builder, n int)) st
 		c := query[i]
 		switch {
 		case c == '?':
-			n++
-			write(&b, n)
-			i++
+			j := i + 1
+			for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+				j++
+			}
+			// Digits after "?" always number it, even "?0" or a number too
+			// big (no valid parameter: the server says so), so that a
+			// placeholder never runs into the digits after it.
+			if j > i+1 {
+				number, err := strconv.Atoi(query[i+1 : j])
+				if err != nil {
+					number = math.MaxInt
+				}
+				write(&b, number, query[i:j])
+			} else {
+				j = i + 1
+				n++
+				write(&b, n, "?")
+			}
+			i = j
 		case c == '\'' || c == '"':
 			end := closing(query, i+1, c)
 			b.WriteString(query[i:end])

@@ -29,6 +29,7 @@ func TestRebind(t *testing.T) {
 		{"SELECT $$ ? $$, $tag$ ?' $tag$, ?", "SELECT $$ ? $$, $tag$ ?' $tag$, $1"},
 		{"SELECT 'unclosed ?", "SELECT 'unclosed ?"},
 		{"INSERT INTO t VALUES (?, ?), (?, ?)", "INSERT INTO t VALUES ($1, $2), ($3, $4)"},
+		{"SELECT 1, ?1, ?2 WHERE x = ?1", "SELECT 1, $1, $2 WHERE x = $1"},
 	} {
 		if got := store.Rebind(c.in); got != c.want {
 			t.Errorf("Rebind(%q) = %q, want %q", c.in, got, c.want)
