@@ -1,6 +1,7 @@
 package cmdb
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -17,7 +18,7 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 	if len(words) == 0 {
 		return nil, nil
 	}
-	const everything = "servicebook_ci_text(ci.ref, ci.name, ci.description, ci.owner, ci.location, ci.attributes)"
+	const everything = "ci.search_text" // a stored column (the server's schema)
 	const names = "(ci.ref || ' ' || ci.name)"
 	var all, inName []string
 	var args []any
@@ -26,9 +27,17 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 		inName = append(inName, names+" ILIKE ?")
 		args = append(args, "%"+escapeLike(w)+"%")
 	}
+	// No ORDER BY: asked for the first matches in id order, the server
+	// either walked every CI in that order (0.7 s at 100k CIs for a word
+	// few of them hold) or fetched and sorted every match (0.2 s for a
+	// location 50,000 share). Without it, it stops at the first page, in
+	// the table's order, which is the order CIs were written; the page is
+	// then sorted by id. (Told to always use the trigram index instead,
+	// it took 15–95 ms where it now takes 1–7.)
 	query := func(where []string, args []any, n int) ([]CI, error) {
-		return s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE "+strings.Join(where, " AND ")+" ORDER BY ci.id LIMIT ?",
-			append(args, n)...)
+		cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE "+strings.Join(where, " AND ")+" LIMIT ?", append(args, n)...)
+		slices.SortFunc(cis, func(a, b CI) int { return cmp.Compare(a.ID, b.ID) })
+		return cis, err
 	}
 	first, err := query(inName, args, limit)
 	if err != nil || len(first) == limit {

@@ -188,3 +188,36 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// KeptDatabase is a database on the test server that lives as long as the
+// server (benchmarks share one across runs: filling it takes a minute),
+// made empty the first time it is asked for; made reports that it was.
+func KeptDatabase(tb testing.TB, name string) (dsn string, made bool) {
+	tb.Helper()
+	base, err := server.start()
+	if err != nil {
+		tb.Fatalf("PostgreSQL test server: %v", err)
+	}
+	kept.Lock()
+	defer kept.Unlock()
+	if !kept.names[name] {
+		admin, err := sql.Open("pgx", base+"/postgres")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer admin.Close()
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			tb.Fatalf("PostgreSQL test server: %v", err)
+		}
+		if kept.names == nil {
+			kept.names = map[string]bool{}
+		}
+		kept.names[name], made = true, true
+	}
+	return base + "/" + name, made
+}
+
+var kept struct {
+	sync.Mutex
+	names map[string]bool
+}

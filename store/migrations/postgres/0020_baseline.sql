@@ -646,16 +646,21 @@ CREATE TRIGGER budget_line_approval BEFORE INSERT OR UPDATE ON budget_line
 -- Search on a server (SQLite's FTS5 tables' work): trigram indexes of
 -- pg_trgm, which find a word inside Chinese text as well as inside a
 -- reference ("数据库" in "核心数据库服务器"), with ILIKE. One over every
--- field a search looks in (attribute values, not their keys), one over
--- references and names, whose matches are listed first.
+-- field a search looks in (attribute values, not their keys), kept in a
+-- stored column so that checking a candidate row reads it rather than
+-- working it out from the JSON again (a search of a word in 5,000 CIs'
+-- locations spent 50 ms doing that); one over references and names, whose
+-- matches are listed first. search_text is the server's alone: a file
+-- searches with FTS5.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE FUNCTION servicebook_ci_text(ref text, name text, description text, owner text, location text, attributes text)
 RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT concat_ws(' ', ref, name, description, owner, location,
         (SELECT string_agg(value, ' ') FROM json_each_text(attributes::json)))
 $$;
-CREATE INDEX ci_search_trgm ON ci USING gin
-    (servicebook_ci_text(ref, name, description, owner, location, attributes) gin_trgm_ops);
+ALTER TABLE ci ADD COLUMN search_text text
+    GENERATED ALWAYS AS (servicebook_ci_text(ref, name, description, owner, location, attributes)) STORED;
+CREATE INDEX ci_search_trgm ON ci USING gin (search_text gin_trgm_ops);
 CREATE INDEX ci_search_name_trgm ON ci USING gin ((ref || ' ' || name) gin_trgm_ops);
 
 -- Live: every statement that adds to the change log tells the desktops
