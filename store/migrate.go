@@ -26,28 +26,36 @@ type migration struct {
 // migrations returns the embedded migrations in order. Files are named
 // NNNN_description.sql; NNNN is the user_version the file brings the
 // database to, so the numbering must have no gaps.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+func migrations() ([]migration, error) { return readMigrations(migrationFiles, "migrations", 1) }
+
+// readMigrations reads the migrations in dir of fsys, in order, numbered
+// from first without gaps.
+func readMigrations(fsys fs.ReadFileFS, dir string, first int) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
 	var out []migration
 	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		name := strings.TrimPrefix(path.Join(dir, e.Name()), "migrations/")
 		num, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", name)
 		}
-		body, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
+		body, err := fsys.ReadFile(path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
+		out = append(out, migration{version: v, name: name, sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		if m.version != first+i {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, first+i)
 		}
 	}
 	return out, nil

@@ -6,11 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -36,30 +32,7 @@ const serverBaseline = 20
 // serverMigrations returns the PostgreSQL migrations in order, numbered
 // from serverBaseline without gaps, up to the same number as SQLite's.
 func serverMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(serverMigrationFiles, "migrations/postgres")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration postgres/%s: name must start with a number and '_'", e.Name())
-		}
-		body, err := serverMigrationFiles.ReadFile(path.Join("migrations/postgres", e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: "postgres/" + e.Name(), sql: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != serverBaseline+i {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, serverBaseline+i)
-		}
-	}
-	return out, nil
+	return readMigrations(serverMigrationFiles, "migrations/postgres", serverBaseline)
 }
 
 // ShownURL is a server URL as it may be shown and kept: scheme, user,

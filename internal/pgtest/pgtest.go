@@ -43,14 +43,7 @@ func NewDatabase(tb testing.TB) string {
 		tb.Fatalf("PostgreSQL test server: %v", err)
 	}
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), databases.Add(1))
-	admin, err := sql.Open("pgx", base+"/postgres")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("PostgreSQL test server: %v", err)
-	}
+	createDatabase(tb, base, name)
 	tb.Cleanup(func() {
 		admin, err := sql.Open("pgx", base+"/postgres")
 		if err != nil {
@@ -201,14 +194,7 @@ func KeptDatabase(tb testing.TB, name string) (dsn string, made bool) {
 	kept.Lock()
 	defer kept.Unlock()
 	if !kept.names[name] {
-		admin, err := sql.Open("pgx", base+"/postgres")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-			tb.Fatalf("PostgreSQL test server: %v", err)
-		}
+		createDatabase(tb, base, name)
 		if kept.names == nil {
 			kept.names = map[string]bool{}
 		}
@@ -220,4 +206,17 @@ func KeptDatabase(tb testing.TB, name string) (dsn string, made bool) {
 var kept struct {
 	sync.Mutex
 	names map[string]bool
+}
+
+// createDatabase makes an empty database name on the server at base.
+func createDatabase(tb testing.TB, base, name string) {
+	tb.Helper()
+	admin, err := sql.Open("pgx", base+"/postgres")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatalf("PostgreSQL test server: %v", err)
+	}
 }
