@@ -54,7 +54,7 @@ func Copy(ctx context.Context, from, to *DB, replace bool) (CopyReport, error) {
 			return rep, Errorf(EInvalid, "%s has no table %s that %s has; are both at schema %d?", from.Path, t, to.Path, SchemaVersion())
 		}
 	}
-	err = to.Tx(ctx, func(tx *sql.Tx) error {
+	err = to.BulkTx(ctx, func(tx *sql.Tx) error {
 		// The counters the schema seeds and the built-in CI types every
 		// opening adds are not records of the target's own.
 		held := 0

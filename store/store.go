@@ -253,8 +253,19 @@ func osUser() string {
 // serialization failure: nothing of it was written), fn runs again, up to
 // four times, before the person is told.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.retried(ctx, false, fn)
+}
+
+// BulkTx is Tx for a bulk write (a copy of a whole database, an import):
+// on a server it holds the write lock alone (BeginWrite), so that no
+// other desktop's save interleaves with its half-done work.
+func (db *DB) BulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.retried(ctx, true, fn)
+}
+
+func (db *DB) retried(ctx context.Context, bulk bool, fn func(tx *sql.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		err := db.tx(ctx, fn)
+		err := db.tx(ctx, bulk, fn)
 		if db.Dialect != Postgres || attempt == 4 || !retryable(err) {
 			return mapConstraint(err)
 		}
@@ -266,8 +277,8 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 }
 
-func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.begin(ctx, false)
+func (db *DB) tx(ctx context.Context, bulk bool, fn func(tx *sql.Tx) error) error {
+	tx, err := db.begin(ctx, bulk)
 	if err != nil {
 		return err
 	}
