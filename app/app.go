@@ -455,6 +455,12 @@ func (ui *UI) openDatabase(path string) {
 		ui.showError(err)
 		return
 	}
+	if db.Dialect == store.Postgres {
+		// Team mode reaches the window after the domains it shows.
+		db.Close()
+		ui.showError(store.Errorf(store.EInvalid, "%s is a database on a server; the window works on a database file for now (the command line keeps the CMDB on a server).", db.Path))
+		return
+	}
 	cm, err := cmdb.NewStore(ui.ctx, db)
 	if err != nil {
 		db.Close()

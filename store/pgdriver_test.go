@@ -178,7 +178,17 @@ func TestOpenServerRefuses(t *testing.T) {
 	}
 	db.Close()
 	missing := strings.TrimSuffix(newer, path.Base(newer)) + "no_such_db"
+	// Someone without the owner's rights opening a database servicebook
+	// has not made yet.
+	unmade := pgtest.NewDatabase(t)
+	stranger := "stranger_" + path.Base(unmade)
+	if _, err := raw.Exec("CREATE ROLE " + stranger + " LOGIN"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(unmade)
+	u.User = url.User(stranger)
 	for _, c := range []struct{ dsn, want string }{
+		{u.String(), "the database's owner prepares it with servicebook server init"},
 		{foreign, "tables of another program"},
 		{newer, "written by a newer servicebook"},
 		{missing, "There is no database " + store.ShownURL(missing)},

@@ -155,6 +155,8 @@ func serverError(shown string, err error) error {
 		return Errorf(EInvalid, "Cannot reach the server %s: %s. Check the address and that the server is running.", shown, lastReason(msg))
 	case strings.Contains(msg, "SQLSTATE 28P01"), strings.Contains(msg, "SQLSTATE 28000"):
 		return Errorf(EInvalid, "The server %s did not accept the sign-in: %s.", shown, lastReason(msg))
+	case strings.Contains(msg, "SQLSTATE 42501"):
+		return Errorf(EInvalid, "Your sign-in may not do this on %s (%s); the database's owner prepares it with servicebook server init.", shown, lastReason(msg))
 	case strings.Contains(msg, "SQLSTATE 3D000"):
 		return Errorf(ENotFound, "There is no database %s on the server; ask its administrator to create it (servicebook creates the tables itself).", shown)
 	}
