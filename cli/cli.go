@@ -142,7 +142,7 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	}
 	app := &App{Env: env, DBPath: expandHome(root.DB), Explicit: root.DB != "", mayCreate: root.Create}
 	if store.IsPostgres(app.DBPath) && !onServerYet(kctx.Command()) {
-		fmt.Fprintf(env.Stderr, "servicebook: %s is a database on a PostgreSQL server; there, this version keeps the CMDB (ci, type, relate, impact, search, baseline, import cis, export cis) and prepares the server (server init). %q works on a database file for now.\n",
+		fmt.Fprintf(env.Stderr, "servicebook: %s is a database on a PostgreSQL server; there, this version keeps the CMDB (ci, type, relate, impact, search, baseline, import cis, export cis), continuity and availability (plan, exercise, action, outage, target, availability) and prepares the server (server init). %q works on a database file for now.\n",
 			store.ShownURL(app.DBPath), kctx.Command())
 		return 1
 	}
@@ -171,7 +171,8 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 func onServerYet(command string) bool {
 	first, rest, _ := strings.Cut(command, " ")
 	switch first {
-	case "ci", "type", "relate", "impact", "search", "baseline", "server":
+	case "ci", "type", "relate", "impact", "search", "baseline", "server",
+		"plan", "exercise", "action", "outage", "target", "availability":
 		return true
 	case "import", "export":
 		return strings.HasPrefix(rest, "cis")

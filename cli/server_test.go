@@ -34,8 +34,8 @@ func TestServerInit(t *testing.T) {
 	if out := mustRun(t, dsn, "search", "数据库"); !strings.Contains(out, "CI-000001") {
 		t.Errorf("search on a server: %q", out)
 	}
-	if code, _, errOut := run(t, dsn, "plan", "list"); code != 1 || !strings.Contains(errOut, `"plan list" works on a database file for now`) {
-		t.Errorf("plan list on a server: exit %d, %q", code, errOut)
+	if code, _, errOut := run(t, dsn, "budget", "fy", "list"); code != 1 || !strings.Contains(errOut, `"budget fy list" works on a database file for now`) {
+		t.Errorf("budget fy list on a server: exit %d, %q", code, errOut)
 	}
 	file := filepath.Join(t.TempDir(), "sb.db")
 	if code, _, errOut := run(t, file, "server", "init"); code != 2 || !strings.Contains(errOut, "needs --db postgres://") {
@@ -76,8 +76,10 @@ func TestMigrateToServerAndBack(t *testing.T) {
 	if got != want {
 		t.Errorf("the readiness audit differs after the round trip:\n%s\nwant:\n%s", got, want)
 	}
-	// The server side reads the same CMDB.
-	if got, want := mustRun(t, server, "ci", "list"), mustRun(t, bank, "ci", "list"); got != want {
-		t.Errorf("ci list on the server:\n%s\nwant:\n%s", got, want)
+	// The server side reads the same CMDB, plans and availability.
+	for _, args := range [][]string{{"ci", "list"}, {"plan", "list"}, {"plan", "show", "SM-02003"}, {"availability", "--period", "2026-10"}, {"action", "list"}} {
+		if got, want := mustRun(t, server, args...), mustRun(t, bank, args...); got != want {
+			t.Errorf("%s on the server:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package continuity
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,7 +39,7 @@ func (s *Store) SetRole(ctx context.Context, doc, role string, escalation int, p
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO plan_role (plan_id, role, escalation, primary_id, alternate_id) VALUES (?, ?, ?, ?, ?)
+		res, err := store.Insert(ctx, tx, `INSERT INTO plan_role (plan_id, role, escalation, primary_id, alternate_id) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (plan_id, role) DO UPDATE SET escalation = excluded.escalation, primary_id = excluded.primary_id,
 			alternate_id = excluded.alternate_id`, p.ID, role, escalation, pid, aid)
 		if err != nil {
@@ -147,7 +148,7 @@ func contactID(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, c Conta
 	if err != sql.ErrNoRows {
 		return nil, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO contact (name, organisation, phone, mobile, email, supplier) VALUES (?, ?, ?, ?, ?, ?)`,
+	res, err := store.Insert(ctx, tx, `INSERT INTO contact (name, organisation, phone, mobile, email, supplier) VALUES (?, ?, ?, ?, ?, ?)`,
 		c.Name, c.Organisation, c.Phone, c.Mobile, c.Email, c.Supplier)
 	if err != nil {
 		return nil, err
@@ -210,7 +211,7 @@ func (s *Store) LinkCI(ctx context.Context, doc, ref string) error {
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO plan_ci (plan_id, ci_id) VALUES (?, ?)", p.ID, ci.ID)
+		res, err := tx.ExecContext(ctx, "INSERT INTO plan_ci (plan_id, ci_id) VALUES (?, ?) ON CONFLICT DO NOTHING", p.ID, ci.ID)
 		if err != nil {
 			return err
 		}
@@ -261,7 +262,9 @@ func (s *Store) LinkedCIs(ctx context.Context, planID int64) ([]LinkedCI, error)
 }
 
 func linkedCIs(ctx context.Context, q store.Querier, planID int64) ([]LinkedCI, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.ref, c.name, c.status, coalesce(json_extract(c.attributes, '$.backup_interval_minutes'), '')
+	// The attributes are read whole and the backup interval taken here:
+	// the two dialects reach into JSON differently.
+	rows, err := q.QueryContext(ctx, `SELECT c.ref, c.name, c.status, c.attributes
 		FROM plan_ci pc JOIN ci c ON c.id = pc.ci_id WHERE pc.plan_id = ? ORDER BY c.id`, planID)
 	if err != nil {
 		return nil, err
@@ -270,11 +273,13 @@ func linkedCIs(ctx context.Context, q store.Querier, planID int64) ([]LinkedCI, 
 	var out []LinkedCI
 	for rows.Next() {
 		var l LinkedCI
-		var backup string
-		if err := rows.Scan(&l.Ref, &l.Name, &l.Status, &backup); err != nil {
+		var attrs string
+		if err := rows.Scan(&l.Ref, &l.Name, &l.Status, &attrs); err != nil {
 			return nil, err
 		}
-		l.BackupIntervalMinutes, _ = strconv.Atoi(backup)
+		var values map[string]string
+		json.Unmarshal([]byte(attrs), &values)
+		l.BackupIntervalMinutes, _ = strconv.Atoi(values["backup_interval_minutes"])
 		out = append(out, l)
 	}
 	return out, rows.Err()

@@ -229,46 +229,48 @@ func TestThingsThatHappenedAreNotInTheFuture(t *testing.T) {
 }
 
 func TestOutageRegisterEditsAndOverlaps(t *testing.T) {
-	s, cm := demoStores(t)
-	ctx := context.Background()
-	svc := refOf(t, cm, "薪资发放")
-	o, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: svc, Outage: continuity.Outage{Start: at(shanghai, 2026, 9, 1, 10, 0), End: at(shanghai, 2026, 9, 1, 12, 0)}, Description: "typo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: svc, Outage: continuity.Outage{Start: at(shanghai, 2026, 9, 1, 11, 0), End: at(shanghai, 2026, 9, 1, 13, 0)}}); store.ErrorCode(err) != store.EConflict ||
-		!strings.Contains(err.Error(), fmt.Sprintf("outage %d", o.ID)) {
-		t.Errorf("an overlapping outage: %v", err)
-	}
-	o.Description = "payroll batch failed"
-	o.End = at(shanghai, 2026, 9, 1, 12, 30)
-	if err := s.UpdateOutage(ctx, o); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Investigate(ctx, o.ID, "closed", "batch scheduler bug", "patched"); err != nil {
-		t.Fatal(err)
-	}
-	log := logOf(t, cm.DB(), "outage", o.ID)
-	for _, want := range []string{"created:  → ", "changed: ", "payroll batch failed", "investigation: open → closed", "cause:  → batch scheduler bug"} {
-		if !strings.Contains(log, want) {
-			t.Errorf("outage log lacks %q:\n%s", want, log)
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		s, cm := demoStoresOn(t, db)
+		ctx := context.Background()
+		svc := refOf(t, cm, "薪资发放")
+		o, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: svc, Outage: continuity.Outage{Start: at(shanghai, 2026, 9, 1, 10, 0), End: at(shanghai, 2026, 9, 1, 12, 0)}, Description: "typo"})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// An import of the monitoring export never reopens a closed investigation.
-	path := filepath.Join(t.TempDir(), "monitoring.csv")
-	os.WriteFile(path, []byte("Service,Start,End,Investigation,Description,Ticket\n"+svc+",2026-09-01 10:00,2026-09-01 12:30,open,payroll batch failed,INC-42\n"), 0o600)
-	res, err := s.ImportOutages(ctx, path, "Asia/Shanghai", false, nil)
-	if err != nil || res.Created != 0 || len(res.IgnoredColumns) != 1 || res.IgnoredColumns[0] != "Ticket (1 cells)" {
-		t.Fatalf("%+v %v", res, err)
-	}
-	recs, _ := s.Outages(ctx, svc, continuity.Interval{Start: at(shanghai, 2026, 9, 1, 0, 0), End: at(shanghai, 2026, 9, 2, 0, 0)})
-	if len(recs) != 1 || recs[0].Investigation != "closed" {
-		t.Errorf("after re-import: %+v", recs)
-	}
-	if err := s.RemoveOutage(ctx, o.ID); err != nil {
-		t.Fatal(err)
-	}
-	if log := logOf(t, cm.DB(), "outage", o.ID); !strings.Contains(log, "deleted: ") {
-		t.Errorf("removal not logged:\n%s", log)
-	}
+		if _, err := s.AddOutage(ctx, continuity.OutageRecord{ServiceRef: svc, Outage: continuity.Outage{Start: at(shanghai, 2026, 9, 1, 11, 0), End: at(shanghai, 2026, 9, 1, 13, 0)}}); store.ErrorCode(err) != store.EConflict ||
+			!strings.Contains(err.Error(), fmt.Sprintf("outage %d", o.ID)) {
+			t.Errorf("an overlapping outage: %v", err)
+		}
+		o.Description = "payroll batch failed"
+		o.End = at(shanghai, 2026, 9, 1, 12, 30)
+		if err := s.UpdateOutage(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Investigate(ctx, o.ID, "closed", "batch scheduler bug", "patched"); err != nil {
+			t.Fatal(err)
+		}
+		log := logOf(t, cm.DB(), "outage", o.ID)
+		for _, want := range []string{"created:  → ", "changed: ", "payroll batch failed", "investigation: open → closed", "cause:  → batch scheduler bug"} {
+			if !strings.Contains(log, want) {
+				t.Errorf("outage log lacks %q:\n%s", want, log)
+			}
+		}
+		// An import of the monitoring export never reopens a closed investigation.
+		path := filepath.Join(t.TempDir(), "monitoring.csv")
+		os.WriteFile(path, []byte("Service,Start,End,Investigation,Description,Ticket\n"+svc+",2026-09-01 10:00,2026-09-01 12:30,open,payroll batch failed,INC-42\n"), 0o600)
+		res, err := s.ImportOutages(ctx, path, "Asia/Shanghai", false, nil)
+		if err != nil || res.Created != 0 || len(res.IgnoredColumns) != 1 || res.IgnoredColumns[0] != "Ticket (1 cells)" {
+			t.Fatalf("%+v %v", res, err)
+		}
+		recs, _ := s.Outages(ctx, svc, continuity.Interval{Start: at(shanghai, 2026, 9, 1, 0, 0), End: at(shanghai, 2026, 9, 2, 0, 0)})
+		if len(recs) != 1 || recs[0].Investigation != "closed" {
+			t.Errorf("after re-import: %+v", recs)
+		}
+		if err := s.RemoveOutage(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		if log := logOf(t, cm.DB(), "outage", o.ID); !strings.Contains(log, "deleted: ") {
+			t.Errorf("removal not logged:\n%s", log)
+		}
+	})
 }

@@ -71,7 +71,7 @@ func (s *Store) AddExercise(ctx context.Context, doc string, e Exercise) (Exerci
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO exercise (plan_id, kind, planned, held, participants, objectives, result, findings)
+		res, err := store.Insert(ctx, tx, `INSERT INTO exercise (plan_id, kind, planned, held, participants, objectives, result, findings)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, string(e.Kind), e.Planned, e.Held, e.Participants, e.Objectives, string(e.Outcome), e.Findings)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Store) AddAction(ctx context.Context, doc string, a Action) (Action, er
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO action (plan_id, exercise_id, description, owner, due) VALUES (?, ?, ?, ?, ?)`,
+		res, err := store.Insert(ctx, tx, `INSERT INTO action (plan_id, exercise_id, description, owner, due) VALUES (?, ?, ?, ?, ?)`,
 			p.ID, ex, a.Description, a.Owner, a.Due)
 		if err != nil {
 			return err

@@ -231,7 +231,7 @@ func (s *Store) ImportOutages(ctx context.Context, path, zone string, dryRun boo
 						o.Investigation = "closed"
 					}
 				}
-				r, err := tx.ExecContext(ctx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
+				r, err := store.Insert(ctx, tx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
 					description, investigation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.serviceID, cause,
 					o.Start.UTC().Format(time.RFC3339), endText(o.End), o.Planned, o.Partial, o.Description, o.Investigation)
 				if err != nil {

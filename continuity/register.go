@@ -187,7 +187,7 @@ func (s *Store) AddOutage(ctx context.Context, o OutageRecord) (OutageRecord, er
 			return store.Errorf(store.EConflict, "%s already has outage %d from %s that overlaps this one; change that outage instead of recording it twice.",
 				svc.Ref, other, start)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
+		res, err := store.Insert(ctx, tx, `INSERT INTO outage (service_id, cause_ci_id, starts_at, ends_at, planned, partial,
 			description, investigation, cause, actions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			svc.ID, cause, o.Start.UTC().Format(time.RFC3339), endText(o.End), o.Planned, o.Partial, o.Description, o.Investigation, o.Cause, o.Actions)
 		if err != nil {

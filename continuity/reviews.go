@@ -111,7 +111,7 @@ func (s *Store) Review(ctx context.Context, doc string, r ReviewRecord) (Plan, e
 			covered = append(covered, reason)
 		}
 		rows.Close()
-		res, err := tx.ExecContext(ctx, "INSERT INTO plan_review (plan_id, exercise_id, at, by, notes, cleared, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		res, err := store.Insert(ctx, tx, "INSERT INTO plan_review (plan_id, exercise_id, at, by, notes, cleared, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			p.ID, ex, day, r.Reviewer, r.Comment, strings.Join(covered, "\n"), string(r.Outcome))
 		if err != nil {
 			return err
@@ -248,7 +248,7 @@ func (s *Store) AssessChanges(ctx context.Context) error {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE plan SET needs_review = 1, needs_review_reason = ?,
-					retest_required = max(retest_required, ?) WHERE id = ?`, r.reason, r.retest, p.id); err != nil {
+					retest_required = CASE WHEN ? = 1 THEN 1 ELSE retest_required END WHERE id = ?`, r.reason, r.retest, p.id); err != nil {
 					return err
 				}
 				if err := log.Add(ctx, "plan", p.id, "needs_review", "", r.reason); err != nil {

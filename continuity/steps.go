@@ -46,7 +46,7 @@ func (s *Store) AddStep(ctx context.Context, doc string, st PlanStep) (PlanStep,
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO plan_step (plan_id, phase, ord, who, action, location, duration_minutes)
+		res, err := store.Insert(ctx, tx, `INSERT INTO plan_step (plan_id, phase, ord, who, action, location, duration_minutes)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, string(st.Phase), st.Order, st.Who, st.Action, st.Location, minutes(st.Duration))
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func setDependencies(ctx context.Context, tx *sql.Tx, p Plan, st PlanStep) error
 		if n == 0 {
 			return store.Errorf(store.EInvalid, "The step to wait for is not a step of plan %s.", p.DocNumber)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO plan_step_dependency (step_id, depends_on_id) VALUES (?, ?)", st.ID, d); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO plan_step_dependency (step_id, depends_on_id) VALUES (?, ?) ON CONFLICT DO NOTHING", st.ID, d); err != nil {
 			return err
 		}
 	}

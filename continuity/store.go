@@ -90,7 +90,7 @@ func (s *Store) Plans(ctx context.Context) ([]PlanSummary, error) {
 		p := &out[i]
 		s.db.QueryRowContext(ctx, `SELECT held, result FROM exercise WHERE plan_id = ? AND held <> ''
 			ORDER BY held DESC, id DESC LIMIT 1`, p.ID).Scan(&p.LastExercise, &p.LastOutcome)
-		s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(due <> '' AND due < ?), 0) FROM action
+		s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN due <> '' AND due < ? THEN 1 ELSE 0 END), 0) FROM action
 			WHERE plan_id = ? AND status = 'open'`, today, p.ID).Scan(&p.OpenActions, &p.OverdueActions)
 		s.db.QueryRowContext(ctx, `SELECT count(*) FROM exercise WHERE plan_id = ? AND held <> '' AND reviewed_at = ''`,
 			p.ID).Scan(&p.UnreviewedExercises)
@@ -136,7 +136,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan) (Plan, error) {
 		if p.NextReview == "" {
 			p.NextReview = s.db.Now().AddDate(0, p.ReviewMonths, 0).Format("2006-01-02")
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO plan (doc_number, title, service_id, owner, approver, classification,
+		res, err := store.Insert(ctx, tx, `INSERT INTO plan (doc_number, title, service_id, owner, approver, classification,
 			version, review_months, next_review, assessed_change_id, scope, invocation, major_loss, availability_invoked,
 			recovery, return_to_normal, rto_minutes, rpo_minutes, mtpd_minutes, min_service_level, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -156,7 +156,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan) (Plan, error) {
 			return err
 		}
 		for _, it := range deps.Items {
-			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO plan_ci (plan_id, ci_id) VALUES (?, ?)", p.ID, it.CI.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO plan_ci (plan_id, ci_id) VALUES (?, ?) ON CONFLICT DO NOTHING", p.ID, it.CI.ID); err != nil {
 				return err
 			}
 		}

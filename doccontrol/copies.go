@@ -86,7 +86,7 @@ func (t Tables) AddCopy(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter
 			return c, err
 		}
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO "+t.CopyTable+" (plan_id, copy_no, holder, location, issued, version) VALUES (?, ?, ?, ?, ?, ?)",
+	res, err := store.Insert(ctx, tx, "INSERT INTO "+t.CopyTable+" (plan_id, copy_no, holder, location, issued, version) VALUES (?, ?, ?, ?, ?, ?)",
 		d.ID, c.CopyNo, c.Holder, c.Location, c.Issued, c.Version)
 	if err != nil {
 		if store.ErrorCode(store.MapError(err)) == store.EConflict {

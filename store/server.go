@@ -226,3 +226,20 @@ func (d Dialect) NewIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([
 	}
 	return ids, rows.Err()
 }
+
+// Insert runs an INSERT (or an upsert) of one row and returns its result,
+// whose LastInsertId is the id of the row written on either dialect: the
+// statement gets "RETURNING id" (PostgreSQL's driver has no LastInsertId;
+// SQLite's would give a stale id for an upsert that updated).
+func Insert(ctx context.Context, q Querier, insert string, args ...any) (sql.Result, error) {
+	id, err := InsertID(ctx, q, insert, args...)
+	if err != nil {
+		return nil, err
+	}
+	return insertResult(id), nil
+}
+
+type insertResult int64
+
+func (r insertResult) LastInsertId() (int64, error) { return int64(r), nil }
+func (r insertResult) RowsAffected() (int64, error) { return 1, nil }
