@@ -86,7 +86,7 @@ func (s *Store) SetRule(ctx context.Context, fy FiscalYear, r Rule) (Rule, error
 		if _, err := tx.ExecContext(ctx, "DELETE FROM allocation_rule WHERE fy_id = ? AND pool = ?", fy.ID, r.Pool); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO allocation_rule (fy_id, pool, method, driver) VALUES (?, ?, ?, ?)", fy.ID, r.Pool, r.Method, r.Driver)
+		res, err := store.Insert(ctx, tx, "INSERT INTO allocation_rule (fy_id, pool, method, driver) VALUES (?, ?, ?, ?)", fy.ID, r.Pool, r.Method, r.Driver)
 		if err != nil {
 			return err
 		}
@@ -391,7 +391,7 @@ func (s *Store) AddActual(ctx context.Context, fy FiscalYear, serviceOrPool stri
 		pool = serviceOrPool
 	}
 	err = s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		res, err := store.Insert(ctx, tx, "INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			fy.ID, svc, pool, string(category), month, int64(amount), store.SourceFrom(ctx))
 		if err != nil {
 			return err

@@ -238,7 +238,7 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 			return err
 		}
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO actual (fy_id, service_id, pool, category, month, amount, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -253,11 +253,10 @@ func (s *Store) writeActuals(ctx context.Context, fy FiscalYear, r *rowReader, r
 				if a == 0 {
 					continue
 				}
-				row, err := insert.ExecContext(ctx, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), res.File)
-				if err != nil {
+				var id int64
+				if err := insert.QueryRowContext(ctx, fy.ID, svc, p.line.Pool, string(p.line.Category), i+1, int64(a), res.File).Scan(&id); err != nil {
 					return err
 				}
-				id, _ := row.LastInsertId()
 				if err := blog.Add(ctx, "actual", id, "created", "", fmt.Sprintf("%s %s %s %s", fy.MonthLabel(i+1), describe(p.line), a.Format(d), res.File)); err != nil {
 					return err
 				}

@@ -122,7 +122,7 @@ func newLineWriter(ctx context.Context, tx *sql.Tx) (*lineWriter, error) {
 		{&w.amounts, "SELECT month, amount FROM budget_amount WHERE line_id = ?"},
 		{&w.stored, "SELECT coalesce(sum(amount), 0) FROM budget_amount WHERE line_id = ?"},
 		{&w.insertLine, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre,
-			gl_account, description, supplier, version, status, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			gl_account, description, supplier, version, status, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
 		{&w.deleteAmounts, "DELETE FROM budget_amount WHERE line_id = ?"},
 		{&w.insertAmount, "INSERT INTO budget_amount (line_id, month, amount) VALUES (?, ?, ?)"},
 	} {
@@ -183,12 +183,11 @@ func (w *lineWriter) insert(ctx context.Context, fy FiscalYear, serviceID int64,
 	if serviceID != 0 {
 		svc = serviceID
 	}
-	r, err := w.insertLine.ExecContext(ctx, fy.ID, svc, l.Pool, string(l.Category), l.Capex, l.CostCentre, l.GLAccount,
-		l.Description, l.Supplier, l.Version, status, source)
-	if err != nil {
+	var id int64
+	if err := w.insertLine.QueryRowContext(ctx, fy.ID, svc, l.Pool, string(l.Category), l.Capex, l.CostCentre, l.GLAccount,
+		l.Description, l.Supplier, l.Version, status, source).Scan(&id); err != nil {
 		return 0, err
 	}
-	id, _ := r.LastInsertId()
 	return id, w.setAmounts(ctx, id, l.Amounts)
 }
 

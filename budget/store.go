@@ -60,7 +60,7 @@ func (s *Store) CreateFiscalYear(ctx context.Context, fy FiscalYear) (FiscalYear
 		return fy, store.Errorf(store.EInvalid, "A fiscal year needs a year (e.g. 2026), a start month 1–12 and a three-letter currency (e.g. CNY).")
 	}
 	err := s.loggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO fiscal_year (year, start_month, currency) VALUES (?, ?, ?)", fy.Year, fy.StartMonth, fy.Currency)
+		res, err := store.Insert(ctx, tx, "INSERT INTO fiscal_year (year, start_month, currency) VALUES (?, ?, ?)", fy.Year, fy.StartMonth, fy.Currency)
 		if err != nil {
 			if store.ErrorCode(store.MapError(err)) == store.EConflict {
 				return store.Errorf(store.EConflict, "Fiscal year %d already exists.", fy.Year)
@@ -188,7 +188,7 @@ func (s *Store) AddLineIn(ctx context.Context, tx *sql.Tx, log *store.ChangeWrit
 		"description": l.Description, "supplier": l.Supplier}); len(problems) > 0 {
 		return l, store.Invalid(problems)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
+	res, err := store.Insert(ctx, tx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
 		description, supplier, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fy.ID, svc, l.Pool, string(l.Category), l.Capex,
 		l.CostCentre, l.GLAccount, l.Description, l.Supplier, l.Version)
 	if err != nil {
@@ -285,7 +285,7 @@ func (s *Store) Revise(ctx context.Context, lineID int64) (int64, error) {
 		if status != "approved" {
 			return store.Errorf(store.EInvalid, "Line %d is not approved; change it directly.", lineID)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
+		res, err := store.Insert(ctx, tx, `INSERT INTO budget_line (fy_id, service_id, pool, category, capex, cost_centre, gl_account,
 			description, supplier, version, status, source)
 			SELECT fy_id, service_id, pool, category, capex, cost_centre, gl_account, description, supplier, 'revised', 'proposed', source
 			FROM budget_line WHERE id = ?`, lineID)
@@ -363,8 +363,14 @@ func (s *Store) SaveProfile(ctx context.Context, name, kind string, mapping map[
 		if old == string(data) {
 			return nil
 		}
+		// A profile is named, not numbered: its row's number in the file
+		// (rowid), its id on a server (a column of the server's alone).
+		rowID := "rowid"
+		if s.db.Dialect == store.Postgres {
+			rowID = "id"
+		}
 		var id int64
-		if err := tx.QueryRowContext(ctx, "SELECT rowid FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT "+rowID+" FROM import_profile WHERE name = ?", strings.TrimSpace(name)).Scan(&id); err != nil {
 			return err
 		}
 		return log.Add(ctx, "import_profile", id, strings.TrimSpace(name), old, string(data))

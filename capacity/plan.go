@@ -266,7 +266,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan) (Plan, error) {
 		p.NextReview = s.db.Now().AddDate(0, p.ReviewMonths, 0).Format(time.DateOnly)
 	}
 	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO capacity_plan (doc_number, title, owner, approver, classification, version,
+		res, err := store.Insert(ctx, tx, `INSERT INTO capacity_plan (doc_number, title, owner, approver, classification, version,
 			review_months, next_review, horizon_days, requirements, demand, service_levels, upgrade_plan, change_impact,
 			technologies, procedure, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			strings.TrimSpace(p.DocNumber), p.Title, p.Owner, p.Approver, p.Classification, p.Version, p.ReviewMonths,

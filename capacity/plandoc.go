@@ -299,7 +299,7 @@ func (s *Store) Review(ctx context.Context, doc string, r PlanReview) (Plan, err
 		}
 		docNumber = p.DocNumber
 		day := log.At()[:10]
-		res, err := tx.ExecContext(ctx, "INSERT INTO capacity_plan_review (plan_id, at, by, outcome, notes) VALUES (?, ?, ?, ?, ?)",
+		res, err := store.Insert(ctx, tx, "INSERT INTO capacity_plan_review (plan_id, at, by, outcome, notes) VALUES (?, ?, ?, ?, ?)",
 			p.ID, day, r.By, r.Outcome, r.Notes)
 		if err != nil {
 			return err

@@ -109,7 +109,7 @@ func (s *Store) AddResource(ctx context.Context, r Resource) (Resource, error) {
 		return r, err
 	}
 	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO capacity_resource (ci_id, metric, unit, name, capacity, warning,
+		res, err := store.Insert(ctx, tx, `INSERT INTO capacity_resource (ci_id, metric, unit, name, capacity, warning,
 			critical, buffer_pct, ha_reserve) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ci.ID, r.Metric, r.Unit, r.Name, r.Capacity, r.Warning, r.Critical, r.BufferPct, r.HAReserve)
 		if err != nil {

@@ -254,8 +254,12 @@ func (s *Store) thresholds(r Resource, f Forecast, ups []Upgrade) ResourceForeca
 // horizon of days. They are derived data: not in the change log.
 func (s *Store) keepStatuses(ctx context.Context, days int, part []int, out []ResourceStatus) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO capacity_status (resource_id, horizon_days, computed_at, problem,
-			last_at, latest, method, rmse, mape, warning_at, critical_at, full_at, upgrades) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO capacity_status (resource_id, horizon_days, computed_at, problem,
+			last_at, latest, method, rmse, mape, warning_at, critical_at, full_at, upgrades) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (resource_id, horizon_days) DO UPDATE SET computed_at = excluded.computed_at, problem = excluded.problem,
+			last_at = excluded.last_at, latest = excluded.latest, method = excluded.method, rmse = excluded.rmse,
+			mape = excluded.mape, warning_at = excluded.warning_at, critical_at = excluded.critical_at,
+			full_at = excluded.full_at, upgrades = excluded.upgrades`)
 		if err != nil {
 			return err
 		}

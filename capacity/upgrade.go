@@ -44,7 +44,7 @@ func (s *Store) AddUpgrade(ctx context.Context, bs *budget.Store, u Upgrade) (Up
 	}
 	u.Status = "planned"
 	err = s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO capacity_upgrade (resource_id, planned, adds, cost, supplier, service_id)
+		res, err := store.Insert(ctx, tx, `INSERT INTO capacity_upgrade (resource_id, planned, adds, cost, supplier, service_id)
 			VALUES (?, ?, ?, ?, ?, ?)`, r.ID, u.Planned.Format(time.DateOnly), u.Adds, int64(u.Cost), strings.TrimSpace(u.Supplier), serviceID)
 		if err != nil {
 			return store.MapError(err)

@@ -141,10 +141,11 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 		return 2
 	}
 	app := &App{Env: env, DBPath: expandHome(root.DB), Explicit: root.DB != "", mayCreate: root.Create}
-	if store.IsPostgres(app.DBPath) && !onServerYet(kctx.Command()) {
-		fmt.Fprintf(env.Stderr, "servicebook: %s is a database on a PostgreSQL server; there, this version keeps the CMDB (ci, type, relate, impact, search, baseline, import cis, export cis), continuity and availability (plan, exercise, action, outage, target, availability) and prepares the server (server init). %q works on a database file for now.\n",
-			store.ShownURL(app.DBPath), kctx.Command())
-		return 1
+	if store.IsPostgres(app.DBPath) {
+		if why := notOnServer(kctx.Command()); why != "" {
+			fmt.Fprintf(env.Stderr, "servicebook: %s is a database on a PostgreSQL server: %s\n", store.ShownURL(app.DBPath), why)
+			return 1
+		}
 	}
 	defer app.close()
 	kctx.BindTo(ctx, (*context.Context)(nil))
@@ -164,20 +165,22 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	return 0
 }
 
-// onServerYet reports whether command works on a PostgreSQL server in
-// this version: team mode is built domain by domain (issue 15), and a
-// command whose records are not ported yet says so before it starts
-// rather than failing on its first statement written for SQLite.
-func onServerYet(command string) bool {
-	first, rest, _ := strings.Cut(command, " ")
+// notOnServer says why command does not work on a PostgreSQL server, or
+// "" when it does: before it starts, rather than failing on a statement
+// that only a file understands.
+func notOnServer(command string) string {
+	first, _, _ := strings.Cut(command, " ")
 	switch first {
-	case "ci", "type", "relate", "impact", "search", "baseline", "server",
-		"plan", "exercise", "action", "outage", "target", "availability":
-		return true
-	case "import", "export":
-		return strings.HasPrefix(rest, "cis")
+	case "window":
+		return "the window works on a database file for now; the command line keeps everything on a server."
+	case "restore":
+		return "restore replaces a database file; to put a backup on a server, use servicebook migrate --from BACKUP --to the server's address --replace."
+	case "check":
+		return "check looks for damage in a database file; a server keeps its own integrity (servicebook backup copies it into a file, and check can look at that)."
+	case "demo":
+		return "the sample organisation is for a new database file; to try team mode with it, make one (servicebook --db sample.db demo) and copy it with servicebook migrate."
 	}
-	return false
+	return ""
 }
 
 // exitStatus ends a command that has printed its result with a status

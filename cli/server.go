@@ -87,13 +87,9 @@ func (c *migrateCmd) Run(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	// What is worked out from the records, not copied: a file's search
-	// indexes (the relation graph is rebuilt on first use).
-	cm, err := cmdb.NewStore(ctx, to)
-	if err != nil {
-		return err
-	}
-	if err := cm.RebuildSearch(ctx); err != nil {
+	// Opening the CMDB builds a file's search indexes, which are worked
+	// out from the records and not copied.
+	if _, err := cmdb.NewStore(ctx, to); err != nil {
 		return err
 	}
 	nonEmpty := 0

@@ -34,8 +34,10 @@ func TestServerInit(t *testing.T) {
 	if out := mustRun(t, dsn, "search", "数据库"); !strings.Contains(out, "CI-000001") {
 		t.Errorf("search on a server: %q", out)
 	}
-	if code, _, errOut := run(t, dsn, "budget", "fy", "list"); code != 1 || !strings.Contains(errOut, `"budget fy list" works on a database file for now`) {
-		t.Errorf("budget fy list on a server: exit %d, %q", code, errOut)
+	for _, args := range [][]string{{"check"}, {"restore", "x.db", "--yes"}, {"window"}} {
+		if code, _, errOut := run(t, dsn, args...); code != 1 || !strings.Contains(errOut, "is a database on a PostgreSQL server: ") {
+			t.Errorf("%s on a server: exit %d, %q", args[0], code, errOut)
+		}
 	}
 	file := filepath.Join(t.TempDir(), "sb.db")
 	if code, _, errOut := run(t, file, "server", "init"); code != 2 || !strings.Contains(errOut, "needs --db postgres://") {
@@ -76,10 +78,40 @@ func TestMigrateToServerAndBack(t *testing.T) {
 	if got != want {
 		t.Errorf("the readiness audit differs after the round trip:\n%s\nwant:\n%s", got, want)
 	}
-	// The server side reads the same CMDB, plans and availability.
-	for _, args := range [][]string{{"ci", "list"}, {"plan", "list"}, {"plan", "show", "SM-02003"}, {"availability", "--period", "2026-10"}, {"action", "list"}} {
+	// The server side reads the same records of every kind.
+	for _, args := range [][]string{{"ci", "list"}, {"plan", "list"}, {"plan", "show", "SM-02003"}, {"availability", "--period", "2026-10"},
+		{"action", "list"}, {"budget", "lines", "--fy", "2026"}, {"budget", "report", "--fy", "2026"}, {"capacity", "plan", "list"},
+		{"config-audit", "show", "CA-0001"}, {"audit-settings"}} {
 		if got, want := mustRun(t, server, args...), mustRun(t, bank, args...); got != want {
 			t.Errorf("%s on the server:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
 		}
+	}
+}
+
+// TestBackupAndPackFromServer: a backup of a server's database is a file
+// that passes servicebook check and searches like the original, and the
+// off-site pack is made from a server as from a file.
+func TestBackupAndPackFromServer(t *testing.T) {
+	dir := t.TempDir()
+	bank := filepath.Join(dir, "bank.db")
+	mustRun(t, bank, "demo")
+	server := pgtest.NewDatabase(t)
+	mustRun(t, bank, "migrate", "--from", bank, "--to", server)
+	copyOf := filepath.Join(dir, "copy.db")
+	if out := mustRun(t, server, "backup", "--to", copyOf); !strings.Contains(out, "Backed up") {
+		t.Errorf("backup said %q", out)
+	}
+	if out := mustRun(t, copyOf, "check"); !strings.Contains(out, "no problems found") {
+		t.Errorf("check of the backup: %q", out)
+	}
+	for _, args := range [][]string{{"search", "库"}, {"search", "数据库"}, {"plan", "list"}, {"budget", "lines", "--fy", "2026"}} {
+		if got, want := mustRun(t, copyOf, args...), mustRun(t, bank, args...); got != want {
+			t.Errorf("%s in the backup:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
+		}
+	}
+	pack := filepath.Join(dir, "pack")
+	mustRun(t, server, "export", "offsite", pack)
+	if out := mustRun(t, bank, "verify", pack); !strings.Contains(out, "Every file is there and matches its SHA-256") {
+		t.Errorf("verify of the pack made from a server: %q", out)
 	}
 }

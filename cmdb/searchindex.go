@@ -71,21 +71,16 @@ func appendGrams(b *strings.Builder, text string) {
 	}
 }
 
-// fillGrams indexes, once, the CIs written before ci_grams existed
-// (migration 10).
+// fillGrams writes a file's search indexes afresh when grams_filled says
+// they are not whole: for the CIs written before ci_grams existed
+// (migration 10), and for a file whose records were copied in (store.Copy
+// clears the flag: the indexes are worked out, never copied).
 func fillGrams(ctx context.Context, db *store.DB) error {
 	var filled int64
 	if err := db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'grams_filled'").Scan(&filled); err != nil || filled != 0 {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ci_grams (rowid, grams)
-			SELECT rowid, search_grams(ref, name, description, owner, location, attrs) FROM ci_search`); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 1 WHERE name = 'grams_filled'")
-		return err
-	})
+	return (&Store{db: db}).RebuildSearch(ctx)
 }
 
 // searchIndexes are the tables that index CIs for search (see Search).

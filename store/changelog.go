@@ -93,7 +93,13 @@ var errRehearsal = errors.New("rehearsal")
 // transaction, so that what it reports is exactly what would happen, and
 // then the transaction is rolled back.
 func (db *DB) LoggedTxOrRehearse(ctx context.Context, rehearse bool, fn func(tx *sql.Tx, log *ChangeWriter) error) error {
-	err := db.LoggedTx(ctx, func(tx *sql.Tx, log *ChangeWriter) error {
+	// An import is a bulk write: on a server it holds the write lock alone.
+	err := db.BulkTx(ctx, func(tx *sql.Tx) error {
+		log, err := db.NewChangeWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
 		if err := fn(tx, log); err != nil {
 			return err
 		}

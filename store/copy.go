@@ -37,8 +37,9 @@ func notCopied(table string) bool {
 // one entry of the target's change log (source "migrate"), not an entry
 // per record: the records keep their own history.
 //
-// What is worked out from the records (the search indexes of a file, the
-// relation graph's snapshot) is not copied; the caller rebuilds it.
+// What is worked out from the records is not copied: a file's search
+// indexes are built when the CMDB next opens it, the relation graph's
+// snapshot on first use.
 func Copy(ctx context.Context, from, to *DB, replace bool) (CopyReport, error) {
 	var rep CopyReport
 	order, err := to.tablesInOrder(ctx)
@@ -116,6 +117,13 @@ func Copy(ctx context.Context, from, to *DB, replace bool) (CopyReport, error) {
 		}
 		if err := sameChangeLog(ctx, from, tx); err != nil {
 			return err
+		}
+		if to.Dialect == SQLite {
+			// The file's search indexes are built from the records the
+			// next time the CMDB opens it (cmdb's fillGrams).
+			if _, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 0 WHERE name = 'grams_filled'"); err != nil {
+				return err
+			}
 		}
 		log, err := to.NewChangeWriter(WithSource(ctx, "migrate"), tx)
 		if err != nil {

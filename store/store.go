@@ -318,11 +318,25 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	defer os.RemoveAll(work)
 	tmp := filepath.Join(work, "backup.db")
+	if db.Dialect == Postgres {
+		// A server's database is backed up into a file: a new file at this
+		// build's schema, every record copied and checked (Copy).
+		if err := db.backupServer(ctx, tmp); err != nil {
+			return err
+		}
+		return linkInPlace(tmp, abs)
+	}
 	// VACUUM INTO reads inside one transaction, so the copy is a snapshot even
 	// while another connection writes; it is also compacted.
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
 		return Errorf(EInvalid, "Backup to %s failed: %v; nothing was written there.", abs, sqliteReason(err))
 	}
+	return linkInPlace(tmp, abs)
+}
+
+// linkInPlace makes the finished backup tmp private and durable and puts
+// it at abs, refusing (unlike a rename) to replace a file made meanwhile.
+func linkInPlace(tmp, abs string) error {
 	if err := os.Chmod(tmp, 0o600); err != nil {
 		return err
 	}
@@ -330,8 +344,21 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		f.Sync()
 		f.Close()
 	}
-	if err := os.Link(tmp, abs); err != nil { // refuses, unlike a rename, to replace a file made meanwhile
+	if err := os.Link(tmp, abs); err != nil {
 		return Errorf(EInvalid, "Backup to %s failed: %v.", abs, err)
+	}
+	return nil
+}
+
+// backupServer copies the server's database into a new file at tmp.
+func (db *DB) backupServer(ctx context.Context, tmp string) error {
+	file, err := Open(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	if _, err := Copy(ctx, db, file, false); err != nil {
+		return Errorf(EInvalid, "Backup of %s failed: %v; nothing was written.", db.Path, ErrorMessage(err))
 	}
 	return nil
 }
