@@ -79,6 +79,11 @@ type UI struct {
 	theme   *appTheme
 	screens []screen
 	current int
+	// stopWatch ends the following of others' changes (watch); deliver
+	// runs what it learns on the window's goroutine (fyne.Do; tests run
+	// it on theirs).
+	stopWatch context.CancelFunc
+	deliver   func(func())
 
 	dashboard *dashboardScreen
 	cis       *ciScreen
@@ -117,6 +122,7 @@ func New(a fyne.App, s Store) *UI {
 	ui := &UI{app: a, store: s, ctx: store.WithSource(context.Background(), store.SourceGUI), theme: newTheme()}
 	var settingsErr error
 	ui.prefs, settingsErr = loadSettings(s.SettingsPath, a.Preferences())
+	ui.deliver = fyne.Do
 	ui.background = func(work func() func()) {
 		go func() {
 			apply := work()
@@ -146,6 +152,7 @@ func New(a fyne.App, s Store) *UI {
 		}
 	}
 	ui.remember(ui.store.Path)
+	ui.watch()
 	if settingsErr != nil {
 		ui.setStatus(trf("Your settings file {{.Path}} could not be read ({{.Err}}); the defaults are used, and the file is written again with them.",
 			map[string]any{"Path": s.SettingsPath, "Err": settingsErr.Error()}))
@@ -299,7 +306,11 @@ func (ui *UI) menu() *fyne.MainMenu {
 	var recentItems []*fyne.MenuItem
 	for _, p := range ui.prefs.Recent {
 		p := p
-		recentItems = append(recentItems, fyne.NewMenuItem(p, func() { ui.openDatabase(p) }))
+		open := func() { ui.openDatabase(p) }
+		if store.IsPostgres(p) { // kept without its password: ask for it again
+			open = func() { ui.onConnectServer(p) }
+		}
+		recentItems = append(recentItems, fyne.NewMenuItem(p, open))
 	}
 	if len(recentItems) == 0 {
 		none := fyne.NewMenuItem(tr("None"), nil)
@@ -375,6 +386,7 @@ func (ui *UI) fileMenu(recent, quit *fyne.MenuItem) *fyne.Menu {
 	return fyne.NewMenu(tr("File"),
 		fyne.NewMenuItem(tr("New database…"), ui.onNewDatabase),
 		fyne.NewMenuItem(tr("Open…"), ui.onOpenDatabase),
+		fyne.NewMenuItem(tr("Connect to server…"), func() { ui.onConnectServer("") }),
 		recent,
 		fyne.NewMenuItem(tr("Back up…"), ui.onBackup),
 		fyne.NewMenuItem(tr("Restore…"), ui.onRestore),
@@ -455,12 +467,6 @@ func (ui *UI) openDatabase(path string) {
 		ui.showError(err)
 		return
 	}
-	if db.Dialect == store.Postgres {
-		// Team mode reaches the window after the domains it shows.
-		db.Close()
-		ui.showError(store.Errorf(store.EInvalid, "%s is a database on a server; the window works on a database file for now (the command line keeps the CMDB on a server).", db.Path))
-		return
-	}
 	cm, err := cmdb.NewStore(ui.ctx, db)
 	if err != nil {
 		db.Close()
@@ -474,6 +480,7 @@ func (ui *UI) openDatabase(path string) {
 	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()
+	ui.watch()
 }
 
 func (ui *UI) onNewDatabase() {
@@ -559,6 +566,10 @@ func (ui *UI) save(button *widget.Button, work func() error, then func()) {
 // onRestore asks for a backup, checks it, and asks before it replaces the
 // open database with it.
 func (ui *UI) onRestore() {
+	if ui.store.DB != nil && ui.store.DB.Dialect == store.Postgres {
+		ui.showError(store.Errorf(store.EInvalid, "%s is on a server: restore replaces a database file. To put a backup on the server, use servicebook migrate --from BACKUP --to the server's address --replace.", ui.store.Path))
+		return
+	}
 	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return

@@ -171,8 +171,6 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 func notOnServer(command string) string {
 	first, _, _ := strings.Cut(command, " ")
 	switch first {
-	case "window":
-		return "the window works on a database file for now; the command line keeps everything on a server."
 	case "restore":
 		return "restore replaces a database file; to put a backup on a server, use servicebook migrate --from BACKUP --to the server's address --replace."
 	case "check":

@@ -34,7 +34,7 @@ func TestServerInit(t *testing.T) {
 	if out := mustRun(t, dsn, "search", "数据库"); !strings.Contains(out, "CI-000001") {
 		t.Errorf("search on a server: %q", out)
 	}
-	for _, args := range [][]string{{"check"}, {"restore", "x.db", "--yes"}, {"window"}} {
+	for _, args := range [][]string{{"check"}, {"restore", "x.db", "--yes"}, {"demo"}} {
 		if code, _, errOut := run(t, dsn, args...); code != 1 || !strings.Contains(errOut, "is a database on a PostgreSQL server: ") {
 			t.Errorf("%s on a server: exit %d, %q", args[0], code, errOut)
 		}

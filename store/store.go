@@ -379,6 +379,9 @@ func (r CheckReport) OK() bool {
 // report, in SQLite's words, not as an error.
 func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
+	if db.Dialect == Postgres {
+		return rep, Errorf(EInvalid, "%s is on a server, which keeps its own integrity; back it up into a file (Back up…) and check that.", db.Path)
+	}
 	lines, err := db.pragmaLines(ctx, "PRAGMA integrity_check")
 	if err != nil && isCorrupt(err) {
 		rep.Integrity = []string{sqliteReason(err)}
