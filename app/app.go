@@ -152,7 +152,6 @@ func New(a fyne.App, s Store) *UI {
 		}
 	}
 	ui.remember(ui.store.Path)
-	ui.watch()
 	if settingsErr != nil {
 		ui.setStatus(trf("Your settings file {{.Path}} could not be read ({{.Err}}); the defaults are used, and the file is written again with them.",
 			map[string]any{"Path": s.SettingsPath, "Err": settingsErr.Error()}))
@@ -206,6 +205,7 @@ func (ui *UI) Window() fyne.Window { return ui.win }
 
 // ShowAndRun shows the window and runs until it is closed.
 func (ui *UI) ShowAndRun() {
+	ui.watch() // the running window follows others' changes (tests start it themselves)
 	if ui.store.SampleData {
 		ui.showSampleBanner()
 	}
@@ -480,7 +480,9 @@ func (ui *UI) openDatabase(path string) {
 	ui.remember(db.Path)
 	ui.makeScreens()
 	ui.build()
-	ui.watch()
+	if ui.stopWatch != nil { // following the database: follow this one now
+		ui.watch()
+	}
 }
 
 func (ui *UI) onNewDatabase() {

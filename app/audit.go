@@ -326,6 +326,9 @@ func (s *auditScreen) onThresholds() {
 		s.thresholdInputs[i] = e
 		items[i] = widget.NewFormItem(labels[i], e)
 	}
+	ownerMay := widget.NewCheck(tr("A plan's owner may approve it"), nil)
+	ownerMay.SetChecked(set.OwnerMayApprove == 1)
+	items = append(items, widget.NewFormItem("", ownerMay))
 	d := dialog.NewForm(tr("Readiness thresholds"), tr("Save"), tr("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -341,6 +344,9 @@ func (s *auditScreen) onThresholds() {
 		}
 		next := audit.Settings{ExerciseMonths: int(nums[0]), BreachDays: int(nums[1]), OverBudgetPct: nums[2], InvestigateDays: int(nums[3]),
 			ConfigAuditMonths: int(nums[4])}
+		if ownerMay.Checked {
+			next.OwnerMayApprove = 1
+		}
 		u.save(nil, func() error { return audit.SaveSettings(u.ctx, u.store.DB, next) }, func() {
 			u.setStatus(tr("Thresholds saved; the checks ran again."))
 			s.reload()

@@ -174,6 +174,9 @@ func (c *ciScreen) fieldsView() fyne.CanvasObject {
 }
 
 func (c *ciScreen) historyView() fyne.CanvasObject {
+	if c.selected == nil { // a new CI has no history yet
+		return widget.NewLabel("")
+	}
 	changes, err := c.ui.store.CMDB.History(c.ui.ctx, c.selected.Ref)
 	if err != nil {
 		return widget.NewLabel(err.Error())

@@ -47,6 +47,9 @@ type Settings struct {
 	// ConfigAuditMonths is how often the CMDB is verified against what is
 	// there (2018 8.2.6: "at planned intervals").
 	ConfigAuditMonths int
+	// OwnerMayApprove, when 1, lets a plan's owner approve it; 0 (the
+	// default) wants another person (doccontrol.Approve enforces it).
+	OwnerMayApprove int
 }
 
 // DefaultSettings are sensible thresholds to start from.

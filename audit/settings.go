@@ -28,6 +28,7 @@ func settingFields(s *Settings) []struct {
 		{"over_budget_pct", nil, &s.OverBudgetPct, 0},
 		{"investigate_days", &s.InvestigateDays, nil, 1},
 		{"config_audit_months", &s.ConfigAuditMonths, nil, 1},
+		{store.OwnerMayApprove, &s.OwnerMayApprove, nil, 0},
 	}
 }
 

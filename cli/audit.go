@@ -155,6 +155,7 @@ type auditSettingsCmd struct {
 	OverBudgetPct     *float64 `name:"over-budget-pct" placeholder:"P" help:"A service more than P % over its plan to date is a finding (B02)."`
 	InvestigateDays   *int     `name:"investigate-days" placeholder:"N" help:"An unplanned outage is investigated within N days (C07)."`
 	ConfigAuditMonths *int     `name:"config-audit-months" placeholder:"N" help:"A configuration audit is closed at least every N months (M03)."`
+	OwnerMayApprove   *int     `name:"owner-may-approve" placeholder:"0|1" help:"1: a plan's owner may approve it; 0 (the default): someone else must."`
 }
 
 func (c auditSettingsCmd) Run(ctx context.Context, app *App) error {
@@ -170,7 +171,7 @@ func (c auditSettingsCmd) Run(ctx context.Context, app *App) error {
 		flag *int
 		dst  *int
 	}{{c.ExerciseMonths, &set.ExerciseMonths}, {c.BreachDays, &set.BreachDays}, {c.InvestigateDays, &set.InvestigateDays},
-		{c.ConfigAuditMonths, &set.ConfigAuditMonths}} {
+		{c.ConfigAuditMonths, &set.ConfigAuditMonths}, {c.OwnerMayApprove, &set.OwnerMayApprove}} {
 		if f.flag != nil {
 			*f.dst, changed = *f.flag, true
 		}

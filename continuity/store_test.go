@@ -506,3 +506,29 @@ func TestLinkedCIsDistributionAndInvestigation(t *testing.T) {
 		}
 	})
 }
+
+// TestOwnerMayNotApproveOwnPlan: a plan's owner approving it is refused,
+// on a file and on a server, until the organisation allows it.
+func TestOwnerMayNotApproveOwnPlan(t *testing.T) {
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		s, cm := demoStoresOn(t, db)
+		ctx := context.Background()
+		p, err := s.CreatePlan(ctx, continuity.Plan{DocNumber: "SM-02009", Title: "网上银行服务连续性计划", ServiceRef: refOf(t, cm, "网上银行"),
+			Owner: "陈静 Chen Jing", RTO: 4 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, approver := range []string{"陈静 Chen Jing", " 陈静 chen jing "} {
+			if _, err := s.Approve(ctx, p.DocNumber, continuity.Approval{Approver: approver, RowVersion: p.RowVersion, Reason: "approved"}); store.ErrorCode(err) != store.EInvalid ||
+				!strings.Contains(err.Error(), "an owner may not approve their own document") {
+				t.Errorf("the owner approving as %q: %v", approver, err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO audit_setting (name, value) VALUES (?, 1)", store.OwnerMayApprove); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Approve(ctx, p.DocNumber, continuity.Approval{Approver: "陈静 Chen Jing", RowVersion: p.RowVersion, Reason: "approved"}); err != nil {
+			t.Errorf("the owner approving once the organisation allows it: %v", err)
+		}
+	})
+}

@@ -158,6 +158,23 @@ func (t Tables) Approve(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter
 	if err := CheckRead(d, read); err != nil {
 		return "", err
 	}
+	// Someone other than the owner approves, unless the organisation has
+	// decided otherwise (audit-settings --owner-may-approve 1): the same
+	// rule on a file and on a server.
+	var owner string
+	if err := tx.QueryRowContext(ctx, "SELECT owner FROM "+t.Doc+" WHERE id = ?", d.ID).Scan(&owner); err != nil {
+		return "", err
+	}
+	if sameName(owner, approver) {
+		may, err := store.SettingValue(ctx, tx, store.OwnerMayApprove, 0)
+		if err != nil {
+			return "", err
+		}
+		if may != 1 {
+			return "", store.Errorf(store.EInvalid, "%s: %s is its owner, and an owner may not approve their own document; someone else approves it (or the organisation allows it: servicebook audit-settings --owner-may-approve 1).",
+				d.DocNumber, strings.TrimSpace(approver))
+		}
+	}
 	v, err := ApprovedVersion(d.Version)
 	if err != nil {
 		return "", store.Errorf(store.EInvalid, "%s: %v.", d.DocNumber, err)
@@ -176,4 +193,11 @@ func (t Tables) Approve(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter
 	approved := d
 	approved.Version = v
 	return v, t.keep(ctx, tx, approved, day, approver, content)
+}
+
+// sameName reports whether two people's names, as typed, are the same
+// person's: spaces around and the case of Latin letters aside.
+func sameName(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	return a != "" && strings.EqualFold(a, b)
 }
