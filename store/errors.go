@@ -97,37 +97,44 @@ func ErrorMessage(err error) string {
 	return "Internal error: " + err.Error()
 }
 
-// mapConstraint turns SQLite constraint failures into person-readable errors.
-// This is the one place that knows SQLite's wording, so domain code can stay
-// portable and never parse driver messages itself.
+// constraintErrors are the constraint failures a person can act on, as
+// SQLite words them and as PostgreSQL numbers them (SQLSTATE), with what
+// the person reads; detail is the constraint or column the failure names.
+var constraintErrors = []struct {
+	sqlite, sqlstate string
+	code             string
+	message          func(detail string) string
+}{
+	{"UNIQUE constraint failed", "SQLSTATE 23505", EConflict, func(d string) string { return "That record already exists (" + d + ")." }},
+	{"FOREIGN KEY constraint failed", "SQLSTATE 23503", EConflict, func(string) string {
+		return "The record is still referenced by another record, or refers to one that does not exist."
+	}},
+	{"CHECK constraint failed", "SQLSTATE 23514", EInvalid, func(d string) string { return "A value is out of range (" + d + ")." }},
+	{"NOT NULL constraint failed", "SQLSTATE 23502", EInvalid, func(d string) string { return "A required value is missing (" + d + ")." }},
+}
+
+// mapConstraint turns constraint failures into person-readable errors.
+// This is the one place that knows the drivers' wording, so domain code
+// can stay portable and never parse driver messages itself.
 func mapConstraint(err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	switch {
-	case isBusy(err):
+	if isBusy(err) {
 		return &Error{Code: EConflict, Message: "The database is busy: another servicebook has been writing to it (an import, perhaps) for more than " +
 			strings.TrimSuffix(busyTimeoutMS, "000") + " s. Nothing was changed; try again when it has finished."}
-	case strings.Contains(msg, "UNIQUE constraint failed"):
-		return &Error{Code: EConflict, Message: "That record already exists (" + afterColon(msg) + ")."}
-	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
-		return &Error{Code: EConflict, Message: "The record is still referenced by another record, or refers to one that does not exist."}
-	case strings.Contains(msg, "CHECK constraint failed"):
-		return &Error{Code: EInvalid, Message: "A value is out of range (" + afterColon(msg) + ")."}
-	case strings.Contains(msg, "NOT NULL constraint failed"):
-		return &Error{Code: EInvalid, Message: "A required value is missing (" + afterColon(msg) + ")."}
 	}
-	// PostgreSQL's (team mode), by SQLSTATE.
+	for _, c := range constraintErrors {
+		switch {
+		case strings.Contains(msg, c.sqlite):
+			return &Error{Code: c.code, Message: c.message(afterColon(msg))}
+		case strings.Contains(msg, c.sqlstate):
+			return &Error{Code: c.code, Message: c.message(pgConstraint(msg))}
+		}
+	}
+	// What only a server says (team mode).
 	switch {
-	case strings.Contains(msg, "SQLSTATE 23505"):
-		return &Error{Code: EConflict, Message: "That record already exists (" + pgConstraint(msg) + ")."}
-	case strings.Contains(msg, "SQLSTATE 23503"):
-		return &Error{Code: EConflict, Message: "The record is still referenced by another record, or refers to one that does not exist."}
-	case strings.Contains(msg, "SQLSTATE 23514"):
-		return &Error{Code: EInvalid, Message: "A value is out of range (" + pgConstraint(msg) + ")."}
-	case strings.Contains(msg, "SQLSTATE 23502"):
-		return &Error{Code: EInvalid, Message: "A required value is missing (" + pgConstraint(msg) + ")."}
 	case strings.Contains(msg, "SQLSTATE 42501"):
 		return &Error{Code: EInvalid, Message: "The server refused: your sign-in may not do this (" + pgMessage(msg) + ")."}
 	case strings.Contains(msg, "SQLSTATE 40001"), strings.Contains(msg, "SQLSTATE 40P01"):
