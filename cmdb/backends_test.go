@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,7 +15,57 @@ import (
 	"servicebook/store"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+func TestMain(m *testing.M) {
+	// TestDesktopsInSeparateProcesses runs this binary again as each
+	// desktop: it does that desktop's work and exits.
+	if db := os.Getenv("SERVICEBOOK_TEST_DESKTOP_DB"); db != "" {
+		os.Exit(desktopProcess(db, os.Getenv("SERVICEBOOK_TEST_DESKTOP")))
+	}
+	os.Exit(pgtest.Run(m))
+}
+
+// processSaves and processAdds are what each desktop process does.
+const processSaves, processAdds = 20, 10
+
+// desktopProcess is one desktop of TestDesktopsInSeparateProcesses: it
+// saves its own CI ("proc-N") processSaves times and adds processAdds CIs.
+func desktopProcess(path, n string) int {
+	ctx := store.WithSource(context.Background(), "process "+n)
+	db, err := store.Open(ctx, path)
+	if err == nil {
+		defer db.Close()
+		var s *Store
+		if s, err = NewStore(ctx, db); err == nil {
+			err = func() error {
+				found, err := s.Search(ctx, "proc-"+n, 1)
+				if err != nil || len(found) != 1 {
+					return fmt.Errorf("proc-%s: %v (%d found)", n, err, len(found))
+				}
+				for i := range processSaves {
+					c, err := s.CI(ctx, found[0].Ref)
+					if err != nil {
+						return err
+					}
+					c.Owner = fmt.Sprintf("process %s, save %d", n, i)
+					if _, err := s.UpdateCI(ctx, c); err != nil {
+						return err
+					}
+					if i < processAdds {
+						if _, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: fmt.Sprintf("added-%s-%d", n, i), Status: StatusPlanned, Criticality: 4}); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			}()
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "desktop", n+":", err)
+		return 1
+	}
+	return 0
+}
 
 // TestCMDBOnEachBackend walks what a person does with the CMDB — types,
 // CIs, a stale save, relations and impact, the list sorted and paged,
@@ -358,6 +409,68 @@ func TestOthersSeeChanges(t *testing.T) {
 		}
 		if got := next("an import"); len(got) != 1 || got[0] != (store.Changed{Entity: "ci"}) {
 			t.Errorf("told %v of an import of 300, want ci:*", got)
+		}
+	})
+}
+
+// TestDesktopsInSeparateProcesses: four desktops as four processes of
+// their own write to the same database file or server at once: every save
+// lands, the CIs they add are numbered without gap or repeat, and each
+// change is logged with its process's source.
+func TestDesktopsInSeparateProcesses(t *testing.T) {
+	store.EachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, err := NewStore(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const processes = 4
+		var own []CI
+		for n := range processes {
+			c, err := s.CreateCI(ctx, CI{TypeKey: "server", Name: fmt.Sprintf("proc-%d", n), Status: StatusInService, Criticality: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			own = append(own, c)
+		}
+		var cmds []*exec.Cmd
+		var outs []*strings.Builder
+		for n := range processes {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			out := &strings.Builder{}
+			cmd.Stdout, cmd.Stderr = out, out
+			cmd.Env = append(os.Environ(), "SERVICEBOOK_TEST_DESKTOP_DB="+db.Path, fmt.Sprintf("SERVICEBOOK_TEST_DESKTOP=%d", n))
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			cmds, outs = append(cmds, cmd), append(outs, out)
+		}
+		for n, cmd := range cmds {
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("desktop process %d: %v\n%s", n, err, outs[n])
+			}
+		}
+		for n, c := range own {
+			got, _ := s.CI(ctx, c.Ref)
+			if got.RowVersion != 1+processSaves {
+				t.Errorf("%s: row version %d, want %d", c.Ref, got.RowVersion, 1+processSaves)
+			}
+			log, _ := db.Changes(ctx, "ci", c.ID)
+			for _, e := range log[1:] {
+				if e.Source != fmt.Sprintf("process %d", n) {
+					t.Errorf("%s: a change logged from %q", c.Ref, e.Source)
+					break
+				}
+			}
+		}
+		_, total, err := s.ListCIs(ctx, Filter{})
+		if want := processes * (1 + processAdds); err != nil || total != want {
+			t.Fatalf("%d CIs (%v), want %d", total, err, want)
+		}
+		for i := 1; i <= processes*(1+processAdds); i++ {
+			if _, err := s.CI(ctx, RefNumber(int64(i))); err != nil {
+				t.Errorf("%s: %v (numbering has a gap)", RefNumber(int64(i)), err)
+			}
 		}
 	})
 }
