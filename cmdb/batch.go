@@ -43,15 +43,15 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return s.writeCIs(ctx, tx, func(w *ciWriter) error {
-			if err := w.reserve(ctx, len(cis)); err != nil {
+			rows := make([]newCI, len(out))
+			for i := range out {
+				rows[i] = prepareNew(out[i], typeIDs[i], w.keys)
+			}
+			saved, err := w.createAll(ctx, rows)
+			if err != nil {
 				return err
 			}
-			for i := range out {
-				var err error
-				if out[i], err = w.create(ctx, out[i], typeIDs[i]); err != nil {
-					return err
-				}
-			}
+			copy(out, saved)
 			if len(rels) == 0 {
 				return nil
 			}

@@ -12,13 +12,12 @@ import (
 	"servicebook/store"
 )
 
-// ciWriter holds the prepared statements for writing CIs, shared by single
-// saves and by imports of 100k rows. Call finish before committing: it
+// ciWriter writes CIs, with the statements it prepares as it goes, for
+// single saves and for imports of 100k rows alike. Call finish before committing: it
 // brings the search index up to date for every CI written.
 type ciWriter struct {
 	log         *store.ChangeWriter
-	insertStmt  *sql.Stmt
-	insertMany  *sql.Stmt            // createAll's, prepared when first needed
+	insertMany  *store.MultiInsert   // createAll's, made when first needed
 	updates     map[string]*sql.Stmt // by the columns they set (updateOf)
 	reservedRef int64                // refs reserved but not yet handed out: (nextRef, reservedRef]
 	nextRef     int64
@@ -35,22 +34,14 @@ type ciWriter struct {
 	keys                           *sortKeys
 }
 
-func newCIWriter(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, dialect store.Dialect) (*ciWriter, error) {
-	w := &ciWriter{log: log, tx: tx, keys: newSortKeys(), dialect: dialect}
-	var err error
-	if w.insertStmt, err = tx.PrepareContext(ctx, `INSERT INTO ci (ref, type_id, name, description, status, criticality,
-		owner, location, version, attributes, created_at, updated_at, sort_name, sort_owner, sort_location)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`); err != nil {
-		return nil, err
-	}
-	return w, nil
+func newCIWriter(tx *sql.Tx, log *store.ChangeWriter, dialect store.Dialect) *ciWriter {
+	return &ciWriter{log: log, tx: tx, keys: newSortKeys(), dialect: dialect}
 }
 
 func (w *ciWriter) close() {
 	if w.insertMany != nil {
 		w.insertMany.Close()
 	}
-	w.insertStmt.Close()
 	for _, stmt := range w.updates {
 		stmt.Close()
 	}
@@ -78,26 +69,13 @@ func (w *ciWriter) release(ctx context.Context) error {
 	return err
 }
 
+// create creates one CI (createAll).
 func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) {
-	if w.nextRef >= w.reservedRef {
-		if err := w.reserve(ctx, max(1, w.reserveChunk)); err != nil {
-			return ci, err
-		}
-	}
-	w.nextRef++
-	ci.Ref = RefNumber(w.nextRef)
-	attrs, _ := json.Marshal(ci.Attributes)
-	at := w.log.At()
-	if err := w.insertStmt.QueryRowContext(ctx, ci.Ref, typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
-		ci.Owner, ci.Location, ci.Version, string(attrs), at, at, w.keys.key(ci.Name), w.keys.key(ci.Owner), w.keys.key(ci.Location),
-	).Scan(&ci.ID); err != nil {
+	saved, err := w.createAll(ctx, []newCI{prepareNew(ci, typeID, w.keys)})
+	if err != nil {
 		return ci, err
 	}
-	w.created = append(w.created, ci.ID)
-	ci.RowVersion = 1
-	ci.CreatedAt, _ = time.Parse(time.RFC3339, at)
-	ci.UpdatedAt = ci.CreatedAt
-	return ci, w.log.Add(ctx, "ci", ci.ID, "created", "", fmt.Sprintf("%s %q (%s)", ci.TypeKey, ci.Name, ci.Status.Label()))
+	return saved[0], nil
 }
 
 // finish indexes for search every CI written and not yet indexed, and
@@ -282,8 +260,9 @@ func prepareNew(ci CI, typeID int64, keys *sortKeys) newCI {
 // values each).
 const cisPerInsert = 64
 
-const ciInsert = `INSERT INTO ci (id, ref, type_id, name, description, status, criticality, owner, location, version,
-	attributes, created_at, updated_at, sort_name, sort_owner, sort_location) VALUES `
+// ciInsertColumns are the columns createAll writes, in its values' order.
+var ciInsertColumns = []string{"id", "ref", "type_id", "name", "description", "status", "criticality", "owner", "location",
+	"version", "attributes", "created_at", "updated_at", "sort_name", "sort_owner", "sort_location"}
 
 // createAll creates the CIs, many to a statement, with their change-log
 // entries, and returns them saved. It numbers their rows itself
@@ -300,10 +279,10 @@ func (w *ciWriter) createAll(ctx context.Context, rows []newCI) ([]CI, error) {
 	created, _ := time.Parse(time.RFC3339, at)
 	saved := make([]CI, len(rows))
 	entries := make([]store.Entry, len(rows))
-	args := make([]any, 0, 16*cisPerInsert)
-	values := func(n int) string {
-		return ciInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", n), ",")
+	if w.insertMany == nil {
+		w.insertMany = store.NewMultiInsert(w.tx, "ci", ciInsertColumns, cisPerInsert)
 	}
+	args := make([]any, 0, len(ciInsertColumns)*cisPerInsert)
 	for start := 0; start < len(rows); start += cisPerInsert {
 		chunk := rows[start:min(len(rows), start+cisPerInsert)]
 		args = args[:0]
@@ -321,18 +300,7 @@ func (w *ciWriter) createAll(ctx context.Context, rows []newCI) ([]CI, error) {
 			args = append(args, ci.ID, ci.Ref, r.typeID, ci.Name, ci.Description, string(ci.Status), ci.Criticality,
 				ci.Owner, ci.Location, ci.Version, r.attrs, at, at, r.sortName, r.sortOwner, r.sortLocation)
 		}
-		var err error
-		switch {
-		case len(chunk) < cisPerInsert:
-			_, err = w.tx.ExecContext(ctx, values(len(chunk)), args...)
-		case w.insertMany == nil:
-			if w.insertMany, err = w.tx.PrepareContext(ctx, values(cisPerInsert)); err == nil {
-				_, err = w.insertMany.ExecContext(ctx, args...)
-			}
-		default:
-			_, err = w.insertMany.ExecContext(ctx, args...)
-		}
-		if err != nil {
+		if err := w.insertMany.Exec(ctx, len(chunk), args); err != nil {
 			return nil, err
 		}
 		for _, ci := range saved[start : start+len(chunk)] {

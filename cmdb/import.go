@@ -740,13 +740,11 @@ func (s *Store) beginImport(ctx context.Context, progress func(done, total int))
 		return nil, store.MapError(err)
 	}
 	iw := &importWriter{ctx: ctx, s: s, tx: tx, progress: progress, keys: newSortKeys()}
-	if iw.log, err = s.db.NewChangeWriter(ctx, tx); err == nil {
-		iw.w, err = newCIWriter(ctx, tx, iw.log, s.db.Dialect)
-	}
-	if err != nil {
+	if iw.log, err = s.db.NewChangeWriter(ctx, tx); err != nil {
 		iw.rollback()
 		return nil, err
 	}
+	iw.w = newCIWriter(tx, iw.log, s.db.Dialect)
 	iw.w.reserveChunk = 1024 // the number of new CIs is not known in advance
 	iw.queue, iw.written = make(chan []*pendingCI, 8), make(chan struct{})
 	go func() {

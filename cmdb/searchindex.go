@@ -80,7 +80,7 @@ func fillGrams(ctx context.Context, db *store.DB) error {
 	if err := db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'grams_filled'").Scan(&filled); err != nil || filled != 0 {
 		return err
 	}
-	return (&Store{db: db}).RebuildSearch(ctx)
+	return rebuildSearch(ctx, db)
 }
 
 // searchIndexes are the tables that index CIs for search (see Search).
@@ -184,11 +184,13 @@ func setBulk(ctx context.Context, tx *sql.Tx, on bool) error {
 // records were copied in (servicebook migrate): the indexes are worked out
 // from the records and never copied. A server's search index is an index
 // on ci itself and needs nothing.
-func (s *Store) RebuildSearch(ctx context.Context) error {
-	if s.db.Dialect == store.Postgres {
+func (s *Store) RebuildSearch(ctx context.Context) error { return rebuildSearch(ctx, s.db) }
+
+func rebuildSearch(ctx context.Context, db *store.DB) error {
+	if db.Dialect == store.Postgres {
 		return nil
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, index := range searchIndexes {
 			clear := "INSERT INTO " + index + " (" + index + ") VALUES ('delete-all')"
 			if index == "ci_search" { // it keeps its text: deleted row by row

@@ -290,10 +290,7 @@ func (s *Store) writeCIs(ctx context.Context, tx *sql.Tx, fn func(w *ciWriter) e
 		return err
 	}
 	defer log.Close()
-	w, err := newCIWriter(ctx, tx, log, s.db.Dialect)
-	if err != nil {
-		return err
-	}
+	w := newCIWriter(tx, log, s.db.Dialect)
 	defer w.close()
 	if err := fn(w); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 )
 
@@ -49,7 +48,7 @@ type Change struct {
 type ChangeWriter struct {
 	tx     *sql.Tx
 	stmt   *sql.Stmt
-	many   *sql.Stmt // AddAll's statement for entriesPerInsert entries, prepared when first needed
+	many   *MultiInsert // AddAll's, made when first needed
 	at     string
 	who    string
 	source string
@@ -141,13 +140,12 @@ type Entry struct {
 // values each, well under SQLite's limit of 32,766 per statement).
 const entriesPerInsert = 128
 
-const changeLogInsert = `INSERT INTO change_log (at, who, source, entity, entity_id, field, old_value, new_value) VALUES `
-
 // AddAll records entries, many to a statement: an import of 100k CIs spent
 // half a second more writing its log one statement per entry.
 func (w *ChangeWriter) AddAll(ctx context.Context, entries []Entry) error {
-	values := func(n int) string {
-		return changeLogInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", n), ",")
+	if w.many == nil {
+		w.many = NewMultiInsert(w.tx, "change_log",
+			[]string{"at", "who", "source", "entity", "entity_id", "field", "old_value", "new_value"}, entriesPerInsert)
 	}
 	args := make([]any, 0, 8*entriesPerInsert)
 	for len(entries) > 0 {
@@ -156,18 +154,7 @@ func (w *ChangeWriter) AddAll(ctx context.Context, entries []Entry) error {
 		for _, e := range entries[:n] {
 			args = append(args, w.at, w.who, w.source, e.Entity, e.ID, e.Field, e.Old, e.New)
 		}
-		var err error
-		switch {
-		case n < entriesPerInsert:
-			_, err = w.tx.ExecContext(ctx, values(n), args...)
-		case w.many == nil:
-			if w.many, err = w.tx.PrepareContext(ctx, values(n)); err == nil {
-				_, err = w.many.ExecContext(ctx, args...)
-			}
-		default:
-			_, err = w.many.ExecContext(ctx, args...)
-		}
-		if err != nil {
+		if err := w.many.Exec(ctx, n, args); err != nil {
 			return err
 		}
 		entries = entries[n:]
@@ -225,19 +212,4 @@ func (db *DB) ChangeLogPosition(ctx context.Context) (int64, error) {
 	var id int64
 	err := db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM change_log").Scan(&id)
 	return id, err
-}
-
-// OwnerMayApprove is the organisation's setting (audit_setting) that lets
-// a document's owner approve it: 0, the default, wants another person.
-const OwnerMayApprove = "owner_may_approve"
-
-// SettingValue is an organisation's setting kept in audit_setting, or def
-// when it was never set.
-func SettingValue(ctx context.Context, q Querier, name string, def float64) (float64, error) {
-	v := def
-	err := q.QueryRowContext(ctx, "SELECT value FROM audit_setting WHERE name = ?", name).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return def, nil
-	}
-	return v, err
 }

@@ -153,19 +153,13 @@ func copyTable(ctx context.Context, from *DB, tx *sql.Tx, table string, to Diale
 		return 0, err
 	}
 	defer rows.Close()
-	perInsert := max(1, 900/len(cols)) // under SQLite's 32,766 values and PostgreSQL's 65,535
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	insert := func(n int) string {
-		return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " +
-			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
-	}
+	// Under SQLite's 32,766 values a statement and PostgreSQL's 65,535.
+	insert := NewMultiInsert(tx, table, cols, max(1, 900/len(cols)))
+	defer insert.Close()
 	var args []any
 	pending, copied := 0, 0
 	flush := func() error {
-		if pending == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, insert(pending), args...)
+		err := insert.Exec(ctx, pending, args)
 		copied += pending
 		args, pending = args[:0], 0
 		return err
@@ -180,7 +174,7 @@ func copyTable(ctx context.Context, from *DB, tx *sql.Tx, table string, to Diale
 			return copied, err
 		}
 		args = append(args, values...)
-		if pending++; pending == perInsert {
+		if pending++; pending == insert.PerStmt() {
 			if err := flush(); err != nil {
 				return copied, err
 			}
@@ -310,29 +304,15 @@ func (db *DB) tablesInOrder(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT m.name, p."table" FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table'`
-	if db.Dialect == Postgres {
-		q = `SELECT cl.relname::text, ref.relname::text FROM pg_constraint c
-			JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
-			WHERE c.contype = 'f' AND cl.relnamespace = current_schema()::regnamespace`
-	}
-	rows, err := db.QueryContext(ctx, q)
+	keys, err := foreignKeys(ctx, db, db.Dialect)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	parents := map[string][]string{}
-	for rows.Next() {
-		var child, parent string
-		if err := rows.Scan(&child, &parent); err != nil {
-			return nil, err
+	for _, k := range keys {
+		if k.table != k.parent {
+			parents[k.table] = append(parents[k.table], k.parent)
 		}
-		if child != parent {
-			parents[child] = append(parents[child], parent)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	var order []string
 	placed := map[string]bool{}

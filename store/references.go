@@ -22,36 +22,23 @@ func DescribeReferrer(table, labelSQL string) { referrerLabels.Store(table, labe
 // first few named and the number of rows. The schema says which tables refer; the domains say how to name
 // their rows (DescribeReferrer), else the table and row number is used.
 func References(ctx context.Context, q Querier, d Dialect, table string, id int64, skip ...string) ([]string, error) {
-	query := `SELECT m.name, p."from" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p
-		WHERE m.type = 'table' AND p."table" = ? AND p.on_delete NOT IN ('CASCADE', 'SET NULL') ORDER BY m.name, p."from"`
 	// A row's own name when no domain registered one: SQLite's rowid,
-	// PostgreSQL's id (every referring table on a server has one, or is a
-	// pair of references whose rows are named by DescribeReferrer).
+	// PostgreSQL's ctid (every referring table on a server has an id, or
+	// is a pair of references whose rows are named by DescribeReferrer).
 	rowName := "rowid"
 	if d == Postgres {
-		query = `SELECT cl.relname::text, a.attname::text FROM pg_constraint c
-			JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
-			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-			WHERE c.contype = 'f' AND ref.relname = ? AND c.confdeltype NOT IN ('c', 'n')
-			  AND cl.relnamespace = current_schema()::regnamespace
-			ORDER BY 1, 2`
 		rowName = "ctid"
 	}
-	rows, err := q.QueryContext(ctx, query, table)
+	keys, err := foreignKeys(ctx, q, d)
 	if err != nil {
 		return nil, err
 	}
-	type ref struct{ table, column string }
-	var refs []ref
-	for rows.Next() {
-		var r ref
-		if err := rows.Scan(&r.table, &r.column); err != nil {
-			rows.Close()
-			return nil, err
+	var refs []foreignKey
+	for _, k := range keys {
+		if k.parent == table && !k.cascades {
+			refs = append(refs, k)
 		}
-		refs = append(refs, r)
 	}
-	rows.Close()
 	skipped := map[string]bool{}
 	for _, s := range skip {
 		skipped[s] = true
@@ -96,4 +83,41 @@ func References(ctx context.Context, q Querier, d Dialect, table string, id int6
 		out = append(out, text)
 	}
 	return out, nil
+}
+
+// foreignKey is one column that refers to a row of parent; cascades when
+// deleting that row deletes or clears the reference.
+type foreignKey struct {
+	table, column, parent string
+	cascades              bool
+}
+
+// foreignKeys lists the schema's foreign keys, in table and column order,
+// from SQLite's pragma or PostgreSQL's catalogue.
+func foreignKeys(ctx context.Context, q Querier, d Dialect) ([]foreignKey, error) {
+	query := `SELECT m.name, p."from", p."table", p.on_delete IN ('CASCADE', 'SET NULL')
+		FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p
+		WHERE m.type = 'table' ORDER BY m.name, p."from"`
+	if d == Postgres {
+		query = `SELECT cl.relname::text, a.attname::text, ref.relname::text, c.confdeltype IN ('c', 'n')
+			FROM pg_constraint c
+			JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class ref ON ref.oid = c.confrelid
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+			WHERE c.contype = 'f' AND cl.relnamespace = current_schema()::regnamespace
+			ORDER BY 1, 2`
+	}
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []foreignKey
+	for rows.Next() {
+		var k foreignKey
+		if err := rows.Scan(&k.table, &k.column, &k.parent, &k.cascades); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
 }
