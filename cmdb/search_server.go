@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // searchServer is Search on a PostgreSQL server: every word, of any
@@ -23,8 +24,12 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 	var all, inName []string
 	var args []any
 	for _, w := range words {
-		all = append(all, everything+" ILIKE ?")
-		inName = append(inName, names+" ILIKE ?")
+		like := " ILIKE ?"
+		if uncased(w) {
+			like = " LIKE ?"
+		}
+		all = append(all, everything+like)
+		inName = append(inName, names+like)
 		args = append(args, "%"+escapeLike(w)+"%")
 	}
 	// No ORDER BY: asked for the first matches in id order, the server
@@ -51,4 +56,19 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 	}
 	rest, err := query(where, restArgs, limit-len(first))
 	return append(first, rest...), err
+}
+
+// uncased reports whether no letter of word has another case: Chinese,
+// digits, punctuation. ILIKE and LIKE then find the same rows, and LIKE
+// compares bytes where ILIKE lowers every row's text first: a word no
+// index can serve (one or two characters) is looked for in every CI's
+// name, and that pass over 100k names took 52 ms with ILIKE, 26 with LIKE.
+func uncased(word string) bool {
+	for _, r := range word {
+		// SimpleFold is r itself only when no other rune folds to r.
+		if unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
 }

@@ -765,3 +765,16 @@ func TestBulkImportKeepsEverySearchIndex(t *testing.T) {
 		t.Errorf("a save after the bulk import is not found: %v", found)
 	}
 }
+
+// A word is looked for with LIKE on a server only when no letter of it has
+// another case, so that LIKE finds what ILIKE would.
+func TestUncasedWords(t *testing.T) {
+	for word, want := range map[string]bool{
+		"数据库": true, "张伟": true, "1-": true, "100%": true, "CI-000003": false,
+		"db": false, "Oracle": false, "Ω": false, "ß": false, "数据库db": false,
+	} {
+		if got := uncased(word); got != want {
+			t.Errorf("uncased(%q) = %v, want %v", word, got, want)
+		}
+	}
+}

@@ -75,6 +75,13 @@ func (s *testServer) start() (string, error) {
 }
 
 func (s *testServer) run() (string, error) {
+	// A server named by SERVICEBOOK_PGTEST (postgres://user@host:port, a
+	// superuser on a throw-away cluster) is used instead of starting one:
+	// benchmarks then keep their 100k-CI database between runs rather than
+	// copying it again (a minute and a half) in each.
+	if base := os.Getenv("SERVICEBOOK_PGTEST"); base != "" {
+		return strings.TrimSuffix(base, "/"), nil
+	}
 	bin, err := binaries()
 	if err != nil {
 		return "", err
@@ -193,7 +200,7 @@ func KeptDatabase(tb testing.TB, name string) (dsn string, made bool) {
 	}
 	kept.Lock()
 	defer kept.Unlock()
-	if !kept.names[name] {
+	if !kept.names[name] && !databaseExists(tb, base, name) {
 		createDatabase(tb, base, name)
 		if kept.names == nil {
 			kept.names = map[string]bool{}
@@ -207,6 +214,29 @@ var kept struct {
 	sync.Mutex
 	names map[string]bool
 }
+
+// databaseExists reports whether a database called name is on the server
+// at base: one a benchmark kept on a server named by SERVICEBOOK_PGTEST.
+// A server this process started has none yet.
+func databaseExists(tb testing.TB, base, name string) bool {
+	tb.Helper()
+	if !server.kept() {
+		return false
+	}
+	admin, err := sql.Open("pgx", base+"/postgres")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	var n int
+	if err := admin.QueryRow("SELECT count(*) FROM pg_database WHERE datname = $1", name).Scan(&n); err != nil {
+		tb.Fatalf("PostgreSQL test server: %v", err)
+	}
+	return n > 0
+}
+
+// kept reports that the server outlives this process (SERVICEBOOK_PGTEST).
+func (s *testServer) kept() bool { return !s.started && s.err == nil && s.base != "" }
 
 // createDatabase makes an empty database name on the server at base.
 func createDatabase(tb testing.TB, base, name string) {
