@@ -55,6 +55,9 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 			if len(rels) == 0 {
 				return nil
 			}
+			if _, err := bumpRelationRev(ctx, tx); err != nil {
+				return err
+			}
 			rw, err := newRelationWriter(ctx, tx, w.log)
 			if err != nil {
 				return err
@@ -67,8 +70,7 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 					return err
 				}
 			}
-			_, err = bumpRelationRev(ctx, tx)
-			return err
+			return nil
 		})
 	})
 	if err != nil {

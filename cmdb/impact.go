@@ -173,6 +173,40 @@ func (g *Graph) Remove(r Relation) {
 	}
 }
 
+// Replace drops every relation of the CIs ids from the index and adds
+// rels, which are to be every relation that now touches them (a graph
+// catching up from the change log: graphrefresh.go).
+func (g *Graph) Replace(ids []int64, rels []Relation) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.thaw()
+	for _, id := range ids {
+		n, ok := g.index[id]
+		if !ok {
+			continue
+		}
+		// Each relation is an arc in its dependent's needs and one in its
+		// dependency's neededBy; its group slot counts it once.
+		for _, a := range g.needs[n] {
+			g.neededBy[a.node], _ = removeArc(g.neededBy[a.node], n, a.kind)
+			if a.group != 0 {
+				g.slotSize[a.slot]--
+			}
+		}
+		for _, a := range g.neededBy[n] {
+			var removed arc
+			g.needs[a.node], removed = removeArc(g.needs[a.node], n, a.kind)
+			if removed.group != 0 {
+				g.slotSize[removed.slot]--
+			}
+		}
+		g.needs[n], g.neededBy[n] = nil, nil
+	}
+	for _, r := range rels {
+		g.add(r)
+	}
+}
+
 func removeArc(arcs []arc, node int32, kind uint8) ([]arc, arc) {
 	for i, a := range arcs {
 		if a.node == node && a.kind == kind {

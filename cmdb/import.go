@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -856,12 +857,18 @@ func (iw *importWriter) relations(rels []pendingRelation) error {
 	if err := iw.w.finish(iw.ctx); err != nil {
 		return err
 	}
+	changes := slices.ContainsFunc(rels, func(p pendingRelation) bool { return p.existing == nil || p.existing.Group != p.group })
+	if !changes {
+		return nil
+	}
+	if _, err := bumpRelationRev(iw.ctx, iw.tx); err != nil {
+		return err
+	}
 	rw, err := newRelationWriter(iw.ctx, iw.tx, iw.log)
 	if err != nil {
 		return err
 	}
 	defer rw.close()
-	changed := false
 	for _, p := range rels {
 		r := Relation{FromID: p.from.ID, FromRef: p.from.Ref, Kind: p.kind, ToID: p.to.ID, ToRef: p.to.Ref, Group: p.group}
 		switch {
@@ -876,14 +883,8 @@ func (iw *importWriter) relations(rels []pendingRelation) error {
 		default:
 			continue
 		}
-		changed = true
 		if iw.err = iw.advance(1); iw.err != nil {
 			return iw.fail()
-		}
-	}
-	if changed {
-		if _, err := bumpRelationRev(iw.ctx, iw.tx); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -137,7 +137,12 @@ func deleteRelation(ctx context.Context, tx *sql.Tx, log *store.ChangeWriter, r 
 }
 
 // bumpRelationRev records in the database that relations changed, and
-// returns the new revision.
+// returns the new revision. A transaction calls it before it logs any
+// relation change: the counter's row stays locked until the transaction
+// ends, so relation changes are logged one transaction after another, in
+// the order they commit, which is what lets a graph catch up from the
+// change log (graphrefresh.go) on a server, where transactions write side
+// by side.
 func bumpRelationRev(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var rev int64
 	err := tx.QueryRowContext(ctx, "UPDATE ref_counter SET last = last + 1 WHERE name = 'relation_rev' RETURNING last").Scan(&rev)
@@ -164,6 +169,9 @@ func (s *Store) Relate(ctx context.Context, fromRef string, kind Kind, toRef, gr
 			return store.Errorf(store.EInvalid, "A CI cannot relate to itself (%s).", from.Ref)
 		}
 		r.FromID, r.FromRef, r.ToID, r.ToRef = from.ID, from.Ref, to.ID, to.Ref
+		if _, err := bumpRelationRev(ctx, tx); err != nil {
+			return err
+		}
 		log, err := s.db.NewChangeWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -174,10 +182,7 @@ func (s *Store) Relate(ctx context.Context, fromRef string, kind Kind, toRef, gr
 			return err
 		}
 		defer w.close()
-		if r, err = w.create(ctx, r); err != nil {
-			return err
-		}
-		_, err = bumpRelationRev(ctx, tx)
+		r, err = w.create(ctx, r)
 		return err
 	})
 	if err != nil {
@@ -206,11 +211,10 @@ func (s *Store) Unrelate(ctx context.Context, fromRef string, kind Kind, toRef s
 		}
 		defer log.Close()
 		removed = rels[0]
-		if err := deleteRelation(ctx, tx, log, removed); err != nil {
+		if _, err := bumpRelationRev(ctx, tx); err != nil {
 			return err
 		}
-		_, err = bumpRelationRev(ctx, tx)
-		return err
+		return deleteRelation(ctx, tx, log, removed)
 	})
 	if err == nil {
 		s.afterRelationWrite(ctx, nil, []Relation{removed})
@@ -219,8 +223,9 @@ func (s *Store) Unrelate(ctx context.Context, fromRef string, kind Kind, toRef s
 }
 
 // afterRelationWrite applies a committed write to the in-memory index. If
-// another process wrote relations in between, the index is marked stale and
-// is rebuilt on its next use instead.
+// another process wrote relations in between, the index catches up from
+// the change log on its next use instead (the entries of this write among
+// them, applied again, which changes nothing).
 func (s *Store) afterRelationWrite(ctx context.Context, added, removed []Relation) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -230,8 +235,7 @@ func (s *Store) afterRelationWrite(ctx context.Context, added, removed []Relatio
 	var rev int64
 	if err := s.db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'relation_rev'").Scan(&rev); err != nil ||
 		rev != s.graphRev+1 {
-		s.graphRev = -1
-		return
+		return // another desktop wrote too: the graph catches up on its next use
 	}
 	for _, r := range removed {
 		s.graph.Remove(r)
@@ -254,15 +258,30 @@ func (s *Store) Graph(ctx context.Context) (*Graph, error) {
 	if s.graph != nil && rev == s.graphRev {
 		return s.graph, nil
 	}
+	if s.graph != nil && s.graphRev >= 0 && s.graphLog >= 0 && rev > s.graphRev {
+		caughtUp, err := s.catchUpGraph(ctx, rev)
+		if err != nil {
+			return nil, err
+		}
+		if caughtUp {
+			return s.graph, nil
+		}
+	}
+	// Read before the revision and the graph: every relation change logged
+	// up to it is in the graph read after (graphrefresh.go).
+	lastLogged := s.lastRelationEntry(ctx)
+	if err := s.db.QueryRowContext(ctx, "SELECT last FROM ref_counter WHERE name = 'relation_rev'").Scan(&rev); err != nil {
+		return nil, err
+	}
 	if g := s.readSnapshot(ctx, rev); g != nil {
-		s.graph, s.graphRev = g, rev
+		s.graph, s.graphRev, s.graphLog = g, rev, lastLogged
 		return g, nil
 	}
 	g, err := s.loadGraph(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.graph, s.graphRev = g, rev
+	s.graph, s.graphRev, s.graphLog = g, rev, lastLogged
 	s.writeSnapshot(ctx, g, rev)
 	return g, nil
 }

@@ -23,12 +23,16 @@ type Store struct {
 	mu       sync.Mutex
 	graph    *Graph
 	graphRev int64 // relation_rev the graph reflects; -1 forces a reload
+	// graphLog is the change-log entry of the last relation change the
+	// graph is known to reflect; the graph catches up from the entries
+	// after it (graphrefresh.go). -1: not known, the graph is reloaded.
+	graphLog int64
 }
 
 // NewStore opens the CMDB in db, adding any built-in CI type the database
 // does not have yet.
 func NewStore(ctx context.Context, db *store.DB) (*Store, error) {
-	s := &Store{db: db, graphRev: -1}
+	s := &Store{db: db, graphRev: -1, graphLog: -1}
 	if err := s.ensureBuiltinTypes(ctx); err != nil {
 		return nil, err
 	}
@@ -414,13 +418,13 @@ func (s *Store) DeleteCI(ctx context.Context, ref string) error {
 			return err
 		}
 		defer log.Close()
-		for _, r := range rels {
-			if err := deleteRelation(ctx, tx, log, r); err != nil {
+		if len(rels) > 0 {
+			if _, err := bumpRelationRev(ctx, tx); err != nil {
 				return err
 			}
 		}
-		if len(rels) > 0 {
-			if _, err := bumpRelationRev(ctx, tx); err != nil {
+		for _, r := range rels {
+			if err := deleteRelation(ctx, tx, log, r); err != nil {
 				return err
 			}
 		}

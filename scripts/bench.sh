@@ -82,6 +82,7 @@ awk -v winfile="$out.window" '
         row("`servicebook ci list`, whole process", "", ns[c "ci-list-2"])
         row("relation graph read from its snapshot (first impact of a process)", "", ns["BenchmarkGraphLoad/snapshot-2"])
         row("relation graph rebuilt after a relation changed (and the snapshot written)", "", ns["BenchmarkGraphLoad/rebuild-after-a-relation-change-2"])
+        row("relation graph caught up from the change log after another desktop relates two CIs", "", ns["BenchmarkGraphLoad/catch-up-after-another-desktop-relates-2"])
         row("impact closure when the primary site fails", "≤ 20 ms", ns["BenchmarkImpactClosure/upstream-from-site-2"])
         row("impact report as the command prints it (in-process)", "", ns["BenchmarkImpactClosure/report-services-and-100-2"])
         n = split("数据库 srv-012345 库 db 张伟_上海 北京主数据中心 nothing-matches-this", words, " ")
@@ -112,6 +113,7 @@ awk -v winfile="$out.window" '
         }
         row("server: impact closure when the primary site fails, against the same on a file", "≤ 1.5 × file", ns["BenchmarkServerImpact/upstream-from-site-2"], ns["BenchmarkImpactClosure/upstream-from-site-2"])
         row("server: impact report as the command prints it", "", ns["BenchmarkServerImpact/report-services-and-100-2"])
+        row("server: relation graph caught up after another desktop relates two CIs", "", ns["BenchmarkServerImpact/catch-up-after-another-desktop-relates-2"])
         row("server: CI import, 100k rows into an empty database, against the import into an empty file", "≤ 2 × file", ns["BenchmarkServerImport100k-2"], ns["BenchmarkImport100k/servicebook-2"])
         s = "BenchmarkServerSaves-2"
         if (metric[s " saves/s"] != "")
