@@ -27,9 +27,10 @@ import (
 // relationEntries is the change-log condition for an entry of a relation
 // change: its creation or removal, or a change of its redundancy group
 // (relationWriter.create, deleteRelation, regroup), logged on both CIs.
-// The entity is compared as an expression ("|| ”") so that neither
-// database walks its index of entities (every CI's entries, a million at
-// 100k CIs: 130 ms) instead of the ids after the one given (a handful).
+// The entity is compared as an expression (joined to an empty text) so
+// that neither database walks its index of entities (every CI's entries,
+// a million at 100k CIs: 130 ms) instead of the ids after the one given
+// (a handful).
 const relationEntries = `entity || '' = 'ci' AND (field = 'relation' OR field LIKE 'relation group:%')`
 
 // catchUpLimit is how many CIs' relations catching up reads at most; an
