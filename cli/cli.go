@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -316,7 +317,7 @@ func (a *App) printDemoSummary(ctx context.Context) error {
 }
 
 type backupCmd struct {
-	To string `help:"Backup file to write (default: beside the database, with the date and time in its name)." placeholder:"FILE" type:"path"`
+	To string `help:"Backup file to write (default: beside the database, with the date and time in its name; for a server, in this folder). From a server, a name ending in .dump is a pg_dump archive, any other a file servicebook opens." placeholder:"FILE" type:"path"`
 }
 
 func (c backupCmd) Run(ctx context.Context, app *App) error {
@@ -324,11 +325,26 @@ func (c backupCmd) Run(ctx context.Context, app *App) error {
 		return err
 	}
 	to := c.To
-	if to == "" {
-		to = strings.TrimSuffix(app.DBPath, ".db") + "-backup-" + app.DB.Now().Format("20060102-150405") + ".db"
+	stamp := "-backup-" + app.DB.Now().Format("20060102-150405")
+	switch {
+	case to != "":
+	case app.DB.Dialect == store.Postgres:
+		// The server's own pg_dump where it is installed; a file otherwise.
+		ext := ".db"
+		if _, err := store.PgTool("pg_dump"); err == nil {
+			ext = ".dump"
+		}
+		u, _ := url.Parse(app.DB.Path)
+		to = strings.Trim(u.Path, "/") + stamp + ext
+	default:
+		to = strings.TrimSuffix(app.DBPath, ".db") + stamp + ".db"
 	}
 	if err := app.DB.Backup(ctx, to); err != nil {
 		return err
+	}
+	if app.DB.Dialect == store.Postgres && store.IsDumpPath(to) {
+		fmt.Fprintf(app.Stdout, "Backed up %s to %s with pg_dump (every table's data checked in the archive). Restore it into an empty database with: pg_restore --dbname=DATABASE %s\n", app.DBPath, to, to)
+		return nil
 	}
 	fmt.Fprintf(app.Stdout, "Backed up %s to %s\n", app.DBPath, to)
 	return nil

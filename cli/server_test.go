@@ -2,11 +2,13 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"servicebook/internal/pgtest"
+	"servicebook/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
@@ -108,6 +110,28 @@ func TestBackupAndPackFromServer(t *testing.T) {
 		if got, want := mustRun(t, copyOf, args...), mustRun(t, bank, args...); got != want {
 			t.Errorf("%s in the backup:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
 		}
+	}
+	// The server's own archive: pg_dump writes it, pg_restore brings it
+	// back into an empty database, which reads as the server did.
+	archive := filepath.Join(dir, "bank.dump")
+	if out := mustRun(t, server, "backup", "--to", archive); !strings.Contains(out, "with pg_dump") {
+		t.Errorf("backup to a .dump said %q", out)
+	}
+	restored := pgtest.NewDatabase(t)
+	restore, err := store.PgTool("pg_restore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(restore, "--dbname="+restored, archive).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{{"search", "数据库"}, {"plan", "list"}, {"budget", "lines", "--fy", "2026"}, {"ci", "history", "CI-000015"}} {
+		if got, want := mustRun(t, restored, args...), mustRun(t, server, args...); got != want {
+			t.Errorf("%s after pg_restore:\n%s\nwant:\n%s", strings.Join(args, " "), got, want)
+		}
+	}
+	if code, _, errOut := run(t, bank, "backup", "--to", filepath.Join(dir, "file.dump")); code == 0 || !strings.Contains(errOut, "from a server") {
+		t.Errorf("a file backed up to a .dump: exit %d, %q", code, errOut)
 	}
 	pack := filepath.Join(dir, "pack")
 	mustRun(t, server, "export", "offsite", pack)

@@ -296,7 +296,9 @@ func retryable(err error) bool {
 }
 
 // Backup writes a consistent copy of the database to path while it may be in
-// use by others. It refuses to overwrite an existing file.
+// use by others. It refuses to overwrite an existing file. A server's
+// database is copied into a file that servicebook opens anywhere, or, when
+// path ends in ".dump", written by the server's own pg_dump (pgdump.go).
 func (db *DB) Backup(ctx context.Context, path string) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -304,6 +306,9 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	if _, err := os.Stat(abs); err == nil {
 		return Errorf(EInvalid, "%s already exists; choose a new file name for the backup.", abs)
+	}
+	if db.Dialect != Postgres && IsDumpPath(abs) {
+		return Errorf(EInvalid, "%s: a .dump archive is written by pg_dump from a server; a file's backup is a file (a name ending in .db).", abs)
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return Errorf(EInvalid, "Cannot create the folder for %s: %v.", abs, err)
@@ -318,6 +323,12 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	defer os.RemoveAll(work)
 	tmp := filepath.Join(work, "backup.db")
+	if db.Dialect == Postgres && IsDumpPath(abs) {
+		if err := db.dumpServer(ctx, tmp); err != nil {
+			return err
+		}
+		return linkInPlace(tmp, abs)
+	}
 	if db.Dialect == Postgres {
 		// A server's database is backed up into a file: a new file at this
 		// build's schema, every record copied and checked (Copy).
