@@ -35,7 +35,9 @@ func TestPgToolCommandKeepsThePasswordOffTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if slices.ContainsFunc(cmd.Env, func(e string) bool { return strings.HasPrefix(e, "PGPASSWORD=") && e != "PGPASSWORD="+os.Getenv("PGPASSWORD") }) {
+	if slices.ContainsFunc(cmd.Env, func(e string) bool {
+		return strings.HasPrefix(e, "PGPASSWORD=") && e != "PGPASSWORD="+os.Getenv("PGPASSWORD")
+	}) {
 		t.Error("a PGPASSWORD was made up for an address without a password")
 	}
 }
