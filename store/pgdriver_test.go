@@ -397,3 +397,48 @@ func TestServerRoles(t *testing.T) {
 		t.Errorf("after the editor's changes: owner %q, %d log entries kept", owner, logged)
 	}
 }
+
+// TestServerOverTLS: an address with sslmode=verify-full reaches the
+// server over TLS, its certificate checked against the CA named by
+// sslrootcert; a server whose certificate that CA did not sign is refused
+// in plain words, before any sign-in, and no password appears.
+func TestServerOverTLS(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	root, err := pgtest.TLSRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(dsn)
+	u.User = url.UserPassword(u.User.Username(), "tls-secret")
+	withTLS := func(rootFile string) string {
+		v := *u
+		v.RawQuery = url.Values{"sslmode": {"verify-full"}, "sslrootcert": {rootFile}}.Encode()
+		return v.String()
+	}
+	db, err := store.Open(ctx, withTLS(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var overTLS bool
+	if err := db.QueryRowContext(ctx, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&overTLS); err != nil || !overTLS {
+		t.Fatalf("connection over TLS: %v (%v)", overTLS, err)
+	}
+	if db.Path != store.ShownURL(dsn) {
+		t.Errorf("shown as %q", db.Path)
+	}
+
+	other, err := pgtest.OtherRoot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.Open(ctx, withTLS(other))
+	if err == nil {
+		t.Fatal("a server whose certificate the trusted CA did not sign was accepted")
+	}
+	msg := store.ErrorMessage(err)
+	if !strings.Contains(msg, "could not be trusted") || !strings.Contains(msg, "sslrootcert") || strings.Contains(msg, "tls-secret") || !strings.Contains(msg, store.ShownURL(dsn)) {
+		t.Errorf("refusal: %q", msg)
+	}
+}

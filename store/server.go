@@ -157,6 +157,10 @@ func serverError(shown string, err error) error {
 		return Errorf(EInvalid, "The server %s did not accept the sign-in: %s.", shown, lastReason(msg))
 	case strings.Contains(msg, "SQLSTATE 42501"):
 		return Errorf(EInvalid, "Your sign-in may not do this on %s (%s); the database's owner prepares it with servicebook server init.", shown, lastReason(msg))
+	case strings.Contains(msg, "x509:"), strings.Contains(msg, "tls:"), strings.Contains(msg, "certificate"):
+		return Errorf(EInvalid, "The server %s could not be trusted (%s): the address asks for its certificate to be checked (sslmode=verify-full); name the CA certificate that signed it with sslrootcert=FILE, from the server's administrator.", shown, lastReason(msg))
+	case strings.Contains(msg, "server refused TLS"):
+		return Errorf(EInvalid, "The server %s does not offer TLS, which the address asks for (sslmode); ask its administrator to turn ssl on.", shown)
 	case strings.Contains(msg, "SQLSTATE 3D000"):
 		return Errorf(ENotFound, "There is no database %s on the server; ask its administrator to create it (servicebook creates the tables itself).", shown)
 	}

@@ -119,7 +119,15 @@ func (s *testServer) run() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", port, s.dir)
+	// TLS as a server in production has it: a certificate for 127.0.0.1
+	// signed by a CA of the test's own (TLSRoot), so that a test can
+	// connect with sslmode=verify-full.
+	if err := s.writeCertificates(owner); err != nil {
+		return "", err
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"+
+		" -c ssl=on -c ssl_cert_file=%s -c ssl_key_file=%s", port, s.dir,
+		filepath.Join(s.dir, "server.crt"), filepath.Join(s.dir, "server.key"))
 	if out, err := s.command(s.pgCtl, "-D", data, "-o", opts, "-l", filepath.Join(s.dir, "log"), "-w", "-t", "60", "start").CombinedOutput(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
 		return "", fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
