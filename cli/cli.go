@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -335,7 +336,8 @@ func (c backupCmd) Run(ctx context.Context, app *App) error {
 			ext = ".dump"
 		}
 		u, _ := url.Parse(app.DB.Path)
-		to = strings.Trim(u.Path, "/") + stamp + ext
+		name := cmp.Or(strings.Trim(u.Path, "/"), u.Query().Get("service"), "servicebook")
+		to = name + stamp + ext
 	default:
 		to = strings.TrimSuffix(app.DBPath, ".db") + stamp + ".db"
 	}

@@ -196,13 +196,16 @@ func TestOpenServerRefuses(t *testing.T) {
 	// has not made yet.
 	unmade := pgtest.NewDatabase(t)
 	stranger := "stranger_" + path.Base(unmade)
-	if _, err := raw.Exec("CREATE ROLE " + stranger + " LOGIN"); err != nil {
+	if _, err := raw.Exec("CREATE ROLE " + stranger + " LOGIN PASSWORD 'secret-pw'"); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(unmade)
-	u.User = url.User(stranger)
+	u.User = url.UserPassword(stranger, "secret-pw")
+	wrong, _ := url.Parse(unmade)
+	wrong.User = url.UserPassword(stranger, "secret-but-wrong")
 	for _, c := range []struct{ dsn, want string }{
 		{u.String(), "the database's owner prepares it with servicebook server init"},
+		{wrong.String(), "did not accept the sign-in"},
 		{foreign, "tables of another program"},
 		{newer, "written by a newer servicebook"},
 		{missing, "There is no database " + store.ShownURL(missing)},
@@ -317,13 +320,29 @@ func TestServerRoles(t *testing.T) {
 	}
 	name := path.Base(dsn)
 	as := map[string]*store.DB{}
+	// Each signs in with a password: the approver's typed into the
+	// address, the others' kept in a password file (PGPASSFILE, as
+	// ~/.pgpass), which the address does not mention.
+	u, _ := url.Parse(dsn)
+	passfile := filepath.Join(t.TempDir(), "pgpass")
+	var lines strings.Builder
+	for _, role := range []string{"viewer", "editor"} {
+		fmt.Fprintf(&lines, "%s:%s:%s:%s_%s:pw-%s\n", u.Hostname(), u.Port(), name, role, name, role)
+	}
+	if err := os.WriteFile(passfile, []byte(lines.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PGPASSFILE", passfile)
 	for role, group := range map[string]string{"viewer": store.ViewerRole, "editor": store.EditorRole, "approver": store.ApproverRole} {
 		login := role + "_" + name
-		if _, err := admin.ExecContext(ctx, "CREATE ROLE "+login+" LOGIN IN ROLE "+group); err != nil {
+		if _, err := admin.ExecContext(ctx, "CREATE ROLE "+login+" LOGIN PASSWORD 'pw-"+role+"' IN ROLE "+group); err != nil {
 			t.Fatal(err)
 		}
 		u, _ := url.Parse(dsn)
 		u.User = url.User(login)
+		if role == "approver" {
+			u.User = url.UserPassword(login, "pw-"+role)
+		}
 		db, err := store.Open(ctx, u.String())
 		if err != nil {
 			t.Fatalf("%s opens the database: %v", role, err)
@@ -334,6 +353,22 @@ func TestServerRoles(t *testing.T) {
 		}
 		as[role] = db
 	}
+	// A service file (PGSERVICEFILE, as ~/.pg_service.conf) names the
+	// server, the database and the sign-in; the address names the service.
+	services := filepath.Join(t.TempDir(), "pg_service.conf")
+	service := fmt.Sprintf("[team]\nhost=%s\nport=%s\ndbname=%s\nuser=viewer_%s\n", u.Hostname(), u.Port(), name, name)
+	if err := os.WriteFile(services, []byte(service), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PGSERVICEFILE", services)
+	viaService, err := store.Open(ctx, "postgres:///?service=team")
+	if err != nil {
+		t.Fatalf("open through the service file: %v", err)
+	}
+	if viaService.User != "viewer_"+name || viaService.Path != "postgres:///?service=team" {
+		t.Errorf("through the service file signed in as %q, shown as %q", viaService.User, viaService.Path)
+	}
+	viaService.Close()
 	for _, q := range []string{
 		"INSERT INTO ci_type (key, name) VALUES ('server', 'Server')",
 		`INSERT INTO ci (ref, type_id, name, status, criticality, created_at, updated_at)

@@ -36,8 +36,8 @@ func serverMigrations() ([]migration, error) {
 }
 
 // ShownURL is a server URL as it may be shown and kept: scheme, user,
-// host, port and database, never a password (in the URL or its query) nor
-// any other parameter.
+// host, port, database and service, never a password (in the URL or its
+// query) nor any other parameter.
 func ShownURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -46,6 +46,11 @@ func ShownURL(raw string) string {
 	shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	if u.User != nil && u.User.Username() != "" {
 		shown.User = url.User(u.User.Username())
+	}
+	// A service named in the address (PGSERVICEFILE) is where the server
+	// is: shown, as nothing secret is in its name.
+	if service := u.Query().Get("service"); service != "" {
+		shown.RawQuery = url.Values{"service": {service}}.Encode()
 	}
 	return shown.String()
 }

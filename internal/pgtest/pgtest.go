@@ -115,6 +115,13 @@ func (s *testServer) run() (string, error) {
 		"--encoding=UTF8", "--locale=C", "--no-sync").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("initdb: %v\n%s", err, out)
 	}
+	// Sign-ins as on a server in use: the tests' own superuser is trusted
+	// from this machine, everyone else gives a password (SCRAM), which is
+	// what lets a test check passwords, ~/.pgpass and a refused sign-in.
+	hba := "local all all trust\nhost all servicebook 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+	if out, err := s.command("sh", "-c", "cat > "+filepath.Join(data, "pg_hba.conf")+" <<'EOF'\n"+hba+"EOF\n").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("writing pg_hba.conf: %v\n%s", err, out)
+	}
 	port, err := freePort()
 	if err != nil {
 		return "", err
