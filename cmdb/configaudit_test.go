@@ -2,7 +2,10 @@ package cmdb
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"servicebook/sheet"
@@ -373,6 +376,46 @@ func TestAuditScopeByTheListsFilter(t *testing.T) {
 		got, _ := s.Audit(ctx, a.ID)
 		if got.Scope.Status != StatusInService || got.Scope.Criticality != 2 || !strings.Contains(got.Scope.String(), "criticality 2") {
 			t.Errorf("kept scope: %+v (%s)", got.Scope, got.Scope)
+		}
+	})
+}
+
+// TestDesktopsStartAuditsAtOnce: four desktops start configuration audits
+// at the same moment; each gets an audit of its own, numbered without a
+// repeat, with its own baseline.
+func TestDesktopsStartAuditsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, func(t *testing.T, s *Store) {
+		auditFloor(t, s)
+		var wg sync.WaitGroup
+		numbers := make([]string, 4)
+		errs := make([]error, 4)
+		for d := range numbers {
+			wg.Go(func() {
+				db, err := store.Open(ctx, s.db.Path)
+				if err != nil {
+					errs[d] = err
+					return
+				}
+				defer db.Close()
+				mine, err := NewStore(ctx, db)
+				if err != nil {
+					errs[d] = err
+					return
+				}
+				a, err := mine.StartAudit(ctx, fmt.Sprintf("desktop %d", d), AuditScope{}, "审计")
+				numbers[d], errs[d] = a.Number(), err
+			})
+		}
+		wg.Wait()
+		for d, err := range errs {
+			if err != nil {
+				t.Fatalf("desktop %d: %v", d, err)
+			}
+		}
+		slices.Sort(numbers)
+		if want := []string{"CA-0001", "CA-0002", "CA-0003", "CA-0004"}; !slices.Equal(numbers, want) {
+			t.Errorf("audit numbers %q, want %q", numbers, want)
 		}
 	})
 }

@@ -60,11 +60,14 @@ func (s *Store) StartAudit(ctx context.Context, title string, scope AuditScope, 
 	}
 	err := s.db.LoggedTx(ctx, func(tx *sql.Tx, log *store.ChangeWriter) error {
 		// The audit's number names its baseline, and the baseline must exist
-		// before the audit row refers to it: take the next id first. Audits
-		// are never deleted, so an id is never handed out twice.
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM config_audit").Scan(&a.ID); err != nil {
+		// before the audit row refers to it: take the next id first (on a
+		// server from the table's sequence, so that two desktops starting
+		// audits at once get two numbers).
+		next, err := s.db.Dialect.NewIDs(ctx, tx, "config_audit", 1)
+		if err != nil {
 			return err
 		}
+		a.ID = next[0]
 		b, err := s.takeBaseline(ctx, tx, log, fmt.Sprintf("%s %s", a.Number(), a.Title), "frozen by the configuration audit")
 		if err != nil {
 			return err
