@@ -186,10 +186,12 @@ func (db *DB) migrate(ctx context.Context) error {
 const busyTimeoutMS = "10000"
 
 // isBusy reports whether err is SQLite saying another connection holds
-// the lock it needs.
+// the lock it needs, or a server saying a lock was not free within
+// lock_timeout (SQLSTATE 55P03: the same ten seconds, pgdriver.go).
 func isBusy(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_LOCKED")
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_LOCKED") ||
+		strings.Contains(msg, "SQLSTATE 55P03")
 }
 
 // busyError says, in words, that another servicebook is writing the file.

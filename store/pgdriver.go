@@ -186,6 +186,13 @@ func (d rebindingDriver) OpenConnector(name string) (driver.Connector, error) {
 	if _, set := config.RuntimeParams["plan_cache_mode"]; !set {
 		config.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
+	// A save waits for another desktop's import (which holds the write
+	// lock alone) as long as it would for another process on a file, then
+	// the person is told in plain words (isBusy) rather than the window
+	// waiting without end.
+	if _, set := config.RuntimeParams["lock_timeout"]; !set {
+		config.RuntimeParams["lock_timeout"] = busyTimeoutMS
+	}
 	return rebindingConnector{stdlib.GetConnector(*config), d}, nil
 }
 

@@ -477,3 +477,54 @@ func TestServerOverTLS(t *testing.T) {
 		t.Errorf("refusal: %q", msg)
 	}
 }
+
+// TestServerSaveWaitsThenIsToldBusy: while another desktop's import holds
+// the write lock alone, a save waits for it — up to lock_timeout (ten
+// seconds unless the address says otherwise) — and is then refused in
+// plain words, nothing of it written; once the import ends, saves go
+// through again.
+func TestServerSaveWaitsThenIsToldBusy(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	importer, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer importer.Close()
+	var waits string
+	if err := importer.QueryRowContext(ctx, "SHOW lock_timeout").Scan(&waits); err != nil || waits != "10s" {
+		t.Errorf("lock_timeout %q (%v), want 10s", waits, err)
+	}
+	saver, err := store.Open(ctx, dsn+"?lock_timeout=300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer saver.Close()
+	save := func() error {
+		return saver.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO ci_type (key, name) VALUES ('server', 'Server')")
+			return err
+		})
+	}
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- importer.BulkTx(ctx, func(tx *sql.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	err = save()
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if msg := store.ErrorMessage(err); !strings.Contains(msg, "busy") || !strings.Contains(msg, "Nothing was changed") {
+		t.Fatalf("a save during another desktop's import: %v", err)
+	}
+	if err := save(); err != nil {
+		t.Fatalf("a save after the import: %v", err)
+	}
+}
