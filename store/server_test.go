@@ -18,9 +18,9 @@ func TestServerMigrationsKeepUp(t *testing.T) {
 func TestShownURLNeverShowsAPassword(t *testing.T) {
 	for raw, want := range map[string]string{
 		"postgres://anna:s3cret@db.bank.local:5432/servicebook?sslmode=verify-full&password=x": "postgres://anna@db.bank.local:5432/servicebook",
-		"postgres:///?service=team&password=x": "postgres:///?service=team",
-		"postgresql://db/sb": "postgresql://db/sb",
-		"postgres://%zz":     "postgres://(an address that cannot be read)",
+		"postgres:///?service=team&password=x":                                                 "postgres:///?service=team",
+		"postgresql://db/sb":                                                                   "postgresql://db/sb",
+		"postgres://%zz":                                                                       "postgres://(an address that cannot be read)",
 	} {
 		if got := ShownURL(raw); got != want {
 			t.Errorf("ShownURL(%q) = %q, want %q", raw, got, want)
