@@ -233,9 +233,9 @@ type Hit struct {
 type Walk struct {
 	ids    []int64  // the graph's node -> CI id, as of the walk
 	groups []string // the graph's group names, as of the walk
-	order  []int32  // reached nodes, in the order reached (by depth)
-	// steps says, per node, how the walk reached it: one entry, so that
-	// reaching a node writes one place in memory rather than three.
+	order  []int32  // the rows of idx reached, in the order reached (by depth)
+	// steps says, per row of idx, how the walk reached it: one entry, so
+	// that reaching a node writes one place in memory rather than three.
 	steps []walkStep
 	idx   *walkIndex
 	extra []int64 // starting CIs that have no relations at all
@@ -247,8 +247,8 @@ type Walk struct {
 	exposed []Exposure
 }
 
-// walkStep is how a walk reached a node: at depth-1 (0: not reached),
-// from parent, over arc via of the walk's index.
+// walkStep is how a walk reached a row: at depth-1 (0: not reached), from
+// row parent, over arc via of the walk's index.
 type walkStep struct {
 	depth, parent, via int32
 }
@@ -262,17 +262,20 @@ func (w *Walk) Hits() []Hit {
 	for _, id := range w.extra {
 		out = append(out, Hit{ID: id})
 	}
-	for _, n := range w.order {
-		out = append(out, w.hit(n))
+	for _, r := range w.order {
+		out = append(out, w.hit(r))
 	}
 	return out
 }
 
-func (w *Walk) hit(n int32) Hit {
-	h := Hit{ID: w.ids[n], Depth: int(w.steps[n].depth - 1)}
+// id is the CI laid out at row r of the walk's index.
+func (w *Walk) id(r int32) int64 { return w.ids[w.idx.node[r]] }
+
+func (w *Walk) hit(r int32) Hit {
+	h := Hit{ID: w.id(r), Depth: int(w.steps[r].depth - 1)}
 	if h.Depth > 0 {
-		a := w.steps[n].via
-		h.Parent, h.Kind, h.Group = w.ids[w.steps[n].parent], Kinds[w.idx.kind[a]], w.groups[w.idx.group(a)]
+		a := w.steps[r].via
+		h.Parent, h.Kind, h.Group = w.id(w.steps[r].parent), Kinds[w.idx.kind[a]], w.groups[w.idx.group(a)]
 	}
 	return h
 }
@@ -287,9 +290,9 @@ func (w *Walk) Among(set map[int64]bool) []int64 {
 			out = append(out, id)
 		}
 	}
-	for _, n := range w.order {
-		if set[w.ids[n]] {
-			out = append(out, w.ids[n])
+	for _, r := range w.order {
+		if id := w.id(r); set[id] {
+			out = append(out, id)
 		}
 	}
 	return out
@@ -312,12 +315,12 @@ func (w *Walk) PathsTo(ids []int64) map[int64][]Hit {
 			out[id] = []Hit{{ID: id}}
 		}
 	}
-	for _, n := range w.order {
-		if !want[w.ids[n]] {
+	for _, r := range w.order {
+		if !want[w.id(r)] {
 			continue
 		}
 		var path []Hit
-		for m := n; ; m = w.steps[m].parent {
+		for m := r; ; m = w.steps[m].parent {
 			h := w.hit(m)
 			path = append(path, h)
 			if h.Depth == 0 {
@@ -327,7 +330,7 @@ func (w *Walk) PathsTo(ids []int64) map[int64][]Hit {
 		for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 			path[i], path[j] = path[j], path[i]
 		}
-		out[w.ids[n]] = path
+		out[w.id(r)] = path
 	}
 	return out
 }
@@ -363,8 +366,8 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 	// fallen counts, per slot, the arcs whose dependency is down. Counting
 	// arcs rather than CIs is exact because every arc of a CI is visited
 	// exactly once, when the CI goes down.
-	fallen := make([]int32, len(g.slotSize))
-	var retired []bool
+	fallen := make([]int32, len(up.slotSize))
+	var retired []bool // by row
 	if len(down) > 0 {
 		retired = make([]bool, len(g.ids))
 		for id, st := range down {
@@ -372,13 +375,14 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 			if !ok {
 				continue
 			}
-			retired[n] = st == StatusRetired
-			if w.steps[n].depth != 0 {
+			r := up.row[n]
+			retired[r] = st == StatusRetired
+			if w.steps[r].depth != 0 {
 				continue // one of the CIs failing now: the walk counts it
 			}
-			for _, a := range g.neededBy[n] {
-				if a.group != 0 {
-					fallen[a.slot]++
+			for a, end := up.first[r], up.first[r+1]; a < end; a++ {
+				if s := up.arcs[a].slot; s != 0 {
+					fallen[s]++
 				}
 			}
 		}
@@ -401,7 +405,7 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 			}
 			if s := arc.slot; s != 0 {
 				fallen[s]++
-				if fallen[s] < g.slotSize[s] {
+				if fallen[s] < up.slotSize[s] {
 					continue
 				}
 			}
@@ -409,26 +413,28 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 		}
 	}
 	if len(down) > 0 {
-		w.exposed = g.exposures(down, before, w.order)
+		w.exposed = g.exposures(down, before, w.order, up)
 	}
 	return w
 }
 
 // exposures lists the redundancy groups that had lost members before the
-// walk and that the failure analysed reaches: for each, the members down
-// and those left.
-func (g *Graph) exposures(down map[int64]Status, fallen []int32, reached []int32) []Exposure {
+// walk and that the failure analysed reaches (rows of up): for each, the
+// members down and those left. fallen counts by up's slots.
+func (g *Graph) exposures(down map[int64]Status, fallen []int32, reached []int32, up *walkIndex) []Exposure {
 	var out []Exposure
 	seen := map[int32]bool{}
-	for _, n := range reached {
-		for _, a := range g.neededBy[n] {
-			if a.group == 0 || seen[a.slot] || fallen[a.slot] == 0 {
+	for _, r := range reached {
+		for a, end := up.first[r], up.first[r+1]; a < end; a++ {
+			s := up.arcs[a].slot
+			if s == 0 || seen[s] || fallen[s] == 0 {
 				continue
 			}
-			seen[a.slot] = true
-			e := Exposure{DependentID: g.ids[a.node], Group: g.groups[a.group]}
-			for _, m := range g.needs[a.node] {
-				if m.group != a.group {
+			seen[s] = true
+			dependent, group := up.node[up.arcs[a].node], up.slotGroup[s]
+			e := Exposure{DependentID: g.ids[dependent], Group: g.groups[group]}
+			for _, m := range g.needs[dependent] {
+				if m.group != group {
 					continue
 				}
 				if _, isDown := down[g.ids[m.node]]; isDown {
@@ -484,6 +490,7 @@ func (w *Walk) reach(n, from, fromDepth, a int32) {
 func (g *Graph) start(ids []int64, idx *walkIndex) *Walk {
 	n := len(g.ids)
 	w := &Walk{ids: g.ids, groups: g.groups, steps: make([]walkStep, n), idx: idx, seen: make([]uint64, (n+63)/64)}
+	// From here on a walk speaks of rows of idx, not of the graph's nodes.
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -491,9 +498,10 @@ func (g *Graph) start(ids []int64, idx *walkIndex) *Walk {
 		}
 		seen[id] = true
 		if node, ok := g.index[id]; ok {
-			w.steps[node].depth = 1
-			w.seen[node>>6] |= 1 << (uint(node) & 63)
-			w.order = append(w.order, node)
+			r := idx.row[node]
+			w.steps[r].depth = 1
+			w.seen[r>>6] |= 1 << (uint(r) & 63)
+			w.order = append(w.order, r)
 		} else {
 			w.extra = append(w.extra, id)
 		}
