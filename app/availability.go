@@ -94,7 +94,7 @@ func (s *availabilityScreen) view() fyne.CanvasObject {
 		container.NewHBox(show, target, s.exportPDF), s.periodEntry)
 	if len(s.results) > 0 && s.results[0].ToDate {
 		// A figure for a period that has not ended counts the time so far.
-		s.toDate = widget.NewLabel("⏱ " + trf("To date: {{.Period}} has not ended; the figures count the time up to {{.Until}}.",
+		s.toDate = widget.NewLabel(trf("To date: {{.Period}} has not ended; the figures count the time up to {{.Until}}.",
 			map[string]any{"Period": s.results[0].Period.Label, "Until": s.results[0].Until.In(s.results[0].Period.Start.Location()).Format("2006-01-02 15:04")}))
 		s.toDate.Importance = widget.WarningImportance
 		top = container.NewVBox(top, s.toDate)

@@ -47,7 +47,8 @@ func BenchmarkOpenWindow100k(b *testing.B) {
 }
 
 // BenchmarkScrollCIs100k: painting the CI table at a far position, as when
-// the scroll bar is dragged (each new page of 200 rows is read on demand).
+// the scroll bar is dragged (each new page of 200 rows is read on demand),
+// with the window's page cache.
 func BenchmarkScrollCIs100k(b *testing.B) {
 	path, err := demo.CachedScaled(100_000, 1)
 	if err != nil {
@@ -55,7 +56,7 @@ func BenchmarkScrollCIs100k(b *testing.B) {
 	}
 	a := test.NewTempApp(b)
 	ctx := context.Background()
-	db, err := store.Open(ctx, path)
+	db, err := store.OpenWith(ctx, path, false, store.Options{CacheKiB: store.WindowCacheKiB})
 	if err != nil {
 		b.Fatal(err)
 	}

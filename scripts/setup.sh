@@ -57,3 +57,8 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 go_version=$(go env GOVERSION)
 go_minor=$(printf '%s' "$go_version" | sed -E 's/^go1\.([0-9]+).*/\1/')
 ((go_minor >= 26)) || fail "Go $go_version is too old and could not fetch Go 1.26; install Go 1.26 or newer (https://go.dev/dl/)"
+# Fyne's emoji font is left out (Fyne's no_emoji tag): the window parsed
+# it again for every text style it draws, 15 MB of the window's memory,
+# for characters servicebook's screens do not use (the printed pages never
+# had them either). A plain `go build` still works, with more memory.
+case " ${GOFLAGS:-} " in *" -tags="*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=no_emoji" ;; esac

@@ -136,7 +136,7 @@ const DefaultCacheKiB = 65536
 // WindowCacheKiB is the window's page cache: it reads a page of rows at a
 // time. Measured on the 100k-CI database: 16 MB less resident memory with
 // the CI list open, and the list's far pages no slower.
-const WindowCacheKiB = 16384
+const WindowCacheKiB = 8192
 
 // OpenWith is Open (create) or OpenExisting with options.
 func OpenWith(ctx context.Context, path string, create bool, opt Options) (*DB, error) {
