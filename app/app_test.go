@@ -26,11 +26,23 @@ import (
 )
 
 // newTestUI opens the window on a real database holding the sample
-// organisation, with Fyne's headless test driver.
+// organisation, with Fyne's headless test driver: a file, or a server's
+// database when SERVICEBOOK_TEST_BACKEND=postgres (store.MustOpen).
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
+	return newTestUIOn(t, store.MustOpen(t))
+}
+
+// newFileTestUI is newTestUI on a database file, for what only a file
+// has: SQLite's check, restore, another process's hold of its write lock.
+func newFileTestUI(t *testing.T) *UI {
+	t.Helper()
+	return newTestUIOn(t, store.MustOpenFile(t))
+}
+
+func newTestUIOn(t *testing.T, db *store.DB) *UI {
+	t.Helper()
 	a := test.NewTempApp(t)
-	db := store.MustOpen(t)
 	cm, err := cmdb.NewStore(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
@@ -714,7 +726,7 @@ func TestOpenAnotherDatabaseIsRememberedAndReopened(t *testing.T) {
 }
 
 func TestExportFromTheWindowReimportsUnchanged(t *testing.T) {
-	ui := newTestUI(t)
+	ui := newFileTestUI(t)
 	path := filepath.Join(t.TempDir(), "cmdb.xlsx")
 	if _, err := ui.exportCIs(path); err != nil {
 		t.Fatal(err)
@@ -759,7 +771,7 @@ func TestImpactShowsRedundancyAlreadyLost(t *testing.T) {
 // TestRestoreInTheWindow: File → Restore… checks the backup, asks, and
 // the window goes on with the restored database.
 func TestRestoreInTheWindow(t *testing.T) {
-	ui := newTestUI(t)
+	ui := newFileTestUI(t)
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	if err := ui.store.DB.Backup(ui.ctx, backup); err != nil {
 		t.Fatal(err)

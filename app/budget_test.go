@@ -16,7 +16,11 @@ import (
 )
 
 func newBudgetUI(t *testing.T) *UI {
-	ui := newContinuityUI(t)
+	return withBudget(t, newContinuityUI(t))
+}
+
+func withBudget(t *testing.T, ui *UI) *UI {
+	t.Helper()
 	if err := demo.Budget(context.Background(), ui.store.CMDB, ui.store.Budget); err != nil {
 		t.Fatal(err)
 	}

@@ -80,19 +80,47 @@ func (ui *UI) onConnectServer(address string) {
 		if !ok {
 			return
 		}
-		raw := strings.TrimSpace(addr.Text)
-		if !store.IsPostgres(raw) {
-			ui.showError(store.Errorf(store.EInvalid, "%q is not a server address; it starts with postgres://", raw))
+		raw, err := serverAddress(addr.Text, password.Text)
+		if err != nil {
+			ui.showError(err)
 			return
-		}
-		if password.Text != "" {
-			if u, err := url.Parse(raw); err == nil && u.User != nil {
-				u.User = url.UserPassword(u.User.Username(), password.Text)
-				raw = u.String()
-			}
 		}
 		ui.openDatabase(raw)
 	}, ui.win)
+	// Enter in either field connects, as in any sign-in dialog.
+	addr.OnSubmitted = func(string) { d.Submit() }
+	password.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(560, d.MinSize().Height))
 	d.Show()
+	if address != "" {
+		ui.win.Canvas().Focus(password) // the address is known: what is asked is the password
+	} else {
+		ui.win.Canvas().Focus(addr)
+	}
+}
+
+// serverAddress is the address typed with the password typed, for this
+// connection only: in the address's user part, or, for an address that
+// names no user (the server's default, or a service file's), as its
+// password parameter.
+func serverAddress(typed, password string) (string, error) {
+	raw := strings.TrimSpace(typed)
+	if !store.IsPostgres(raw) {
+		return "", store.Errorf(store.EInvalid, "%q is not a server address; it starts with postgres://", raw)
+	}
+	if password == "" {
+		return raw, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", store.Errorf(store.EInvalid, "The server address %s cannot be read: %v", store.ShownURL(raw), err)
+	}
+	if u.User != nil && u.User.Username() != "" {
+		u.User = url.UserPassword(u.User.Username(), password)
+	} else {
+		q := u.Query()
+		q.Set("password", password)
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), nil
 }

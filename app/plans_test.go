@@ -22,7 +22,11 @@ import (
 
 // newContinuityUI is newTestUI with the sample continuity records too.
 func newContinuityUI(t *testing.T) *UI {
-	ui := newTestUI(t)
+	return withContinuity(t, newTestUI(t))
+}
+
+func withContinuity(t *testing.T, ui *UI) *UI {
+	t.Helper()
 	if err := demo.Continuity(context.Background(), ui.store.CMDB, ui.store.Continuity); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func sayWhileWriting(ui *UI) *[]string {
 // servicebook, importing) holds the file's write lock, a save says it is
 // waiting, waits, and then saves; the form keeps what was typed.
 func TestSaveWaitsForAnotherProcesssWrite(t *testing.T) {
-	ui := newTestUI(t)
+	ui := newFileTestUI(t)
 	c := ui.gotoCIs()
 	test.Type(c.search, "bj-db-01")
 	c.table.Select(widget.TableCellID{Row: 0, Col: 1})
@@ -49,7 +49,7 @@ func TestSaveWaitsForAnotherProcesssWrite(t *testing.T) {
 // too: with another process holding the lock each one says it is waiting,
 // then saves.
 func TestEveryScreenWaitsForAnotherProcesssWrite(t *testing.T) {
-	ui := newBudgetUI(t)
+	ui := withBudget(t, withContinuity(t, newFileTestUI(t))) // another process holds a file's lock
 	said := sayWhileWriting(ui)
 	writes := []struct {
 		name  string

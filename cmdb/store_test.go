@@ -15,7 +15,12 @@ import (
 
 func mustStore(t testing.TB) *Store {
 	t.Helper()
-	s, err := NewStore(context.Background(), store.MustOpen(t))
+	return mustStoreOn(t, store.MustOpen(t))
+}
+
+func mustStoreOn(t testing.TB, db *store.DB) *Store {
+	t.Helper()
+	s, err := NewStore(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -677,7 +682,7 @@ func TestListSortsByPinyin(t *testing.T) {
 // TestShortWordIndexIsFilledForOlderDatabases: a database whose CIs were
 // written before ci_grams existed has them indexed when first opened.
 func TestShortWordIndexIsFilledForOlderDatabases(t *testing.T) {
-	s := mustStore(t)
+	s := mustStoreOn(t, store.MustOpenFile(t)) // a file's own index (a server has pg_trgm)
 	ctx := context.Background()
 	mustCreate(t, s, CI{TypeKey: "database", Name: "备份库"})
 	for _, q := range []string{"DELETE FROM ci_grams", "UPDATE ref_counter SET last = 0 WHERE name = 'grams_filled'"} {
@@ -703,7 +708,7 @@ func TestShortWordIndexIsFilledForOlderDatabases(t *testing.T) {
 // findable by each index, FTS5's settings back as they were, and later
 // saves indexed too.
 func TestBulkImportKeepsEverySearchIndex(t *testing.T) {
-	s := mustStore(t)
+	s := mustStoreOn(t, store.MustOpenFile(t)) // a file's FTS5 indexes (a server has pg_trgm)
 	ctx := context.Background()
 	var csv strings.Builder
 	csv.WriteString("Type,Name,Location\n")

@@ -62,9 +62,12 @@ func TestOrganisationIsRealisticAndConnected(t *testing.T) {
 	if err := Organisation(ctx, s); store.ErrorCode(err) != store.EInvalid {
 		t.Errorf("second demo into the same database: %v, want refusal", err)
 	}
-	rep2, _ := s.DB().Check(ctx)
-	if !rep2.OK() {
-		t.Errorf("check after demo: %+v", rep2)
+	// A file passes SQLite's integrity and reference checks; a server
+	// keeps its own integrity (check is refused there, in plain words).
+	if s.DB().Dialect == store.SQLite {
+		if rep2, err := s.DB().Check(ctx); err != nil || !rep2.OK() {
+			t.Errorf("check after demo: %+v, %v", rep2, err)
+		}
 	}
 }
 

@@ -15,3 +15,7 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 ./...
+# Every store test of every domain once more on a PostgreSQL server: the
+# tests' databases come from store.MustOpen, which this makes a server's
+# (tests of what only a file does open a file whatever it says).
+SERVICEBOOK_TEST_BACKEND=postgres go test -count=1 ./cmdb ./continuity ./budget ./capacity ./audit ./export ./demo ./app

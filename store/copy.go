@@ -41,6 +41,15 @@ func notCopied(table string) bool {
 // indexes are built when the CMDB next opens it, the relation graph's
 // snapshot on first use.
 func Copy(ctx context.Context, from, to *DB, replace bool) (CopyReport, error) {
+	return copyRecords(ctx, from, to, replace, true)
+}
+
+// copyRecords is Copy; logged says whether the copy is an entry of the
+// target's change log. A backup's is not: like a file's backup (VACUUM
+// INTO), it holds the records and their log as they were, ending where
+// the server's did, which is the position an off-site pack's manifest
+// states.
+func copyRecords(ctx context.Context, from, to *DB, replace, logged bool) (CopyReport, error) {
 	var rep CopyReport
 	order, err := to.tablesInOrder(ctx)
 	if err != nil {
@@ -124,6 +133,9 @@ func Copy(ctx context.Context, from, to *DB, replace bool) (CopyReport, error) {
 			if _, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 0 WHERE name = 'grams_filled'"); err != nil {
 				return err
 			}
+		}
+		if !logged {
+			return nil
 		}
 		log, err := to.NewChangeWriter(WithSource(ctx, "migrate"), tx)
 		if err != nil {

@@ -62,7 +62,7 @@ func openServer(ctx context.Context, raw string) (*DB, error) {
 	shown := ShownURL(raw)
 	sqldb, err := sql.Open(PostgresDriver, raw)
 	if err != nil {
-		return nil, Errorf(EInvalid, "%s: %v", shown, err)
+		return nil, Errorf(EInvalid, "The server address %s cannot be used: %v", shown, err)
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
@@ -122,7 +122,7 @@ func (db *DB) migrateServer(ctx context.Context) error {
 			return serverError(db.Path, err)
 		}
 		if tables > 0 {
-			return Errorf(EInvalid, "%s holds %d tables of another program; servicebook will not change it. Give servicebook an empty database of its own.", db.Path, tables)
+			return Errorf(EInvalid, "The database %s holds %d tables of another program; servicebook will not change it. Give servicebook an empty database of its own.", db.Path, tables)
 		}
 		if _, err := tx.ExecContext(ctx, "CREATE TABLE servicebook_schema (version BIGINT NOT NULL)"); err != nil {
 			return serverError(db.Path, err)

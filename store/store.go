@@ -368,7 +368,7 @@ func (db *DB) backupServer(ctx context.Context, tmp string) error {
 		return err
 	}
 	defer file.Close()
-	if _, err := Copy(ctx, db, file, false); err != nil {
+	if _, err := copyRecords(ctx, db, file, false, false); err != nil {
 		return Errorf(EInvalid, "Backup of %s failed: %v; nothing was written.", db.Path, ErrorMessage(err))
 	}
 	return nil
@@ -391,7 +391,7 @@ func (r CheckReport) OK() bool {
 func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
 	if db.Dialect == Postgres {
-		return rep, Errorf(EInvalid, "%s is on a server, which keeps its own integrity; back it up into a file (Back up…) and check that.", db.Path)
+		return rep, Errorf(EInvalid, "The database %s is on a server, which keeps its own integrity; back it up into a file (Back up…) and check that.", db.Path)
 	}
 	lines, err := db.pragmaLines(ctx, "PRAGMA integrity_check")
 	if err != nil && isCorrupt(err) {

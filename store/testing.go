@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,10 +11,28 @@ import (
 	"servicebook/internal/pgtest"
 )
 
-// MustOpen opens a fresh database file under tb.TempDir() for a test or
-// benchmark and closes it when the test ends. Its clock is fixed so that
-// change-log times are predictable.
+// TestBackend names the backend MustOpen gives tests: "postgres" runs a
+// package's every store test on the test PostgreSQL server
+// (scripts/test.sh runs the domain packages so a second time); anything
+// else, a file.
+const TestBackend = "SERVICEBOOK_TEST_BACKEND"
+
+// MustOpen opens a fresh database for a test or benchmark and closes it
+// when the test ends: a file under tb.TempDir(), or a database on the test
+// PostgreSQL server when SERVICEBOOK_TEST_BACKEND=postgres (the package's
+// TestMain must then call pgtest.Run). Its clock is fixed so that
+// change-log times are predictable. A test of what only a file does
+// (its path, check, restore, a full disk) uses MustOpenFile.
 func MustOpen(tb testing.TB) *DB {
+	tb.Helper()
+	if os.Getenv(TestBackend) == "postgres" {
+		return MustOpenServer(tb)
+	}
+	return MustOpenFile(tb)
+}
+
+// MustOpenFile is MustOpen on a database file, whatever the backend.
+func MustOpenFile(tb testing.TB) *DB {
 	tb.Helper()
 	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"))
 	if err != nil {
@@ -56,7 +75,9 @@ func HoldWriteLock(tb testing.TB, path string, d time.Duration) <-chan struct{} 
 // with the same clock and user as MustOpen's: a store test written once
 // runs on both. The package's TestMain must call pgtest.Run.
 func EachBackend(t *testing.T, fn func(t *testing.T, db *DB)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, MustOpen(t)) })
+	if os.Getenv(TestBackend) != "postgres" { // that run has had the file
+		t.Run("sqlite", func(t *testing.T) { fn(t, MustOpenFile(t)) })
+	}
 	t.Run("postgres", func(t *testing.T) { fn(t, MustOpenServer(t)) })
 }
 
