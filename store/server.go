@@ -180,7 +180,11 @@ func serverError(shown string, err error) error {
 // its last colon-separated part that a person can act on.
 func lastReason(msg string) string {
 	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
-		return msg[i+2:]
+		msg = msg[i+2:]
+	}
+	// The SQLSTATE code is for a program, not a person.
+	if i := strings.LastIndex(msg, " (SQLSTATE "); i > 0 && strings.HasSuffix(msg, ")") {
+		msg = msg[:i]
 	}
 	return msg
 }
