@@ -94,15 +94,7 @@ func TestWindowFollowsOthersChanges(t *testing.T) {
 // words that do not repeat it.
 func TestConnectToServerInTheWindow(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewDatabase(t)
-	admin, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if err := admin.ServerInit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	admin, dsn := store.MustInitServer(t)
 	login := "anna_" + path.Base(dsn)
 	if _, err := admin.ExecContext(ctx, "CREATE ROLE "+login+" LOGIN PASSWORD 'anna-pw' IN ROLE "+store.EditorRole); err != nil {
 		t.Fatal(err)

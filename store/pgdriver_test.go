@@ -307,16 +307,9 @@ func tables(columns map[string]string) int {
 // program.
 func TestServerRoles(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewDatabase(t)
-	admin, err := store.Open(ctx, dsn)
-	if err != nil {
+	admin, dsn := store.MustInitServer(t)
+	if err := admin.ServerInit(ctx); err != nil { // safe to run again
 		t.Fatal(err)
-	}
-	defer admin.Close()
-	for range 2 { // safe to run again
-		if err := admin.ServerInit(ctx); err != nil {
-			t.Fatal(err)
-		}
 	}
 	name := path.Base(dsn)
 	as := map[string]*store.DB{}

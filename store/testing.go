@@ -70,6 +70,24 @@ func HoldWriteLock(tb testing.TB, path string, d time.Duration) <-chan struct{} 
 	return released
 }
 
+// MustInitServer makes a new database on the test PostgreSQL server
+// servicebook's, with its roles and rights (ServerInit), and returns it
+// opened as its owner, closed when tb ends, and its URL: for tests that
+// sign in as the roles.
+func MustInitServer(tb testing.TB) (admin *DB, dsn string) {
+	tb.Helper()
+	dsn = pgtest.NewDatabase(tb)
+	admin, err := Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { admin.Close() })
+	if err := admin.ServerInit(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return admin, dsn
+}
+
 // EachBackend runs fn as two subtests, on a new database file ("sqlite")
 // and on a new database on the test PostgreSQL server ("postgres"), each
 // with the same clock and user as MustOpen's: a store test written once
