@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // searchServer is Search on a PostgreSQL server: every word, of any
@@ -13,7 +14,8 @@ import (
 // location or an attribute value (ILIKE, served by the pg_trgm indexes of
 // the server's schema for words of three characters or more); CIs whose
 // reference or name holds every word come first, each group in id order,
-// as on a file.
+// as on a file. Shorter words are found in names by their pieces
+// (ci_name_grams).
 func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI, error) {
 	words := strings.Fields(text)
 	if len(words) == 0 {
@@ -23,14 +25,26 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 	const names = "(ci.ref || ' ' || ci.name)"
 	var all, inName []string
 	var args []any
+	var nameArgs []any
 	for _, w := range words {
 		like := " ILIKE ?"
 		if uncased(w) {
 			like = " LIKE ?"
 		}
+		pattern := "%" + escapeLike(w) + "%"
 		all = append(all, everything+like)
-		inName = append(inName, names+like)
-		args = append(args, "%"+escapeLike(w)+"%")
+		args = append(args, pattern)
+		// A word of one or two characters, which no trigram serves, is in
+		// a name exactly when it is one of its pieces (the index
+		// ci_name_grams, the server's migration 21); in a reference, it is
+		// found with the other fields.
+		if utf8.RuneCountInString(w) <= 2 {
+			inName = append(inName, "servicebook_grams(lower(ci.name)) @> ARRAY[lower(?)]")
+			nameArgs = append(nameArgs, w)
+		} else {
+			inName = append(inName, names+like)
+			nameArgs = append(nameArgs, pattern)
+		}
 	}
 	// No ORDER BY: asked for the first matches in id order, the server
 	// either walked every CI in that order (0.7 s at 100k CIs for a word
@@ -44,7 +58,7 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 		slices.SortFunc(cis, func(a, b CI) int { return cmp.Compare(a.ID, b.ID) })
 		return cis, err
 	}
-	first, err := query(inName, args, limit)
+	first, err := query(inName, nameArgs, limit)
 	if err != nil || len(first) == limit {
 		return first, err
 	}
@@ -52,7 +66,7 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 	restArgs := append([]any(nil), args...)
 	if len(first) > 0 {
 		where = append(where, "NOT ("+strings.Join(inName, " AND ")+")")
-		restArgs = append(restArgs, args...)
+		restArgs = append(restArgs, nameArgs...)
 	}
 	rest, err := query(where, restArgs, limit-len(first))
 	return append(first, rest...), err
