@@ -123,6 +123,10 @@ func TestOpenServer(t *testing.T) {
 	if err := db.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&planning); err != nil || planning != "force_custom_plan" {
 		t.Errorf("plan_cache_mode %q (%v), want force_custom_plan", planning, err)
 	}
+	// A bulk write (an import) plans its few statements once.
+	if err := db.BulkTx(ctx, func(tx *sql.Tx) error { return tx.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&planning) }); err != nil || planning != "auto" {
+		t.Errorf("plan_cache_mode in a bulk write %q (%v), want auto", planning, err)
+	}
 	asked, err := store.Open(ctx, dsn+"?plan_cache_mode=auto")
 	if err != nil {
 		t.Fatal(err)
