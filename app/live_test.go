@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicebook/cmdb"
-	"servicebook/demo"
 	"servicebook/internal/pgtest"
 	"servicebook/store"
 )
@@ -29,23 +27,13 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
 func TestWindowFollowsOthersChanges(t *testing.T) {
 	store.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		cm, err := cmdb.NewStore(ctx, db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.Organisation(ctx, cm); err != nil {
-			t.Fatal(err)
-		}
-		ui := New(test.NewTempApp(t), Store{Path: db.Path, DB: db, CMDB: cm, Version: "test", SettingsPath: filepath.Join(t.TempDir(), "settings.json")})
-		ui.background = func(work func() func()) { work()() }
+		ui := newTestUIOn(t, db)
 		// What the watch learns runs here, on the test's goroutine, as it
 		// would on the window's.
 		learned := make(chan func(), 64)
 		ui.deliver = func(f func()) { learned <- f }
 		ui.watch()
 		defer ui.stopWatch()
-		ui.win.Resize(fyne.NewSize(1280, 800))
-		ui.win.Show()
 		c := ui.gotoCIs()
 		before := c.total
 		first, _ := c.row(0)

@@ -202,9 +202,7 @@ func copyTable(ctx context.Context, from *DB, tx *sql.Tx, table string, to Diale
 // target does not work out itself: a server's stored search text is its
 // own (generated from the other columns), a file has none.
 func copiedColumns(ctx context.Context, from *DB, tx *sql.Tx, table string, to Dialect) ([]string, error) {
-	columns := func(q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	}) ([]string, error) {
+	columns := func(q Querier) ([]string, error) {
 		rows, err := q.QueryContext(ctx, "SELECT * FROM "+table+" LIMIT 0")
 		if err != nil {
 			return nil, err
@@ -220,26 +218,17 @@ func copiedColumns(ctx context.Context, from *DB, tx *sql.Tx, table string, to D
 	if err != nil {
 		return nil, err
 	}
-	generated := map[string]bool{}
+	var generated []string
 	if to == Postgres {
-		rows, err := tx.QueryContext(ctx, `SELECT column_name::text FROM information_schema.columns
+		generated, err = queryStrings(ctx, tx, `SELECT column_name::text FROM information_schema.columns
 			WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'ALWAYS'`, table)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			generated[c] = true
-		}
-		rows.Close()
 	}
 	var out []string
 	for _, c := range source {
-		if slices.Contains(target, c) && !generated[c] {
+		if slices.Contains(target, c) && !slices.Contains(generated, c) {
 			out = append(out, c)
 		}
 	}
@@ -291,22 +280,8 @@ func (db *DB) tableNames(ctx context.Context) ([]string, error) {
 	if db.Dialect == Postgres {
 		q = "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
 	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		if !notCopied(t) {
-			out = append(out, t)
-		}
-	}
-	return out, rows.Err()
+	names, err := queryStrings(ctx, db, q)
+	return slices.DeleteFunc(names, notCopied), err
 }
 
 // tablesInOrder lists the tables that hold records, every table after

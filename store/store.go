@@ -401,7 +401,7 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	if db.Dialect == Postgres {
 		return rep, Errorf(EInvalid, "The database %s is on a server, which keeps its own integrity; back it up into a file (Back up…) and check that.", db.Path)
 	}
-	lines, err := db.pragmaLines(ctx, "PRAGMA integrity_check")
+	lines, err := queryStrings(ctx, db, "PRAGMA integrity_check")
 	if err != nil && isCorrupt(err) {
 		rep.Integrity = []string{sqliteReason(err)}
 		return rep, nil
@@ -431,8 +431,10 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	return rep, rows.Err()
 }
 
-func (db *DB) pragmaLines(ctx context.Context, pragma string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, pragma)
+// queryStrings is the first column of every row query returns, as text:
+// a pragma's lines, table or column names.
+func queryStrings(ctx context.Context, q Querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
