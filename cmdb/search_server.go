@@ -14,8 +14,8 @@ import (
 // location or an attribute value (ILIKE, served by the pg_trgm indexes of
 // the server's schema for words of three characters or more); CIs whose
 // reference or name holds every word come first, each group in id order,
-// as on a file. Shorter words are found in names by their pieces
-// (ci_name_grams).
+// as on a file. Shorter words are found in names by their characters
+// (ci_name_chars).
 func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI, error) {
 	words := strings.Fields(text)
 	if len(words) == 0 {
@@ -34,13 +34,21 @@ func (s *Store) searchServer(ctx context.Context, text string, limit int) ([]CI,
 		pattern := "%" + escapeLike(w) + "%"
 		all = append(all, everything+like)
 		args = append(args, pattern)
-		// A word of one or two characters, which no trigram serves, is in
-		// a name exactly when it is one of its pieces (the index
-		// ci_name_grams, the server's migration 21); in a reference, it is
-		// found with the other fields.
-		if utf8.RuneCountInString(w) <= 2 {
-			inName = append(inName, "servicebook_grams(lower(ci.name)) @> ARRAY[lower(?)]")
-			nameArgs = append(nameArgs, w)
+		// A word of one or two characters, which no trigram serves, can be
+		// in a name only if the name holds each of its characters (the
+		// index ci_name_chars, the server's migration 22); the names that
+		// do are then checked for the word. In a reference, it is found
+		// with the other fields.
+		if n := utf8.RuneCountInString(w); n <= 2 {
+			chars := "ARRAY[lower(?)]"
+			if n == 2 {
+				chars = "ARRAY[lower(?), lower(?)]"
+			}
+			inName = append(inName, "servicebook_chars(lower(ci.name)) @> "+chars+" AND lower(ci.name) LIKE lower(?)")
+			for _, r := range w {
+				nameArgs = append(nameArgs, string(r))
+			}
+			nameArgs = append(nameArgs, pattern)
 		} else {
 			inName = append(inName, names+like)
 			nameArgs = append(nameArgs, pattern)

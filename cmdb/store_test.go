@@ -372,7 +372,9 @@ func TestSearchEnglishChineseAndShortWords(t *testing.T) {
 			{"DB", []string{"核心数据库 core DB", "db-node-a", "db-node-b", "db-01"}}, // any case
 			{"db 数据中心", []string{"db-01"}},                                       // a short and a long word
 			{"伟 北京", []string{"db-01"}},                                          // two short words
-			{"1-", nil},                                                          // punctuation: no index, still answered
+			{"bd", nil},                                                          // both letters in names, never side by side
+			{"库数", nil},
+			{"1-", nil}, // punctuation: no index, still answered
 			{"资源 portal", []string{"HR portal"}},
 		}
 		for _, c := range cases {

