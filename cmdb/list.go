@@ -91,7 +91,12 @@ func (s *Store) pageCIs(ctx context.Context, f Filter, cond string, args []any) 
 }
 
 func (s *Store) queryCIs(ctx context.Context, query string, args ...any) ([]CI, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	return queryCIsIn(ctx, s.db, query, args...)
+}
+
+// queryCIsIn is queryCIs in q: the database, or a transaction.
+func queryCIsIn(ctx context.Context, q store.Querier, query string, args ...any) ([]CI, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
