@@ -88,7 +88,9 @@ func (s *Store) Statuses(ctx context.Context, horizon time.Duration, w WhatIf, p
 
 // resourcesAndKept reads every resource, in the order Resources lists
 // them, and the statuses kept for a horizon of days, by resource id — in
-// one query, as a list of thousands opens on it.
+// one query, as a list of thousands opens on it. (Both order by r.ci_id,
+// which is c.id: ordered by c.id, SQLite walked every CI to find the few
+// with resources, 58 ms of the window's start on a 100k CMDB.)
 func (s *Store) resourcesAndKept(ctx context.Context, days int) ([]Resource, map[int64]ResourceStatus, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, c.ref, c.name, r.metric, r.unit, r.name, r.capacity, r.warning, r.critical,
 		r.buffer_pct, r.ha_reserve, st.resource_id IS NOT NULL, coalesce(st.problem, ''), coalesce(st.last_at, 0),
@@ -96,7 +98,7 @@ func (s *Store) resourcesAndKept(ctx context.Context, days int) ([]Resource, map
 		st.full_at, coalesce(st.upgrades, 0)
 		FROM capacity_resource r JOIN ci c ON c.id = r.ci_id
 		LEFT JOIN capacity_status st ON st.resource_id = r.id AND st.horizon_days = ?
-		ORDER BY c.id, r.metric`, days)
+		ORDER BY r.ci_id, r.metric`, days)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -38,7 +38,7 @@ func scanResource(row interface{ Scan(...any) error }) (Resource, error) {
 
 // Resources lists every resource, by CI and metric.
 func (s *Store) Resources(ctx context.Context) ([]Resource, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+resourceColumns+"ORDER BY c.id, r.metric")
+	rows, err := s.db.QueryContext(ctx, "SELECT "+resourceColumns+"ORDER BY r.ci_id, r.metric")
 	if err != nil {
 		return nil, err
 	}

@@ -23,10 +23,12 @@ type Target struct {
 // Hours parses the target's service hours.
 func (t Target) Hours() (ServiceHours, error) { return ParseServiceHours(t.ServiceHours, t.TimeZone) }
 
-// Targets returns every service's target, by reference.
+// Targets returns every service's target, by reference (t.service_id,
+// which is c.id: ordered by c.id, SQLite walked every CI to find the few
+// with targets).
 func (s *Store) Targets(ctx context.Context) ([]Target, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT t.service_id, c.ref, c.name, t.target_percent, t.period, t.service_hours,
-		t.time_zone, t.planned_policy FROM availability_target t JOIN ci c ON c.id = t.service_id ORDER BY c.id`)
+		t.time_zone, t.planned_policy FROM availability_target t JOIN ci c ON c.id = t.service_id ORDER BY t.service_id`)
 	if err != nil {
 		return nil, err
 	}
