@@ -462,7 +462,7 @@ func (ui *UI) onClose() {
 
 // openDatabase switches the window to another database file.
 func (ui *UI) openDatabase(path string) {
-	db, err := store.OpenWith(ui.ctx, path, true, store.Options{CacheKiB: store.WindowCacheKiB})
+	db, err := store.OpenWith(ui.ctx, path, true, store.WindowOptions())
 	if err != nil {
 		ui.showError(err)
 		return

@@ -56,7 +56,7 @@ func BenchmarkScrollCIs100k(b *testing.B) {
 	}
 	a := test.NewTempApp(b)
 	ctx := context.Background()
-	db, err := store.OpenWith(ctx, path, false, store.Options{CacheKiB: store.WindowCacheKiB})
+	db, err := store.OpenWith(ctx, path, false, store.WindowOptions())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -56,9 +57,9 @@ type App struct {
 	// exist: the window, demo and --create may; other commands refuse, so
 	// that a mistyped path is not taken for a new, empty database.
 	mayCreate bool
-	// cacheKiB is the page cache the database is opened with (0: the
-	// default); the window asks for a smaller one.
-	cacheKiB int
+	// storeOptions are how the database is opened; the window asks for a
+	// smaller page cache and no memory map.
+	storeOptions store.Options
 }
 
 // expandHome reads a leading ~ as the home folder, as a shell would.
@@ -142,6 +143,13 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 		fmt.Fprintf(env.Stderr, "servicebook: %v\n", err)
 		return 2
 	}
+	// Standard output is buffered: an impact report on the 100k CMDB is
+	// 16k lines, each a write call, 20 ms into a pipe and more on a
+	// terminal. Standard error writes it out first, so that messages and
+	// results keep their order where both go to one terminal.
+	out := bufio.NewWriterSize(env.Stdout, 64<<10)
+	defer out.Flush()
+	env.Stdout, env.Stderr = out, flushFirst{out, env.Stderr}
 	app := &App{Env: env, DBPath: expandHome(root.DB), Explicit: root.DB != "", mayCreate: root.Create}
 	if store.IsPostgres(app.DBPath) {
 		if why := notOnServer(kctx.Command()); why != "" {
@@ -165,6 +173,25 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 		return 1
 	}
 	return 0
+}
+
+// flushFirst writes standard output's buffer before each write to w.
+type flushFirst struct {
+	stdout *bufio.Writer
+	w      io.Writer
+}
+
+func (f flushFirst) Write(p []byte) (int, error) {
+	f.stdout.Flush()
+	return f.w.Write(p)
+}
+
+// Flush writes out what the commands printed so far: before the window
+// opens, which runs until it is closed.
+func (a *App) Flush() {
+	if f, ok := a.Stderr.(flushFirst); ok {
+		f.stdout.Flush()
+	}
 }
 
 // notOnServer says why command does not work on a PostgreSQL server, or
@@ -216,7 +243,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 		path, sample = p, true
 	}
-	db, err := store.OpenWith(ctx, path, sample || a.mayCreate, store.Options{CacheKiB: a.cacheKiB})
+	db, err := store.OpenWith(ctx, path, sample || a.mayCreate, a.storeOptions)
 	if err != nil {
 		return err
 	}
@@ -258,7 +285,7 @@ type windowCmd struct{}
 
 func (windowCmd) Run(ctx context.Context, app *App) error {
 	app.mayCreate = true
-	app.cacheKiB = store.WindowCacheKiB
+	app.storeOptions = store.WindowOptions()
 	if err := app.open(ctx); err != nil {
 		return err
 	}
@@ -270,6 +297,7 @@ func (windowCmd) Run(ctx context.Context, app *App) error {
 		fmt.Fprintf(app.Stdout, "Database: %s\nThis build has no window; run \"servicebook --help\" for the commands.\n", app.DBPath)
 		return nil
 	}
+	app.Flush()
 	return app.Window(ctx, app)
 }
 

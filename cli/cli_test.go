@@ -212,6 +212,40 @@ func TestDefaultDatabaseFirstRunHasSampleData(t *testing.T) {
 	}
 }
 
+// TestOutputIsBufferedInOrder: standard output is buffered, but what a
+// command printed reaches its reader before a later message on standard
+// error (one terminal shows both), and before the window opens.
+func TestOutputIsBufferedInOrder(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "order.db")
+	var both bytes.Buffer
+	// ci list prints its table, then relate fails on a reference that
+	// does not exist: two commands, one stream.
+	mustRun(t, db, "--create", "ci", "add", "--type", "server", "--name", "web-01")
+	if code := Run(context.Background(), []string{"--db", db, "ci", "list"}, Env{Stdout: &both, Stderr: &both}); code != 0 {
+		t.Fatalf("ci list: exit %d\n%s", code, both.String())
+	}
+	if !strings.Contains(both.String(), "web-01") {
+		t.Fatalf("ci list printed nothing once it returned:\n%s", both.String())
+	}
+	both.Reset()
+	env := Env{Stdout: &both, Stderr: &both}
+	env.Window = func(ctx context.Context, app *App) error {
+		if !strings.Contains(both.String(), "with a sample organisation") {
+			t.Errorf("the window opened before the first run's message was written:\n%q", both.String())
+		}
+		fmt.Fprintln(app.Stderr, "window closed")
+		return nil
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // the default database, made with the sample on first run
+	t.Setenv("HOME", t.TempDir())
+	if code := Run(context.Background(), nil, env); code != 0 {
+		t.Fatalf("window: exit %d\n%s", code, both.String())
+	}
+	if i, j := strings.Index(both.String(), "sample organisation"), strings.Index(both.String(), "window closed"); i < 0 || j < i {
+		t.Errorf("output out of order:\n%s", both.String())
+	}
+}
+
 func TestDisplayWidthAlignsChinese(t *testing.T) {
 	var b bytes.Buffer
 	printTable(&b, []string{"A", "B"}, [][]string{{"数据库", "x"}, {"db", "y"}}, 40)

@@ -60,7 +60,7 @@ func BenchmarkServerImpact(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("catch-up-after-another-desktop-relates", func(b *testing.B) { benchCatchUp(b, s) })
+	b.Run("catch-up-after-another-desktop-relates", func(b *testing.B) { benchCatchUp(b, s, false) })
 	b.Run("upstream-from-site", func(b *testing.B) {
 		var n int
 		for b.Loop() {

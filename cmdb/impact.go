@@ -1,6 +1,7 @@
 package cmdb
 
 import (
+	"iter"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -40,19 +41,21 @@ func (r Relation) dependentAndDependency() (dependent, dependency int64, ok bool
 // member count, so that an impact walk counts fallen group members in a
 // plain array instead of a map: that is most of its speed.
 type Graph struct {
-	mu        sync.RWMutex
-	index     map[int64]int32 // CI id -> node
-	ids       []int64         // node -> CI id
-	needs     [][]arc         // node -> the nodes it depends on
-	neededBy  [][]arc         // node -> the nodes that depend on it
-	groups    []string        // interned redundancy group names; 0 is "no group"
+	mu    sync.RWMutex
+	index map[int64]int32 // CI id -> node
+	ids   []int64         // node -> CI id
+	// needs and neededBy are nil in a graph read from a snapshot until it
+	// is changed or asked for them (lists): its walk indexes hold the same.
+	needs     [][]arc  // node -> the nodes it depends on
+	neededBy  [][]arc  // node -> the nodes that depend on it
+	groups    []string // interned redundancy group names; 0 is "no group"
 	groupIdx  map[string]int32
 	slotSize  []int32            // slot -> number of arcs in that dependent's group
 	slotIndex map[[2]int32]int32 // nil until needed, in a graph read from a snapshot
 	// The lists frozen for walking (walkindex.go), built on the first walk
 	// after a change; nil until then.
 	upIndex, downIndex atomic.Pointer[walkIndex]
-	freezeMu           sync.Mutex
+	freezeMu           sync.Mutex // guards freezing, and making the lists of a graph read from a snapshot
 }
 
 // arc is kept small (16 bytes): a 100k-CI CMDB has a million of them.
@@ -268,6 +271,24 @@ func (w *Walk) Hits() []Hit {
 	return out
 }
 
+// Depths yields every CI reached with its depth, in the order reached,
+// without building a Hit for each: an impact report counts 100k CIs and
+// details a few thousand.
+func (w *Walk) Depths() iter.Seq2[int64, int] {
+	return func(yield func(int64, int) bool) {
+		for _, id := range w.extra {
+			if !yield(id, 0) {
+				return
+			}
+		}
+		for _, r := range w.order {
+			if !yield(w.id(r), int(w.steps[r].depth-1)) {
+				return
+			}
+		}
+	}
+}
+
 // id is the CI laid out at row r of the walk's index.
 func (w *Walk) id(r int32) int64 { return w.ids[w.idx.node[r]] }
 
@@ -423,6 +444,7 @@ func (g *Graph) UpstreamOf(failed []int64, down map[int64]Status) *Walk {
 // members down and those left. fallen counts by up's slots.
 func (g *Graph) exposures(down map[int64]Status, fallen []int32, reached []int32, up *walkIndex) []Exposure {
 	var out []Exposure
+	needs, _ := g.lists()
 	seen := map[int32]bool{}
 	for _, r := range reached {
 		for a, end := up.first[r], up.first[r+1]; a < end; a++ {
@@ -433,7 +455,7 @@ func (g *Graph) exposures(down map[int64]Status, fallen []int32, reached []int32
 			seen[s] = true
 			dependent, group := up.node[up.arcs[a].node], up.slotGroup[s]
 			e := Exposure{DependentID: g.ids[dependent], Group: g.groups[group]}
-			for _, m := range g.needs[dependent] {
+			for _, m := range needs[dependent] {
 				if m.group != group {
 					continue
 				}
@@ -525,8 +547,9 @@ func (g *Graph) Needs(id int64) []Dependency {
 	if !ok {
 		return nil
 	}
-	out := make([]Dependency, len(g.needs[n]))
-	for i, a := range g.needs[n] {
+	needs, _ := g.lists()
+	out := make([]Dependency, len(needs[n]))
+	for i, a := range needs[n] {
 		out[i] = Dependency{ID: g.ids[a.node], Group: g.groups[a.group]}
 	}
 	return out

@@ -3,6 +3,7 @@ package cmdb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -141,7 +142,7 @@ func (s *Store) CIsByID(ctx context.Context, ids []int64) (map[int64]CI, error) 
 	if count == 0 {
 		return out, nil
 	}
-	cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE ci.id "+s.db.Dialect.InIDs(), list)
+	cis, err := s.queryCIs(ctx, "SELECT "+ciColumns+s.ciFromIDs(), list)
 	if err != nil {
 		return nil, err
 	}
@@ -151,25 +152,29 @@ func (s *Store) CIsByID(ctx context.Context, ids []int64) (map[int64]CI, error) 
 	return out, nil
 }
 
-// idList is ids, each once, as one JSON array, so that one statement,
-// parsed once, reads any number of rows: an impact report on a 100k CMDB
-// reads ten thousand, and a statement per 500 ids spent most of its time
-// being parsed.
+// idList is ids, each once and ascending, as one JSON array, so that one
+// statement, parsed once, reads any number of rows: an impact report on a
+// 100k CMDB reads ten thousand, and a statement per 500 ids spent most of
+// its time being parsed. Ascending, a lookup of each in turn reads the
+// table's pages in the order they are stored.
 func idList(ids []int64) (list string, count int) {
-	seen := make(map[int64]bool, len(ids))
-	b := make([]byte, 0, len(ids)*8)
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	b := make([]byte, 0, len(sorted)*8+2)
 	b = append(b, '[')
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		if len(seen) > 0 {
+	for i, id := range sorted {
+		if i > 0 {
 			b = append(b, ',')
 		}
-		seen[id] = true
 		b = strconv.AppendInt(b, id, 10)
 	}
-	return string(append(b, ']')), len(seen)
+	return string(append(b, ']')), len(sorted)
+}
+
+// ciFromIDs is ciFrom for the CIs of an idList bound as its parameter.
+func (s *Store) ciFromIDs() string {
+	return " FROM " + s.db.Dialect.IDsTable() + " JOIN ci ON ci.id = ids.value JOIN ci_type t ON t.id = ci.type_id "
 }
 
 // ciSummaries reads CIs by id with the fields a report lists — reference,
@@ -183,7 +188,7 @@ func (s *Store) ciSummaries(ctx context.Context, ids []int64) (map[int64]CI, err
 		return out, nil
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT ci.id, ci.ref, t.key, ci.name, ci.status, ci.criticality, ci.owner, ci.location`+
-		ciFrom+`WHERE ci.id `+s.db.Dialect.InIDs(), list)
+		s.ciFromIDs(), list)
 	if err != nil {
 		return nil, err
 	}

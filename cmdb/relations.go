@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -395,30 +396,26 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 	}
 	// Choose what to detail before reading any CI: reading 100k CIs back
 	// costs a second, the walk a hundredth of that.
-	var chosen []Hit
+	var chosen []int64
 	others := 0
-	for _, h := range walk.Hits() {
-		if h.Depth == 0 {
+	for id, depth := range walk.Depths() {
+		if depth == 0 {
 			continue
 		}
 		rep.Total++
 		switch {
-		case services[h.ID]:
+		case services[id]:
 			rep.TotalServices++
-			chosen = append(chosen, h)
+			chosen = append(chosen, id)
 		case limit == 0 || others < limit:
 			others++
-			chosen = append(chosen, h)
+			chosen = append(chosen, id)
 		}
 	}
-	chosenIDs := make([]int64, len(chosen))
-	for i, h := range chosen {
-		chosenIDs[i] = h.ID
-	}
-	paths := walk.PathsTo(chosenIDs)
-	need := chosenIDs
-	for _, h := range chosen {
-		for _, step := range paths[h.ID] {
+	paths := walk.PathsTo(chosen)
+	need := slices.Clone(chosen)
+	for _, id := range chosen {
+		for _, step := range paths[id] {
 			need = append(need, step.ID)
 		}
 	}
@@ -430,16 +427,17 @@ func (s *Store) Impact(ctx context.Context, refs []string, upstream bool, limit 
 		return rep, err
 	}
 	for _, pass := range []bool{true, false} { // services first
-		for _, h := range chosen {
-			if services[h.ID] != pass {
+		for _, id := range chosen {
+			if services[id] != pass {
 				continue
 			}
-			ci, ok := cis[h.ID]
+			ci, ok := cis[id]
 			if !ok {
 				return rep, errors.New("relation index refers to a deleted CI; try again")
 			}
-			item := ImpactItem{CI: ci, IsService: pass, Depth: h.Depth}
-			for _, step := range paths[h.ID] {
+			path := paths[id]
+			item := ImpactItem{CI: ci, IsService: pass, Depth: len(path) - 1}
+			for _, step := range path {
 				c, ok := cis[step.ID]
 				if !ok {
 					return rep, errors.New("relation index refers to a deleted CI; try again")

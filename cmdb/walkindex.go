@@ -1,6 +1,9 @@
 package cmdb
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+)
 
 // walkIndex is one direction of the graph frozen for walking: every node's
 // arcs side by side in flat arrays (compressed sparse rows), the fields a
@@ -117,11 +120,11 @@ func layOut(lists [][]arc) []int32 {
 // building each only when a walk needs it (the window mostly walks up:
 // the other direction's memory is not spent until asked). The caller
 // holds g.mu for reading, so the lists do not change while they freeze.
-func (g *Graph) upWalk() *walkIndex { return g.frozen(&g.upIndex, g.neededBy) }
+func (g *Graph) upWalk() *walkIndex { return g.frozen(&g.upIndex, false) }
 
-func (g *Graph) downWalk() *walkIndex { return g.frozen(&g.downIndex, g.needs) }
+func (g *Graph) downWalk() *walkIndex { return g.frozen(&g.downIndex, true) }
 
-func (g *Graph) frozen(p *atomic.Pointer[walkIndex], lists [][]arc) *walkIndex {
+func (g *Graph) frozen(p *atomic.Pointer[walkIndex], down bool) *walkIndex {
 	if x := p.Load(); x != nil {
 		return x
 	}
@@ -129,6 +132,11 @@ func (g *Graph) frozen(p *atomic.Pointer[walkIndex], lists [][]arc) *walkIndex {
 	defer g.freezeMu.Unlock()
 	x := p.Load()
 	if x == nil {
+		needs, neededBy := g.listsLocked()
+		lists := neededBy
+		if down {
+			lists = needs
+		}
 		x = freeze(lists, g.slotSize)
 		p.Store(x)
 	}
@@ -136,8 +144,68 @@ func (g *Graph) frozen(p *atomic.Pointer[walkIndex], lists [][]arc) *walkIndex {
 }
 
 // thaw forgets the walk indexes after a change; the caller holds g.mu for
-// writing.
+// writing. A graph read from a snapshot gets its lists first: until now
+// only the indexes held them.
 func (g *Graph) thaw() {
+	g.lists()
 	g.upIndex.Store(nil)
 	g.downIndex.Store(nil)
+}
+
+// lists returns the graph's arc lists, making them from the walk indexes
+// in a graph read from a snapshot. The caller holds g.mu.
+func (g *Graph) lists() (needs, neededBy [][]arc) {
+	g.freezeMu.Lock()
+	defer g.freezeMu.Unlock()
+	return g.listsLocked()
+}
+
+func (g *Graph) listsLocked() (needs, neededBy [][]arc) {
+	if g.needs != nil || len(g.ids) == 0 {
+		return g.needs, g.neededBy
+	}
+	up, down := g.upIndex.Load(), g.downIndex.Load()
+	// The graph numbers its slots as the dependents' index does. The
+	// dependencies' index numbered the same (dependent, group) pairs its
+	// own way: an arc there takes the slot of its twin in the dependency's
+	// list (a few arcs long), which holds the same dependent and group.
+	g.slotSize = slices.Clone(up.slotSize)
+	neededBy = up.thawedLists(func(_, _, _, own int32) int32 { return own })
+	g.needs = down.thawedLists(func(dependent, group, dependency, _ int32) int32 {
+		for _, a := range neededBy[dependency] {
+			if a.node == dependent && a.group == group {
+				return a.slot
+			}
+		}
+		return 0 // no twin: a snapshot that contradicts itself, caught by its checksum first
+	})
+	g.neededBy = neededBy
+	return g.needs, g.neededBy
+}
+
+// thawedLists turns the index back into a list of arcs per graph node, in
+// the order frozen, all in one array. slot gives a grouped arc's slot in
+// the graph's numbering, from the node whose list it is in, its group, the
+// node it leads to, and its slot in the index's numbering.
+func (x *walkIndex) thawedLists(slot func(owner, group, to, own int32) int32) [][]arc {
+	lists := make([][]arc, len(x.node))
+	all := make([]arc, len(x.arcs))
+	for r, n := range x.node {
+		lo, hi := x.first[r], x.first[r+1]
+		for a := lo; a < hi; a++ {
+			w := x.arcs[a]
+			arc := arc{node: x.node[w.node], kind: x.kind[a]}
+			if w.slot != 0 {
+				arc.group = x.slotGroup[w.slot]
+				arc.slot = slot(n, arc.group, arc.node, w.slot)
+			}
+			all[a] = arc
+		}
+		if hi > lo {
+			// Capped at its own arcs: a later append moves the list, never
+			// into the next node's.
+			lists[n] = all[lo:hi:hi]
+		}
+	}
+	return lists
 }

@@ -83,6 +83,7 @@ awk -v winfile="$out.window" '
         row("relation graph read from its snapshot (first impact of a process)", "", ns["BenchmarkGraphLoad/snapshot-2"])
         row("relation graph rebuilt after a relation changed (and the snapshot written)", "", ns["BenchmarkGraphLoad/rebuild-after-a-relation-change-2"])
         row("relation graph caught up from the change log after another desktop relates two CIs", "", ns["BenchmarkGraphLoad/catch-up-after-another-desktop-relates-2"])
+        row("the same, the first time in a process that read the snapshot (its lists made from the walk indexes)", "", ns["BenchmarkGraphLoad/first-catch-up-after-the-snapshot-2"])
         row("impact closure when the primary site fails", "≤ 20 ms", ns["BenchmarkImpactClosure/upstream-from-site-2"])
         row("impact report as the command prints it (in-process)", "", ns["BenchmarkImpactClosure/report-services-and-100-2"])
         n = split("数据库 srv-012345 库 db 张伟_上海 北京主数据中心 nothing-matches-this", words, " ")

@@ -208,6 +208,17 @@ func (d Dialect) InIDs() string {
 	return "IN (SELECT value FROM json_each(?))"
 }
 
+// IDsTable is InIDs as a table named ids, whose column value holds the ids,
+// to join from: the database then looks each id up in the order listed
+// (ascending, as idList gives them, so reads move forward through the
+// table), where IN first collects the list into a temporary index.
+func (d Dialect) IDsTable() string {
+	if d == Postgres {
+		return "(SELECT value::bigint AS value FROM json_array_elements_text(?::json) AS value) AS ids"
+	}
+	return "json_each(?) AS ids"
+}
+
 // NewIDs takes n row numbers for table's id column inside tx, for a
 // statement that inserts many rows with their ids given: SQLite numbers
 // from the highest so far (the transaction holds the write lock);

@@ -135,7 +135,23 @@ type Options struct {
 	// CacheKiB is SQLite's page cache per connection, in KiB; 0 means
 	// DefaultCacheKiB.
 	CacheKiB int
+	// Unmapped reads the file with system calls only. Otherwise SQLite
+	// reads it through a memory map (up to MapBytes of it): an impact
+	// command on the 100k CMDB reads 11 MB of graph and 10k CIs, a page at
+	// a time, and the map saves a read call and a copy for each page
+	// (0.225 s → 0.195 s, median of 8, alternating). The window keeps its
+	// reads unmapped: mapped pages count in its resident memory, which its
+	// small page cache keeps down.
+	Unmapped bool
 }
+
+// MapBytes is how much of the file SQLite maps, unless Options.Unmapped.
+// The map is address space, not memory: only pages read become resident,
+// and they are the file's own, shared with the system's cache.
+const MapBytes = 1 << 30
+
+// WindowOptions are the window's: a smaller page cache, no memory map.
+func WindowOptions() Options { return Options{CacheKiB: WindowCacheKiB, Unmapped: true} }
 
 // DefaultCacheKiB is the page cache commands get: an import of 100k rows
 // into a 100k-CI database keeps its indexes' pages at hand.
@@ -193,7 +209,11 @@ func open(ctx context.Context, path string, create bool, opt Options) (*DB, erro
 	if cache <= 0 {
 		cache = DefaultCacheKiB
 	}
-	sqldb, err := sql.Open("sqlite", dsn(abs, cache))
+	mapped := MapBytes
+	if opt.Unmapped {
+		mapped = 0
+	}
+	sqldb, err := sql.Open("sqlite", dsn(abs, cache, mapped))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
@@ -213,11 +233,11 @@ func open(ctx context.Context, path string, create bool, opt Options) (*DB, erro
 // (an UPDATE of a CI, with its checks), and in a file that cost a write
 // system call per page each statement touched — an import updating 22k
 // CIs spent 1 s in them.
-func dsn(abs string, cacheKiB int) string {
+func dsn(abs string, cacheKiB, mapBytes int) string {
 	u := url.URL{Scheme: "file", Path: abs}
 	return u.String() + "?_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-" + strconv.Itoa(cacheKiB) + ")" +
-		"&_pragma=temp_store(MEMORY)&_txlock=immediate"
+		"&_pragma=mmap_size(" + strconv.Itoa(mapBytes) + ")&_pragma=temp_store(MEMORY)&_txlock=immediate"
 }
 
 // ensureFile creates the database file with mode 0600 (it holds contact

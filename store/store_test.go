@@ -311,15 +311,16 @@ func TestCheckFindsDanglingReference(t *testing.T) {
 	}
 }
 
-// TestPageCacheIsAnOption: commands get the default page cache, the
-// window a smaller one, on every pooled connection.
+// TestPageCacheIsAnOption: commands get the default page cache and a
+// memory map, the window a smaller cache and none, on every pooled
+// connection.
 func TestPageCacheIsAnOption(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cache.db")
 	for _, c := range []struct {
-		opt  Options
-		want int
-	}{{Options{}, -DefaultCacheKiB}, {Options{CacheKiB: WindowCacheKiB}, -WindowCacheKiB}} {
+		opt          Options
+		want, mapped int
+	}{{Options{}, -DefaultCacheKiB, MapBytes}, {WindowOptions(), -WindowCacheKiB, 0}} {
 		db, err := OpenWith(ctx, path, true, c.opt)
 		if err != nil {
 			t.Fatal(err)
@@ -333,6 +334,9 @@ func TestPageCacheIsAnOption(t *testing.T) {
 			var got int
 			if err := conns[i].QueryRowContext(ctx, "PRAGMA cache_size").Scan(&got); err != nil || got != c.want {
 				t.Errorf("%+v, connection %d: cache_size %d (%v), want %d", c.opt, i, got, err, c.want)
+			}
+			if err := conns[i].QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&got); err != nil || got != c.mapped {
+				t.Errorf("%+v, connection %d: mmap_size %d (%v), want %d", c.opt, i, got, err, c.mapped)
 			}
 		}
 		for _, cn := range conns {
