@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -253,7 +253,7 @@ func prepareNew(ci CI, typeID int64, keys *sortKeys) newCI {
 	attrs, _ := json.Marshal(ci.Attributes)
 	return newCI{ci: ci, typeID: typeID, attrs: string(attrs),
 		sortName: keys.key(ci.Name), sortOwner: keys.key(ci.Owner), sortLocation: keys.key(ci.Location),
-		logged: fmt.Sprintf("%s %q (%s)", ci.TypeKey, ci.Name, ci.Status.Label())}
+		logged: ci.TypeKey + " " + strconv.Quote(ci.Name) + " (" + ci.Status.Label() + ")"} // "%s %q (%s)", without fmt: 100k of them an import
 }
 
 // cisPerInsert is how many CIs one statement of createAll inserts (16

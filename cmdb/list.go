@@ -46,12 +46,15 @@ func (s *Store) filterCond(ctx context.Context, f Filter) (string, []any, error)
 	if f.Criticality != 0 {
 		where, args = append(where, "ci.criticality = ?"), append(args, f.Criticality)
 	}
+	// An owner is looked up by its sort key (ci_sort_owner), then compared
+	// itself: texts a collation ranks equal share a key. No owner has no
+	// key (NULL).
 	switch f.Owner {
 	case "":
 	case "-":
-		where = append(where, "ci.owner = ''")
+		where = append(where, "ci.sort_owner IS NULL AND ci.owner = ''")
 	default:
-		where, args = append(where, "ci.owner = ?"), append(args, f.Owner)
+		where, args = append(where, "ci.sort_owner = ? AND ci.owner = ?"), append(args, s.sortKey(f.Owner), f.Owner)
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -13,8 +13,10 @@ import (
 	"servicebook/store"
 )
 
-// searchColumns are the ci_search columns a LIKE fallback looks in.
-var searchColumns = []string{"x.ref", "x.name", "x.description", "x.owner", "x.location", "x.attrs"}
+// searchColumns are what a LIKE fallback looks in: the fields ci_search
+// indexes, read from ci (ci_search keeps no copy of the text).
+var searchColumns = []string{"ci.ref", "ci.name", "ci.description", "ci.owner", "ci.location",
+	"(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"}
 
 // Search finds CIs whose reference, name, description, owner, location or
 // attribute values contain every word of text, at most limit of them: CIs
@@ -67,7 +69,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]CI, error
 		alsoArgs = append(alsoArgs, strings.Join(grams, " AND "))
 	}
 	if len(likes) > 0 {
-		also = append(also, "EXISTS (SELECT 1 FROM ci_search x WHERE x.rowid = d.rowid AND "+strings.Join(likes, " AND ")+")")
+		also = append(also, likes...)
 		alsoArgs = append(alsoArgs, likeArgs...)
 	}
 	// query walks index in rowid order, from the match, and reads the CIs

@@ -192,11 +192,7 @@ func rebuildSearch(ctx context.Context, db *store.DB) error {
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, index := range searchIndexes {
-			clear := "INSERT INTO " + index + " (" + index + ") VALUES ('delete-all')"
-			if index == "ci_search" { // it keeps its text: deleted row by row
-				clear = "DELETE FROM ci_search"
-			}
-			if _, err := tx.ExecContext(ctx, clear); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO "+index+" ("+index+") VALUES ('delete-all')"); err != nil {
 				return err
 			}
 		}

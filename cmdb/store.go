@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,20 @@ type Store struct {
 	// graph is known to reflect; the graph catches up from the entries
 	// after it (graphrefresh.go). -1: not known, the graph is reloaded.
 	graphLog int64
+
+	keysMu sync.Mutex
+	keys   *sortKeys // for filters that look a text up by its sort key; nil until needed
+}
+
+// sortKey is text's sort key, as written in sort_name, sort_owner and
+// sort_location.
+func (s *Store) sortKey(text string) []byte {
+	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
+	if s.keys == nil {
+		s.keys = newSortKeys()
+	}
+	return slices.Clone(s.keys.key(text))
 }
 
 // NewStore opens the CMDB in db, adding any built-in CI type the database

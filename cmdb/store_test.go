@@ -374,7 +374,8 @@ func TestSearchEnglishChineseAndShortWords(t *testing.T) {
 			{"伟 北京", []string{"db-01"}},                                          // two short words
 			{"bd", nil},                                                          // both letters in names, never side by side
 			{"库数", nil},
-			{"1-", nil}, // punctuation: no index, still answered
+			{"1-", nil},                                         // punctuation: no index, still answered
+			{"b-", []string{"db-node-a", "db-node-b", "db-01"}}, // … from ci's own text
 			{"资源 portal", []string{"HR portal"}},
 		}
 		for _, c := range cases {
@@ -507,6 +508,21 @@ func TestListFiltersAndSorts(t *testing.T) {
 		unowned, unownedTotal, _ := s.ListCIs(ctx, Filter{Owner: "-", Limit: 2})
 		if len(retired) != 1 || len(critical) != 1 || len(unowned) != 2 || unownedTotal != 8 {
 			t.Errorf("retired %d critical %d unowned %d/%d", len(retired), len(critical), len(unowned), unownedTotal)
+		}
+		// An owner is found by its sort key and compared exactly: "ops"
+		// sorts with "Ops" but is not its owner.
+		all, _, _ := s.ListCIs(ctx, Filter{Limit: 1000})
+		want := 0
+		for _, c := range all {
+			if c.Owner == "Ops" {
+				want++
+			}
+		}
+		if ops, n, err := s.ListCIs(ctx, Filter{Owner: "Ops"}); err != nil || n != want || want == 0 || ops[0].Owner != "Ops" {
+			t.Errorf("owner Ops: %d of %d (%v)", n, want, err)
+		}
+		if _, n, err := s.ListCIs(ctx, Filter{Owner: "ops"}); err != nil || n != 0 {
+			t.Errorf("owner ops: %d, want none (%v)", n, err)
 		}
 		if _, _, err := s.ListCIs(ctx, Filter{Sort: "colour"}); store.ErrorCode(err) != store.EInvalid {
 			t.Errorf("bad sort column: %v", err)

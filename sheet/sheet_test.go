@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/width"
 
 	"servicebook/store"
 )
@@ -310,4 +311,23 @@ func TestStreamSkipsWhatTheReaderDoesNotTake(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "more than 100 rows") {
 		t.Errorf("row limit: %v", err)
 	}
+}
+
+// FuzzFold: Fold with its shortcuts says what the plain definition says —
+// width folded, lower-cased, separators dropped — for any text.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"CI Type", "ci_type", "ＣＩ类型", " 类型 ", "server", "srv-000001 服务器1", "ｶﾀｶﾅ", "İSTANBUL", "\u3000a", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		for _, r := range strings.ToLower(width.Fold.String(s)) {
+			if !foldSeparator(r) {
+				b.WriteRune(r)
+			}
+		}
+		if got, want := Fold(s), b.String(); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
