@@ -16,25 +16,28 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 pkgs=(./cmdb ./demo ./app ./continuity ./budget ./export ./sheet ./capacity ./audit .)
 # Fast benchmarks run 20 rounds; the slow ones (seconds each) fewer. A
-# figure with a bare baseline is measured three times (-count 3), its
-# servicebook and bare sides taking turns, and the table gives the median
-# of each: on a shared machine that slows down and speeds up by the
-# minute, sides measured one after the other can differ by 50 % from
-# noise alone. Fields: names, rounds, cores, count.
+# figure with a bare baseline is measured in three passes, its servicebook
+# and bare sides taking turns, and the table gives the median of each: on
+# a shared machine that slows down and speeds up by the minute, sides
+# measured one after the other can differ by 20-50 % from noise alone.
+# (go test -count would repeat each side three times in a row.) Fields:
+# names, rounds, cores, passes.
 sets=(
     "Impact|GraphLoad|Search|ScrollCIs|Availability|Allocate|Binder|VerifyParts|ServerSaves:20x:2:1"
     "Baseline|Scaled|OpenWindow|Command100k|Predict10kResources|CapacityScreen10k|Audit100k:3x:2:1"
     "Workbook100k|ExportCIs100k|BudgetImport100k|SamplesImport1M:1x:2:3"
-    "Import100k:1x:1,2:3"
+    "Benchmark(Server)?Import100k$:1x:1,2:3"
 )
 for set in "${sets[@]}"; do
-    IFS=: read -r names rounds cpus count <<<"$set"
+    IFS=: read -r names rounds cpus passes <<<"$set"
     if [ -n "$pattern" ]; then
         # Only the benchmarks of this set that the pattern names.
         printf '%s\n' "${names//|/$'\n'}" | grep -qE "$pattern" || continue
         names="$pattern"
     fi
-    go test "${pkgs[@]}" -run '^$' -bench "$names" -benchtime "$rounds" -cpu "$cpus" -count "$count" -timeout 60m | tee -a "$out" >&2
+    for _ in $(seq "$passes"); do
+        go test "${pkgs[@]}" -run '^$' -bench "$names" -benchtime "$rounds" -cpu "$cpus" -timeout 60m | tee -a "$out" >&2
+    done
 done
 
 # The real window, beside a bare Fyne window on the same display: start-up
