@@ -45,7 +45,7 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 		return s.writeCIs(ctx, tx, func(w *ciWriter) error {
 			rows := make([]newCI, len(out))
 			for i := range out {
-				rows[i] = prepareNew(out[i], typeIDs[i], w.keys)
+				rows[i] = prepareNew(out[i], typeIDs[i], w.keys, w.indexesGrams())
 			}
 			saved, err := w.createAll(ctx, rows)
 			if err != nil {

@@ -27,6 +27,9 @@ type ciWriter struct {
 	tx           *sql.Tx
 	created      []int64 // ids of the CIs created
 	updated      []int64 // ids of the CIs changed
+	// grams holds what ci_grams is to index for each CI written and not yet
+	// indexed (searchindex.go), by id.
+	grams map[int64]string
 	// How many of created and updated are indexed for search.
 	indexedCreated, indexedUpdated int
 	dialect                        store.Dialect
@@ -35,7 +38,7 @@ type ciWriter struct {
 }
 
 func newCIWriter(tx *sql.Tx, log *store.ChangeWriter, dialect store.Dialect) *ciWriter {
-	return &ciWriter{log: log, tx: tx, keys: newSortKeys(), dialect: dialect}
+	return &ciWriter{log: log, tx: tx, keys: newSortKeys(), dialect: dialect, grams: map[int64]string{}}
 }
 
 func (w *ciWriter) close() {
@@ -71,7 +74,7 @@ func (w *ciWriter) release(ctx context.Context) error {
 
 // create creates one CI (createAll).
 func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) {
-	saved, err := w.createAll(ctx, []newCI{prepareNew(ci, typeID, w.keys)})
+	saved, err := w.createAll(ctx, []newCI{prepareNew(ci, typeID, w.keys, false)})
 	if err != nil {
 		return ci, err
 	}
@@ -118,8 +121,12 @@ func (w *ciWriter) indexWaiting(ctx context.Context, n int) error {
 	if err := deleteSearchRows(ctx, w.tx, updated); err != nil {
 		return err
 	}
-	if err := writeSearchRows(ctx, w.tx, slices.Concat(created, updated)); err != nil {
+	ids := slices.Concat(created, updated)
+	if err := writeSearchRows(ctx, w.tx, ids, w.grams); err != nil {
 		return err
+	}
+	for _, id := range ids {
+		delete(w.grams, id)
 	}
 	w.indexedCreated, w.indexedUpdated = len(w.created), len(w.updated)
 	return nil
@@ -175,6 +182,11 @@ func (w *ciWriter) change(ctx context.Context, old, ci CI, typeID int64, entries
 		return ci, false, conflict(old)
 	}
 	w.updated = append(w.updated, ci.ID)
+	if w.indexesGrams() {
+		saved := ci
+		saved.Ref = old.Ref
+		w.grams[ci.ID] = ciGrams(saved, true)
+	}
 	for _, c := range changes {
 		*entries = append(*entries, store.Entry{Entity: "ci", ID: ci.ID, Field: c.Field, Old: c.Old, New: c.New})
 	}
@@ -245,15 +257,24 @@ type newCI struct {
 	attrs                             string
 	sortName, sortOwner, sortLocation []byte
 	logged                            string // the log entry's new value
+	grams                             string // ciGrams without the reference
 }
 
+// indexesGrams reports whether the writer indexes ci_grams itself (a
+// file; a server's search index is an index on ci).
+func (w *ciWriter) indexesGrams() bool { return w.dialect != store.Postgres }
+
 // prepareNew works out ci's row, with keys (which must not be shared
-// between goroutines).
-func prepareNew(ci CI, typeID int64, keys *sortKeys) newCI {
+// between goroutines), and its grams when grams is true.
+func prepareNew(ci CI, typeID int64, keys *sortKeys, grams bool) newCI {
 	attrs, _ := json.Marshal(ci.Attributes)
-	return newCI{ci: ci, typeID: typeID, attrs: string(attrs),
+	row := newCI{ci: ci, typeID: typeID, attrs: string(attrs),
 		sortName: keys.key(ci.Name), sortOwner: keys.key(ci.Owner), sortLocation: keys.key(ci.Location),
 		logged: ci.TypeKey + " " + strconv.Quote(ci.Name) + " (" + ci.Status.Label() + ")"} // "%s %q (%s)", without fmt: 100k of them an import
+	if grams {
+		row.grams = ciGrams(ci, false)
+	}
+	return row
 }
 
 // cisPerInsert is how many CIs one statement of createAll inserts (16
@@ -306,8 +327,15 @@ func (w *ciWriter) createAll(ctx context.Context, rows []newCI) ([]CI, error) {
 		if err := w.insertMany.Exec(ctx, len(chunk), args); err != nil {
 			return nil, err
 		}
-		for _, ci := range saved[start : start+len(chunk)] {
+		for i, ci := range saved[start : start+len(chunk)] {
 			w.created = append(w.created, ci.ID)
+			if w.indexesGrams() {
+				grams := chunk[i].grams
+				if grams == "" { // not worked out beforehand (prepareNew)
+					grams = ciGrams(ci, false)
+				}
+				w.grams[ci.ID] = searchGrams(ci.Ref) + grams
+			}
 		}
 	}
 	return saved, w.log.AddAll(ctx, entries)

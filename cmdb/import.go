@@ -761,7 +761,7 @@ func (s *Store) beginImport(ctx context.Context, progress func(done, total int))
 // worked out here, on the planning goroutine.
 func (iw *importWriter) ci(p *pendingCI) {
 	if p.action == "create" {
-		p.row = prepareNew(p.ci, p.typeID, iw.keys)
+		p.row = prepareNew(p.ci, p.typeID, iw.keys, iw.w.indexesGrams())
 	}
 	if iw.batch = append(iw.batch, p); len(iw.batch) == writeBatch {
 		iw.queue <- iw.batch

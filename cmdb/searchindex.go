@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"modernc.org/sqlite"
 
@@ -14,18 +17,18 @@ import (
 )
 
 func init() {
-	// search_grams(text, …) is what ci_grams indexes: it runs inside the
-	// statements that keep the search indexes, so that an import's rows are
-	// indexed in a few statements rather than one per row.
+	// search_grams(text, …) is what ci_grams indexes, for the statement
+	// that indexes CIs written by other means than a ciWriter (rebuilding
+	// the indexes): the same grams as the writer works out in Go.
 	sqlite.MustRegisterDeterministicScalarFunction("search_grams", -1,
 		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			var b strings.Builder
+			texts := make([]string, 0, len(args))
 			for _, a := range args {
 				if text, ok := a.(string); ok {
-					appendGrams(&b, text)
+					texts = append(texts, text)
 				}
 			}
-			return b.String(), nil
+			return searchGrams(texts...), nil
 		})
 }
 
@@ -49,26 +52,61 @@ func isGramWord(word string) bool {
 	return n >= 1 && n <= 2
 }
 
-// appendGrams writes, space-separated, every character of text's words and
-// every pair of adjacent characters within a word, lower-cased: "bj-db-01"
-// gives b j bj d b db 0 1 01, "数据库" 数 据 数据 库 据库. Repeats are left
-// in: the index keeps no positions, so a repeat costs nothing stored.
-func appendGrams(b *strings.Builder, text string) {
-	var prev rune = -1
-	for _, r := range strings.ToLower(text) {
-		if !gramRune(r) {
-			prev = -1
-			continue
-		}
-		b.WriteRune(r)
-		b.WriteByte(' ')
-		if prev >= 0 {
-			b.WriteRune(prev)
-			b.WriteRune(r)
+// searchGrams is what ci_grams indexes for texts: every character of
+// their words and every pair of adjacent characters within a word, lower-
+// cased, each once, space-separated: "bj-db-01" gives b j bj d db 0 1 01,
+// "数据库" 数 据 数据 库 据库. Each gram once: the index keeps no
+// positions, and a repeat cost tokenizing and hashing (about a quarter of
+// a CI's grams are repeats). Grams are letters and numbers only, so the
+// result needs no escaping inside a JSON string (writeSearchRows).
+func searchGrams(texts ...string) string {
+	seen := gramSets.Get().(map[string]struct{})
+	defer func() {
+		clear(seen)
+		gramSets.Put(seen)
+	}()
+	var b strings.Builder
+	put := func(gram string) {
+		if _, ok := seen[gram]; !ok {
+			seen[gram] = struct{}{}
+			b.WriteString(gram)
 			b.WriteByte(' ')
 		}
-		prev = r
 	}
+	for _, text := range texts {
+		low := strings.ToLower(text)
+		prev := -1 // where the word character before this one starts
+		for i, r := range low {
+			if !gramRune(r) {
+				prev = -1
+				continue
+			}
+			end := i + utf8.RuneLen(r)
+			put(low[i:end])
+			if prev >= 0 {
+				put(low[prev:end])
+			}
+			prev = i
+		}
+	}
+	return b.String()
+}
+
+var gramSets = sync.Pool{New: func() any { return map[string]struct{}{} }}
+
+// ciGrams is searchGrams of the fields ci_grams indexes: reference, name,
+// description, owner, location and attribute values. Without the
+// reference for a new CI, whose reference the writer gives it.
+func ciGrams(ci CI, withRef bool) string {
+	texts := make([]string, 0, 5+len(ci.Attributes))
+	if withRef {
+		texts = append(texts, ci.Ref)
+	}
+	texts = append(texts, ci.Name, ci.Description, ci.Owner, ci.Location)
+	for _, v := range ci.Attributes {
+		texts = append(texts, v)
+	}
+	return searchGrams(texts...)
 }
 
 // fillGrams writes a file's search indexes afresh when grams_filled says
@@ -120,29 +158,49 @@ func deleteSearchRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
 }
 
 // writeSearchRows writes the search rows of the CIs ids, which have none.
-// Every index is written from ci itself: reading ci_search back by rowid
-// for the other two cost an FTS5 lookup per CI (0.5 s for each of them in
-// an import of 100k CIs).
-func writeSearchRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
+// The trigram indexes are written from ci itself: reading ci_search back
+// by rowid for the others cost an FTS5 lookup per CI (0.5 s for each of
+// them in an import of 100k CIs). ci_grams is written from grams, each
+// CI's grams as the writer worked them out (an import works them out
+// while it reads the file, beside the writes: as an SQL function they were
+// 0.3 s of every 100k CIs on the writing goroutine, which an import
+// waits for); with grams nil, from ci with search_grams.
+func writeSearchRows(ctx context.Context, tx *sql.Tx, ids []int64, grams map[int64]string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
 	list, _ := idList(sorted)
 	const attrs = "(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"
 	for _, insert := range []string{
 		`INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
 		SELECT id, ref, name, description, owner, location, ` + attrs + ` FROM ci WHERE id `,
 		`INSERT INTO ci_search_name (rowid, ref, name) SELECT id, ref, name FROM ci WHERE id `,
-		`INSERT INTO ci_grams (rowid, grams)
-		SELECT id, search_grams(ref, name, description, owner, location, ` + attrs + `) FROM ci WHERE id `,
 	} {
 		if _, err := tx.ExecContext(ctx, insert+whichIDs+" ORDER BY 1", list); err != nil {
 			return err
 		}
 	}
-	return nil
+	if grams == nil {
+		_, err := tx.ExecContext(ctx, `INSERT INTO ci_grams (rowid, grams)
+			SELECT id, search_grams(ref, name, description, owner, location, `+attrs+`) FROM ci WHERE id `+whichIDs+" ORDER BY 1", list)
+		return err
+	}
+	// One JSON object of id: grams, in id order (FTS5 writes a segment
+	// whenever the rowid goes back), read with json_each in one statement.
+	b := make([]byte, 0, len(sorted)*256)
+	b = append(b, '{')
+	for i, id := range sorted {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(strconv.AppendInt(append(b, '"'), id, 10), '"', ':', '"')
+		b = append(append(b, grams[id]...), '"')
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO ci_grams (rowid, grams) SELECT CAST(key AS INTEGER), value FROM json_each(?)", string(append(b, '}')))
+	return err
 }
 
 // bulkReindex is how many CIs make a bulk write of the search indexes.
@@ -213,7 +271,7 @@ func rebuildSearch(ctx context.Context, db *store.DB) error {
 		if err := setBulk(ctx, tx, true); err != nil {
 			return err
 		}
-		if err := writeSearchRows(ctx, tx, ids); err != nil {
+		if err := writeSearchRows(ctx, tx, ids, nil); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 1 WHERE name = 'grams_filled'"); err != nil {

@@ -801,3 +801,63 @@ func TestUncasedWords(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterGramsMatchARebuild: the grams a writer works out in Go (an
+// import's new CIs on the planning goroutine, changed and single-saved CIs
+// on the writer) index what rebuilding the indexes from ci with the SQL
+// function does: every one- and two-character search finds the same CIs
+// before and after a rebuild. Each gram is written once.
+func TestWriterGramsMatchARebuild(t *testing.T) {
+	if got, want := searchGrams("bj-db-01", "数据库", "DB"), "b j bj d db 0 1 01 数 据 数据 库 据库 "; got != want {
+		t.Errorf("searchGrams = %q, want %q", got, want)
+	}
+	s := mustStoreOn(t, store.MustOpenFile(t))
+	ctx := context.Background()
+	var csv strings.Builder
+	csv.WriteString("Type,Name,Description,Owner,Location,Serial number\n")
+	rows := bulkReindex + 100
+	for i := range rows {
+		fmt.Fprintf(&csv, "server,srv-%05d 批量%d,\"Rack %d, \"\"east\"\" 数据\",张伟%d,机房%d,Ωmega-%d\n", i, i, i%13, i%3, i%7, i%5)
+	}
+	path := filepath.Join(t.TempDir(), "grams.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.ImportFile(ctx, path, ImportOptions{}); err != nil || res.Created != rows {
+		t.Fatalf("import: %d created, %v %v", res.Created, err, res.Problems[:min(2, len(res.Problems))])
+	}
+	c := s.mustFind(t, "srv-00007 批量7")
+	c.Description = "后来改的 ß 说明"
+	if _, err := s.UpdateCI(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, CI{TypeKey: "server", Name: "单独 ü-1", Owner: "李"})
+	words := []string{"批", "量", "数据", "ea", "st", "伟", "张伟", "机", "房6", "ω", "Ωm", "ß", "改", "说明", "ü", "李", "0", "07", "ci", "c"}
+	found := func() map[string][]string {
+		out := map[string][]string{}
+		for _, w := range words {
+			cis, err := s.Search(ctx, w, rows+10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ci := range cis {
+				out[w] = append(out[w], ci.Ref)
+			}
+		}
+		return out
+	}
+	before := found()
+	if len(before["批"]) != rows || len(before["李"]) != 1 || len(before["ß"]) != 1 {
+		t.Fatalf("short words before the rebuild: 批 %d, 李 %d, ß %d", len(before["批"]), len(before["李"]), len(before["ß"]))
+	}
+	if err := s.RebuildSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := found(); !reflect.DeepEqual(before, after) {
+		for _, w := range words {
+			if !reflect.DeepEqual(before[w], after[w]) {
+				t.Errorf("%q: %d CIs as written, %d after a rebuild", w, len(before[w]), len(after[w]))
+			}
+		}
+	}
+}
