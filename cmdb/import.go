@@ -270,50 +270,46 @@ type importState struct {
 	listed []*CI // the existing CIs in reference order
 
 	whole    map[int64]bool // existing CIs read whole
-	allWhole bool
-	readCI   func(ref string) (CI, error)
-	readAll  func() ([]CI, error)
+	readFrom func(from, to int64) ([]CI, error)
 	err      error // a read that failed while planning
 }
 
-// wholeReads is how many CIs are read one by one before the rest are read
-// at once: a file that matches many existing CIs (a re-import) is served
-// by one pass over the table.
-const wholeReads = 2000
+// wholeRange is how many ids full reads at once from the one it needs: the
+// CIs a file matches mostly lie together (a re-import of what an import or
+// an export made, servers created together), and one query over a range
+// of ids reads its rows in the order they are stored. Matching 22,000 of
+// a 100k CMDB's CIs, reading the first 2,000 one by one and then every CI
+// held the planning up for 0.75 s while the writing waited; at worst
+// (matches spread evenly) the ranges read the table once, as that did.
+const wholeRange = 512
 
 // full makes c, an existing CI, whole, and returns it.
 func (st *importState) full(c *CI) *CI {
-	if c == nil || st.allWhole || st.whole[c.ID] || st.err != nil {
+	if c == nil || st.whole[c.ID] || st.err != nil {
 		return c
 	}
-	if len(st.whole) >= wholeReads {
-		all, err := st.readAll()
-		if err != nil {
-			st.err = err
-			return c
-		}
-		for _, w := range all {
-			if p := st.ids[w.ID]; p != nil {
-				*p = w
-			}
-		}
-		st.allWhole = true
-		return c
-	}
-	w, err := st.readCI(c.Ref)
+	read, err := st.readFrom(c.ID, c.ID+wholeRange)
 	if err != nil {
 		st.err = err
 		return c
 	}
-	*c, st.whole[c.ID] = w, true
+	for _, w := range read {
+		if p := st.ids[w.ID]; p != nil && !st.whole[w.ID] {
+			*p, st.whole[w.ID] = w, true
+		}
+	}
+	if !st.whole[c.ID] { // deleted by another desktop since the state was read (a server)
+		st.err = store.Errorf(store.ENotFound, "%s is no longer in the database.", c.Ref)
+	}
 	return c
 }
 
 func (s *Store) loadImportState(ctx context.Context) (*importState, error) {
 	st := &importState{byRef: map[string]*CI{}, byKey: map[string]*CI{},
 		rels: map[string]*Relation{}, ids: map[int64]*CI{}, whole: map[int64]bool{},
-		readCI:  func(ref string) (CI, error) { return s.CI(ctx, ref) },
-		readAll: func() ([]CI, error) { all, _, err := s.ListCIs(ctx, Filter{}); return all, err }}
+		readFrom: func(from, to int64) ([]CI, error) {
+			return s.queryCIs(ctx, "SELECT "+ciColumns+ciFrom+"WHERE ci.id >= ? AND ci.id < ? ORDER BY ci.id", from, to)
+		}}
 	var err error
 	if st.types, err = s.Types(ctx); err != nil {
 		return nil, err
