@@ -185,8 +185,11 @@ func decodeGraph(data []byte) (*Graph, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	// The lists and slots are made from the indexes when first needed.
-	g.needs, g.neededBy, g.slotSize, g.slotIndex = nil, nil, nil, nil
+	// The lists and slots are made from the indexes when first needed (an
+	// empty graph keeps NewGraph's: slot 0, "no group", must stay taken).
+	if nodes > 0 {
+		g.needs, g.neededBy, g.slotSize, g.slotIndex = nil, nil, nil, nil
+	}
 	g.downIndex.Store(down)
 	g.upIndex.Store(up)
 	return g, nil

@@ -99,7 +99,15 @@ func TestGraphSnapshotReadsBackTheSameGraph(t *testing.T) {
 
 	empty, err := decodeGraph(NewGraph(nil).encode())
 	if err != nil || len(empty.ids) != 0 {
-		t.Errorf("empty graph: %v, %d nodes", err, len(empty.ids))
+		t.Fatalf("empty graph: %v, %d nodes", err, len(empty.ids))
+	}
+	// An empty graph read back takes a redundancy group as a new one does:
+	// one member down does not take the dependent down.
+	for _, r := range []Relation{{FromID: 1, Kind: RunsOn, ToID: 2, Group: "pair"}, {FromID: 1, Kind: RunsOn, ToID: 3, Group: "pair"}} {
+		empty.Add(r)
+	}
+	if n := empty.Upstream([]int64{2}).Len(); n != 1 {
+		t.Errorf("one member of a pair down reaches %d CIs in an empty graph read back, want 1 (itself)", n)
 	}
 }
 
