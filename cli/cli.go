@@ -60,6 +60,8 @@ type App struct {
 	// storeOptions are how the database is opened; the window asks for a
 	// smaller page cache and no memory map.
 	storeOptions store.Options
+	// stdout is Stdout's buffer (Run), for Flush.
+	stdout *bufio.Writer
 }
 
 // expandHome reads a leading ~ as the home folder, as a shell would.
@@ -150,7 +152,7 @@ func Run(ctx context.Context, args []string, env Env) (status int) {
 	out := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer out.Flush()
 	env.Stdout, env.Stderr = out, flushFirst{out, env.Stderr}
-	app := &App{Env: env, DBPath: expandHome(root.DB), Explicit: root.DB != "", mayCreate: root.Create}
+	app := &App{Env: env, stdout: out, DBPath: expandHome(root.DB), Explicit: root.DB != "", mayCreate: root.Create}
 	if store.IsPostgres(app.DBPath) {
 		if why := notOnServer(kctx.Command()); why != "" {
 			fmt.Fprintf(env.Stderr, "servicebook: %s is a database on a PostgreSQL server: %s\n", store.ShownURL(app.DBPath), why)
@@ -189,8 +191,8 @@ func (f flushFirst) Write(p []byte) (int, error) {
 // Flush writes out what the commands printed so far: before the window
 // opens, which runs until it is closed.
 func (a *App) Flush() {
-	if f, ok := a.Stderr.(flushFirst); ok {
-		f.stdout.Flush()
+	if a.stdout != nil {
+		a.stdout.Flush()
 	}
 }
 

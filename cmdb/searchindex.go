@@ -146,9 +146,7 @@ func deleteSearchRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	sorted := slices.Clone(ids)
-	slices.Sort(sorted)
-	list, _ := idList(sorted)
+	list, _ := idList(ids) // ascending, as FTS5 deletes best
 	for _, index := range searchIndexes {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+index+" WHERE rowid "+whichIDs, list); err != nil {
 			return err
@@ -169,9 +167,7 @@ func writeSearchRows(ctx context.Context, tx *sql.Tx, ids []int64, grams map[int
 	if len(ids) == 0 {
 		return nil
 	}
-	sorted := slices.Clone(ids)
-	slices.Sort(sorted)
-	sorted = slices.Compact(sorted)
+	sorted := slices.Compact(slices.Sorted(slices.Values(ids)))
 	list, _ := idList(sorted)
 	const attrs = "(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"
 	for _, insert := range []string{

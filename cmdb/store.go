@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +40,7 @@ func (s *Store) sortKey(text string) []byte {
 	if s.keys == nil {
 		s.keys = newSortKeys()
 	}
-	return slices.Clone(s.keys.key(text))
+	return s.keys.key(text) // never changed once made
 }
 
 // NewStore opens the CMDB in db, adding any built-in CI type the database
