@@ -25,8 +25,8 @@ type ciWriter struct {
 	// they run out; release gives back the ones not used.
 	reserveChunk int
 	tx           *sql.Tx
-	created      []int64 // ids of the CIs created
-	updated      []int64 // ids of the CIs changed
+	created      []int64     // ids of the CIs created
+	updated      []changedCI // the CIs changed
 	// grams holds what ci_grams is to index for each CI written and not yet
 	// indexed (searchindex.go), by id.
 	grams map[int64]string
@@ -48,6 +48,40 @@ func (w *ciWriter) close() {
 	for _, stmt := range w.updates {
 		stmt.Close()
 	}
+}
+
+// changedCI is a CI that was changed, with what its change means for the
+// search indexes: a change of status, type, criticality or version
+// rewrites none of them, and a new description leaves ci_search_name as it
+// was (an import that updated 22k CIs' descriptions rewrote every index's
+// rows of all of them).
+type changedCI struct {
+	id int64
+	// name: the name changed (every index holds it); text: another field a
+	// search reads changed (description, owner, location, an attribute).
+	name, text bool
+}
+
+// reindexes reports whether the change rewrites c's rows in index.
+func (c changedCI) reindexes(index string) bool {
+	if index == "ci_search_name" {
+		return c.name
+	}
+	return c.name || c.text
+}
+
+// searchedChanges is what changes mean for the search indexes (changedCI).
+func searchedChanges(id int64, changes []FieldChange) changedCI {
+	c := changedCI{id: id}
+	for _, f := range changes {
+		switch {
+		case f.Field == "name":
+			c.name = true
+		case f.Field == "description", f.Field == "owner", f.Field == "location", strings.HasPrefix(f.Field, "attributes."):
+			c.text = true
+		}
+	}
+	return c
 }
 
 // reserve takes n references from the counter in one statement.
@@ -118,16 +152,21 @@ func (w *ciWriter) indexWaiting(ctx context.Context, n int) error {
 	if err := w.bulkIndexing(ctx, waiting); err != nil {
 		return err
 	}
-	if err := deleteSearchRows(ctx, w.tx, updated); err != nil {
-		return err
+	for _, index := range searchIndexes {
+		var again []int64 // changed CIs whose rows in index are written again
+		for _, c := range updated {
+			if c.reindexes(index) {
+				again = append(again, c.id)
+			}
+		}
+		if err := deleteSearchRows(ctx, w.tx, index, again); err != nil {
+			return err
+		}
+		if err := writeSearchRows(ctx, w.tx, index, slices.Concat(created, again), w.grams); err != nil {
+			return err
+		}
 	}
-	ids := slices.Concat(created, updated)
-	if err := writeSearchRows(ctx, w.tx, ids, w.grams); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		delete(w.grams, id)
-	}
+	clear(w.grams) // every CI written is indexed now
 	w.indexedCreated, w.indexedUpdated = len(w.created), len(w.updated)
 	return nil
 }
@@ -181,8 +220,9 @@ func (w *ciWriter) change(ctx context.Context, old, ci CI, typeID int64, entries
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ci, false, conflict(old)
 	}
-	w.updated = append(w.updated, ci.ID)
-	if w.indexesGrams() {
+	searched := searchedChanges(ci.ID, changes)
+	w.updated = append(w.updated, searched)
+	if w.indexesGrams() && searched.reindexes("ci_grams") {
 		saved := ci
 		saved.Ref = old.Ref
 		w.grams[ci.ID] = ciGrams(saved, true)

@@ -140,48 +140,47 @@ var searchIndexes = []string{"ci_search", "ci_search_name", "ci_grams"}
 // whichIDs selects the rowids listed in a JSON array (idList).
 const whichIDs = "IN (SELECT value FROM json_each(?))"
 
-// deleteSearchRows deletes the search rows of the CIs ids, before they are
-// written again or after the CIs are gone.
-func deleteSearchRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
+// deleteSearchRows deletes the rows of the CIs ids from a search index,
+// before they are written again or after the CIs are gone.
+func deleteSearchRows(ctx context.Context, tx *sql.Tx, index string, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	list, _ := idList(ids) // ascending, as FTS5 deletes best
-	for _, index := range searchIndexes {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+index+" WHERE rowid "+whichIDs, list); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := tx.ExecContext(ctx, "DELETE FROM "+index+" WHERE rowid "+whichIDs, list)
+	return err
 }
 
-// writeSearchRows writes the search rows of the CIs ids, which have none.
-// The trigram indexes are written from ci itself: reading ci_search back
-// by rowid for the others cost an FTS5 lookup per CI (0.5 s for each of
-// them in an import of 100k CIs). ci_grams is written from grams, each
-// CI's grams as the writer worked them out (an import works them out
+// searchAttrs is what the search indexes hold of a CI's attributes: their
+// values, space-separated, in the order of their keys.
+const searchAttrs = "(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"
+
+// searchInserts are the statements that write the trigram indexes' rows
+// for the CIs whose ids a JSON array lists, from ci itself: reading
+// ci_search back by rowid for ci_search_name cost an FTS5 lookup per CI
+// (0.5 s in an import of 100k CIs).
+var searchInserts = map[string]string{
+	"ci_search": `INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
+		SELECT id, ref, name, description, owner, location, ` + searchAttrs + ` FROM ci WHERE id ` + whichIDs + " ORDER BY 1",
+	"ci_search_name": `INSERT INTO ci_search_name (rowid, ref, name) SELECT id, ref, name FROM ci WHERE id ` + whichIDs + " ORDER BY 1",
+	"ci_grams": `INSERT INTO ci_grams (rowid, grams)
+		SELECT id, search_grams(ref, name, description, owner, location, ` + searchAttrs + `) FROM ci WHERE id ` + whichIDs + " ORDER BY 1",
+}
+
+// writeSearchRows writes the rows of the CIs ids into a search index, which
+// has none for them. ci_grams is written from grams when it is not nil:
+// each CI's grams as the writer worked them out (an import works them out
 // while it reads the file, beside the writes: as an SQL function they were
-// 0.3 s of every 100k CIs on the writing goroutine, which an import
-// waits for); with grams nil, from ci with search_grams.
-func writeSearchRows(ctx context.Context, tx *sql.Tx, ids []int64, grams map[int64]string) error {
+// 0.3 s of every 100k CIs on the writing goroutine, which an import waits
+// for).
+func writeSearchRows(ctx context.Context, tx *sql.Tx, index string, ids []int64, grams map[int64]string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	sorted := slices.Compact(slices.Sorted(slices.Values(ids)))
-	list, _ := idList(sorted)
-	const attrs = "(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"
-	for _, insert := range []string{
-		`INSERT INTO ci_search (rowid, ref, name, description, owner, location, attrs)
-		SELECT id, ref, name, description, owner, location, ` + attrs + ` FROM ci WHERE id `,
-		`INSERT INTO ci_search_name (rowid, ref, name) SELECT id, ref, name FROM ci WHERE id `,
-	} {
-		if _, err := tx.ExecContext(ctx, insert+whichIDs+" ORDER BY 1", list); err != nil {
-			return err
-		}
-	}
-	if grams == nil {
-		_, err := tx.ExecContext(ctx, `INSERT INTO ci_grams (rowid, grams)
-			SELECT id, search_grams(ref, name, description, owner, location, `+attrs+`) FROM ci WHERE id `+whichIDs+" ORDER BY 1", list)
+	if index != "ci_grams" || grams == nil {
+		list, _ := idList(sorted)
+		_, err := tx.ExecContext(ctx, searchInserts[index], list)
 		return err
 	}
 	// One JSON object of id: grams, in id order (FTS5 writes a segment
@@ -267,8 +266,10 @@ func rebuildSearch(ctx context.Context, db *store.DB) error {
 		if err := setBulk(ctx, tx, true); err != nil {
 			return err
 		}
-		if err := writeSearchRows(ctx, tx, ids, nil); err != nil {
-			return err
+		for _, index := range searchIndexes {
+			if err := writeSearchRows(ctx, tx, index, ids, nil); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE ref_counter SET last = 1 WHERE name = 'grams_filled'"); err != nil {
 			return err

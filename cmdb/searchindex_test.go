@@ -1,0 +1,132 @@
+package cmdb
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"servicebook/store"
+)
+
+// A change rewrites only the search rows that hold a changed field (a new
+// status none, a new description not ci_search_name's): what every search
+// finds after changes of each kind, in bulk and one at a time, is what it
+// finds after the indexes are written afresh, and says what the changes
+// said.
+func TestChangesRewriteTheSearchRowsTheyTouch(t *testing.T) {
+	s := mustStoreOn(t, store.MustOpenFile(t))
+	ctx := context.Background()
+	dir := t.TempDir()
+	importCSV := func(name string, lines []string) ImportResult {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.ImportFile(ctx, path, ImportOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v %v", name, err, res.Problems[:min(2, len(res.Problems))])
+		}
+		return res
+	}
+	// More rows than bulkReindex, so that the import indexes in bulk.
+	rows := bulkReindex + 60
+	first := []string{"Type,Name,Description,Status,Owner,Location,Serial number"}
+	for i := range rows {
+		first = append(first, fmt.Sprintf("server,srv-%05d 甲机器%d,旧说明 olddesc %d,in service,张伟,机房A,SN-old-%d", i, i, i, i))
+	}
+	refs := importCSV("first.csv", first).CreatedRefs
+	if len(refs) != rows {
+		t.Fatalf("%d CIs created, want %d", len(refs), rows)
+	}
+	// Row i changes by i%4: 0 the status alone, 1 the description, 2 the
+	// name, 3 the serial number (an attribute).
+	second := []string{"Reference,Type,Name,Description,Status,Owner,Location,Serial number"}
+	count := [4]int{}
+	for i, ref := range refs {
+		name, desc, status, serial := fmt.Sprintf("srv-%05d 甲机器%d", i, i), fmt.Sprintf("旧说明 olddesc %d", i), "in service", fmt.Sprintf("SN-old-%d", i)
+		switch i % 4 {
+		case 0:
+			status = "retired"
+		case 1:
+			desc = fmt.Sprintf("新说明 newdesc %d", i)
+		case 2:
+			name = fmt.Sprintf("srv-%05d 乙机器%d", i, i)
+		case 3:
+			serial = fmt.Sprintf("SN-new-%d", i)
+		}
+		count[i%4]++
+		second = append(second, fmt.Sprintf("%s,server,%s,%s,%s,张伟,机房A,%s", ref, name, desc, status, serial))
+	}
+	if res := importCSV("second.csv", second); res.Updated != rows {
+		t.Fatalf("%d CIs updated, want %d", res.Updated, rows)
+	}
+	// One at a time: the first CI only its status again, the second its name.
+	for i, change := range []func(*CI){
+		func(c *CI) { c.Status = StatusInService },
+		func(c *CI) { c.Name = "单独改名 renamed" },
+	} {
+		c, err := s.CI(ctx, refs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(&c)
+		if _, err := s.UpdateCI(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]int{
+		"甲机":       rows - count[2] - 1, // the second CI was renamed by hand
+		"乙机":       count[2],
+		"甲机器":      rows - count[2] - 1,
+		"乙机器":      count[2],
+		"新说明":      count[1],
+		"newdesc":  count[1],
+		"旧说明":      rows - count[1],
+		"olddesc":  rows - count[1],
+		"SN-new":   count[3],
+		"SN-old":   rows - count[3],
+		"单独改名":     1,
+		"renamed":  1,
+		"srv-0000": 10 - 1,
+		"张伟":       rows,
+		"机房A":      rows,
+		"甲":        rows - count[2] - 1,
+		"乙":        count[2],
+		"新":        count[1],
+		"改名":       1,
+	}
+	found := func() map[string][]string {
+		out := map[string][]string{}
+		for word := range want {
+			cis, err := s.Search(ctx, word, rows+10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cis {
+				out[word] = append(out[word], c.Ref)
+			}
+		}
+		return out
+	}
+	before := found()
+	for word, n := range want {
+		if len(before[word]) != n {
+			t.Errorf("%q finds %d CIs, want %d", word, len(before[word]), n)
+		}
+	}
+	if err := s.RebuildSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := found(); !reflect.DeepEqual(before, after) {
+		for word := range want {
+			if !reflect.DeepEqual(before[word], after[word]) {
+				t.Errorf("%q: %d CIs as written, %d after the indexes are written afresh", word, len(before[word]), len(after[word]))
+			}
+		}
+	}
+}
