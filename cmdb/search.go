@@ -24,7 +24,9 @@ var searchColumns = []string{"ci.ref", "ci.name", "ci.description", "ci.owner", 
 // reference order. Every word is looked up in an index:
 //   - three or more characters: the trigram indexes (ci_search_name for
 //     references and names, ci_search for every field), which match inside
-//     Chinese text ("数据库" in "核心数据库服务器");
+//     Chinese text ("数据库" in "核心数据库服务器"); they keep no positions,
+//     and a longer word's matches are checked against the word itself
+//     (searchmatch.go);
 //   - one or two word characters ("库", "db"): ci_grams;
 //   - one or two characters with punctuation ("-", "a."): no index holds
 //     them, and those CIs' text is compared row by row.
@@ -40,12 +42,15 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]CI, error
 	if s.db.Dialect == store.Postgres {
 		return s.searchServer(ctx, text, limit)
 	}
-	var phrases, grams, likes []string
+	var phrases, grams, likes, rechecks []string
 	var likeArgs []any
 	for _, word := range strings.Fields(text) {
 		switch {
 		case utf8.RuneCountInString(word) >= 3:
-			phrases = append(phrases, ftsString(word))
+			phrases = append(phrases, "("+trigramQuery(word)+")")
+			if needsRecheck(word) {
+				rechecks = append(rechecks, foldCase(word))
+			}
 		case isGramWord(word):
 			grams = append(grams, ftsString(strings.ToLower(word)))
 		default:
@@ -95,20 +100,35 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]CI, error
 		}
 		return query("ci_grams", strings.Join(grams, " AND "), nil, nil, limit)
 	}
+	// recheck is what a trigram index's matches must also have: every
+	// word of more than three characters in a field the index holds
+	// (searchmatch.go).
+	recheck := func(index string) (where []string, args []any) {
+		for _, word := range rechecks {
+			if index == "ci_search_name" {
+				where, args = append(where, "search_holds(?, ci.ref, ci.name)"), append(args, word)
+				continue
+			}
+			where = append(where, "(search_holds(?, ci.ref, ci.name, ci.description, ci.owner, ci.location)"+
+				" OR search_holds_values(?, ci.attributes))")
+			args = append(args, word, word)
+		}
+		return where, args
+	}
 	all := strings.Join(phrases, " AND ")
-	first, err := query("ci_search_name", all, nil, nil, limit)
+	nameWhere, nameArgs := recheck("ci_search_name")
+	first, err := query("ci_search_name", all, nameWhere, nameArgs, limit)
 	if err != nil || len(first) == limit {
 		return first, err
 	}
-	var extra []string
-	var ids []any
+	extra, extraArgs := recheck("ci_search")
 	if len(first) > 0 {
 		extra = append(extra, "d.rowid NOT IN ("+strings.TrimSuffix(strings.Repeat("?,", len(first)), ",")+")")
 		for _, c := range first {
-			ids = append(ids, c.ID)
+			extraArgs = append(extraArgs, c.ID)
 		}
 	}
-	rest, err := query("ci_search", all, extra, ids, limit-len(first))
+	rest, err := query("ci_search", all, extra, extraArgs, limit-len(first))
 	return append(first, rest...), err
 }
 
