@@ -43,9 +43,10 @@ func (s *Store) CreateBatch(ctx context.Context, cis []CI, rels []BatchRelation)
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return s.writeCIs(ctx, tx, func(w *ciWriter) error {
-			rows := make([]newCI, len(out))
+			rows := make([]*newCI, len(out))
 			for i := range out {
-				rows[i] = prepareNew(out[i], typeIDs[i], w.keys, w.indexesGrams())
+				row := prepareNew(out[i], typeIDs[i], w.keys, w.indexesGrams())
+				rows[i] = &row
 			}
 			saved, err := w.createAll(ctx, rows)
 			if err != nil {

@@ -108,7 +108,8 @@ func (w *ciWriter) release(ctx context.Context) error {
 
 // create creates one CI (createAll).
 func (w *ciWriter) create(ctx context.Context, ci CI, typeID int64) (CI, error) {
-	saved, err := w.createAll(ctx, []newCI{prepareNew(ci, typeID, w.keys, false)})
+	row := prepareNew(ci, typeID, w.keys, false)
+	saved, err := w.createAll(ctx, []*newCI{&row})
 	if err != nil {
 		return ci, err
 	}
@@ -334,7 +335,7 @@ var ciInsertColumns = []string{"id", "ref", "type_id", "name", "description", "s
 // row's number.
 // One statement per CI cost an import of 100k CIs most of a second in
 // statement set-up alone.
-func (w *ciWriter) createAll(ctx context.Context, rows []newCI) ([]CI, error) {
+func (w *ciWriter) createAll(ctx context.Context, rows []*newCI) ([]CI, error) {
 	ids, err := w.dialect.NewIDs(ctx, w.tx, "ci", len(rows))
 	if err != nil {
 		return nil, err

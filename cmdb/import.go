@@ -75,7 +75,7 @@ type ImportResult struct {
 type pendingCI struct {
 	line   int // the file's row
 	ci     CI
-	row    newCI // a new CI's row, worked out for the writer
+	row    *newCI // a new CI's row, worked out for the writer; nil once written
 	typeID int64
 	old    *CI // nil for a new CI
 	action string
@@ -116,6 +116,7 @@ func (s *Store) Import(ctx context.Context, book *sheet.Book, opt ImportOptions)
 // transaction as soon as it is checked, so that writing overlaps with
 // reading the file; a problem anywhere rolls everything back.
 func (s *Store) importSheets(ctx context.Context, file string, opt ImportOptions, feed func(func(*sheet.Stream) error) error) (ImportResult, error) {
+	defer raiseGCForImport()()
 	res := ImportResult{File: file, DryRun: opt.DryRun}
 	p := &planner{file: file, res: &res, explicit: opt.Mapping}
 	if !opt.DryRun {
@@ -780,7 +781,8 @@ func (s *Store) beginImport(ctx context.Context, progress func(done, total int))
 // worked out here, on the planning goroutine.
 func (iw *importWriter) ci(p *pendingCI) {
 	if p.action == "create" {
-		p.row = prepareNew(p.ci, p.typeID, iw.keys, iw.w.indexesGrams())
+		row := prepareNew(p.ci, p.typeID, iw.keys, iw.w.indexesGrams())
+		p.row = &row
 	}
 	if iw.batch = append(iw.batch, p); len(iw.batch) == writeBatch {
 		iw.queue <- iw.batch
@@ -832,7 +834,7 @@ func (iw *importWriter) write(batch []*pendingCI) {
 		return
 	}
 	var creates []*pendingCI
-	var rows []newCI
+	var rows []*newCI
 	for _, p := range batch {
 		if p.action == "create" {
 			creates, rows = append(creates, p), append(rows, p.row)
@@ -847,11 +849,12 @@ func (iw *importWriter) write(batch []*pendingCI) {
 		for i, p := range creates {
 			p.ci.ID, p.ci.Ref = saved[i].ID, saved[i].Ref
 			iw.created = append(iw.created, saved[i].Ref)
-			// The row is written: what it held for the writer (sort keys,
-			// grams, a copy of the CI) would otherwise stay live until the
-			// import ends, for the collector to mark again and again (50 MB
-			// of 180 live in an import of 100k CIs).
-			p.row = newCI{}
+			// Written: the row (sort keys, grams, a copy of the CI) and the
+			// attributes would otherwise stay live until the import ends,
+			// for the collector to mark again and again (60 MB of 165 live
+			// in an import of 100k CIs). Relations need only the CI's id,
+			// reference, name and type.
+			p.row, p.ci.Attributes = nil, nil
 		}
 	}
 	var entries []store.Entry
