@@ -130,3 +130,50 @@ func TestChangesRewriteTheSearchRowsTheyTouch(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSearchGrams: searchGrams writes what the plain definition does, each
+// gram once in the order of its first place, for texts of any length (a
+// long one fills its table and goes on in a map) and any bytes.
+func FuzzSearchGrams(f *testing.F) {
+	f.Add("bj-db-01", "数据库", "DB")
+	f.Add("Ωmega ΣΟΦΊΑ ß", "\xff\xfe", "a")
+	var long strings.Builder
+	for r := rune(0x4e00); r < 0x4e00+900; r++ { // 900 characters, 1,799 grams
+		long.WriteRune(r)
+	}
+	f.Add(long.String(), long.String()[:30], "x")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		if got, want := searchGrams(a, b, c), plainGrams(a, b, c); got != want {
+			t.Errorf("searchGrams(%q, %q, %q) = %q, want %q", a, b, c, got, want)
+		}
+	})
+}
+
+// plainGrams is searchGrams as defined: every character of the texts'
+// words and every pair of adjacent characters within a word, lower-cased,
+// each once, space-separated.
+func plainGrams(texts ...string) string {
+	seen := map[string]bool{}
+	var out strings.Builder
+	for _, text := range texts {
+		var word []rune
+		for _, r := range strings.ToLower(text) + " " {
+			if !gramRune(r) {
+				word = word[:0]
+				continue
+			}
+			word = append(word, r)
+			grams := []string{string(r)}
+			if len(word) > 1 {
+				grams = append(grams, string(word[len(word)-2:]))
+			}
+			for _, g := range grams {
+				if !seen[g] {
+					seen[g] = true
+					out.WriteString(g + " ")
+				}
+			}
+		}
+	}
+	return out.String()
+}
