@@ -15,8 +15,7 @@ import (
 
 // searchColumns are what a LIKE fallback looks in: the fields ci_search
 // indexes, read from ci (ci_search keeps no copy of the text).
-var searchColumns = []string{"ci.ref", "ci.name", "ci.description", "ci.owner", "ci.location",
-	"(SELECT coalesce(group_concat(value, ' '), '') FROM json_each(ci.attributes))"}
+var searchColumns = []string{"ci.ref", "ci.name", "ci.description", "ci.owner", "ci.location", searchAttrs}
 
 // Search finds CIs whose reference, name, description, owner, location or
 // attribute values contain every word of text, at most limit of them: CIs

@@ -3,9 +3,11 @@ package cmdb
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,33 +102,43 @@ func TestChangesRewriteTheSearchRowsTheyTouch(t *testing.T) {
 		"新":        count[1],
 		"改名":       1,
 	}
-	found := func() map[string][]string {
-		out := map[string][]string{}
-		for word := range want {
-			cis, err := s.Search(ctx, word, rows+10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range cis {
-				out[word] = append(out[word], c.Ref)
-			}
-		}
-		return out
-	}
-	before := found()
+	words := slices.Collect(maps.Keys(want))
+	before := refsFound(t, s, words, rows+10)
 	for word, n := range want {
 		if len(before[word]) != n {
 			t.Errorf("%q finds %d CIs, want %d", word, len(before[word]), n)
 		}
 	}
-	if err := s.RebuildSearch(ctx); err != nil {
+	checkRebuildFindsTheSame(t, s, words, rows+10, before)
+}
+
+// refsFound is what each word finds, by reference, at most limit CIs.
+func refsFound(t *testing.T, s *Store, words []string, limit int) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, word := range words {
+		cis, err := s.Search(context.Background(), word, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cis {
+			out[word] = append(out[word], c.Ref)
+		}
+	}
+	return out
+}
+
+// checkRebuildFindsTheSame writes the search indexes afresh and checks
+// that every word finds what it found before, as the writes left them.
+func checkRebuildFindsTheSame(t *testing.T, s *Store, words []string, limit int, before map[string][]string) {
+	t.Helper()
+	if err := s.RebuildSearch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if after := found(); !reflect.DeepEqual(before, after) {
-		for word := range want {
-			if !reflect.DeepEqual(before[word], after[word]) {
-				t.Errorf("%q: %d CIs as written, %d after the indexes are written afresh", word, len(before[word]), len(after[word]))
-			}
+	after := refsFound(t, s, words, limit)
+	for _, word := range words {
+		if !reflect.DeepEqual(before[word], after[word]) {
+			t.Errorf("%q: %d CIs as written, %d after the indexes are written afresh", word, len(before[word]), len(after[word]))
 		}
 	}
 }

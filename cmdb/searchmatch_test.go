@@ -16,24 +16,13 @@ import (
 // any case, and a value with characters JSON escapes is still searched.
 func TestLongWordsMatchOnlyWhereTheyStandWhole(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
 		mustCreate(t, s, CI{TypeKey: "server", Name: "abc bcd"})                         // every trigram of abcd, apart
 		mustCreate(t, s, CI{TypeKey: "server", Name: "srv abc", Description: "bcd cde"}) // … in two fields
 		mustCreate(t, s, CI{TypeKey: "server", Name: "x-abcd-1"})
 		mustCreate(t, s, CI{TypeKey: "server", Name: "host", Location: "ΣΟΦΊΑ 机房 DC-East"})
 		mustCreate(t, s, CI{TypeKey: "server", Name: "files", Attributes: map[string]string{"serial_number": `C:\DATA\dbfile "q" <&>`}})
 		mustCreate(t, s, CI{TypeKey: "server", Name: "keys only", Attributes: map[string]string{"serial_number": "plain"}})
-		names := func(q string) []string {
-			cis, err := s.Search(ctx, q, 20)
-			if err != nil {
-				t.Fatalf("search %q: %v", q, err)
-			}
-			var out []string
-			for _, c := range cis {
-				out = append(out, c.Name)
-			}
-			return out
-		}
+		names := func(q string) []string { return namesFound(t, s, q) }
 		for _, c := range []struct {
 			query string
 			want  []string
@@ -65,6 +54,20 @@ func TestLongWordsMatchOnlyWhereTheyStandWhole(t *testing.T) {
 			}
 		}
 	})
+}
+
+// namesFound is the names of the first 20 CIs a search finds.
+func namesFound(t *testing.T, s *Store, query string) []string {
+	t.Helper()
+	cis, err := s.Search(context.Background(), query, 20)
+	if err != nil {
+		t.Fatalf("search %q: %v", query, err)
+	}
+	var out []string
+	for _, c := range cis {
+		out = append(out, c.Name)
+	}
+	return out
 }
 
 func TestFoldCase(t *testing.T) {

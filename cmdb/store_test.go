@@ -341,17 +341,7 @@ func TestSearchEnglishChineseAndShortWords(t *testing.T) {
 		mustCreate(t, s, CI{TypeKey: "server", Name: "db-01", Owner: "张伟", Location: "北京主数据中心"})
 		mustCreate(t, s, CI{TypeKey: "application", Name: "HR portal", Description: "人力资源门户"})
 
-		names := func(q string) []string {
-			cis, err := s.Search(ctx, q, 20)
-			if err != nil {
-				t.Fatalf("search %q: %v", q, err)
-			}
-			var out []string
-			for _, c := range cis {
-				out = append(out, c.Name)
-			}
-			return out
-		}
+		names := func(q string) []string { return namesFound(t, s, q) }
 		cases := []struct {
 			query string
 			want  []string
@@ -833,31 +823,9 @@ func TestWriterGramsMatchARebuild(t *testing.T) {
 	}
 	mustCreate(t, s, CI{TypeKey: "server", Name: "单独 ü-1", Owner: "李"})
 	words := []string{"批", "量", "数据", "ea", "st", "伟", "张伟", "机", "房6", "ω", "Ωm", "ß", "改", "说明", "ü", "李", "0", "07", "ci", "c"}
-	found := func() map[string][]string {
-		out := map[string][]string{}
-		for _, w := range words {
-			cis, err := s.Search(ctx, w, rows+10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, ci := range cis {
-				out[w] = append(out[w], ci.Ref)
-			}
-		}
-		return out
-	}
-	before := found()
+	before := refsFound(t, s, words, rows+10)
 	if len(before["批"]) != rows || len(before["李"]) != 1 || len(before["ß"]) != 1 {
 		t.Fatalf("short words before the rebuild: 批 %d, 李 %d, ß %d", len(before["批"]), len(before["李"]), len(before["ß"]))
 	}
-	if err := s.RebuildSearch(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if after := found(); !reflect.DeepEqual(before, after) {
-		for _, w := range words {
-			if !reflect.DeepEqual(before[w], after[w]) {
-				t.Errorf("%q: %d CIs as written, %d after a rebuild", w, len(before[w]), len(after[w]))
-			}
-		}
-	}
+	checkRebuildFindsTheSame(t, s, words, rows+10, before)
 }
