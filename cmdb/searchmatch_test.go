@@ -96,6 +96,7 @@ func FuzzHolds(f *testing.F) {
 	f.Add("ΣΟΦΊΑ ς", 0, 4)
 	f.Add(`C:\DATA "q" <&>`+"\u2028", 2, 12)
 	f.Add("\xff\xfeab", 0, 3)
+	f.Add("\xf3", 0, 1) // a byte that is not UTF-8 is folded as U+FFFD
 	f.Fuzz(func(t *testing.T, text string, from, to int) {
 		runes := []rune(text)
 		from, to = max(0, min(from, len(runes))), max(0, min(to, len(runes)))
