@@ -66,7 +66,7 @@ func searchGrams(texts ...string) string {
 	var b strings.Builder
 	for _, text := range texts {
 		low := strings.ToLower(text)
-		prev, prevRune := -1, rune(0) // the word character before this one: where it starts, and it
+		prev, prevRune := -1, rune(0) // where the word character before this one starts, and that character
 		for i, r := range low {
 			if !gramRune(r) {
 				prev = -1
