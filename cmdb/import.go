@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"servicebook/sheet"
 	"servicebook/store"
@@ -135,12 +136,7 @@ func (s *Store) importSheets(ctx context.Context, file string, opt ImportOptions
 		}
 		loaded <- err
 	}()
-	p.state = func() error {
-		if loaded != nil {
-			p.stateErr, loaded = <-loaded, nil
-		}
-		return p.stateErr
-	}
+	p.state = sync.OnceValue(func() error { return <-loaded })
 	defer p.state() // the state is never read after the import returns
 	if err := feed(p.takeSheet); err != nil {
 		return res, err
@@ -198,8 +194,7 @@ type planner struct {
 	haveCIs   bool
 	write     *importWriter // nil in a dry run
 	// state waits until st is read and says whether it could be.
-	state    func() error
-	stateErr error
+	state func() error
 }
 
 func (p *planner) takeSheet(in *sheet.Stream) error {

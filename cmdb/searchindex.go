@@ -186,8 +186,9 @@ var searchIndexes = []string{"ci_search", "ci_search_name", "ci_grams"}
 // import's new segments into a large index at once cost an import into a
 // 100k CMDB 3 s.
 
-// whichIDs selects the rowids listed in a JSON array (idList).
-const whichIDs = "IN (SELECT value FROM json_each(?))"
+// whichIDs selects the rowids listed in a JSON array (idList). The search
+// indexes exist only in a file.
+var whichIDs = store.SQLite.InIDs()
 
 // deleteSearchRows deletes the rows of the CIs ids from a search index,
 // before they are written again or after the CIs are gone.
@@ -226,12 +227,12 @@ func writeSearchRows(ctx context.Context, tx *sql.Tx, index string, ids []int64,
 	if len(ids) == 0 {
 		return nil
 	}
-	sorted := slices.Compact(slices.Sorted(slices.Values(ids)))
 	if index != "ci_grams" || grams == nil {
-		list, _ := idList(sorted)
+		list, _ := idList(ids) // ascending, without repeats
 		_, err := tx.ExecContext(ctx, searchInserts[index], list)
 		return err
 	}
+	sorted := slices.Compact(slices.Sorted(slices.Values(ids)))
 	// One JSON object of id: grams, in id order (FTS5 writes a segment
 	// whenever the rowid goes back), read with json_each in one statement.
 	b := make([]byte, 0, len(sorted)*256)
